@@ -1,0 +1,78 @@
+# Trigger Point Coach - the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt Makefile 2>/dev/null | sha256sum | cut -c1-12)
+
+.PHONY: help install knowledge train run test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
+
+help:
+	@echo "make run       set up, build the knowledge DB, train if stale, start the bot (REST on :5005)"
+	@echo "make test      same setup, then the whole suite (lint, data validation, NLU + story tests, pytest)"
+	@echo "make evaluate  NLU reports and confusion matrix under reports/"
+
+# Why two steps: rasa 3.6.21 and rasa-sdk 3.6.2 declare Requires-Python <3.11, but run on
+# 3.11 (measured). requirements/lock.txt pins every dependency (rasa's own, evaluated as for
+# Python 3.10, with matplotlib 3.7 because 3.5 has no 3.11 wheel); then rasa and rasa-sdk
+# are installed without dependency resolution and without the Python-version check.
+$(STAMP): requirements/lock.txt
+	@test -x $(BIN)/python || { echo ">> creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo ">> installing pinned dependencies (first time: a few minutes)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==24.3.1
+	$(BIN)/pip install --quiet --progress-bar off -r requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+knowledge: install
+	@$(BIN)/python -m knowledge.build
+
+train: knowledge
+	@$(BIN)/python scripts/train_if_stale.py
+
+run: train
+	@scripts/run.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+validate: install
+	$(BIN)/rasa data validate --fail-on-warnings --data data --domain domain --config config.yml
+
+test-nlu: train
+	@mkdir -p reports
+	$(BIN)/rasa test nlu --nlu tests/nlu/test_nlu.yml --model $$(cat models/LATEST) --out reports/nlu --no-plot
+
+test-stories: train
+	@mkdir -p reports
+	$(BIN)/rasa test core --stories tests/test_stories.yml --model $$(cat models/LATEST) --out reports/stories --fail-on-prediction-errors --no-plot
+
+pytest: train
+	$(BIN)/python -m pytest
+
+test: lint validate test-nlu test-stories pytest
+
+evaluate: train
+	@mkdir -p reports
+	$(BIN)/rasa test nlu --nlu tests/nlu/test_nlu.yml --model $$(cat models/LATEST) --out reports/nlu
+	@echo "reports written to reports/nlu (intent_confusion_matrix.png, *_report.json)"
+
+# Regenerate requirements/lock.txt from requirements/*.in in a scratch venv.
+lock:
+	rm -rf /tmp/tpc-lock && $(PYTHON) -m venv /tmp/tpc-lock
+	/tmp/tpc-lock/bin/pip install --quiet pip==24.3.1
+	/tmp/tpc-lock/bin/pip install --quiet -r requirements/rasa-deps.in -r requirements/project.in
+	{ sed -n '1,3p' requirements/lock.txt; /tmp/tpc-lock/bin/pip freeze --all | grep -viE '^(rasa|rasa-sdk|rasa_sdk|pip)=='; } > requirements/lock.txt.new
+	mv requirements/lock.txt.new requirements/lock.txt
+
+clean:
+	rm -rf models var reports .pytest_cache .mypy_cache .ruff_cache

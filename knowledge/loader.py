@@ -1,0 +1,194 @@
+"""Load and validate the curated YAML into typed entries.
+
+Any problem raises `ContentError` naming the file and the entry, so a reviewer can fix
+the content without reading code: missing fields, unknown ids, duplicates, empty step
+lists, sources that are not seed files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Tuple, Type, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from knowledge import schema
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ContentError(ValueError):
+    """Invalid knowledge content; the message names the file and entry."""
+
+
+@dataclass
+class Content:
+    """Everything in knowledge/content/, validated and cross-checked."""
+
+    sources: List[schema.Source] = field(default_factory=list)
+    body_areas: List[schema.BodyArea] = field(default_factory=list)
+    tools: List[schema.Tool] = field(default_factory=list)
+    guidance: List[schema.GuidanceOption] = field(default_factory=list)
+    preferences: List[schema.Preference] = field(default_factory=list)
+    conditions: List[schema.Condition] = field(default_factory=list)
+    goals: List[schema.Goal] = field(default_factory=list)
+    exercises: List[schema.Exercise] = field(default_factory=list)
+    routines: List[schema.Routine] = field(default_factory=list)
+    dosing: List[schema.DosingFigure] = field(default_factory=list)
+    safety_rules: List[schema.SafetyRule] = field(default_factory=list)
+    questions: List[schema.ScreeningQuestion] = field(default_factory=list)
+    concepts: List[schema.Concept] = field(default_factory=list)
+    patterns: List[schema.RedFlagPattern] = field(default_factory=list)
+    care: List[schema.CareTip] = field(default_factory=list)
+    facts: List[schema.Fact] = field(default_factory=list)
+    fingerprint: str = ""
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"])
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def _read_yaml(path: Path, root: Path) -> Dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path.relative_to(root)}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ContentError(f"{path.relative_to(root)}: expected a mapping at top level")
+    return data
+
+
+def _entries(
+    path: Path, root: Path, data: Dict[str, Any], key: str, model: Type[M]
+) -> List[M]:
+    rel = path.relative_to(root)
+    raw = data.get(key)
+    if not isinstance(raw, list):
+        raise ContentError(f"{rel}: expected a list under '{key}'")
+    out: List[M] = []
+    for index, item in enumerate(raw):
+        label = item.get("id", item.get("file", f"#{index + 1}")) if isinstance(item, dict) else f"#{index + 1}"
+        if not isinstance(item, dict):
+            raise ContentError(f"{rel}: entry '{label}': expected a mapping")
+        try:
+            out.append(model(**item))
+        except ValidationError as exc:
+            raise ContentError(f"{rel}: entry '{label}': {_describe(exc)}") from exc
+    return out
+
+
+def load_content(content_dir: Path, root: Path | None = None) -> Content:
+    """Read, validate and cross-check every content file under `content_dir`."""
+    root = root or content_dir.parent.parent
+    content = Content()
+    origin: Dict[Tuple[str, str], Path] = {}  # (kind, id) -> file, for messages
+    digest = hashlib.sha256()
+
+    files: List[Tuple[Path, str, Type[BaseModel], str]] = []
+    for name, (key, model) in schema.CONTENT_FILES.items():
+        files.append((content_dir / name, key, model, key))
+    exercises_dir = content_dir / schema.EXERCISES_DIR[0]
+    for path in sorted(exercises_dir.glob("*.yml")):
+        files.append((path, schema.EXERCISES_DIR[1], schema.EXERCISES_DIR[2], "exercises"))
+
+    for path, key, model, attr in files:
+        if not path.exists():
+            raise ContentError(f"{path.relative_to(root)}: file missing")
+        digest.update(path.relative_to(content_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+        data = _read_yaml(path, root)
+        entries = _entries(path, root, data, key, model)
+        for entry in entries:
+            ident = getattr(entry, "id", None) or getattr(entry, "file")
+            if (attr, ident) in origin:
+                raise ContentError(
+                    f"{path.relative_to(root)}: entry '{ident}': duplicate id "
+                    f"(also in {origin[(attr, ident)].relative_to(root)})"
+                )
+            origin[(attr, ident)] = path
+        getattr(content, attr).extend(entries)
+        if path.name == "red_flags.yml":
+            concept_key, concept_model = schema.CONCEPTS_KEY
+            content.concepts = _entries(path, root, data, concept_key, concept_model)
+            for concept in content.concepts:
+                origin[("concepts", concept.id)] = path
+
+    content.fingerprint = digest.hexdigest()
+    _cross_check(content, origin, root)
+    return content
+
+
+def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Path) -> None:
+    ids = {
+        kind: {e.id for e in getattr(content, kind)}
+        for kind in (
+            "body_areas",
+            "tools",
+            "goals",
+            "exercises",
+            "safety_rules",
+            "concepts",
+        )
+    }
+    seed_files = {s.file for s in content.sources}
+
+    def fail(kind: str, ident: str, message: str) -> None:
+        where = origin.get((kind, ident))
+        prefix = f"{where.relative_to(root)}: " if where else ""
+        raise ContentError(f"{prefix}entry '{ident}': {message}")
+
+    def check(kind: str, ident: str, what: str, values: Iterable[str], known: str) -> None:
+        for value in values:
+            if value not in ids[known]:
+                fail(kind, ident, f"unknown {what} id '{value}'")
+
+    kinds = [k for k in vars(content) if k not in ("sources", "fingerprint")]
+    for kind in kinds:
+        for entry in getattr(content, kind):
+            for source in getattr(entry, "sources", []):
+                if source not in seed_files:
+                    fail(kind, entry.id, f"source '{source}' is not one of the seed files")
+
+    for kind in ("body_areas", "tools", "conditions", "goals", "preferences"):
+        seen: Dict[str, str] = {}
+        for entry in getattr(content, kind):
+            for alias in entry.aliases:
+                key = alias.lower()
+                if seen.get(key, entry.id) != entry.id:
+                    fail(kind, entry.id, f"alias '{alias}' already used by '{seen[key]}'")
+                seen[key] = entry.id
+    for tool in content.tools:
+        check("tools", tool.id, "body-area", tool.best_for_areas, "body_areas")
+    for option in content.guidance:
+        check("guidance", option.id, "tool", option.tools, "tools")
+    for pref in content.preferences:
+        check("preferences", pref.id, "tool", pref.prefer_tools + pref.avoid_tools, "tools")
+    for cond in content.conditions:
+        check("conditions", cond.id, "body-area", cond.body_areas, "body_areas")
+        if cond.safety_rule:
+            check("conditions", cond.id, "safety rule", [cond.safety_rule], "safety_rules")
+    for ex in content.exercises:
+        check("exercises", ex.id, "body-area", [ex.body_area], "body_areas")
+        check("exercises", ex.id, "tool", [ex.tool, *ex.also_with], "tools")
+    for routine in content.routines:
+        check("routines", routine.id, "exercise", [i.exercise for i in routine.items], "exercises")
+    for question in content.questions:
+        check("questions", question.id, "safety rule", question.covers, "safety_rules")
+    for pattern in content.patterns:
+        check("patterns", pattern.id, "safety rule", [pattern.rule], "safety_rules")
+        check("patterns", pattern.id, "concept", pattern.all_of, "concepts")
+    for topic in {d.topic for d in content.dosing}:
+        defaults = [d.id for d in content.dosing if d.topic == topic and d.default]
+        if len(defaults) != 1:
+            first = next(d.id for d in content.dosing if d.topic == topic)
+            fail("dosing", first, f"topic '{topic}' needs exactly one default, has {defaults}")
+    missing = set(schema.BODY_AREA_IDS) - ids["body_areas"]
+    if missing:
+        raise ContentError(f"body_areas.yml: missing canonical areas {sorted(missing)}")

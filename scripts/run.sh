@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server (REST on localhost:5005) on embedded
+# defaults, wait until the bot answers, and stop both cleanly on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+RASA_PORT="${RASA_PORT:-5005}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}"   # the action server listens on localhost only
+MODEL="$(cat models/LATEST)"
+mkdir -p var
+
+pids=()
+cleanup() {
+  echo; echo ">> stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo ">> starting action server on ${SANIC_HOST}:${ACTIONS_PORT}"
+"$BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" &
+pids+=($!)
+
+echo ">> starting Rasa server on ${RASA_HOST:-127.0.0.1}:${RASA_PORT} with $MODEL"
+"$BIN/rasa" run --model "$MODEL" --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials credentials.yml \
+  --interface "${RASA_HOST:-127.0.0.1}" --port "$RASA_PORT" &
+pids+=($!)
+
+printf ">> waiting for the bot"
+for _ in $(seq 1 180); do
+  if curl -fsS "http://127.0.0.1:${RASA_PORT}/status" >/dev/null 2>&1 || curl -fsS "http://127.0.0.1:${RASA_PORT}/" >/dev/null 2>&1; then
+    break
+  fi
+  printf "."; sleep 1
+done
+echo
+echo ">> ready. Try:"
+echo "   curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"my lower back hurts\"}'"
+echo ">> Ctrl-C to stop."
+wait -n "${pids[@]}"

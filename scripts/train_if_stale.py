@@ -1,0 +1,58 @@
+"""Train a Rasa model only when what it is trained from has changed.
+
+The model is named after a hash of config, domain, training data, the custom NLU
+components and the knowledge vocabulary, so an unchanged project reuses its model and a
+changed one never runs on a stale model. models/LATEST names the model to serve.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ["config.yml", "domain", "data", "components", "knowledge/content"]
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for entry in INPUTS:
+        path = ROOT / entry
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            digest.update(file.relative_to(ROOT).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def main() -> int:
+    name = f"tpc-{fingerprint()}"
+    model = ROOT / "models" / f"{name}.tar.gz"
+    latest = ROOT / "models" / "LATEST"
+    if model.exists():
+        print(f">> model up to date: {model.relative_to(ROOT)}")
+    else:
+        print(f">> training {model.relative_to(ROOT)} (data, config or vocabulary changed; a few minutes)")
+        started = time.perf_counter()
+        rasa = Path(sys.executable).with_name("rasa")
+        command = [str(rasa), "train", "--fixed-model-name", name, "--out", "models",
+                   "--data", "data", "--domain", "domain", "--config", "config.yml"]
+        result = subprocess.run(command, cwd=ROOT, check=False)
+        if result.returncode != 0 or not model.exists():
+            print(">> training failed", file=sys.stderr)
+            return result.returncode or 1
+        print(f">> trained in {time.perf_counter() - started:.0f}s")
+    latest.write_text(f"models/{model.name}\n")
+    for old in (ROOT / "models").glob("tpc-*.tar.gz"):
+        if old != model:
+            old.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Shared fixtures: a knowledge DB built from the real content, and service URLs.
+
+Tests that need PostgreSQL (or other services) skip locally when the service is absent,
+but fail when CI=true: CI machines always run them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from knowledge.build import build
+from knowledge.db import CONTENT_DIR, make_engine
+from knowledge.repository import KnowledgeRepository
+
+ROOT = Path(__file__).resolve().parent.parent
+ON_CI = os.environ.get("CI", "").lower() == "true"
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def require_service(reason: str) -> None:
+    """Skip locally, fail on CI: a missing service must never pass silently there."""
+    if ON_CI:
+        pytest.fail(f"required service unavailable on CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def knowledge_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("knowledge") / "knowledge.db"
+    engine = make_engine(f"sqlite:///{path}")
+    build(engine, CONTENT_DIR)
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def repo(knowledge_db_url: str) -> KnowledgeRepository:
+    return KnowledgeRepository(make_engine(knowledge_db_url))
+
+
+@pytest.fixture()
+def use_knowledge_db(knowledge_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point the action server's repository at the test DB."""
+    from actions import knowledge_access
+
+    monkeypatch.setenv("DATABASE_URL", knowledge_db_url)
+    knowledge_access.repository.cache_clear()
+    yield
+    knowledge_access.repository.cache_clear()
+
+
+@pytest.fixture()
+def postgres_engine() -> Iterator[Engine]:
+    """A fresh, empty PostgreSQL database, dropped afterwards."""
+    admin_url = os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+    admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"tpc_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))  # name is generated above, not user input
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "service missing"
+        admin.dispose()
+        require_service(f"PostgreSQL at {admin_url} unavailable: {exc}")
+    engine = make_engine(admin.url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

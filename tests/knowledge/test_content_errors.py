@@ -1,0 +1,84 @@
+"""Bad content fails the build with a message naming the file and the entry."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+
+from knowledge.db import CONTENT_DIR
+from knowledge.loader import ContentError, load_content
+
+
+@pytest.fixture()
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge" / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+def edit(path: Path, key: str, change: Callable[[list], None]) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data[key])
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def first_exercise_file(content: Path) -> Path:
+    return sorted((content / "exercises").glob("*.yml"))[0]
+
+
+def test_the_real_content_is_valid() -> None:
+    loaded = load_content(CONTENT_DIR)
+    assert loaded.exercises and loaded.fingerprint
+
+
+def test_missing_required_field(content: Path) -> None:
+    path = first_exercise_file(content)
+    first_id = yaml.safe_load(path.read_text())["exercises"][0]["id"]
+    edit(path, "exercises", lambda items: items[0].pop("pressure"))
+    with pytest.raises(ContentError, match=rf"exercises/{path.name}: entry '{first_id}': pressure: field required"):
+        load_content(content)
+
+
+def test_unknown_body_area_id(content: Path) -> None:
+    path = first_exercise_file(content)
+    edit(path, "exercises", lambda items: items[0].update(body_area="elbow"))
+    with pytest.raises(ContentError, match=rf"{path.name}: entry '.+': unknown body-area id 'elbow'"):
+        load_content(content)
+
+
+def test_unknown_canonical_area_in_body_areas(content: Path) -> None:
+    edit(content / "body_areas.yml", "body_areas", lambda items: items[0].update(id="toes"))
+    with pytest.raises(ContentError, match=r"body_areas.yml: entry 'toes': id: unknown body-area id 'toes'"):
+        load_content(content)
+
+
+def test_duplicate_id(content: Path) -> None:
+    path = first_exercise_file(content)
+    data = yaml.safe_load(path.read_text())
+    duplicate_id = data["exercises"][0]["id"]
+    edit(path, "exercises", lambda items: items.append(dict(items[0])))
+    with pytest.raises(ContentError, match=rf"{path.name}: entry '{duplicate_id}': duplicate id"):
+        load_content(content)
+
+
+def test_empty_step_list(content: Path) -> None:
+    path = first_exercise_file(content)
+    edit(path, "exercises", lambda items: items[0].update(steps=[]))
+    with pytest.raises(ContentError, match=rf"{path.name}: entry '.+': steps: ensure this value has at least 1 items"):
+        load_content(content)
+
+
+def test_source_not_a_seed_file(content: Path) -> None:
+    edit(content / "routines.yml", "routines", lambda items: items[0].update(sources=["some_blog.txt"]))
+    with pytest.raises(ContentError, match=r"routines.yml: entry '.+': source 'some_blog.txt' is not one of the seed files"):
+        load_content(content)
+
+
+def test_routine_referencing_an_unknown_exercise(content: Path) -> None:
+    edit(content / "routines.yml", "routines", lambda items: items[0]["items"][0].update(exercise="no_such_exercise"))
+    with pytest.raises(ContentError, match=r"routines.yml: entry '.+': unknown exercise id 'no_such_exercise'"):
+        load_content(content)

@@ -1,0 +1,91 @@
+"""The queries actions rely on."""
+
+from __future__ import annotations
+
+from knowledge.repository import KnowledgeRepository
+from knowledge.schema import BODY_AREA_IDS
+
+
+def test_steps_come_back_in_curated_order(repo: KnowledgeRepository) -> None:
+    import yaml
+
+    from knowledge.db import CONTENT_DIR
+
+    curated = {}
+    for path in (CONTENT_DIR / "exercises").glob("*.yml"):
+        for entry in yaml.safe_load(path.read_text())["exercises"]:
+            curated[entry["id"]] = tuple(entry["steps"])
+    for exercise_id, steps in curated.items():
+        view = repo.exercise(exercise_id)
+        assert view is not None and view.steps == steps
+
+
+def test_every_area_has_exercises_with_sources(repo: KnowledgeRepository) -> None:
+    for area in BODY_AREA_IDS:
+        exercises = repo.exercises_for_area(area)
+        assert exercises, area
+        assert all(e.sources and e.steps and e.pressure for e in exercises)
+
+
+def test_exercises_for_a_tool_only_include_that_tool_first(repo: KnowledgeRepository) -> None:
+    rolled = repo.exercises_for_area("quad", "foam_roller")
+    assert rolled and rolled[0].tool == "foam_roller"
+    assert all("foam_roller" in e.tools for e in rolled)
+    assert repo.exercises_for_area("neck", "massage_stick") == []
+
+
+def test_vocabulary_maps_aliases_to_canonical_ids(repo: KnowledgeRepository) -> None:
+    vocab = repo.vocabulary()
+    assert vocab["body_area"]["traps"] == "shoulder"
+    assert vocab["body_area"]["rhomboids"] == "upper_back"
+    assert vocab["body_area"]["psoas"] == "hip_flexor"
+    assert vocab["body_area"]["piriformis"] == "glute"
+    assert vocab["body_area"]["plantar fascia"] == "foot"
+    assert vocab["body_area"]["outer thigh"] == "it_band"
+    assert vocab["body_area"]["lower back"] == "lower_back"
+    assert vocab["tool"]["peanut ball"] == "peanut_ball"
+    assert vocab["condition"]["plantar fasciitis"] == "plantar_fasciitis"
+    assert vocab["goal"]["desk work"] == "desk_work"
+
+
+def test_routines_keep_their_seed_timings(repo: KnowledgeRepository) -> None:
+    routines = {r.id: r for r in repo.routines()}
+    assert set(routines) == {"neck_upper_back_reset", "mid_back_hips_glutes", "feet_and_calves"}
+    assert routines["neck_upper_back_reset"].minutes.describe(" min") == "5-7 min"
+    assert routines["mid_back_hips_glutes"].minutes.describe(" min") == "7-10 min"
+    assert routines["feet_and_calves"].minutes.describe(" min") == "5-8 min"
+    assert [r.id for r in repo.routines("desk_work")] == ["neck_upper_back_reset"]
+    for routine in routines.values():
+        assert routine.items and routine.sources == ("002_ef6d49050c912299.txt",)
+
+
+def test_dosing_defaults_are_conservative(repo: KnowledgeRepository) -> None:
+    defaults = repo.default_dosing()
+    assert (defaults["pressure"].value.min, defaults["pressure"].value.max) == (5, 6)
+    assert (defaults["frequency"].value.min, defaults["frequency"].value.max) == (3, 7)
+    assert defaults["hold_time"].value.max <= 60
+    assert defaults["session_length"].value.max <= 15
+
+
+def test_safety_rules_have_levels_and_advice(repo: KnowledgeRepository) -> None:
+    levels = {r.id: r.level for r in repo.safety_rules()}
+    assert levels["blood_thinners_or_clots"] == "refer"
+    assert levels["nerve_symptoms"] == "refer"
+    for emergency in ("dvt_signs", "chest_pain_breathless", "cauda_equina", "thunderclap_headache", "stroke_signs"):
+        assert levels[emergency] == "emergency"
+    assert len(repo.screening_questions()) == 8
+
+
+def test_red_flag_vocabulary_includes_conditions_with_a_rule(repo: KnowledgeRepository) -> None:
+    vocab = repo.red_flag_vocabulary()
+    by_id = {p.id: p for p in vocab.patterns}
+    assert by_id["condition_sciatica"].rule == "nerve_symptoms"
+    assert "sciatica" in by_id["condition_sciatica"].phrases
+    assert all(p.level in ("caution", "refer", "emergency") for p in vocab.patterns)
+
+
+def test_facts_and_care_tips_by_topic(repo: KnowledgeRepository) -> None:
+    assert repo.facts("evidence_limits")
+    assert repo.facts("referred_pain")
+    assert repo.care_tips("cleaning")
+    assert repo.sources_of("exercise", repo.exercises_for_area("neck")[0].id)
