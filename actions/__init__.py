@@ -1,0 +1,1 @@
+"""rasa-sdk action server package: one module per concern (see docs/architecture.md)."""

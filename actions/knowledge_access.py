@@ -1,0 +1,47 @@
+"""How actions reach the knowledge store, and what users see when it is down."""
+
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+from functools import lru_cache
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from knowledge.repository import KnowledgeRepository
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def repository() -> KnowledgeRepository:
+    """The process-wide repository, created on first use (never at import time)."""
+    return KnowledgeRepository.from_env()
+
+
+class KnowledgeAction(Action):
+    """An action that reads the knowledge store; a DB failure becomes a friendly reply."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        try:
+            return await self.act(dispatcher, tracker, domain, repository())
+        except SQLAlchemyError:
+            logger.exception("knowledge store unavailable in %s", self.name())
+            dispatcher.messages.clear()
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return []
+
+    @abstractmethod
+    async def act(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+        repo: KnowledgeRepository,
+    ) -> List[Dict[Text, Any]]:
+        """The action's work, given the repository."""

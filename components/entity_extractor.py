@@ -1,0 +1,138 @@
+"""Knowledge-driven entity extractor: canonical body areas, tools, conditions and more.
+
+Patterns come from the knowledge store's alias vocabulary at training time and are
+persisted inside the model, so the running bot never needs the knowledge DB to parse a
+message. Numbers (pain 0-10, routine minutes) and sides come from small, tested rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.numbers import find_minutes, find_pain_levels, find_sides
+from components.text import Normalizer, blank_english, longest_matches, phrase_matcher
+
+VOCABULARY_FILE = "vocabulary.json"
+
+
+def knowledge_vocabulary() -> Dict[str, Dict[str, str]]:
+    """entity -> {alias: canonical id}, read from the knowledge store."""
+    from knowledge.repository import KnowledgeRepository
+
+    return KnowledgeRepository.from_env().vocabulary()
+
+
+def vocabulary_fingerprint(vocabulary: Dict[str, Dict[str, str]]) -> str:
+    return hashlib.sha256(json.dumps(vocabulary, sort_keys=True).encode()).hexdigest()
+
+
+class VocabularyEntityParser:
+    """Finds entities in text; kept free of Rasa types so it is easy to test."""
+
+    def __init__(self, vocabulary: Dict[str, Dict[str, str]]) -> None:
+        self.vocabulary = vocabulary
+        phrases = [alias for aliases in vocabulary.values() for alias in aliases]
+        self.normalizer = Normalizer(blank_english(), phrases)
+        self.matcher = phrase_matcher(
+            self.normalizer,
+            ((f"{entity}|{canonical}", alias) for entity, aliases in vocabulary.items() for alias, canonical in aliases.items()),
+        )
+        self._area_words = re.compile(r"\b(side|sides|leg|legs|arm|arms|foot|feet|one)\b", re.I)
+
+    def parse(self, text: str) -> List[Dict[str, Any]]:
+        doc = self.normalizer(text)
+        entities: List[Dict[str, Any]] = []
+        for span in longest_matches(doc, self.matcher):
+            entity, canonical = doc.vocab.strings[span.label].split("|", 1)
+            entities.append(
+                {"entity": entity, "value": canonical, "start": span.start_char, "end": span.end_char, "confidence_entity": 1.0}
+            )
+        taken: List[Tuple[int, int]] = [(e["start"], e["end"]) for e in entities]
+        area_spans = [(e["start"], e["end"]) for e in entities if e["entity"] == "body_area"]
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s or start >= e for s, e in taken)
+
+        found: List[Tuple[str, str, int, int]] = []
+        found += [("pain_level", v, s, e) for v, s, e in find_pain_levels(text)]
+        found += [("minutes", v, s, e) for v, s, e in find_minutes(text)]
+        found += [("side", v, s, e) for v, s, e in find_sides(text, area_spans)]
+        for entity, value, start, end in found:
+            if free(start, end):
+                entities.append({"entity": entity, "value": value, "start": start, "end": end, "confidence_entity": 1.0})
+                taken.append((start, end))
+        return sorted(entities, key=lambda e: e["start"])
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Emits body_area, side, pain_level, condition, tool, goal, preference, minutes."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # retrain when the knowledge vocabulary changes, even if training data did not
+        return vocabulary_fingerprint(knowledge_vocabulary())
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> "KnowledgeEntityExtractor":
+        return cls(config, model_storage, resource)
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: Optional[Dict[str, Dict[str, str]]] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._parser = VocabularyEntityParser(vocabulary) if vocabulary else None
+
+    def train(self, training_data: TrainingData) -> Resource:
+        vocabulary = knowledge_vocabulary()
+        self._parser = VocabularyEntityParser(vocabulary)
+        with self._model_storage.write_to(self._resource) as path:
+            (path / VOCABULARY_FILE).write_text(json.dumps(vocabulary, sort_keys=True), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "KnowledgeEntityExtractor":
+        with model_storage.read_from(resource) as path:
+            vocabulary = json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, vocabulary)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._parser is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue  # an intent payload, handled by RegexMessageHandler
+            found = self.add_extractor_name(self._parser.parse(text))
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages

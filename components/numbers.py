@@ -1,0 +1,81 @@
+"""Rules for the entities that are not vocabulary: pain 0-10, routine minutes and side.
+
+Each finder returns (canonical value, start, end) character spans, following the span
+conventions in docs/nlu.md ("6/10" whole, "about a 7" -> "7", "10 minute" -> "10").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Sequence, Tuple
+
+Found = Tuple[str, int, int]
+
+WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "sixty": 60,
+}
+_NUM = r"(?:10|[0-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
+_BIG = r"(?:\d{1,3}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+
+_OUT_OF_TEN = re.compile(rf"\b({_NUM})\s*(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)\b", re.I)
+_PAIN_WORDS = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|sore|soreness|level|rate|rating|scale|intensity)\b", re.I)
+_RATED = re.compile(
+    rf"\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))",
+    re.I,
+)
+_MINUTES = re.compile(rf"\b({_BIG})(?:\s*-\s*|\s+)?(?:min|mins|minute|minutes)\b", re.I)
+_SIDE = re.compile(r"\b(left|right|both)(?:\s+(?:sides?|hand\s+side))?\b", re.I)
+_BETWEEN = re.compile(r"^(?:\s|-|my|the|side|sided|hand|of|upper|lower|inner|outer)*$", re.I)
+_SIDE_CONTEXT = re.compile(r"^\W*(?:one|side|sides|leg|legs|arm|arms|hand|foot|feet|shoulder|hip)\b", re.I)
+
+
+def to_number(token: str) -> int:
+    token = token.lower()
+    return int(token) if token.isdigit() else WORD_NUMBERS[token]
+
+
+def find_pain_levels(text: str) -> List[Found]:
+    """Pain ratings 0-10: "6/10", "seven out of ten", or "about a 7" near a pain word."""
+    found: List[Found] = []
+    for match in _OUT_OF_TEN.finditer(text):
+        found.append((str(to_number(match.group(1))), match.start(), match.end()))
+    if _PAIN_WORDS.search(text):
+        for match in _RATED.finditer(text):
+            start, end = match.span(1)
+            if any(s <= start < e for _, s, e in found):
+                continue
+            found.append((str(to_number(match.group(1))), start, end))
+    return found
+
+
+def find_minutes(text: str) -> List[Found]:
+    """Routine length: "10 minute", "ten minutes", "15-min" -> the number's span."""
+    out = []
+    for match in _MINUTES.finditer(text):
+        value = to_number(match.group(1))
+        if 0 < value <= 120:
+            out.append((str(value), match.start(1), match.end(1)))
+    return out
+
+
+def find_sides(text: str, area_spans: Sequence[Tuple[int, int]]) -> List[Found]:
+    """left/right/both, only when they qualify a body part ("my left calf", "right side").
+
+    "right now", "that's right" or "I left it at home" are not sides.
+    """
+    out = []
+    for match in _SIDE.finditer(text):
+        word = match.group(1).lower()
+        after = text[match.end(1) :]
+        next_area = any(s >= match.end(1) and _BETWEEN.match(text[match.end(1) : s]) for s, _ in area_spans)
+        sided = match.group(0).lower() != word or _SIDE_CONTEXT.match(after) or next_area
+        if not sided:
+            continue
+        if word == "both":
+            start, end = match.span(0) if match.group(0).lower() != word else match.span(1)
+        else:
+            start, end = match.span(1)
+        out.append((word, start, end))
+    return out

@@ -1,0 +1,96 @@
+"""The spaCy side of the custom NLU components: a blank English pipeline and matching.
+
+No pretrained English model can be installed here, so both components use
+`spacy.blank("en")` with the lookup lemmatizer from spacy-lookups-data (installed as a
+package; nothing is downloaded). The lookup table turns "calves" into "calve", so lemmas
+alone miss plurals of the vocabulary: every token gets a `norm_` that first maps plurals
+of vocabulary words back to the word ("calves" -> "calf"), then falls back to the lemma.
+Pipelines are built when a component is created or loaded, never at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Iterable, List, Tuple
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+
+def blank_english() -> Language:
+    """A blank English pipeline with the lookup lemmatizer (no model download)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def plural_forms(word: str) -> List[str]:
+    """Regular and -f/-y plural spellings of one lower-case word."""
+    forms = [word + "s", word + "es"]
+    if word.endswith("f"):
+        forms.append(word[:-1] + "ves")
+    if word.endswith("fe"):
+        forms.append(word[:-2] + "ves")
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        forms.append(word[:-1] + "ies")
+    return forms
+
+
+class Normalizer:
+    """Tokenises text and sets each token's `norm_` for vocabulary-aware matching."""
+
+    def __init__(self, nlp: Language, vocabulary_phrases: Iterable[str]) -> None:
+        self.nlp = nlp
+        self._plurals: Dict[str, str] = {}
+        for phrase in vocabulary_phrases:
+            for token in nlp.make_doc(phrase.lower()):
+                word = token.text
+                if word.isalpha() and len(word) > 2:
+                    for form in plural_forms(word):
+                        self._plurals.setdefault(form, word)
+        # a vocabulary word is never rewritten into another one ("glasses" is not "glass")
+        for phrase in vocabulary_phrases:
+            for token in nlp.make_doc(phrase.lower()):
+                self._plurals.pop(token.text, None)
+
+    def norm(self, lower: str, lemma: str) -> str:
+        if lower in self._plurals:
+            return self._plurals[lower]
+        if lower.endswith("n't"):
+            return "not"
+        return (lemma or lower).lower()
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.nlp(text)
+        for token in doc:
+            token.norm_ = self.norm(token.lower_, token.lemma_)
+        return doc
+
+    def pattern(self, phrase: str) -> Doc:
+        """A phrase as a matcher pattern, normalised like the text it must match."""
+        return self(phrase.lower())
+
+
+def phrase_matcher(normalizer: Normalizer, labelled: Iterable[Tuple[str, str]]) -> PhraseMatcher:
+    """A NORM-attribute PhraseMatcher for (label, phrase) pairs."""
+    matcher = PhraseMatcher(normalizer.nlp.vocab, attr="NORM")
+    grouped: Dict[str, List[Doc]] = {}
+    for label, phrase in labelled:
+        grouped.setdefault(label, []).append(normalizer.pattern(phrase))
+    for label, docs in grouped.items():
+        matcher.add(label, docs)
+    return matcher
+
+
+def longest_matches(doc: Doc, matcher: PhraseMatcher) -> List[Span]:
+    """Matches with overlaps resolved in favour of the longest span."""
+    spans = [Span(doc, start, end, label=match_id) for match_id, start, end in matcher(doc)]
+    return sorted(filter_spans(spans), key=lambda s: s.start)
+
+
+def all_matches(doc: Doc, matcher: PhraseMatcher) -> List[Span]:
+    """Every match, overlapping ones included."""
+    return [Span(doc, start, end, label=match_id) for match_id, start, end in matcher(doc)]

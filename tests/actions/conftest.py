@@ -1,0 +1,69 @@
+"""rasa-sdk style helpers: build a Tracker from slots and a latest message, run an action."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_domain() -> Dict[str, Any]:
+    """The merged domain as the action server receives it (slots, forms, responses)."""
+    merged: Dict[str, Any] = {"slots": {}, "forms": {}, "responses": {}, "intents": [], "entities": [], "actions": []}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        data = yaml.safe_load(path.read_text()) or {}
+        for key in ("slots", "forms", "responses"):
+            merged[key].update(data.get(key) or {})
+        for key in ("intents", "entities", "actions"):
+            merged[key] += data.get(key) or []
+    return merged
+
+
+DOMAIN = load_domain()
+QUESTION_SLOTS = DOMAIN["forms"]["screening_form"]["required_slots"]
+
+
+def make_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    text: str = "",
+    intent: str = "inform",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    active_loop: Optional[str] = None,
+    events: Optional[List[Dict[str, Any]]] = None,
+    channel: str = "rest",
+) -> Tracker:
+    all_slots = {name: None for name in DOMAIN["slots"]}
+    all_slots["requested_slot"] = None
+    all_slots.update(slots or {})
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []}
+    history = list(events or []) + [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    return Tracker(
+        sender_id="test-user",
+        slots=all_slots,
+        latest_message=latest,
+        events=history,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def entity(name: str, value: str, start: int = 0) -> Dict[str, Any]:
+    return {"entity": name, "value": value, "start": start, "end": start + len(value)}
+
+
+@pytest.fixture()
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture()
+def domain() -> Dict[str, Any]:
+    return DOMAIN
