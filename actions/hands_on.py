@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -24,7 +24,6 @@ from actions.safety_policy import OUTCOME_SLOT, REASONS_SLOT, is_blocking, refer
 from actions.tracker_reading import entity_values, first_entity, latest_intent, latest_text
 from knowledge.repository import KnowledgeRepository
 
-FORM = "screening_form"
 DEFAULT_VALID_DAYS = 7
 _BACK = re.compile(r"\bbacks?\b", re.I)
 _LEG = re.compile(r"\blegs?\b", re.I)
@@ -72,6 +71,36 @@ def deliver(dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeR
     return exercises.deliver_next_exercise(dispatcher, tracker, repo, outcome)
 
 
+def named_areas(tracker: Tracker, repo: KnowledgeRepository) -> List[str]:
+    """Areas in the latest message, or the first area of a named condition."""
+    areas = entity_values(tracker, "body_area")
+    condition_id = first_entity(tracker, "condition")
+    if not areas and condition_id:
+        condition = repo.condition(condition_id)
+        areas = list(condition.body_areas[:1]) if condition else []
+    return areas
+
+
+def record_request(tracker: Tracker, repo: KnowledgeRepository) -> Tuple[List[str], str, List[str], List[Dict[Text, Any]]]:
+    """(areas named now, request kind, areas in focus, events recording them)."""
+    areas = named_areas(tracker, repo)
+    request = requested(tracker)
+    focus = areas or ([] if request == "routine" else list(tracker.get_slot("areas_in_focus") or []))
+    events: List[Dict[Text, Any]] = [SlotSet("pending_request", request)]
+    if areas or latest_intent(tracker) != "inform":
+        events.append(SlotSet("shown_exercises", []))
+    events.append(SlotSet("areas_in_focus", focus))
+    return areas, request, focus, events
+
+
+def area_names(repo: KnowledgeRepository, areas: List[str]) -> List[str]:
+    names = []
+    for area_id in areas:
+        area = repo.body_area(area_id)
+        names.append(area.name.split(" (")[0].lower() if area else area_id.replace("_", " "))
+    return names
+
+
 class ActionRequestHandsOn(KnowledgeAction):
     """Records the request and decides: ask for the area, screen, or deliver."""
 
@@ -79,30 +108,13 @@ class ActionRequestHandsOn(KnowledgeAction):
         return "action_request_hands_on"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
-        areas = entity_values(tracker, "body_area")
-        condition_id = first_entity(tracker, "condition")
-        if not areas and condition_id:
-            condition = repo.condition(condition_id)
-            areas = list(condition.body_areas[:1]) if condition else []
-        request = requested(tracker)
-        focus = areas or ([] if request == "routine" else list(tracker.get_slot("areas_in_focus") or []))
-        events: List[Dict[Text, Any]] = [SlotSet("pending_request", request)]
-        if areas or latest_intent(tracker) != "inform":
-            events.append(SlotSet("shown_exercises", []))
-        events.append(SlotSet("areas_in_focus", focus))
-
-        if (tracker.active_loop or {}).get("name") == FORM:
-            if areas:
-                names = " and ".join(self._names(repo, areas))
-                dispatcher.utter_message(text=f"Noted: I'll cover your {names} right after these questions.")
-            return events
-
+        areas, request, focus, events = record_request(tracker, repo)
         if request == "exercise" and not focus:
             self._ask_area(dispatcher, tracker)
             return [*events, SlotSet("hands_on_next", "ask_area")]
 
         if len(areas) > 1:
-            names = self._names(repo, areas)
+            names = area_names(repo, areas)
             dispatcher.utter_message(
                 response="utter_several_areas",
                 first=names[0],
@@ -120,14 +132,6 @@ class ActionRequestHandsOn(KnowledgeAction):
         return [*events, *[SlotSet(slot, None) for slot in resets], SlotSet("hands_on_next", "screen")]
 
     @staticmethod
-    def _names(repo: KnowledgeRepository, areas: List[str]) -> List[str]:
-        names = []
-        for area_id in areas:
-            area = repo.body_area(area_id)
-            names.append(area.name.split(" (")[0].lower() if area else area_id.replace("_", " "))
-        return names
-
-    @staticmethod
     def _ask_area(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         text = latest_text(tracker)
         if _BACK.search(text):
@@ -140,6 +144,19 @@ class ActionRequestHandsOn(KnowledgeAction):
                 response="utter_ask_body_area",
                 buttons=[button(title, f'/inform{{"body_area": "{area}"}}') for title, area in areas],
             )
+
+
+class ActionNoteRequest(KnowledgeAction):
+    """A request made during the screening: remember it, the screening then resumes."""
+
+    def name(self) -> Text:
+        return "action_note_request"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+        areas, _, _, events = record_request(tracker, repo)
+        if areas:
+            dispatcher.utter_message(text=f"Noted: I'll cover your {' and '.join(area_names(repo, areas))} right after these questions.")
+        return events
 
 
 class ActionDeliverHandsOn(KnowledgeAction):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
@@ -22,7 +22,7 @@ def repository() -> KnowledgeRepository:
     return KnowledgeRepository.from_env()
 
 
-class KnowledgeAction(Action):
+class KnowledgeAction(Action, ABC):
     """An action that reads the knowledge store; a DB failure becomes a friendly reply."""
 
     async def run(

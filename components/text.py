@@ -4,7 +4,8 @@ No pretrained English model can be installed here, so both components use
 `spacy.blank("en")` with the lookup lemmatizer from spacy-lookups-data (installed as a
 package; nothing is downloaded). The lookup table turns "calves" into "calve", so lemmas
 alone miss plurals of the vocabulary: every token gets a `norm_` that first maps plurals
-of vocabulary words back to the word ("calves" -> "calf"), then falls back to the lemma.
+of vocabulary words back to the word ("calves" -> "calf"), then falls back to the lemma
+of the lower-cased token (the table is case-sensitive: "Tingling" has no entry).
 Pipelines are built when a component is created or loaded, never at import time.
 """
 
@@ -23,7 +24,7 @@ def blank_english() -> Language:
     """A blank English pipeline with the lookup lemmatizer (no model download)."""
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
+    nlp.initialize()  # loads the lookup table from the installed spacy-lookups-data
     return nlp
 
 
@@ -44,6 +45,8 @@ class Normalizer:
 
     def __init__(self, nlp: Language, vocabulary_phrases: Iterable[str]) -> None:
         self.nlp = nlp
+        # lemmas are looked up on the lower-cased token, so "Tingling" == "tingling"
+        self._lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         self._plurals: Dict[str, str] = {}
         for phrase in vocabulary_phrases:
             for token in nlp.make_doc(phrase.lower()):
@@ -56,17 +59,17 @@ class Normalizer:
             for token in nlp.make_doc(phrase.lower()):
                 self._plurals.pop(token.text, None)
 
-    def norm(self, lower: str, lemma: str) -> str:
+    def norm(self, lower: str) -> str:
         if lower in self._plurals:
             return self._plurals[lower]
         if lower.endswith("n't"):
             return "not"
-        return (lemma or lower).lower()
+        return str(self._lemmas.get(lower, lower)).lower()
 
     def __call__(self, text: str) -> Doc:
-        doc = self.nlp(text)
+        doc = self.nlp.make_doc(text)
         for token in doc:
-            token.norm_ = self.norm(token.lower_, token.lemma_)
+            token.norm_ = self.norm(token.lower_)
         return doc
 
     def pattern(self, phrase: str) -> Doc:
