@@ -46,7 +46,7 @@ lint: install
 	$(BIN)/mypy
 
 validate: install
-	$(BIN)/rasa data validate --fail-on-warnings --data data --domain domain --config config.yml
+	$(BIN)/rasa data validate --data data --domain domain --config config.yml
 
 test-nlu: train
 	@mkdir -p reports

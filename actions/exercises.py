@@ -6,7 +6,7 @@ for it first); when the store has none, the reply says what to get and why.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -27,7 +27,9 @@ def _duration(span: Span) -> str:
     return span.describe(" s")
 
 
-def exercise_reply(exercise: ExerciseView, repo: KnowledgeRepository, outcome: Optional[str], side: Optional[str] = None) -> Reply:
+def exercise_reply(
+    exercise: ExerciseView, repo: KnowledgeRepository, outcome: Optional[str], side: Optional[str] = None
+) -> Reply:
     """The chat-sized instructions for one exercise."""
     area = repo.body_area(exercise.body_area)
     tool = repo.tool(exercise.tool)
@@ -68,7 +70,7 @@ def suggestion_for(area_id: str, tool_id: str, repo: KnowledgeRepository) -> str
 
 def deliver_next_exercise(
     dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, outcome: Optional[str]
-) -> List[Dict[Text, Any]]:
+) -> List[Dict[str, Any]]:
     """Show the next not-yet-shown exercise for the areas in focus."""
     areas = tracker.get_slot("areas_in_focus") or []
     shown = list(tracker.get_slot("shown_exercises") or [])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -37,7 +37,9 @@ def screening_valid_days() -> float:
         return DEFAULT_VALID_DAYS
 
 
-def slots_to_rescreen(tracker: Tracker, repo: KnowledgeRepository, areas: List[str], now: Optional[float] = None) -> Optional[List[str]]:
+def slots_to_rescreen(
+    tracker: Tracker, repo: KnowledgeRepository, areas: List[str], now: Optional[float] = None
+) -> Optional[List[str]]:
     """Question slots to (re-)ask, or None when the existing screening still holds."""
     questions = repo.screening_questions()
     screened_at = tracker.get_slot("screened_at")
@@ -59,12 +61,14 @@ def requested(tracker: Tracker) -> str:
     return tracker.get_slot("pending_request") or "exercise"
 
 
-def deliver(dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+def deliver(dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository) -> List[Dict[str, Any]]:
     """Give what was asked for, unless an earlier referral or emergency still applies."""
     outcome = tracker.get_slot(OUTCOME_SLOT)
     if is_blocking(outcome):
         kwargs = referral_kwargs(repo, tracker.get_slot(REASONS_SLOT) or [])
-        dispatcher.utter_message(response="utter_emergency" if outcome == "emergency" else "utter_referral_still_applies", **kwargs)
+        dispatcher.utter_message(
+            response="utter_emergency" if outcome == "emergency" else "utter_referral_still_applies", **kwargs
+        )
         return []
     if (tracker.get_slot("pending_request") or "exercise") == "routine":
         return routines.deliver_routine(dispatcher, tracker, repo, outcome)
@@ -81,12 +85,12 @@ def named_areas(tracker: Tracker, repo: KnowledgeRepository) -> List[str]:
     return areas
 
 
-def record_request(tracker: Tracker, repo: KnowledgeRepository) -> Tuple[List[str], str, List[str], List[Dict[Text, Any]]]:
+def record_request(tracker: Tracker, repo: KnowledgeRepository) -> Tuple[List[str], str, List[str], List[Dict[str, Any]]]:
     """(areas named now, request kind, areas in focus, events recording them)."""
     areas = named_areas(tracker, repo)
     request = requested(tracker)
     focus = areas or ([] if request == "routine" else list(tracker.get_slot("areas_in_focus") or []))
-    events: List[Dict[Text, Any]] = [SlotSet("pending_request", request)]
+    events: List[Dict[str, Any]] = [SlotSet("pending_request", request)]
     if areas or latest_intent(tracker) != "inform":
         events.append(SlotSet("shown_exercises", []))
     events.append(SlotSet("areas_in_focus", focus))
@@ -104,10 +108,12 @@ def area_names(repo: KnowledgeRepository, areas: List[str]) -> List[str]:
 class ActionRequestHandsOn(KnowledgeAction):
     """Records the request and decides: ask for the area, screen, or deliver."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_request_hands_on"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         areas, request, focus, events = record_request(tracker, repo)
         if request == "exercise" and not focus:
             self._ask_area(dispatcher, tracker)
@@ -118,7 +124,10 @@ class ActionRequestHandsOn(KnowledgeAction):
             dispatcher.utter_message(
                 response="utter_several_areas",
                 first=names[0],
-                buttons=[button(name.capitalize(), f'/ask_exercise{{"body_area": "{area}"}}') for area, name in zip(areas[1:], names[1:])],
+                buttons=[
+                    button(name.capitalize(), f'/ask_exercise{{"body_area": "{area}"}}')
+                    for area, name in zip(areas[1:], names[1:], strict=False)
+                ],
             )
             events.append(SlotSet("areas_in_focus", areas[:1]))
             focus = areas[:1]
@@ -139,7 +148,14 @@ class ActionRequestHandsOn(KnowledgeAction):
         elif _LEG.search(text):
             dispatcher.utter_message(response="utter_ask_body_area_leg")
         else:
-            areas = [("Neck", "neck"), ("Shoulders", "shoulder"), ("Lower back", "lower_back"), ("Glutes", "glute"), ("Calves", "calf"), ("Feet", "foot")]
+            areas = [
+                ("Neck", "neck"),
+                ("Shoulders", "shoulder"),
+                ("Lower back", "lower_back"),
+                ("Glutes", "glute"),
+                ("Calves", "calf"),
+                ("Feet", "foot"),
+            ]
             dispatcher.utter_message(
                 response="utter_ask_body_area",
                 buttons=[button(title, f'/inform{{"body_area": "{area}"}}') for title, area in areas],
@@ -149,33 +165,41 @@ class ActionRequestHandsOn(KnowledgeAction):
 class ActionNoteRequest(KnowledgeAction):
     """A request made during the screening: remember it, the screening then resumes."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_note_request"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         areas, _, _, events = record_request(tracker, repo)
         if areas:
-            dispatcher.utter_message(text=f"Noted: I'll cover your {' and '.join(area_names(repo, areas))} right after these questions.")
+            dispatcher.utter_message(
+                text=f"Noted: I'll cover your {' and '.join(area_names(repo, areas))} right after these questions."
+            )
         return events
 
 
 class ActionDeliverHandsOn(KnowledgeAction):
     """Gives the pending hands-on answer (exercises or a routine)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_deliver_hands_on"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         return deliver(dispatcher, tracker, repo)
 
 
 class ActionNextExercise(KnowledgeAction):
-    """"Next one" / "another": the next exercise for the area in focus."""
+    """ "Next one" / "another": the next exercise for the area in focus."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_next_exercise"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         outcome = tracker.get_slot(OUTCOME_SLOT)
         if not tracker.get_slot("areas_in_focus") or outcome is None:
             dispatcher.utter_message(response="utter_nothing_to_continue")

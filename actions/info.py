@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Pattern, Sequence, Text, Tuple
+from typing import Any, Dict, List, Pattern, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,7 +14,16 @@ from actions.tracker_reading import entity_values, input_channel, latest_text
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ToolView
 
-DOSING_ORDER = ("frequency", "time_per_muscle_group", "session_length", "hold_time", "pressure", "pre_workout", "post_workout", "rest_day")
+DOSING_ORDER = (
+    "frequency",
+    "time_per_muscle_group",
+    "session_length",
+    "hold_time",
+    "pressure",
+    "pre_workout",
+    "post_workout",
+    "rest_day",
+)
 DOSING_LABELS = {
     "frequency": "How often",
     "time_per_muscle_group": "Per muscle group",
@@ -60,16 +69,21 @@ def comparison_reply(tools: Sequence[ToolView]) -> Reply:
     bullets = [f"{t.name} ({t.size}, {t.density.replace('_', '-')}): {t.best_for}" for t in tools]
     return Reply(
         title="Balls compared",
-        intro="Many people end up with two: a softer or larger ball for broad areas and a firmer, smaller one for stubborn spots.",
+        intro=(
+            "Many people end up with two: a softer or larger ball for broad areas "
+            "and a firmer, smaller one for stubborn spots."
+        ),
         bullets=bullets,
     )
 
 
 class ActionToolInfo(KnowledgeAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_tool_info"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         channel = input_channel(tracker)
         named = [t for t in (repo.tool(i) for i in entity_values(tracker, "tool")) if t]
         if len(named) == 1:
@@ -79,15 +93,19 @@ class ActionToolInfo(KnowledgeAction):
             )
         else:
             tools = named or [t for t in repo.tools() if t.kind in ("ball", "double_ball")]
-            dispatcher.utter_message(text=render(comparison_reply(tools), channel), buttons=[button("Which one for me?", "/ask_ball_recommendation")])
+            dispatcher.utter_message(
+                text=render(comparison_reply(tools), channel), buttons=[button("Which one for me?", "/ask_ball_recommendation")]
+            )
         return []
 
 
 class ActionDosage(KnowledgeAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_dosage"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         defaults = repo.default_dosing()
         facts = [(DOSING_LABELS[t], defaults[t].summary) for t in DOSING_ORDER if t in defaults]
         reply = Reply(
@@ -101,10 +119,12 @@ class ActionDosage(KnowledgeAction):
 
 
 class ActionTriggerPointInfo(KnowledgeAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_trigger_point_info"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         text = latest_text(tracker)
         topics = next((topics for pattern, topics in FACT_TOPICS if pattern.search(text)), ("what_is", "how_it_works"))
         facts = [f for topic in topics for f in repo.facts(topic)][:2]
@@ -119,10 +139,12 @@ class ActionTriggerPointInfo(KnowledgeAction):
 
 
 class ActionCareTips(KnowledgeAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_care_tips"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         text = latest_text(tracker)
         topic = next((topic for pattern, topic in CARE_TOPICS if pattern.search(text)), None)
         tips = repo.care_tips(topic) if topic else repo.care_tips()

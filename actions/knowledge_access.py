@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from functools import lru_cache
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -25,9 +25,7 @@ def repository() -> KnowledgeRepository:
 class KnowledgeAction(Action, ABC):
     """An action that reads the knowledge store; a DB failure becomes a friendly reply."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         try:
             return await self.act(dispatcher, tracker, domain, repository())
         except SQLAlchemyError:
@@ -41,7 +39,7 @@ class KnowledgeAction(Action, ABC):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
+        domain: Dict[str, Any],
         repo: KnowledgeRepository,
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         """The action's work, given the repository."""

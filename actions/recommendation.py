@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -90,15 +90,19 @@ def recommendation_reply(rec: Recommendation) -> Reply:
     ]
     bullets = [tool.good_to_know, *tool.cautions[:1]]
     if rec.alternative:
-        bullets.append(f"Also worth a look: {rec.alternative.name} ({rec.alternative.best_for[0].lower()}{rec.alternative.best_for[1:]})")
+        bullets.append(
+            f"Also worth a look: {rec.alternative.name} ({rec.alternative.best_for[0].lower()}{rec.alternative.best_for[1:]})"
+        )
     return Reply(title=f"Try a {tool.name.lower()}", intro=f"Why: {why.rstrip('.')}.", facts=facts, bullets=bullets)
 
 
 class ActionRecommendBall(KnowledgeAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_recommend_ball"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         areas = entity_values(tracker, "body_area") or list(tracker.get_slot("areas_in_focus") or [])
         preferences = list(tracker.get_slot("preference") or [])
         pain = tracker.get_slot("pain_level")
@@ -109,18 +113,23 @@ class ActionRecommendBall(KnowledgeAction):
         rec = recommend(repo, areas, preferences, balls_only, first_entity(tracker, "condition") or tracker.get_slot("condition"))
         dispatcher.utter_message(
             text=render(recommendation_reply(rec), input_channel(tracker)),
-            buttons=[button(f"How to use a {rec.tool.name.lower()}", f'/ask_exercise{{"tool": "{rec.tool.id}"}}'), button("Compare balls", "/ask_tool_info")],
+            buttons=[
+                button(f"How to use a {rec.tool.name.lower()}", f'/ask_exercise{{"tool": "{rec.tool.id}"}}'),
+                button("Compare balls", "/ask_tool_info"),
+            ],
         )
         return []
 
 
 class ActionNoTool(KnowledgeAction):
-    """"I don't have a ball": what to start with, and that a wall or a tennis ball works."""
+    """ "I don't have a ball": what to start with, and that a wall or a tennis ball works."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_no_tool"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         areas = list(tracker.get_slot("areas_in_focus") or [])
         rec = recommend(repo, areas, ["beginner"])
         tennis = repo.tool("tennis_ball")

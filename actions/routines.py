@@ -8,7 +8,7 @@ routine is composed from the named areas' exercises. Times come from the knowled
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -67,9 +67,7 @@ def fit(candidates: Sequence[Tuple[ExerciseView, Span]], budget_s: float) -> Tup
     return tuple(items)
 
 
-def build_routine(
-    repo: KnowledgeRepository, goal: Optional[str], minutes: Optional[float], areas: Sequence[str]
-) -> Plan:
+def build_routine(repo: KnowledgeRepository, goal: Optional[str], minutes: Optional[float], areas: Sequence[str]) -> Plan:
     """The routine for `goal` in `minutes` (default 10), over `areas` if given."""
     budget_minutes = max(MIN_MINUTES, min(MAX_MINUTES, minutes or DEFAULT_MINUTES))
     budget = budget_minutes * 60
@@ -115,7 +113,7 @@ def plan_reply(plan: Plan, minutes: float, repo: KnowledgeRepository, gentle: bo
 
 def deliver_routine(
     dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, outcome: Optional[str]
-) -> List[Dict[Text, Any]]:
+) -> List[Dict[str, Any]]:
     minutes_slot = tracker.get_slot("minutes")
     try:
         minutes = float(minutes_slot) if minutes_slot else DEFAULT_MINUTES

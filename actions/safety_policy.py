@@ -11,7 +11,10 @@ from knowledge.views import SafetyRuleView
 
 LEVELS = ("clear", "caution", "refer", "emergency")
 BLOCKING = ("refer", "emergency")
-REMINDER = "stay at about 5-6/10 discomfort, breathe slowly, keep off bone and the spine, and stop at any sharp, shooting or tingling pain."
+REMINDER = (
+    "stay at about 5-6/10 discomfort, breathe slowly, keep off bone and the spine, "
+    "and stop at any sharp, shooting or tingling pain."
+)
 OUTCOME_SLOT = "screening_outcome"
 REASONS_SLOT = "screening_reasons"
 

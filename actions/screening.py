@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -40,9 +40,10 @@ def questions_by_slot(repo: KnowledgeRepository) -> Dict[str, QuestionView]:
     return {q.slot: q for q in repo.screening_questions()}
 
 
-def outcome_of_answers(answers: Dict[str, Optional[str]], questions: Dict[str, QuestionView]) -> tuple:
+def outcome_of_answers(answers: Dict[str, Optional[str]], questions: Dict[str, QuestionView]) -> Tuple[str, List[str]]:
     """(level, reasons) from the answers so far: yes -> yes_level, partial -> partial_level."""
-    levels, reasons = [], []
+    levels: List[str] = []
+    reasons: List[str] = []
     for slot, answer in answers.items():
         question = questions.get(slot)
         if question is None or answer not in (YES, PARTIAL):
@@ -57,7 +58,7 @@ def outcome_of_answers(answers: Dict[str, Optional[str]], questions: Dict[str, Q
 class ValidateScreeningForm(FormValidationAction):
     """Validates answers and decides the screening outcome."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_screening_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -92,7 +93,7 @@ class ValidateScreeningForm(FormValidationAction):
         reasons = list(dict.fromkeys([*flagged, *(tracker.get_slot(REASONS_SLOT) or [])]))
         return [SlotSet(OUTCOME_SLOT, level), SlotSet(REASONS_SLOT, reasons), SlotSet(REQUESTED_SLOT, None)]
 
-    def _answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def _answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
         if value in (YES, NO, PARTIAL):
             return {slot: value}
         answer = interpret_answer(str(value or ""))
@@ -100,28 +101,44 @@ class ValidateScreeningForm(FormValidationAction):
             dispatcher.utter_message(response="utter_answer_yes_no")
         return {slot: answer}
 
-    def validate_q_recent_injury(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_q_recent_injury(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._answer("q_recent_injury", value, dispatcher)
 
-    def validate_q_bone_joint(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_q_bone_joint(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._answer("q_bone_joint", value, dispatcher)
 
-    def validate_q_blood_clotting(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_q_blood_clotting(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._answer("q_blood_clotting", value, dispatcher)
 
-    def validate_q_skin(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_q_skin(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._answer("q_skin", value, dispatcher)
 
-    def validate_q_diabetes_sensation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_q_diabetes_sensation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._answer("q_diabetes_sensation", value, dispatcher)
 
-    def validate_q_nerve(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_q_nerve(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._answer("q_nerve", value, dispatcher)
 
-    def validate_q_persisting(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_q_persisting(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._answer("q_persisting", value, dispatcher)
 
-    def validate_q_pregnancy(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_q_pregnancy(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._answer("q_pregnancy", value, dispatcher)
 
 
@@ -133,10 +150,12 @@ class AskScreeningQuestion(KnowledgeAction):
     def slot(self) -> str:
         """The question's slot; each subclass below names one."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.slot}"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         question = questions_by_slot(repo)[self.slot]
         areas = tracker.get_slot("areas_in_focus") or []
         text = question.question
@@ -185,10 +204,12 @@ class AskPregnancy(AskScreeningQuestion):
 class ActionExplainScreeningQuestion(KnowledgeAction):
     """Answers "why do you ask?" for the question being asked (the form then re-asks it)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_screening_question"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         question = questions_by_slot(repo).get(tracker.get_slot(REQUESTED_SLOT) or "")
         if question:
             dispatcher.utter_message(text=question.why)
@@ -200,10 +221,12 @@ class ActionExplainScreeningQuestion(KnowledgeAction):
 class ActionScreeningResult(KnowledgeAction):
     """Says what the screening decided, then carries on with what the person asked for."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_screening_result"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], repo: KnowledgeRepository) -> List[Dict[Text, Any]]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
         outcome = tracker.get_slot(OUTCOME_SLOT) or "clear"
         reasons = tracker.get_slot(REASONS_SLOT) or []
         if outcome == "emergency":

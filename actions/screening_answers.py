@@ -31,7 +31,7 @@ _YES = re.compile(
 
 
 def interpret_answer(text: str) -> Optional[str]:
-    """"yes", "no", "partial", or None when the text answers neither way."""
+    """ "yes", "no", "partial", or None when the text answers neither way."""
     if not text or not text.strip():
         return None
     if _PARTIAL.search(text):

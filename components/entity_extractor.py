@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -87,13 +87,13 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> "KnowledgeEntityExtractor":
+        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> KnowledgeEntityExtractor:
         return cls(config, model_storage, resource)
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         vocabulary: Optional[Dict[str, Dict[str, str]]] = None,
@@ -113,12 +113,12 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "KnowledgeEntityExtractor":
+    ) -> KnowledgeEntityExtractor:
         with model_storage.read_from(resource) as path:
             vocabulary = json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8"))
         return cls(config, model_storage, resource, vocabulary)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from typing import Any, Dict, List, Optional, Set, Text
+from typing import Any, Dict, List, Optional, Set
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -35,7 +35,29 @@ BLOCKING_LEVELS = ("refer", "emergency")
 #: words that cancel a following warning sign ("no numbness", "without any tingling")
 NEGATIONS = {"no", "not", "without", "never", "nor", "none", "deny", "denies", "negative"}
 #: words that may stand between a negation and the sign it cancels
-NEGATION_BRIDGE = {"or", "and", "any", "real", "a", "an", ",", "/", "other", "signs", "of", "have", "has", "had", "do", "does", "did", "feel", "felt", "get", "got"}
+NEGATION_BRIDGE = {
+    "or",
+    "and",
+    "any",
+    "real",
+    "a",
+    "an",
+    ",",
+    "/",
+    "other",
+    "signs",
+    "of",
+    "have",
+    "has",
+    "had",
+    "do",
+    "does",
+    "did",
+    "feel",
+    "felt",
+    "get",
+    "got",
+}
 #: "not sure if it's numbness" is a hedge, not a denial
 HEDGES = {"sure", "certain", "know", "tell"}
 
@@ -127,13 +149,13 @@ class RedFlagDetector(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> "RedFlagDetector":
+        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> RedFlagDetector:
         return cls(config, model_storage, resource)
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         vocabulary: Optional[Dict[str, Any]] = None,
@@ -153,12 +175,12 @@ class RedFlagDetector(GraphComponent, EntityExtractorMixin):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "RedFlagDetector":
+    ) -> RedFlagDetector:
         with model_storage.read_from(resource) as path:
             vocabulary = json.loads((path / PATTERNS_FILE).read_text(encoding="utf-8"))
         return cls(config, model_storage, resource, vocabulary)

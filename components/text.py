@@ -11,11 +11,12 @@ Pipelines are built when a component is created or loaded, never at import time.
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Tuple, cast
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -46,7 +47,7 @@ class Normalizer:
     def __init__(self, nlp: Language, vocabulary_phrases: Iterable[str]) -> None:
         self.nlp = nlp
         # lemmas are looked up on the lower-cased token, so "Tingling" == "tingling"
-        self._lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self._lemmas = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
         self._plurals: Dict[str, str] = {}
         for phrase in vocabulary_phrases:
             for token in nlp.make_doc(phrase.lower()):

@@ -50,10 +50,19 @@ def _rows(content: Content) -> List[object]:
     for t in content.tools:
         rows.append(
             m.Tool(
-                id=t.id, name=t.name, kind=t.kind, size=t.size, size_min_in=t.size_min_in,
-                size_max_in=t.size_max_in, density=t.density, material=t.material,
-                texture=t.texture, best_for=t.best_for, good_to_know=t.good_to_know,
-                beginner_friendly=t.beginner_friendly, note=t.note,
+                id=t.id,
+                name=t.name,
+                kind=t.kind,
+                size=t.size,
+                size_min_in=t.size_min_in,
+                size_max_in=t.size_max_in,
+                density=t.density,
+                material=t.material,
+                texture=t.texture,
+                best_for=t.best_for,
+                good_to_know=t.good_to_know,
+                beginner_friendly=t.beginner_friendly,
+                note=t.note,
             )
         )
         rows += [m.ToolArea(tool_id=t.id, body_area_id=b, position=i) for i, b in enumerate(t.best_for_areas)]
@@ -63,42 +72,61 @@ def _rows(content: Content) -> List[object]:
     for s in content.safety_rules:
         rows.append(
             m.SafetyRule(
-                id=s.id, level=s.level, kind=s.kind, name=s.name, description=s.description,
-                advice=s.advice, see=s.see, note=s.note,
+                id=s.id,
+                level=s.level,
+                kind=s.kind,
+                name=s.name,
+                description=s.description,
+                advice=s.advice,
+                see=s.see,
+                note=s.note,
             )
         )
         sources("safety_rule", s)
     for o in content.guidance:
         rows.append(
             m.GuidanceOption(
-                id=o.id, dimension=o.dimension, name=o.name, best_for=o.best_for, pros=o.pros,
-                cons=o.cons, tools=" ".join(o.tools), note=o.note,
+                id=o.id,
+                dimension=o.dimension,
+                name=o.name,
+                best_for=o.best_for,
+                pros=o.pros,
+                cons=o.cons,
+                tools=" ".join(o.tools),
+                note=o.note,
             )
         )
         sources("guidance", o)
     for p in content.preferences:
         rows.append(m.Preference(id=p.id, name=p.name, reason=p.reason, note=p.note))
-        rows += [m.PreferenceTool(preference_id=p.id, tool_id=t, stance="prefer", position=i) for i, t in enumerate(p.prefer_tools)]
+        rows += [
+            m.PreferenceTool(preference_id=p.id, tool_id=t, stance="prefer", position=i) for i, t in enumerate(p.prefer_tools)
+        ]
         rows += [m.PreferenceTool(preference_id=p.id, tool_id=t, stance="avoid", position=i) for i, t in enumerate(p.avoid_tools)]
         aliases("preference", p)
         sources("preference", p)
     for c in content.conditions:
-        rows.append(
-            m.Condition(id=c.id, name=c.name, description=c.description, safety_rule_id=c.safety_rule, note=c.note)
-        )
+        rows.append(m.Condition(id=c.id, name=c.name, description=c.description, safety_rule_id=c.safety_rule, note=c.note))
         rows += [m.ConditionArea(condition_id=c.id, body_area_id=b, position=i) for i, b in enumerate(c.body_areas)]
         aliases("condition", c)
         sources("condition", c)
     per_area: Counter = Counter()
     for e in content.exercises:
         exercise = m.Exercise(
-            id=e.id, body_area_id=e.body_area, position=per_area[e.body_area], name=e.name,
-            tool_id=e.tool, hold_min=e.hold_seconds.min if e.hold_seconds else None,
+            id=e.id,
+            body_area_id=e.body_area,
+            position=per_area[e.body_area],
+            name=e.name,
+            tool_id=e.tool,
+            hold_min=e.hold_seconds.min if e.hold_seconds else None,
             hold_max=e.hold_seconds.max if e.hold_seconds else None,
             roll_min=e.roll_seconds.min if e.roll_seconds else None,
             roll_max=e.roll_seconds.max if e.roll_seconds else None,
-            total_min=e.total_seconds.min, total_max=e.total_seconds.max,
-            per_side=e.per_side, pressure=e.pressure, note=e.note,
+            total_min=e.total_seconds.min,
+            total_max=e.total_seconds.max,
+            per_side=e.per_side,
+            pressure=e.pressure,
+            note=e.note,
         )
         per_area[e.body_area] += 1
         exercise.steps = [m.ExerciseStep(position=i, text=t) for i, t in enumerate(e.steps)]
@@ -107,19 +135,25 @@ def _rows(content: Content) -> List[object]:
             + [m.ExerciseNote(kind="less_pressure", position=i, text=t) for i, t in enumerate(e.less_pressure)]
             + [m.ExerciseNote(kind="caution", position=i, text=t) for i, t in enumerate(e.cautions)]
         )
-        exercise.tools = [
-            m.ExerciseTool(tool_id=t, position=i) for i, t in enumerate(dict.fromkeys([e.tool, *e.also_with]))
-        ]
+        exercise.tools = [m.ExerciseTool(tool_id=t, position=i) for i, t in enumerate(dict.fromkeys([e.tool, *e.also_with]))]
         exercise.goals = [m.ExerciseGoal(goal_id=g) for g in dict.fromkeys(e.goals)]
         rows.append(exercise)
         sources("exercise", e)
     for r in content.routines:
         routine = m.Routine(
-            id=r.id, name=r.name, minutes_min=r.minutes.min, minutes_max=r.minutes.max,
-            best_for=r.best_for, equipment=r.equipment, finish=r.finish, note=r.note,
+            id=r.id,
+            name=r.name,
+            minutes_min=r.minutes.min,
+            minutes_max=r.minutes.max,
+            best_for=r.best_for,
+            equipment=r.equipment,
+            finish=r.finish,
+            note=r.note,
         )
         routine.items = [
-            m.RoutineItem(position=i, exercise_id=it.exercise, seconds_min=it.seconds.min, seconds_max=it.seconds.max, note=it.note)
+            m.RoutineItem(
+                position=i, exercise_id=it.exercise, seconds_min=it.seconds.min, seconds_max=it.seconds.max, note=it.note
+            )
             for i, it in enumerate(r.items)
         ]
         routine.goals = [m.RoutineGoal(goal_id=g) for g in dict.fromkeys(r.goals)]
@@ -128,29 +162,42 @@ def _rows(content: Content) -> List[object]:
     for d in content.dosing:
         rows.append(
             m.DosingFigure(
-                id=d.id, topic=d.topic, value_min=d.value.min, value_max=d.value.max, unit=d.unit,
-                summary=d.summary, is_default=d.default, note=d.note,
+                id=d.id,
+                topic=d.topic,
+                value_min=d.value.min,
+                value_max=d.value.max,
+                unit=d.unit,
+                summary=d.summary,
+                is_default=d.default,
+                note=d.note,
             )
         )
         sources("dosing", d)
     for q in content.questions:
         rows.append(
             m.ScreeningQuestion(
-                id=q.id, slot=q.slot, position=q.order, question=q.question, why=q.why,
-                yes_level=q.yes_level, partial_level=q.partial_level, area_specific=q.area_specific,
-                covers=" ".join(q.covers), note=q.note,
+                id=q.id,
+                slot=q.slot,
+                position=q.order,
+                question=q.question,
+                why=q.why,
+                yes_level=q.yes_level,
+                partial_level=q.partial_level,
+                area_specific=q.area_specific,
+                covers=" ".join(q.covers),
+                note=q.note,
             )
         )
         sources("screening_question", q)
     for concept in content.concepts:
         rows += [m.RedFlagTerm(concept_id=concept.id, position=i, term=t) for i, t in enumerate(concept.terms)]
-    for p in content.patterns:
-        rows.append(m.RedFlagPattern(id=p.id, rule_id=p.rule, all_of=" ".join(p.all_of), note=p.note))
-        rows += [m.RedFlagPhrase(pattern_id=p.id, position=i, phrase=t) for i, t in enumerate(p.phrases)]
-        sources("red_flag_pattern", p)
-    for c in content.care:
-        rows.append(m.CareTip(id=c.id, topic=c.topic, text=c.text, note=c.note))
-        sources("care_tip", c)
+    for pattern in content.patterns:
+        rows.append(m.RedFlagPattern(id=pattern.id, rule_id=pattern.rule, all_of=" ".join(pattern.all_of), note=pattern.note))
+        rows += [m.RedFlagPhrase(pattern_id=pattern.id, position=i, phrase=t) for i, t in enumerate(pattern.phrases)]
+        sources("red_flag_pattern", pattern)
+    for tip in content.care:
+        rows.append(m.CareTip(id=tip.id, topic=tip.topic, text=tip.text, note=tip.note))
+        sources("care_tip", tip)
     for f in content.facts:
         rows.append(m.Fact(id=f.id, topic=f.topic, title=f.title, text=f.text, note=f.note))
         sources("fact", f)
@@ -186,8 +233,20 @@ def build(engine: Engine, content_dir: Path = CONTENT_DIR, force: bool = False) 
     counts = {
         kind: len(getattr(content, kind))
         for kind in (
-            "body_areas", "tools", "guidance", "preferences", "conditions", "goals", "exercises",
-            "routines", "dosing", "safety_rules", "questions", "patterns", "care", "facts",
+            "body_areas",
+            "tools",
+            "guidance",
+            "preferences",
+            "conditions",
+            "goals",
+            "exercises",
+            "routines",
+            "dosing",
+            "safety_rules",
+            "questions",
+            "patterns",
+            "care",
+            "facts",
         )
     }
     if not force and built_fingerprint(engine) == fingerprint:
@@ -222,8 +281,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     finally:
         engine.dispose()
     summary = ", ".join(f"{k}={v}" for k, v in counts.items())
-    print(f"knowledge DB ready at {engine.url.render_as_string(hide_password=True)} "
-          f"in {time.perf_counter() - started:.2f}s: {summary}")
+    print(
+        f"knowledge DB ready at {engine.url.render_as_string(hide_password=True)} "
+        f"in {time.perf_counter() - started:.2f}s: {summary}"
+    )
     return 0
 
 

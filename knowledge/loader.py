@@ -65,9 +65,7 @@ def _read_yaml(path: Path, root: Path) -> Dict[str, Any]:
     return data
 
 
-def _entries(
-    path: Path, root: Path, data: Dict[str, Any], key: str, model: Type[M]
-) -> List[M]:
+def _entries(path: Path, root: Path, data: Dict[str, Any], key: str, model: Type[M]) -> List[M]:
     rel = path.relative_to(root)
     raw = data.get(key)
     if not isinstance(raw, list):
@@ -91,7 +89,7 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
     origin: Dict[Tuple[str, str], Path] = {}  # (kind, id) -> file, for messages
     digest = hashlib.sha256()
 
-    files: List[Tuple[Path, str, Type[BaseModel], str]] = []
+    files: List[Tuple[Path, str, Any, str]] = []
     for name, (key, model) in schema.CONTENT_FILES.items():
         files.append((content_dir / name, key, model, key))
     exercises_dir = content_dir / schema.EXERCISES_DIR[0]
@@ -104,9 +102,9 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
         digest.update(path.relative_to(content_dir).as_posix().encode())
         digest.update(path.read_bytes())
         data = _read_yaml(path, root)
-        entries = _entries(path, root, data, key, model)
+        entries: List[Any] = _entries(path, root, data, key, model)
         for entry in entries:
-            ident = getattr(entry, "id", None) or getattr(entry, "file")
+            ident = entry.dict().get("id") or entry.dict()["file"]
             if (attr, ident) in origin:
                 raise ContentError(
                     f"{path.relative_to(root)}: entry '{ident}': duplicate id "

@@ -17,9 +17,20 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm.decl_api import DeclarativeMeta
 
-Base = declarative_base()
+mapper_registry = registry()
+
+
+class Base(metaclass=DeclarativeMeta):
+    """Declarative base spelled out so type checkers understand it (SQLAlchemy 1.4)."""
+
+    __abstract__ = True
+    registry = mapper_registry
+    metadata = mapper_registry.metadata
+    __init__ = mapper_registry.constructor
+
 
 ID = String(64)
 
@@ -163,15 +174,9 @@ class Exercise(Base):
     per_side = Column(Boolean, nullable=False)
     pressure = Column(Text, nullable=False)
     note = Column(Text)
-    steps = relationship(
-        "ExerciseStep", order_by="ExerciseStep.position", cascade="all, delete-orphan"
-    )
-    notes = relationship(
-        "ExerciseNote", order_by="ExerciseNote.position", cascade="all, delete-orphan"
-    )
-    tools = relationship(
-        "ExerciseTool", order_by="ExerciseTool.position", cascade="all, delete-orphan"
-    )
+    steps = relationship("ExerciseStep", order_by="ExerciseStep.position", cascade="all, delete-orphan")
+    notes = relationship("ExerciseNote", order_by="ExerciseNote.position", cascade="all, delete-orphan")
+    tools = relationship("ExerciseTool", order_by="ExerciseTool.position", cascade="all, delete-orphan")
     goals = relationship("ExerciseGoal", cascade="all, delete-orphan")
 
 
@@ -217,9 +222,7 @@ class Routine(Base):
     equipment = Column(Text, nullable=False)
     finish = Column(Text, nullable=False)
     note = Column(Text)
-    items = relationship(
-        "RoutineItem", order_by="RoutineItem.position", cascade="all, delete-orphan"
-    )
+    items = relationship("RoutineItem", order_by="RoutineItem.position", cascade="all, delete-orphan")
     goals = relationship("RoutineGoal", cascade="all, delete-orphan")
 
 

@@ -49,7 +49,7 @@ class KnowledgeRepository:
         self._engine = engine
 
     @classmethod
-    def from_env(cls) -> "KnowledgeRepository":
+    def from_env(cls) -> KnowledgeRepository:
         """Repository on `$DATABASE_URL` (or the SQLite default), engine shared per URL."""
         return cls(shared_engine(database_url()))
 
@@ -98,13 +98,18 @@ class KnowledgeRepository:
                 concepts[concept].append(term)
             phrases: Dict[str, List[str]] = defaultdict(list)
             for pattern_id, phrase in session.execute(
-                select(m.RedFlagPhrase.pattern_id, m.RedFlagPhrase.phrase).order_by(m.RedFlagPhrase.pattern_id, m.RedFlagPhrase.position)
+                select(m.RedFlagPhrase.pattern_id, m.RedFlagPhrase.phrase).order_by(
+                    m.RedFlagPhrase.pattern_id, m.RedFlagPhrase.position
+                )
             ):
                 phrases[pattern_id].append(phrase)
             patterns = [
                 RedFlagPatternView(
-                    id=p.id, rule=p.rule_id, level=levels[p.rule_id],
-                    phrases=tuple(phrases.get(p.id, ())), all_of=tuple(p.all_of.split()),
+                    id=p.id,
+                    rule=p.rule_id,
+                    level=levels[p.rule_id],
+                    phrases=tuple(phrases.get(p.id, ())),
+                    all_of=tuple(p.all_of.split()),
                 )
                 for p in session.execute(select(m.RedFlagPattern).order_by(m.RedFlagPattern.id)).scalars()
             ]
@@ -118,13 +123,14 @@ class KnowledgeRepository:
             ).scalars():
                 patterns.append(
                     RedFlagPatternView(
-                        id=f"condition_{cond.id}", rule=cond.safety_rule_id, level=levels[cond.safety_rule_id],
-                        phrases=tuple(condition_aliases.get(cond.id, ())), all_of=(),
+                        id=f"condition_{cond.id}",
+                        rule=cond.safety_rule_id,
+                        level=levels[cond.safety_rule_id],
+                        phrases=tuple(condition_aliases.get(cond.id, ())),
+                        all_of=(),
                     )
                 )
-        return RedFlagVocabulary(
-            concepts={k: tuple(v) for k, v in concepts.items()}, patterns=tuple(patterns), levels=levels
-        )
+        return RedFlagVocabulary(concepts={k: tuple(v) for k, v in concepts.items()}, patterns=tuple(patterns), levels=levels)
 
     # --- areas and exercises ------------------------------------------------------
     def body_area(self, area_id: str) -> Optional[AreaView]:
@@ -146,12 +152,21 @@ class KnowledgeRepository:
                 notes[note.kind].append(note.text)
             views.append(
                 ExerciseView(
-                    id=e.id, body_area=e.body_area_id, name=e.name, tool=e.tool_id,
-                    tools=tuple(t.tool_id for t in e.tools), steps=tuple(s.text for s in e.steps),
-                    hold=_span(e.hold_min, e.hold_max), roll=_span(e.roll_min, e.roll_max),
-                    total=Span(e.total_min, e.total_max), per_side=e.per_side, pressure=e.pressure,
-                    more_pressure=tuple(notes["more_pressure"]), less_pressure=tuple(notes["less_pressure"]),
-                    cautions=tuple(notes["caution"]), goals=tuple(sorted(g.goal_id for g in e.goals)),
+                    id=e.id,
+                    body_area=e.body_area_id,
+                    name=e.name,
+                    tool=e.tool_id,
+                    tools=tuple(t.tool_id for t in e.tools),
+                    steps=tuple(s.text for s in e.steps),
+                    hold=_span(e.hold_min, e.hold_max),
+                    roll=_span(e.roll_min, e.roll_max),
+                    total=Span(e.total_min, e.total_max),
+                    per_side=e.per_side,
+                    pressure=e.pressure,
+                    more_pressure=tuple(notes["more_pressure"]),
+                    less_pressure=tuple(notes["less_pressure"]),
+                    cautions=tuple(notes["caution"]),
+                    goals=tuple(sorted(g.goal_id for g in e.goals)),
                     sources=sources[e.id],
                 )
             )
@@ -159,17 +174,21 @@ class KnowledgeRepository:
 
     def _exercise_query(self):  # type: ignore[no-untyped-def]
         return select(m.Exercise).options(
-            selectinload(m.Exercise.steps), selectinload(m.Exercise.notes),
-            selectinload(m.Exercise.tools), selectinload(m.Exercise.goals),
+            selectinload(m.Exercise.steps),
+            selectinload(m.Exercise.notes),
+            selectinload(m.Exercise.tools),
+            selectinload(m.Exercise.goals),
         )
 
     def exercises_for_area(self, area_id: str, tool_id: Optional[str] = None) -> List[ExerciseView]:
         """Exercises for an area in curated order; with `tool_id`, only those that tool can do,
         the ones written for that tool first."""
         with self._session() as session:
-            rows = session.execute(
-                self._exercise_query().where(m.Exercise.body_area_id == area_id).order_by(m.Exercise.position)
-            ).scalars().all()
+            rows = (
+                session.execute(self._exercise_query().where(m.Exercise.body_area_id == area_id).order_by(m.Exercise.position))
+                .scalars()
+                .all()
+            )
             views = self._exercise_views(session, rows)
         if tool_id is None:
             return views
@@ -184,12 +203,16 @@ class KnowledgeRepository:
 
     def exercises_for_goal(self, goal_id: str) -> List[ExerciseView]:
         with self._session() as session:
-            rows = session.execute(
-                self._exercise_query()
-                .join(m.ExerciseGoal, m.ExerciseGoal.exercise_id == m.Exercise.id)
-                .where(m.ExerciseGoal.goal_id == goal_id)
-                .order_by(m.Exercise.body_area_id, m.Exercise.position)
-            ).scalars().all()
+            rows = (
+                session.execute(
+                    self._exercise_query()
+                    .join(m.ExerciseGoal, m.ExerciseGoal.exercise_id == m.Exercise.id)
+                    .where(m.ExerciseGoal.goal_id == goal_id)
+                    .order_by(m.Exercise.body_area_id, m.Exercise.position)
+                )
+                .scalars()
+                .all()
+            )
             return self._exercise_views(session, rows)
 
     # --- tools and recommendation facts ---------------------------------------------
@@ -209,10 +232,21 @@ class KnowledgeRepository:
                 cautions[tool_id].append(text)
             return [
                 ToolView(
-                    id=t.id, name=t.name, kind=t.kind, size=t.size, size_min_in=t.size_min_in,
-                    size_max_in=t.size_max_in, density=t.density, material=t.material, texture=t.texture,
-                    best_for_areas=tuple(areas[t.id]), best_for=t.best_for, good_to_know=t.good_to_know,
-                    cautions=tuple(cautions[t.id]), beginner_friendly=t.beginner_friendly, sources=sources[t.id],
+                    id=t.id,
+                    name=t.name,
+                    kind=t.kind,
+                    size=t.size,
+                    size_min_in=t.size_min_in,
+                    size_max_in=t.size_max_in,
+                    density=t.density,
+                    material=t.material,
+                    texture=t.texture,
+                    best_for_areas=tuple(areas[t.id]),
+                    best_for=t.best_for,
+                    good_to_know=t.good_to_know,
+                    cautions=tuple(cautions[t.id]),
+                    beginner_friendly=t.beginner_friendly,
+                    sources=sources[t.id],
                 )
                 for t in rows
             ]
@@ -243,8 +277,11 @@ class KnowledgeRepository:
                 stances[(pref, stance)].append(tool)
         return [
             PreferenceView(
-                id=i, name=rows[i].name, prefer_tools=tuple(stances[(i, "prefer")]),
-                avoid_tools=tuple(stances[(i, "avoid")]), reason=rows[i].reason,
+                id=i,
+                name=rows[i].name,
+                prefer_tools=tuple(stances[(i, "prefer")]),
+                avoid_tools=tuple(stances[(i, "avoid")]),
+                reason=rows[i].reason,
             )
             for i in wanted
             if i in rows
@@ -255,11 +292,15 @@ class KnowledgeRepository:
             cond = session.get(m.Condition, condition_id)
             if cond is None:
                 return None
-            areas = session.execute(
-                select(m.ConditionArea.body_area_id)
-                .where(m.ConditionArea.condition_id == condition_id)
-                .order_by(m.ConditionArea.position)
-            ).scalars().all()
+            areas = (
+                session.execute(
+                    select(m.ConditionArea.body_area_id)
+                    .where(m.ConditionArea.condition_id == condition_id)
+                    .order_by(m.ConditionArea.position)
+                )
+                .scalars()
+                .all()
+            )
             return ConditionView(cond.id, cond.name, cond.description, tuple(areas), cond.safety_rule_id)
 
     # --- routines and dosing ----------------------------------------------------------
@@ -267,7 +308,9 @@ class KnowledgeRepository:
         with self._session() as session:
             query = select(m.Routine).options(selectinload(m.Routine.items), selectinload(m.Routine.goals)).order_by(m.Routine.id)
             if goal_id:
-                query = query.join(m.RoutineGoal, m.RoutineGoal.routine_id == m.Routine.id).where(m.RoutineGoal.goal_id == goal_id)
+                query = query.join(m.RoutineGoal, m.RoutineGoal.routine_id == m.Routine.id).where(
+                    m.RoutineGoal.goal_id == goal_id
+                )
             rows = session.execute(query).scalars().unique().all()
             sources = self._sources(session, "routine", (r.id for r in rows))
             exercise_ids = {item.exercise_id for r in rows for item in r.items}
@@ -275,13 +318,17 @@ class KnowledgeRepository:
             exercises = {e.id: e for e in self._exercise_views(session, exercise_rows)}
             return [
                 RoutineView(
-                    id=r.id, name=r.name, goals=tuple(sorted(g.goal_id for g in r.goals)),
-                    minutes=Span(r.minutes_min, r.minutes_max), best_for=r.best_for, equipment=r.equipment,
+                    id=r.id,
+                    name=r.name,
+                    goals=tuple(sorted(g.goal_id for g in r.goals)),
+                    minutes=Span(r.minutes_min, r.minutes_max),
+                    best_for=r.best_for,
+                    equipment=r.equipment,
                     items=tuple(
-                        RoutineItemView(exercises[i.exercise_id], Span(i.seconds_min, i.seconds_max), i.note)
-                        for i in r.items
+                        RoutineItemView(exercises[i.exercise_id], Span(i.seconds_min, i.seconds_max), i.note) for i in r.items
                     ),
-                    finish=r.finish, sources=sources[r.id],
+                    finish=r.finish,
+                    sources=sources[r.id],
                 )
                 for r in rows
             ]
@@ -323,8 +370,15 @@ class KnowledgeRepository:
             rows = session.execute(select(m.ScreeningQuestion).order_by(m.ScreeningQuestion.position)).scalars()
             return [
                 QuestionView(
-                    q.id, q.slot, q.position, q.question, q.why, tuple(q.covers.split()),
-                    q.yes_level, q.partial_level, q.area_specific,
+                    q.id,
+                    q.slot,
+                    q.position,
+                    q.question,
+                    q.why,
+                    tuple(q.covers.split()),
+                    q.yes_level,
+                    q.partial_level,
+                    q.area_specific,
                 )
                 for q in rows
             ]

@@ -40,8 +40,20 @@ def main() -> int:
         print(f">> training {model.relative_to(ROOT)} (data, config or vocabulary changed; a few minutes)")
         started = time.perf_counter()
         rasa = Path(sys.executable).with_name("rasa")
-        command = [str(rasa), "train", "--fixed-model-name", name, "--out", "models",
-                   "--data", "data", "--domain", "domain", "--config", "config.yml"]
+        command = [
+            str(rasa),
+            "train",
+            "--fixed-model-name",
+            name,
+            "--out",
+            "models",
+            "--data",
+            "data",
+            "--domain",
+            "domain",
+            "--config",
+            "config.yml",
+        ]
         result = subprocess.run(command, cwd=ROOT, check=False)
         if result.returncode != 0 or not model.exists():
             print(">> training failed", file=sys.stderr)

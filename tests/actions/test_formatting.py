@@ -2,8 +2,14 @@
 
 from actions.formatting import Reply, render
 
-REPLY = Reply(title="Calf <roll> & more", intro="You'll need: a ball.", steps=["Sit down.", "Roll <slowly> & breathe."],
-              facts=[("Hold", "15-30 s")], bullets=["Careful: off the Achilles."], reminder="stop if it tingles.")
+REPLY = Reply(
+    title="Calf <roll> & more",
+    intro="You'll need: a ball.",
+    steps=["Sit down.", "Roll <slowly> & breathe."],
+    facts=[("Hold", "15-30 s")],
+    bullets=["Careful: off the Achilles."],
+    reminder="stop if it tingles.",
+)
 
 
 def test_plain_text_for_rest() -> None:

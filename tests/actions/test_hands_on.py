@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.hands_on import ActionDeliverHandsOn, ActionNextExercise, ActionRequestHandsOn
+from actions.hands_on import ActionDeliverHandsOn, ActionNextExercise, ActionNoteRequest, ActionRequestHandsOn
 from tests.actions.conftest import QUESTION_SLOTS, entity, make_tracker
 
 pytestmark = pytest.mark.usefixtures("use_knowledge_db")
@@ -41,11 +41,19 @@ async def test_first_hands_on_request_screens_every_question(dispatcher: Collect
 
 
 def screened(**extra) -> dict:
-    return {"screening_outcome": "clear", "screened_areas": ["lower_back"], "screened_at": time.time(), **{q: "no" for q in QUESTION_SLOTS}, **extra}
+    return {
+        "screening_outcome": "clear",
+        "screened_areas": ["lower_back"],
+        "screened_at": time.time(),
+        **{q: "no" for q in QUESTION_SLOTS},
+        **extra,
+    }
 
 
 async def test_already_screened_area_goes_straight_to_advice(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker(screened(), text="lower back again", intent="ask_exercise", entities=[entity("body_area", "lower_back")])
+    tracker = make_tracker(
+        screened(), text="lower back again", intent="ask_exercise", entities=[entity("body_area", "lower_back")]
+    )
     events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
     assert events[-1] == SlotSet("hands_on_next", "deliver")
     assert dispatcher.messages == []
@@ -57,7 +65,9 @@ async def test_a_new_area_repeats_only_the_area_questions(dispatcher: Collecting
     assert events[-3:] == [SlotSet("q_recent_injury", None), SlotSet("q_skin", None), SlotSet("hands_on_next", "screen")]
 
 
-async def test_an_old_screening_is_repeated_in_full(dispatcher: CollectingDispatcher, domain: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_old_screening_is_repeated_in_full(
+    dispatcher: CollectingDispatcher, domain: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SCREENING_VALID_DAYS", "2")
     old = screened(screened_at=time.time() - 3 * 86400)
     tracker = make_tracker(old, text="lower back", intent="report_pain", entities=[entity("body_area", "lower_back")])
@@ -67,7 +77,9 @@ async def test_an_old_screening_is_repeated_in_full(dispatcher: CollectingDispat
 
 async def test_a_referral_is_never_bypassed(dispatcher: CollectingDispatcher, domain: dict) -> None:
     slots = screened(screening_outcome="refer", screening_reasons=["blood_thinners_or_clots"])
-    tracker = make_tracker(slots, text="lower back exercises", intent="ask_exercise", entities=[entity("body_area", "lower_back")])
+    tracker = make_tracker(
+        slots, text="lower back exercises", intent="ask_exercise", entities=[entity("body_area", "lower_back")]
+    )
     events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
     assert events[-1] == SlotSet("hands_on_next", "deliver")
     tracker.slots.update({e["name"]: e["value"] for e in events})
@@ -78,7 +90,9 @@ async def test_a_referral_is_never_bypassed(dispatcher: CollectingDispatcher, do
 
 async def test_several_areas_start_with_the_first_and_offer_the_rest(dispatcher: CollectingDispatcher, domain: dict) -> None:
     tracker = make_tracker(
-        screened(screened_areas=["neck", "calf"]), text="my neck and calves", intent="report_pain",
+        screened(screened_areas=["neck", "calf"]),
+        text="my neck and calves",
+        intent="report_pain",
         entities=[entity("body_area", "neck", 3), entity("body_area", "calf", 12)],
     )
     events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
@@ -89,8 +103,10 @@ async def test_several_areas_start_with_the_first_and_offer_the_rest(dispatcher:
 
 
 async def test_during_screening_a_new_area_is_noted_not_routed(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker(text="my neck too", intent="report_pain", entities=[entity("body_area", "neck", 3)], active_loop="screening_form")
-    events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
+    tracker = make_tracker(
+        text="my neck too", intent="report_pain", entities=[entity("body_area", "neck", 3)], active_loop="screening_form"
+    )
+    events = await ActionNoteRequest().run(dispatcher, tracker, domain)
     assert events == [SlotSet("pending_request", "exercise"), SlotSet("shown_exercises", []), SlotSet("areas_in_focus", ["neck"])]
     assert "neck" in dispatcher.messages[0]["text"]
 
@@ -98,7 +114,9 @@ async def test_during_screening_a_new_area_is_noted_not_routed(dispatcher: Colle
 async def test_next_exercise_walks_through_the_rest(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
     options = repo.exercises_for_area("calf")
     assert len(options) >= 2
-    tracker = make_tracker(screened(areas_in_focus=["calf"], shown_exercises=[options[0].id]), text="another one", intent="next_exercise")
+    tracker = make_tracker(
+        screened(areas_in_focus=["calf"], shown_exercises=[options[0].id]), text="another one", intent="next_exercise"
+    )
     events = await ActionNextExercise().run(dispatcher, tracker, domain)
     assert events == [SlotSet("shown_exercises", [options[0].id, options[1].id])]
     assert options[1].steps[0] in dispatcher.messages[0]["text"]
@@ -111,7 +129,9 @@ async def test_next_exercise_when_all_were_shown(dispatcher: CollectingDispatche
     assert dispatcher.messages[0]["response"] == "utter_no_more_exercises"
 
 
-async def test_knowledge_db_down_gives_a_friendly_message(dispatcher: CollectingDispatcher, domain: dict, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+async def test_knowledge_db_down_gives_a_friendly_message(
+    dispatcher: CollectingDispatcher, domain: dict, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     from actions import knowledge_access
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/missing-dir/absent.db")

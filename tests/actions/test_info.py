@@ -26,8 +26,11 @@ async def test_one_tool_is_described(dispatcher: CollectingDispatcher, domain: d
 
 
 async def test_two_tools_are_compared(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker(text="lacrosse ball vs tennis ball", intent="ask_tool_info",
-                           entities=[entity("tool", "lacrosse_ball", 0), entity("tool", "tennis_ball", 17)])
+    tracker = make_tracker(
+        text="lacrosse ball vs tennis ball",
+        intent="ask_tool_info",
+        entities=[entity("tool", "lacrosse_ball", 0), entity("tool", "tennis_ball", 17)],
+    )
     await ActionToolInfo().run(dispatcher, tracker, domain)
     text = dispatcher.messages[0]["text"]
     assert "Lacrosse ball" in text and "Tennis ball" in text

@@ -41,8 +41,11 @@ def test_first_ball_without_details_is_versatile(repo) -> None:
 
 
 async def test_reply_lists_type_size_density_material_texture_and_why(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker(text="which ball for plantar fasciitis", intent="ask_ball_recommendation",
-                           entities=[entity("condition", "plantar_fasciitis", 14)])
+    tracker = make_tracker(
+        text="which ball for plantar fasciitis",
+        intent="ask_ball_recommendation",
+        entities=[entity("condition", "plantar_fasciitis", 14)],
+    )
     assert await ActionRecommendBall().run(dispatcher, tracker, domain) == []
     text = dispatcher.messages[0]["text"]
     for label in ("Why:", "Size:", "Density:", "Material:", "Texture:"):

@@ -61,8 +61,12 @@ async def test_yes_to_a_refer_question_ends_the_screening_with_refer(dispatcher:
 async def test_red_flag_in_free_text_wins_whatever_the_question(dispatcher: CollectingDispatcher, domain: dict) -> None:
     text = "well I'm on warfarin"
     tracker, _ = form_tracker(
-        {}, "q_recent_injury", text, intent="report_red_flag",
-        entities=[entity("red_flag", "blood_thinners_or_clots", 13)], candidate=text,
+        {},
+        "q_recent_injury",
+        text,
+        intent="report_red_flag",
+        entities=[entity("red_flag", "blood_thinners_or_clots", 13)],
+        candidate=text,
     )
     events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
     assert events == [
@@ -75,8 +79,10 @@ async def test_red_flag_in_free_text_wins_whatever_the_question(dispatcher: Coll
 async def test_emergency_red_flag_outranks_an_earlier_referral(dispatcher: CollectingDispatcher, domain: dict) -> None:
     tracker = make_tracker(
         {"screening_outcome": "refer", "screening_reasons": ["nerve_symptoms"]},
-        text="my calf is swollen red and hot", intent="report_red_flag",
-        entities=[entity("red_flag", "dvt_signs", 3)], active_loop="screening_form",
+        text="my calf is swollen red and hot",
+        intent="report_red_flag",
+        entities=[entity("red_flag", "dvt_signs", 3)],
+        active_loop="screening_form",
     )
     events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
     assert events == [
@@ -122,14 +128,23 @@ async def test_question_is_asked_with_buttons(dispatcher: CollectingDispatcher, 
 
 
 async def test_why_do_you_ask_explains_the_current_question(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker = make_tracker({"requested_slot": "q_blood_clotting"}, text="why do you ask?", intent="ask_why", active_loop="screening_form")
+    tracker = make_tracker(
+        {"requested_slot": "q_blood_clotting"}, text="why do you ask?", intent="ask_why", active_loop="screening_form"
+    )
     assert await ActionExplainScreeningQuestion().run(dispatcher, tracker, domain) == []
     expected = next(q.why for q in repo.screening_questions() if q.slot == "q_blood_clotting")
     assert dispatcher.messages[0]["text"] == expected
 
 
 async def test_referral_says_why_and_whom_to_see_and_gives_no_steps(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker({"screening_outcome": "refer", "screening_reasons": ["blood_thinners_or_clots"], "pending_request": "exercise", "areas_in_focus": ["calf"]})
+    tracker = make_tracker(
+        {
+            "screening_outcome": "refer",
+            "screening_reasons": ["blood_thinners_or_clots"],
+            "pending_request": "exercise",
+            "areas_in_focus": ["calf"],
+        }
+    )
     events = await ActionScreeningResult().run(dispatcher, tracker, domain)
     assert events == [SlotSet("pending_request", None)]
     assert len(dispatcher.messages) == 1
@@ -139,7 +154,14 @@ async def test_referral_says_why_and_whom_to_see_and_gives_no_steps(dispatcher: 
 
 
 async def test_emergency_says_only_to_get_urgent_care(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker({"screening_outcome": "emergency", "screening_reasons": ["dvt_signs"], "pending_request": "exercise", "areas_in_focus": ["calf"]})
+    tracker = make_tracker(
+        {
+            "screening_outcome": "emergency",
+            "screening_reasons": ["dvt_signs"],
+            "pending_request": "exercise",
+            "areas_in_focus": ["calf"],
+        }
+    )
     events = await ActionScreeningResult().run(dispatcher, tracker, domain)
     assert events == [SlotSet("pending_request", None)]
     assert [m["response"] for m in dispatcher.messages] == ["utter_emergency"]

@@ -24,7 +24,10 @@ def found(parser: VocabularyEntityParser, text: str) -> List[Tuple[str, str, str
     [
         ("my lower back hurts", [("body_area", "lower_back", "lower back")]),
         ("tight traps, desk job", [("body_area", "shoulder", "traps"), ("condition", "desk_stiffness", "desk job")]),
-        ("knot between my shoulder blades", [("condition", "muscle_knots", "knot"), ("body_area", "upper_back", "between my shoulder blades")]),
+        (
+            "knot between my shoulder blades",
+            [("condition", "muscle_knots", "knot"), ("body_area", "upper_back", "between my shoulder blades")],
+        ),
         ("my psoas is tight", [("body_area", "hip_flexor", "psoas")]),
         ("front of my hip aches", [("body_area", "hip_flexor", "front of my hip")]),
         ("piriformis pain", [("body_area", "glute", "piriformis")]),
@@ -40,7 +43,10 @@ def found(parser: VocabularyEntityParser, text: str) -> List[Tuple[str, str, str
         ("the pain is about a 7", [("pain_level", "7", "7")]),
         ("it hurts 6/10", [("pain_level", "6", "6/10")]),
         ("seven out of ten pain", [("pain_level", "7", "seven out of ten")]),
-        ("I'm new to this and very sensitive", [("preference", "beginner", "new to this"), ("preference", "sensitive", "very sensitive")]),
+        (
+            "I'm new to this and very sensitive",
+            [("preference", "beginner", "new to this"), ("preference", "sensitive", "very sensitive")],
+        ),
     ],
 )
 def test_canonical_entities(parser: VocabularyEntityParser, text: str, expected) -> None:

@@ -12,7 +12,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_rasa_data_validate_is_clean() -> None:
-    command = [str(Path(sys.executable).with_name("rasa")), "data", "validate", "--data", "data", "--domain", "domain", "--config", "config.yml"]
+    command = [
+        str(Path(sys.executable).with_name("rasa")),
+        "data",
+        "validate",
+        "--data",
+        "data",
+        "--domain",
+        "domain",
+        "--config",
+        "config.yml",
+    ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]

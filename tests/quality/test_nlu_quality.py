@@ -35,8 +35,18 @@ def test_test_set_shares_no_sentence_with_training_data() -> None:
 def reports() -> Dict[str, dict]:
     model = ROOT / (ROOT / "models" / "LATEST").read_text().strip()
     REPORTS.mkdir(parents=True, exist_ok=True)
-    command = [str(Path(sys.executable).with_name("rasa")), "test", "nlu", "--nlu", str(TEST_FILE),
-               "--model", str(model), "--out", str(REPORTS), "--no-plot"]
+    command = [
+        str(Path(sys.executable).with_name("rasa")),
+        "test",
+        "nlu",
+        "--nlu",
+        str(TEST_FILE),
+        "--model",
+        str(model),
+        "--out",
+        str(REPORTS),
+        "--no-plot",
+    ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return {p.stem: json.loads(p.read_text()) for p in REPORTS.glob("*_report.json")}
@@ -48,13 +58,31 @@ def test_intent_accuracy(reports: Dict[str, dict]) -> None:
 
 
 def test_every_contract_intent_is_tested(reports: Dict[str, dict]) -> None:
-    contract = {"greet", "goodbye", "affirm", "deny", "thank", "bot_challenge", "out_of_scope", "inform", "report_pain",
-                "ask_exercise", "ask_ball_recommendation", "ask_tool_info", "ask_routine", "ask_dosage",
-                "ask_trigger_point_info", "ask_care", "report_red_flag"}
+    contract = {
+        "greet",
+        "goodbye",
+        "affirm",
+        "deny",
+        "thank",
+        "bot_challenge",
+        "out_of_scope",
+        "inform",
+        "report_pain",
+        "ask_exercise",
+        "ask_ball_recommendation",
+        "ask_tool_info",
+        "ask_routine",
+        "ask_dosage",
+        "ask_trigger_point_info",
+        "ask_care",
+        "report_red_flag",
+    }
     assert contract <= set(reports["intent_report"])
 
 
 def test_entity_f1(reports: Dict[str, dict]) -> None:
     report = reports["KnowledgeEntityExtractor_report"]
     f1 = report["micro avg"]["f1-score"]
-    assert f1 >= THRESHOLD, f"entity micro F1 {f1:.3f}: " + json.dumps({k: v for k, v in report.items() if isinstance(v, dict)}, indent=1)[:3000]
+    assert f1 >= THRESHOLD, (
+        f"entity micro F1 {f1:.3f}: " + json.dumps({k: v for k, v in report.items() if isinstance(v, dict)}, indent=1)[:3000]
+    )
