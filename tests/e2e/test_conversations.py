@@ -133,3 +133,11 @@ def test_ball_recommendation_and_routine(bot: Bot) -> None:
     assert "safety questions" in text_of(first)
     final = answer_all(bot, sender, "no")
     assert "10 min" in text_of(final) and "Total: about" in text_of(final)
+
+
+def test_restart_starts_a_fresh_conversation(bot: Bot) -> None:
+    sender = bot.new_sender()
+    bot.say(sender, "I'm on warfarin")
+    assert bot.tracker(sender)["slots"]["screening_outcome"] == "refer"
+    bot.say(sender, "/restart")
+    assert bot.tracker(sender)["slots"]["screening_outcome"] is None
