@@ -44,7 +44,9 @@ class VocabularyEntityParser:
     def __init__(self, vocabulary: Dict[str, Dict[str, str]]) -> None:
         self.vocabulary = vocabulary
         phrases = [alias for aliases in vocabulary.values() for alias in aliases]
-        self.normalizer = Normalizer(blank_english(), phrases)
+        # entities match the curated alias forms and their plurals, not every inflection:
+        # with lemmas "how hard should I press" would read as the alias "harder"
+        self.normalizer = Normalizer(blank_english(), phrases, use_lemmas=False)
         self.matcher = phrase_matcher(
             self.normalizer,
             ((f"{entity}|{canonical}", alias) for entity, aliases in vocabulary.items() for alias, canonical in aliases.items()),

@@ -44,8 +44,9 @@ def plural_forms(word: str) -> List[str]:
 class Normalizer:
     """Tokenises text and sets each token's `norm_` for vocabulary-aware matching."""
 
-    def __init__(self, nlp: Language, vocabulary_phrases: Iterable[str]) -> None:
+    def __init__(self, nlp: Language, vocabulary_phrases: Iterable[str], use_lemmas: bool = True) -> None:
         self.nlp = nlp
+        self.use_lemmas = use_lemmas
         # lemmas are looked up on the lower-cased token, so "Tingling" == "tingling"
         self._lemmas = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
         self._plurals: Dict[str, str] = {}
@@ -55,17 +56,13 @@ class Normalizer:
                 if word.isalpha() and len(word) > 2:
                     for form in plural_forms(word):
                         self._plurals.setdefault(form, word)
-        # a vocabulary word is never rewritten into another one ("glasses" is not "glass")
-        for phrase in vocabulary_phrases:
-            for token in nlp.make_doc(phrase.lower()):
-                self._plurals.pop(token.text, None)
 
     def norm(self, lower: str) -> str:
         if lower in self._plurals:
             return self._plurals[lower]
         if lower.endswith("n't"):
             return "not"
-        return str(self._lemmas.get(lower, lower)).lower()
+        return str(self._lemmas.get(lower, lower)).lower() if self.use_lemmas else lower
 
     def __call__(self, text: str) -> Doc:
         doc = self.nlp.make_doc(text)

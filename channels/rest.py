@@ -1,0 +1,68 @@
+"""REST channel with input validation and a never-silent reply.
+
+Same route as Rasa's (`/webhooks/rest/webhook`, body {"sender", "message"}), but: bad JSON,
+wrong types, missing or oversized sender ids and over-long messages get a clear 4xx before
+any processing; control bytes (NUL...) are removed; the input channel cannot be spoofed;
+and if the bot produced nothing (action server down) the person gets a short apology.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.guard import InputRejected, check_sender, clean_text, never_silent
+
+logger = logging.getLogger(__name__)
+
+
+def parse_body(request: Request) -> Dict[str, Any]:
+    """The JSON body as a dict, or InputRejected(400)."""
+    try:
+        body = request.json
+    except Exception as exc:  # noqa: BLE001 - sanic raises several types for bad JSON/UTF-8
+        raise InputRejected(400, "body must be valid UTF-8 JSON") from exc
+    if not isinstance(body, dict):
+        raise InputRejected(400, "body must be a JSON object")
+    return body
+
+
+class GuardedRestInput(RestInput):
+    """Rasa's REST channel, validated (see module docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = parse_body(request)
+                sender = check_sender(body.get("sender"))
+                text = clean_text(body.get("message"))
+                metadata = body.get("metadata")
+                if metadata is not None and not isinstance(metadata, dict):
+                    raise InputRejected(400, "'metadata' must be an object")
+            except InputRejected as rejected:
+                return response.json({"error": rejected.reason}, status=rejected.status)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+            except Exception:  # noqa: BLE001 - the person gets an apology, the log gets the trace
+                logger.exception("rest message failed for sender %s", sender)
+            return response.json(never_silent(collector.messages, sender))
+
+        return webhook

@@ -1,0 +1,55 @@
+"""Fixtures for tests against the real services (PostgreSQL, Redis, RabbitMQ)."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from tests.conftest import require_service
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture()
+def redis_prefix() -> str:
+    if not reachable("127.0.0.1", 6379):
+        require_service("Redis on 127.0.0.1:6379")
+    return f"tpc{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture()
+def rabbitmq() -> str:
+    if not reachable("127.0.0.1", 5672):
+        require_service("RabbitMQ on 127.0.0.1:5672")
+    return f"tpc_test_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture()
+def tracker_db(postgres_engine: Engine) -> Iterator[str]:
+    """endpoints.yml lines for a SQL tracker store in a fresh PostgreSQL database."""
+    url = postgres_engine.url
+    yield (
+        "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
+        f"  url: {url.host}\n  port: {url.port or 5432}\n  db: {url.database}\n  username: {url.username}\n"
+    )
+
+
+def sqlite_tracker(workdir: Path) -> str:
+    return f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
+
+
+def write_endpoints(workdir: Path, action_port: int, *sections: str) -> Path:
+    path = workdir / f"endpoints-{uuid.uuid4().hex[:6]}.yml"
+    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n' + "".join(sections))
+    return path

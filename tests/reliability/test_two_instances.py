@@ -1,0 +1,75 @@
+"""Two Rasa instances sharing PostgreSQL (tracker store) and Redis (lock store).
+
+Messages of one conversation alternate between the instances, some concurrently; every
+message is answered once and the tracker holds each user message exactly once, in order.
+Many conversations run in parallel.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+
+from tests.e2e.replies import has_instructions, text_of
+from tests.reliability.conftest import write_endpoints
+from tests.servers import action_server, base_env, free_port, rasa_server, say, tracker
+
+pytestmark = [pytest.mark.e2e, pytest.mark.services]
+SCRIPT = ["my lower back hurts", "no", "no", "nope", "no", "no", "no", "no", "no", "/next_exercise", "how often should I do this"]
+
+
+def user_texts(events: list) -> List[str]:
+    return [e["text"] for e in events if e["event"] == "user"]
+
+
+def run_conversation(urls: Tuple[str, str], sender: str) -> List[list]:
+    replies = []
+    for i, text in enumerate(SCRIPT):
+        replies.append(say(urls[i % 2], sender, text))
+    return replies
+
+
+def test_alternating_and_concurrent_messages(tmp_path: Path, knowledge_db_url: str, tracker_db: str, redis_prefix: str) -> None:
+    env = base_env(DATABASE_URL=knowledge_db_url)
+    action_port = free_port()
+    lock = f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: 6379\n  db: 0\n  key_prefix: {redis_prefix}\n"
+    endpoints = write_endpoints(tmp_path, action_port, tracker_db, lock)
+    actions = action_server(tmp_path, action_port, env).start()
+    a = rasa_server(tmp_path, free_port(), endpoints, env).start()
+    b = rasa_server(tmp_path, free_port(), endpoints, env).start()
+    urls = (a.health_url.split("/status")[0], b.health_url.split("/status")[0])
+    try:
+        # one conversation, alternating instances: the screening state moves between them
+        replies = run_conversation(urls, "alternating")
+        assert all(r for r in replies), "a message got no reply"
+        assert has_instructions(replies[8]), text_of(replies[8])
+        assert user_texts(tracker(urls[0], "alternating")["events"]) == SCRIPT
+
+        # two messages of one conversation at the same time, one per instance
+        say(urls[0], "concurrent", "my calves are tight")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first, second = pool.map(
+                lambda args: say(*args),
+                [(urls[0], "concurrent", "what is a peanut ball"), (urls[1], "concurrent", "how do I clean my ball")],
+            )
+        assert first and second
+        texts = user_texts(tracker(urls[1], "concurrent")["events"])
+        assert texts[0] == "my calves are tight" and sorted(texts[1:]) == ["how do I clean my ball", "what is a peanut ball"]
+
+        # many conversations in parallel, each alternating instances
+        senders = [f"parallel-{i}" for i in range(8)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda s: run_conversation(urls, s), senders))
+        for sender, conversation in zip(senders, results, strict=True):
+            assert all(conversation), sender
+            events = tracker(urls[1], sender)["events"]
+            assert user_texts(events) == SCRIPT, sender
+            timestamps = [e["timestamp"] for e in events]
+            assert timestamps == sorted(timestamps), sender
+    finally:
+        a.stop()
+        b.stop()
+        actions.stop()
