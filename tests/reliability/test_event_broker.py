@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
 async def drain(queue_name: str, until: Callable[[dict], bool], timeout: float = 30) -> list:
     """Events from the queue until one matches `until` (or the timeout)."""
-    connection = await aio_pika.connect_robust("amqp://guest:guest@127.0.0.1:5672/")
+    connection = await aio_pika.connect_robust(host="127.0.0.1", port=5672, login="guest", password="guest")  # CI default
     events = []
     async with connection:
         channel = await connection.channel()
