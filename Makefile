@@ -10,7 +10,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt Makefile 2>/dev/null | sha256sum | cut -c1-12)
 
-.PHONY: help install knowledge train run test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
+PHONY_EXTRA := run-production
+.PHONY: help install knowledge train run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
 	@echo "make run       set up, build the knowledge DB, train if stale, start the bot (REST on :5005)"
@@ -40,6 +41,9 @@ train: knowledge
 
 run: train
 	@scripts/run.sh
+
+run-production: train
+	@scripts/run_production.sh
 
 lint: install
 	$(BIN)/ruff check .
