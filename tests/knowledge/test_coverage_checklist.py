@@ -50,9 +50,16 @@ EXERCISES = [
 
 # the comparison table's six ball types plus the other tools the seeds describe
 TOOLS = [
-    ("tennis_ball", S002), ("lacrosse_ball", S002), ("layered_foam_ball", S002), ("cork_ball", S002),
-    ("soft_foam_ball", S002), ("peanut_ball", S002), ("spiky_ball", S002), ("handheld_ball", S002),
-    ("foam_roller", S001), ("massage_stick", S001),
+    ("tennis_ball", S002),
+    ("lacrosse_ball", S002),
+    ("layered_foam_ball", S002),
+    ("cork_ball", S002),
+    ("soft_foam_ball", S002),
+    ("peanut_ball", S002),
+    ("spiky_ball", S002),
+    ("handheld_ball", S002),
+    ("foam_roller", S001),
+    ("massage_stick", S001),
 ]
 
 ROUTINES = [("neck_upper_back_reset", 5, 7), ("mid_back_hips_glutes", 7, 10), ("feet_and_calves", 5, 8)]
@@ -89,8 +96,14 @@ DOSING = [
 ]
 
 FACT_TOPICS = [
-    ("what_is", S001), ("benefits", S000), ("referred_pain", S004), ("back_pain_causes", S004),
-    ("evidence", S002), ("evidence_limits", S002), ("when_to_do", S000), ("combining_care", S004),
+    ("what_is", S001),
+    ("benefits", S000),
+    ("referred_pain", S004),
+    ("back_pain_causes", S004),
+    ("evidence", S002),
+    ("evidence_limits", S002),
+    ("when_to_do", S000),
+    ("combining_care", S004),
 ]
 CARE_TOPICS = ["cleaning", "heat", "travel", "replace", "cold"]
 
