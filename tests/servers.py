@@ -48,8 +48,8 @@ CHANNEL_ENV_DEFAULTS = {
 
 def base_env(**extra: str) -> Dict[str, str]:
     env = {
-        **CHANNEL_ENV_DEFAULTS,
         **os.environ,
+        **CHANNEL_ENV_DEFAULTS,  # never a real token from the developer's shell
         "PYTHONPATH": str(ROOT),
         "SANIC_HOST": "127.0.0.1",
         "RASA_TELEMETRY_ENABLED": "false",

@@ -19,6 +19,8 @@ from typing import Any, Dict, Iterator, List
 import pytest
 import requests
 
+from tests.servers import CHANNEL_ENV_DEFAULTS
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TOKEN = "e2e-test-token"
@@ -73,7 +75,13 @@ def model_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def bot(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str) -> Iterator[Bot]:
+def bot_cors_origins() -> List[str]:
+    """Origins passed to `rasa run --cors` (none here); a suite serving a page overrides this fixture."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, bot_cors_origins: List[str]) -> Iterator[Bot]:
     workdir = tmp_path_factory.mktemp("bot")
     rasa_port, action_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
@@ -83,6 +91,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str) -> Iter
     )
     env = {
         **os.environ,
+        **CHANNEL_ENV_DEFAULTS,  # never a real token from the developer's shell
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": knowledge_db_url,
         "SANIC_HOST": "127.0.0.1",
@@ -114,6 +123,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str) -> Iter
             "--enable-api",
             "--auth-token",
             TOKEN,
+            *(["--cors", *bot_cors_origins] if bot_cors_origins else []),
         ],
         cwd=ROOT,
         env=env,

@@ -1,0 +1,354 @@
+"""Slack channel that verifies every request and never answers the same event twice.
+
+Rasa's `SlackInput` already checks the `X-Slack-Signature` HMAC and the 5-minute timestamp
+window. `SecureSlackInput` keeps its name ("slack", so actions render Slack mrkdwn) and its
+webhook path, and adds what is missing:
+
+- an empty signing secret no longer crashes the server: the channel is disabled and every
+  request gets 403 (an HMAC keyed with an empty secret would be forgeable by anyone);
+- every refused request (bad or missing signature, timestamp not a plain number or more
+  than 5 minutes away) gets 403 before the body is parsed or anything is processed;
+- events are remembered by `event_id` and by channel + message `ts`: a retry of a handled
+  event (whatever `X-Slack-Retry-Reason`), a replay inside the 5-minute window, or the
+  `message` + `app_mention` pair Slack sends for one mention produce no second reply; a
+  retry for a timeout is never processed (the first delivery did arrive), as in Rasa;
+- `url_verification` is answered with `{"challenge": ...}` (signed requests only);
+- messages with a subtype (joins, edits, bot posts...) are ignored;
+- the reply goes where the user wrote: into the thread when the message was in a thread
+  (or always under the message with `use_threads`), otherwise into the channel or DM;
+- a configurable Slack Web API base URL (a local fake in tests).
+
+`SecureSlackBot` posts buttons as Block Kit (a mrkdwn section and an actions block) and
+escapes `&`, `<`, `>` in every text: mrkdwn from `actions/formatting.py` is already escaped
+and passes through unchanged, plain domain responses cannot ping `<!channel>` or inject
+links (see docs/channels.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.slack import SlackBot, SlackInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from channels.common import FORBIDDEN, SeenKeys, api_base_url, flag, setting, split_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://slack.com/api/"
+MAX_REQUEST_AGE_SECONDS = 60 * 5
+RETRY_NUM_HEADER = "X-Slack-Retry-Num"
+RETRY_REASON_HEADER = "X-Slack-Retry-Reason"
+# Block Kit limits.
+MAX_SECTION_TEXT = 3000
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_ACTIONS_PER_BLOCK = 25
+# Message subtypes that are still a person talking to the bot.
+USER_SUBTYPES = {None, "thread_broadcast", "file_share"}
+
+_LOOSE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
+
+
+def slack_escape(text: str) -> str:
+    """Escape `&`, `<`, `>` for mrkdwn; idempotent, so already-escaped formatter output is unchanged."""
+    return _LOOSE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def button_blocks(text: str, buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """A mrkdwn section with `text` (escaped here) and the buttons as actions blocks."""
+    elements = []
+    for index, button in enumerate(buttons):
+        value = str(button.get("payload") or "")
+        if not value or len(value) > MAX_BUTTON_VALUE:
+            logger.warning("Slack button %r skipped: its payload is empty or too long", button.get("title"))
+            continue
+        elements.append(
+            {
+                "type": "button",
+                "action_id": f"tpc_button_{index}",
+                "text": {"type": "plain_text", "text": str(button.get("title") or value)[:MAX_BUTTON_TEXT], "emoji": True},
+                "value": value,
+            }
+        )
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": slack_escape(text)[:MAX_SECTION_TEXT]}}
+    blocks: List[Dict[str, Any]] = [section]
+    for start in range(0, len(elements), MAX_ACTIONS_PER_BLOCK):
+        blocks.append({"type": "actions", "elements": elements[start : start + MAX_ACTIONS_PER_BLOCK]})
+    return blocks
+
+
+class SecureSlackBot(SlackBot):
+    """Posts to one channel (and thread) through a configurable Web API base URL."""
+
+    def __init__(
+        self,
+        token: str,
+        slack_channel: Optional[str] = None,
+        thread_id: Optional[str] = None,
+        proxy: Optional[str] = None,
+        api_url: str = DEFAULT_API_URL,
+    ) -> None:
+        super().__init__(token, slack_channel, thread_id, proxy)
+        self.client = AsyncWebClient(token, proxy=proxy, base_url=api_url)
+
+    async def _post_message(self, channel: str, **kwargs: Any) -> None:
+        kwargs.pop("as_user", None)  # legacy: refused for apps with granular bot tokens
+        kwargs.pop("type", None)  # not a chat.postMessage argument
+        if self.thread_id:
+            kwargs.setdefault("thread_ts", self.thread_id)
+        await self.client.chat_postMessage(channel=channel, **kwargs)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        recipient = self.slack_channel or recipient_id
+        for piece in split_text(slack_escape(text.strip()), MAX_SECTION_TEXT):
+            await self._post_message(channel=recipient, text=piece)
+
+    async def send_text_with_buttons(
+        self,
+        recipient_id: str,
+        text: str,
+        buttons: List[Dict[str, Any]],
+        **kwargs: Any,
+    ) -> None:
+        recipient = self.slack_channel or recipient_id
+        pieces = split_text(slack_escape(text.strip()), MAX_SECTION_TEXT) or [" "]
+        for piece in pieces[:-1]:
+            await self._post_message(channel=recipient, text=piece)
+        # slack_escape is idempotent: the already-escaped last piece is not escaped twice.
+        await self._post_message(channel=recipient, text=pieces[-1], blocks=button_blocks(pieces[-1], buttons))
+
+
+class SecureSlackInput(SlackInput):
+    """Slack Events API and interactivity webhook (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        if credentials is None:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            slack_token=setting(credentials, "slack_token"),
+            slack_channel=setting(credentials, "slack_channel") or None,
+            proxy=setting(credentials, "proxy") or None,
+            use_threads=flag(setting(credentials, "use_threads")),
+            slack_signing_secret=setting(credentials, "slack_signing_secret"),
+            conversation_granularity=setting(credentials, "conversation_granularity") or "sender",
+            api_url=setting(credentials, "slack_api_url"),
+        )
+
+    def __init__(
+        self,
+        slack_token: str,
+        slack_channel: Optional[str] = None,
+        proxy: Optional[str] = None,
+        slack_retry_reason_header: Optional[str] = None,
+        slack_retry_number_header: Optional[str] = None,
+        errors_ignore_retry: Optional[List[str]] = None,
+        use_threads: Optional[bool] = False,
+        slack_signing_secret: str = "",
+        conversation_granularity: Optional[str] = "sender",
+        api_url: str = "",
+    ) -> None:
+        self.api_url = DEFAULT_API_URL
+        self.disabled_reason: Optional[str] = None
+        self.seen_events = SeenKeys()
+        self._configured_api_url = api_url or ""
+        # Rasa's __init__ ends with _validate_credentials(), overridden below not to raise.
+        super().__init__(
+            slack_token or "",
+            slack_channel,
+            proxy,
+            slack_retry_reason_header or RETRY_REASON_HEADER,
+            slack_retry_number_header or RETRY_NUM_HEADER,
+            errors_ignore_retry,
+            use_threads,
+            slack_signing_secret or "",
+            conversation_granularity,
+        )
+        self._tasks: Set[asyncio.Task] = set()
+
+    def _validate_credentials(self) -> None:
+        """Disable the channel instead of raising: `make run` must work without Slack."""
+        try:
+            self.api_url = api_base_url(self._configured_api_url, DEFAULT_API_URL)
+        except ValueError as error:
+            self.disabled_reason = f"SLACK_API_URL: {error}"
+        if not self.slack_signing_secret:
+            self.disabled_reason = "SLACK_SIGNING_SECRET is empty"
+        if self.disabled_reason:
+            logger.warning("Slack channel disabled (every webhook request gets 403): %s", self.disabled_reason)
+        elif not self.slack_token:
+            logger.warning("SLACK_BOT_TOKEN is empty: signed events are acknowledged but not answered")
+
+    def is_request_from_slack_authentic(self, request: Request) -> bool:
+        if self.disabled_reason:
+            return False
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        if not (timestamp.isascii() and timestamp.isdigit()):
+            return False
+        if abs(time.time() - int(timestamp)) > MAX_REQUEST_AGE_SECONDS:
+            return False
+        # Rasa's check: v0 HMAC-SHA256 of "v0:{timestamp}:{body}", constant-time compare.
+        return super().is_request_from_slack_authentic(request)
+
+    def _reply_thread(self, thread_ts: Optional[str], ts: Optional[str], direct: bool) -> Optional[str]:
+        if thread_ts:
+            return thread_ts
+        if self.use_threads and not direct:
+            return ts
+        return None
+
+    def event_metadata(self, body: Dict[str, Any]) -> Dict[str, Any]:
+        event = body.get("event") or {}
+        users: List[str] = list(body.get("authed_users") or [])
+        if not users and body.get("authorizations"):
+            users = [str(body["authorizations"][0].get("user_id"))]
+        return {
+            "out_channel": event.get("channel"),
+            "thread_id": event.get("thread_ts", event.get("ts")),  # Rasa's meaning: conversation granularity
+            "reply_thread_ts": self._reply_thread(event.get("thread_ts"), event.get("ts"), event.get("channel_type") == "im"),
+            "users": users,
+        }
+
+    def interaction_metadata(self, payload: Dict[str, Any]) -> Dict[str, Any]:
+        message = payload.get("message") or {}
+        channel = (payload.get("channel") or {}).get("id")
+        user = (payload.get("user") or {}).get("id")
+        direct = str(channel or "").startswith("D")  # DM channel ids start with D
+        return {
+            "out_channel": channel,
+            "thread_id": message.get("thread_ts", message.get("ts")),
+            "reply_thread_ts": self._reply_thread(message.get("thread_ts"), message.get("ts"), direct),
+            "users": [user] if user else [],
+        }
+
+    def get_metadata(self, request: Request) -> Dict[str, Any]:
+        content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        try:
+            if content_type == "application/json":
+                return self.event_metadata(json.loads(request.body))
+            if content_type == "application/x-www-form-urlencoded":
+                return self.interaction_metadata(json.loads(request.form.get("payload") or "{}"))
+        except (ValueError, AttributeError):
+            pass
+        return {}
+
+    def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> OutputChannel:
+        return SecureSlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
+
+    def _dispatch(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: str,
+        sender_id: Optional[str],
+        metadata: Dict[str, Any],
+    ) -> None:
+        """Hand the message to Rasa in the background: Slack wants an answer within 3 s."""
+        out = self.get_output_channel(metadata.get("out_channel"), metadata.get("reply_thread_ts"))
+        message = UserMessage(text, out, sender_id, input_channel=self.name(), metadata=metadata)
+
+        async def handle() -> None:
+            await on_new_message(message)
+
+        task = asyncio.create_task(handle())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    def _no_retry(text: str) -> HTTPResponse:
+        return response.text(text, headers={"X-Slack-No-Retry": "1"})
+
+    async def handle_event(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return response.text("Bad request", status=400)
+        if not isinstance(body, dict):
+            return response.text("Bad request", status=400)
+        if body.get("type") == "url_verification":
+            return response.json({"challenge": str(body.get("challenge", ""))})
+        event = body.get("event")
+        if body.get("type") != "event_callback" or not isinstance(event, dict):
+            return response.text("ignored")
+
+        event_key = f"event:{body.get('event_id')}" if body.get("event_id") else None
+        message_key = f"message:{event.get('channel')}:{event.get('ts')}" if event.get("ts") else None
+        if any(key in self.seen_events for key in (event_key, message_key) if key):
+            logger.info("Slack event %s already handled (retry #%s)", body.get("event_id"), request.headers.get(RETRY_NUM_HEADER))
+            return self._no_retry("duplicate")
+        if event_key:
+            self.seen_events.add(event_key)
+        retry_reason = request.headers.get(RETRY_REASON_HEADER)
+        if request.headers.get(RETRY_NUM_HEADER) and retry_reason in self.errors_ignore_retry:
+            return self._no_retry("retry ignored")  # the first delivery reached us: it is being handled
+
+        metadata = self.event_metadata(body)
+        if not self._is_user_message(body) or event.get("subtype") not in USER_SUBTYPES or not event.get("user"):
+            return response.text("ignored")  # bot posts, joins, edits...
+        if not self._is_supported_channel(body, metadata):
+            return response.text("channel not supported")
+        if message_key and not self.seen_events.add(message_key):
+            return self._no_retry("duplicate")
+        if not self.slack_token:
+            logger.warning("Slack event %s not answered: SLACK_BOT_TOKEN is empty", body.get("event_id"))
+            return response.text("not configured")
+
+        text = self._sanitize_user_message(str(event.get("text", "")), metadata["users"])
+        sender_id = self._get_conversation_id(event.get("user"), metadata["out_channel"], metadata["thread_id"])
+        self._dispatch(on_new_message, text, sender_id, metadata)
+        return response.text("")
+
+    async def handle_interaction(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        try:
+            payload = json.loads(request.form.get("payload") or "")
+        except (ValueError, AttributeError):
+            return response.text("Bad request", status=400)
+        if not isinstance(payload, dict) or not self._is_interactive_message(payload):
+            return response.text("ignored")
+        action = payload["actions"][0]
+        key = f"interaction:{payload.get('trigger_id') or action.get('action_ts')}"
+        if not self.seen_events.add(key):
+            return self._no_retry("duplicate")
+        text = self._get_interactive_response(action)
+        if text is None:
+            return response.text("ignored")  # e.g. a link button
+        if not self.slack_token:
+            return response.text("not configured")
+        metadata = self.interaction_metadata(payload)
+        user = (payload.get("user") or {}).get("id")
+        sender_id = self._get_conversation_id(user, metadata["out_channel"], metadata["thread_id"])
+        self._dispatch(on_new_message, text, sender_id, metadata)
+        return response.text("")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        slack_webhook = Blueprint("slack_webhook", __name__)
+
+        @slack_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @slack_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not self.is_request_from_slack_authentic(request):
+                return response.text("Forbidden", status=FORBIDDEN)
+            content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+            if content_type == "application/json":
+                return await self.handle_event(request, on_new_message)
+            if content_type == "application/x-www-form-urlencoded":
+                return await self.handle_interaction(request, on_new_message)
+            return response.text("Unsupported media type", status=415)
+
+        return slack_webhook

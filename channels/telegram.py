@@ -1,0 +1,325 @@
+"""Telegram channel that authenticates Telegram before doing anything.
+
+Rasa's `TelegramInput` trusts any POST to its webhook, calls `getMe` on every request and
+sets the webhook through `asyncio.run` at import time. `SecureTelegramInput` keeps its name
+("telegram", so actions render Telegram HTML) and its webhook path, and:
+
+- answers 403 to any request whose `X-Telegram-Bot-Api-Secret-Token` header is not the
+  configured secret (constant-time comparison), before parsing the body, running NLU or
+  calling the Bot API; an empty or malformed secret, a missing token or a bad API URL
+  disable the channel: every request gets 403, the rest of the bot runs normally;
+- registers the webhook with that `secret_token` once the server is up (when a webhook URL
+  is configured) and checks the bot name once, instead of on every update;
+- answers callback queries (button taps), ignores repeated `update_id`s, edits and
+  non-text updates, and maps `/start` to a greeting;
+- talks to a configurable Bot API base URL (a local fake in tests).
+
+`SecureTelegramOutput` sends every text with `parse_mode=HTML`: replies rendered by
+`actions/formatting.py` are passed as they are, any other text is HTML-escaped (see
+docs/channels.md for the contract). Buttons become an inline keyboard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import json
+import logging
+import re
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from aiogram import Bot
+from aiogram.bot.api import TelegramAPIServer, check_token
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.exceptions import TelegramAPIError, ValidationError
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.common import FORBIDDEN, SeenKeys, api_base_url, secrets_match, setting, split_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
+# What Telegram accepts as secret_token in setWebhook.
+SECRET_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,256}")
+ALLOWED_UPDATES = ["message", "callback_query"]
+API_TIMEOUT_SECONDS = 30
+MAX_MESSAGE_LENGTH = 4096
+MAX_CALLBACK_DATA_BYTES = 64
+# A row holds up to this many buttons when every title is short; otherwise one per row.
+MAX_ROW_BUTTONS = 3
+MAX_ROW_TITLE = 20
+
+_FORMATTER_TAG = re.compile(r"</?([bi])>")
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
+_START = re.compile(r"/start(?:@\w+)?(?:\s.*)?", re.DOTALL)
+_COMMAND_MENTION = re.compile(r"^(/\w+)@\w+[Bb][Oo][Tt]\b")
+
+
+def is_formatter_html(text: str) -> bool:
+    """True when `text` is Telegram HTML as `actions/formatting.py` renders it.
+
+    The formatter always starts with `<b>`, only uses balanced `<b>`/`<i>` tags and escapes
+    everything else. A text that merely starts with `<b>` but contains any other markup is
+    not trusted (it is escaped like any plain text).
+    """
+    if not text.startswith("<b>"):
+        return False
+    open_tags: List[str] = []
+    for match in _FORMATTER_TAG.finditer(text):
+        tag = match.group(1)
+        if match.group(0).startswith("</"):
+            if not open_tags or open_tags.pop() != tag:
+                return False
+        else:
+            open_tags.append(tag)
+    if open_tags:
+        return False
+    rest = _ENTITY.sub("", _FORMATTER_TAG.sub("", text))
+    return not any(char in rest for char in "<>&")
+
+
+def to_telegram_html(text: str) -> str:
+    """What we send with parse_mode=HTML: formatter output as is, anything else escaped."""
+    return text if is_formatter_html(text) else html.escape(text, quote=False)
+
+
+class SecureTelegramOutput(TelegramOutput):
+    """Bot API client for one bot token and one API base URL; every text goes as HTML."""
+
+    def __init__(self, access_token: str, api_url: str = DEFAULT_API_URL) -> None:
+        Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url), timeout=API_TIMEOUT_SECONDS)
+        # Payloads longer than Telegram's 64-byte callback_data, by their short key.
+        self._long_payloads: OrderedDict[str, str] = OrderedDict()
+
+    async def close_session(self) -> None:
+        """Close the HTTP session, if one was opened (aiogram's close() is deprecated)."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    def callback_data(self, payload: str) -> str:
+        if len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES:
+            return payload
+        key = "~" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+        self._long_payloads[key] = payload
+        self._long_payloads.move_to_end(key)
+        while len(self._long_payloads) > 1000:
+            self._long_payloads.popitem(last=False)
+        return key
+
+    def payload_for(self, callback_data: str) -> Optional[str]:
+        """The payload a button was created with (None for an unknown long-payload key)."""
+        if callback_data.startswith("~"):
+            return self._long_payloads.get(callback_data)
+        return callback_data
+
+    def inline_keyboard(self, buttons: List[Dict[str, Any]], vertical: bool = False) -> InlineKeyboardMarkup:
+        keys = [
+            InlineKeyboardButton(str(b.get("title") or b["payload"]), callback_data=self.callback_data(str(b["payload"])))
+            for b in buttons
+            if b.get("payload")
+        ]
+        markup = InlineKeyboardMarkup()
+        one_row = len(keys) <= MAX_ROW_BUTTONS and all(len(k.text) <= MAX_ROW_TITLE for k in keys)
+        if one_row and not vertical:
+            markup.row(*keys)
+        else:
+            for key in keys:
+                markup.row(key)
+        return markup
+
+    async def _send_html(self, recipient_id: str, text: str, reply_markup: Optional[InlineKeyboardMarkup] = None) -> None:
+        pieces = [piece for piece in split_text(to_telegram_html(text), MAX_MESSAGE_LENGTH) if piece.strip()]
+        if not pieces:
+            if reply_markup is None:
+                return
+            pieces = ["\u2026"]  # Telegram refuses an empty text, even under a keyboard
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            await self.send_message(
+                recipient_id,
+                piece,
+                parse_mode="HTML",
+                disable_web_page_preview=True,
+                reply_markup=reply_markup if last else None,
+            )
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send_html(recipient_id, text)
+
+    async def send_text_with_buttons(
+        self,
+        recipient_id: str,
+        text: str,
+        buttons: List[Dict[str, Any]],
+        button_type: Optional[str] = "inline",
+        **kwargs: Any,
+    ) -> None:
+        markup = self.inline_keyboard(buttons, vertical=button_type == "vertical")
+        await self._send_html(recipient_id, text, reply_markup=markup if markup.inline_keyboard else None)
+
+
+class SecureTelegramInput(TelegramInput):
+    """Telegram webhook that only lets Telegram in (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        if credentials is None:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            access_token=setting(credentials, "access_token"),
+            verify=setting(credentials, "verify"),
+            webhook_url=setting(credentials, "webhook_url"),
+            secret_token=setting(credentials, "secret_token"),
+            api_url=setting(credentials, "api_url"),
+        )
+
+    def __init__(
+        self,
+        access_token: Optional[str],
+        verify: Optional[str],
+        webhook_url: Optional[str],
+        secret_token: str = "",
+        api_url: str = "",
+        debug_mode: bool = False,
+    ) -> None:
+        super().__init__(access_token or "", (verify or "").lstrip("@"), webhook_url or "", debug_mode=debug_mode)
+        self.secret_token = secret_token or ""
+        self.seen_updates = SeenKeys()
+        self.output: Optional[SecureTelegramOutput] = None
+        self._startup_task: Optional[asyncio.Task] = None
+        self.disabled_reason = self._configure(api_url or "")
+        if self.disabled_reason:
+            logger.warning("Telegram channel disabled (every webhook request gets 403): %s", self.disabled_reason)
+
+    def _configure(self, api_url: str) -> Optional[str]:
+        if not self.secret_token:
+            return "TELEGRAM_SECRET_TOKEN is empty"
+        if not SECRET_FORMAT.fullmatch(self.secret_token):
+            return "TELEGRAM_SECRET_TOKEN must be 1-256 characters from A-Z, a-z, 0-9, _ and -"
+        if not self.access_token:
+            return "TELEGRAM_ACCESS_TOKEN is empty"
+        try:
+            check_token(self.access_token)
+            self.output = SecureTelegramOutput(self.access_token, api_base_url(api_url, DEFAULT_API_URL))
+        except ValidationError:
+            return "TELEGRAM_ACCESS_TOKEN is not a bot token (expected <digits>:<secret>)"
+        except ValueError as error:
+            return f"TELEGRAM_API_URL: {error}"
+        return None
+
+    @property
+    def enabled(self) -> bool:
+        return self.output is not None and not self.disabled_reason
+
+    def is_authentic(self, request: Request) -> bool:
+        """The request carries our secret token; always False while disabled."""
+        return self.enabled and secrets_match(request.headers.get(SECRET_HEADER), self.secret_token)
+
+    def get_output_channel(self) -> SecureTelegramOutput:
+        if self.output is None:
+            raise RasaException(f"The Telegram channel is disabled: {self.disabled_reason}")
+        return self.output
+
+    async def register_webhook(self) -> None:
+        """Check the bot name, then point Telegram at our webhook with the secret token."""
+        out = self.get_output_channel()
+        try:
+            if self.verify:
+                me = await out.get_me()
+                if (me.username or "").lower() != self.verify.lower():
+                    logger.error("TELEGRAM_BOT_NAME is %r but the token belongs to %r", self.verify, me.username)
+            if self.webhook_url:
+                await out.request(
+                    "setWebhook",
+                    {"url": self.webhook_url, "secret_token": self.secret_token, "allowed_updates": json.dumps(ALLOWED_UPDATES)},
+                )
+                logger.info("Telegram webhook set to %s", self.webhook_url)
+        except (TelegramAPIError, asyncio.TimeoutError) as error:
+            logger.error("Telegram webhook setup failed (set it by hand, see docs/channels.md): %r", error)
+
+    def user_text(self, text: str) -> str:
+        """`/start` (the first thing a Telegram user sends) greets; `/cmd@SomeBot` is `/cmd`."""
+        if _START.fullmatch(text.strip()):
+            return "/greet"
+        return _COMMAND_MENTION.sub(r"\1", text)
+
+    async def handle_update(self, update: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
+        """Process one authenticated update; returns what happened (for the HTTP answer)."""
+        out = self.get_output_channel()
+        update_id = update.get("update_id")
+        if update_id is not None and not self.seen_updates.add(str(update_id)):
+            return "duplicate"
+
+        callback = update.get("callback_query")
+        message = update.get("message")
+        if isinstance(callback, dict):
+            source = callback.get("message") if isinstance(callback.get("message"), dict) else {}
+            if callback.get("id"):
+                try:
+                    await out.answer_callback_query(str(callback["id"]))
+                except TelegramAPIError as error:
+                    logger.warning("answerCallbackQuery failed: %s", error)
+            data = callback.get("data")
+            text = out.payload_for(data) if isinstance(data, str) else None
+        elif isinstance(message, dict):
+            source = message
+            text = message.get("text") if isinstance(message.get("text"), str) else None
+            text = self.user_text(text) if text else None
+        else:
+            return "ignored"  # edits, channel posts, membership changes...
+
+        chat = source.get("chat") if isinstance(source, dict) else None
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        if not text or not isinstance(chat_id, int | str) or isinstance(chat_id, bool):
+            return "ignored"
+
+        await on_new_message(UserMessage(text, out, str(chat_id), input_channel=self.name()))
+        return "success"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        telegram_webhook = Blueprint("telegram_webhook", __name__)
+
+        @telegram_webhook.listener("after_server_start")
+        async def set_webhook(_app: Any, _loop: Any) -> None:
+            if self.enabled:  # in the background: a slow Bot API must not hold up start-up
+                self._startup_task = asyncio.create_task(self.register_webhook())
+
+        @telegram_webhook.listener("before_server_stop")
+        async def close_session(_app: Any, _loop: Any) -> None:
+            if self.output is not None:
+                await self.output.close_session()
+
+        @telegram_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @telegram_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not self.is_authentic(request):
+                return response.text("Forbidden", status=FORBIDDEN)
+            try:
+                update = json.loads(request.body)
+            except ValueError:
+                return response.text("Bad request", status=400)
+            if not isinstance(update, dict):
+                return response.text("Bad request", status=400)
+            try:
+                outcome = await self.handle_update(update, on_new_message)
+            except Exception:  # noqa: BLE001 - answered 200: Telegram would redeliver the same failing update
+                logger.exception("Telegram update %s could not be handled", update.get("update_id"))
+                outcome = "error"
+            return response.text(outcome)
+
+        return telegram_webhook
