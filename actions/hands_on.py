@@ -101,7 +101,7 @@ def area_names(repo: KnowledgeRepository, areas: List[str]) -> List[str]:
     names = []
     for area_id in areas:
         area = repo.body_area(area_id)
-        names.append(area.name.split(" (")[0].lower() if area else area_id.replace("_", " "))
+        names.append(area.short_name.lower() if area else area_id.replace("_", " "))
     return names
 
 

@@ -54,15 +54,21 @@ CARE_TOPICS: Tuple[Tuple[Pattern[str], str], ...] = (
 )
 
 
-def tool_reply(tool: ToolView) -> Reply:
-    facts = [
+def tool_facts(tool: ToolView) -> List[Tuple[str, str]]:
+    """Type, size, density, material, texture and best use, as labelled facts."""
+    return [
         ("Size", tool.size),
         ("Density", tool.density.replace("_", "-")),
         ("Material", tool.material),
         ("Texture", tool.texture),
         ("Best for", tool.best_for),
     ]
-    return Reply(title=tool.name, intro=tool.good_to_know, facts=facts, bullets=[f"Careful: {c}" for c in tool.cautions])
+
+
+def tool_reply(tool: ToolView) -> Reply:
+    return Reply(
+        title=tool.name, intro=tool.good_to_know, facts=tool_facts(tool), bullets=[f"Careful: {c}" for c in tool.cautions]
+    )
 
 
 def comparison_reply(tools: Sequence[ToolView]) -> Reply:

@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.formatting import Reply, button, render
+from actions.info import tool_facts
 from actions.knowledge_access import KnowledgeAction
 from actions.tracker_reading import entity_values, first_entity, input_channel, latest_text
 from knowledge.repository import KnowledgeRepository
@@ -69,7 +70,7 @@ def recommend(
     for area in areas:
         if area in best.best_for_areas:
             area_view = repo.body_area(area)
-            reasons.append(f"it suits your {(area_view.name if area_view else area).split(' (')[0].lower()}")
+            reasons.append(f"it suits your {(area_view.short_name if area_view else area.replace('_', ' ')).lower()}")
     reasons += [p.reason for p in prefs if best.id in p.prefer_tools]
     if not reasons:
         reasons.append("a smooth, medium-firm ball is the most versatile first tool; add a firmer or larger one later")
@@ -81,19 +82,12 @@ def recommendation_reply(rec: Recommendation) -> Reply:
     tool = rec.tool
     why = rec.reasons[0]
     why = why[0].upper() + why[1:]
-    facts = [
-        ("Size", tool.size),
-        ("Density", tool.density.replace("_", "-")),
-        ("Material", tool.material),
-        ("Texture", tool.texture),
-        ("Best for", tool.best_for),
-    ]
     bullets = [tool.good_to_know, *tool.cautions[:1]]
     if rec.alternative:
         bullets.append(
             f"Also worth a look: {rec.alternative.name} ({rec.alternative.best_for[0].lower()}{rec.alternative.best_for[1:]})"
         )
-    return Reply(title=f"Try a {tool.name.lower()}", intro=f"Why: {why.rstrip('.')}.", facts=facts, bullets=bullets)
+    return Reply(title=f"Try a {tool.name.lower()}", intro=f"Why: {why.rstrip('.')}.", facts=tool_facts(tool), bullets=bullets)
 
 
 class ActionRecommendBall(KnowledgeAction):

@@ -85,7 +85,7 @@ def build_routine(repo: KnowledgeRepository, goal: Optional[str], minutes: Optio
         for options in per_area:
             if level < len(options):
                 candidates.append((options[level], options[level].total))
-    names = [a.name.split(" (")[0] for a in (repo.body_area(i) for i in areas) if a]
+    names = [a.short_name for a in (repo.body_area(i) for i in areas) if a]
     title = f"{' + '.join(names) if names else goal.replace('_', ' ').capitalize()} routine"
     return Plan(title, fit(candidates, budget), None, None)
 

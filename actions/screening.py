@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import hands_on
 from actions.formatting import button
+from actions.hands_on import area_names
 from actions.knowledge_access import KnowledgeAction, repository
 from actions.safety_policy import (
     OUTCOME_SLOT,
@@ -160,7 +161,7 @@ class AskScreeningQuestion(KnowledgeAction):
         areas = tracker.get_slot("areas_in_focus") or []
         text = question.question
         if question.area_specific and areas:
-            names = [a.name.split(" (")[0].lower() for a in (repo.body_area(i) for i in areas) if a]
+            names = area_names(repo, areas)
             text = f"{text} (your {' and '.join(names)})" if names else text
         dispatcher.utter_message(
             text=text,

@@ -7,24 +7,17 @@ message. Numbers (pain 0-10, routine minutes) and sides come from small, tested 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.numbers import find_minutes, find_pain_levels, find_sides
 from components.text import Normalizer, blank_english, longest_matches, phrase_matcher
-
-VOCABULARY_FILE = "vocabulary.json"
+from components.vocabulary_component import VocabularyComponent
 
 
 def knowledge_vocabulary() -> Dict[str, Dict[str, str]]:
@@ -32,10 +25,6 @@ def knowledge_vocabulary() -> Dict[str, Dict[str, str]]:
     from knowledge.repository import KnowledgeRepository
 
     return KnowledgeRepository.from_env().vocabulary()
-
-
-def vocabulary_fingerprint(vocabulary: Dict[str, Dict[str, str]]) -> str:
-    return hashlib.sha256(json.dumps(vocabulary, sort_keys=True).encode()).hexdigest()
 
 
 class VocabularyEntityParser:
@@ -79,57 +68,18 @@ class VocabularyEntityParser:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
+class KnowledgeEntityExtractor(VocabularyComponent, EntityExtractorMixin):
     """Emits body_area, side, pain_level, condition, tool, goal, preference, minutes."""
 
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        # retrain when the knowledge vocabulary changes, even if training data did not
-        return vocabulary_fingerprint(knowledge_vocabulary())
+    @staticmethod
+    def read_vocabulary() -> Dict[str, Any]:
+        return knowledge_vocabulary()
 
-    @classmethod
-    def create(
-        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> KnowledgeEntityExtractor:
-        return cls(config, model_storage, resource)
-
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        vocabulary: Optional[Dict[str, Dict[str, str]]] = None,
-    ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self._parser = VocabularyEntityParser(vocabulary) if vocabulary else None
-
-    def train(self, training_data: TrainingData) -> Resource:
-        vocabulary = knowledge_vocabulary()
+    def use(self, vocabulary: Dict[str, Any]) -> None:
         self._parser = VocabularyEntityParser(vocabulary)
-        with self._model_storage.write_to(self._resource) as path:
-            (path / VOCABULARY_FILE).write_text(json.dumps(vocabulary, sort_keys=True), encoding="utf-8")
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> KnowledgeEntityExtractor:
-        with model_storage.read_from(resource) as path:
-            vocabulary = json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, vocabulary)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._parser is None:
+        if not self.ready:
             return messages
         for message in messages:
             text = message.get(TEXT) or ""

@@ -11,23 +11,17 @@ and are persisted in the model at training time.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Set
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.tokens import Doc, Span
 
 from components.text import Normalizer, all_matches, blank_english, phrase_matcher
+from components.vocabulary_component import VocabularyComponent
 
-PATTERNS_FILE = "red_flags.json"
 RED_FLAG_INTENT = "report_red_flag"
 RED_FLAG_ENTITY = "red_flag"
 BLOCKING_LEVELS = ("refer", "emergency")
@@ -140,56 +134,18 @@ class RedFlagMatcher:
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER],
     is_trainable=True,
 )
-class RedFlagDetector(GraphComponent, EntityExtractorMixin):
+class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
     """Marks warning signs and forces the `report_red_flag` intent."""
 
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        return hashlib.sha256(json.dumps(knowledge_red_flags(), sort_keys=True).encode()).hexdigest()
+    @staticmethod
+    def read_vocabulary() -> Dict[str, Any]:
+        return knowledge_red_flags()
 
-    @classmethod
-    def create(
-        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> RedFlagDetector:
-        return cls(config, model_storage, resource)
-
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        vocabulary: Optional[Dict[str, Any]] = None,
-    ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self._matcher = RedFlagMatcher(vocabulary) if vocabulary else None
-
-    def train(self, training_data: TrainingData) -> Resource:
-        vocabulary = knowledge_red_flags()
+    def use(self, vocabulary: Dict[str, Any]) -> None:
         self._matcher = RedFlagMatcher(vocabulary)
-        with self._model_storage.write_to(self._resource) as path:
-            (path / PATTERNS_FILE).write_text(json.dumps(vocabulary, sort_keys=True), encoding="utf-8")
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> RedFlagDetector:
-        with model_storage.read_from(resource) as path:
-            vocabulary = json.loads((path / PATTERNS_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, vocabulary)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._matcher is None:
+        if not self.ready:
             return messages
         for message in messages:
             text = message.get(TEXT) or ""

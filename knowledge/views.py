@@ -30,6 +30,11 @@ class AreaView:
     name: str
     description: str
 
+    @property
+    def short_name(self) -> str:
+        """The name without its gloss: "Hip flexor (psoas)" -> "Hip flexor"."""
+        return self.name.split(" (")[0]
+
 
 @dataclass(frozen=True)
 class ExerciseView:

@@ -1,0 +1,82 @@
+"""Base for NLU components whose patterns come from the knowledge store.
+
+The vocabulary is read from the repository at training time, persisted inside the model
+(the running bot never needs the knowledge DB to parse a message) and added to Rasa's
+cache fingerprint, so a vocabulary change retrains the component.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from typing import Any, Dict, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+VOCABULARY_FILE = "vocabulary.json"
+
+
+class VocabularyComponent(GraphComponent, ABC):
+    """Reads, persists and fingerprints a knowledge vocabulary; subclasses match with it."""
+
+    @staticmethod
+    @abstractmethod
+    def read_vocabulary() -> Dict[str, Any]:
+        """The vocabulary from the knowledge store (JSON-serialisable)."""
+
+    @abstractmethod
+    def use(self, vocabulary: Dict[str, Any]) -> None:
+        """Build the matcher from `vocabulary`."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return hashlib.sha256(json.dumps(cls.read_vocabulary(), sort_keys=True).encode()).hexdigest()
+
+    @classmethod
+    def create(
+        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> VocabularyComponent:
+        return cls(config, model_storage, resource)
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.ready = False
+        if vocabulary:
+            self.use(vocabulary)
+            self.ready = True
+
+    def train(self, training_data: TrainingData) -> Resource:
+        vocabulary = self.read_vocabulary()
+        self.use(vocabulary)
+        self.ready = True
+        with self._model_storage.write_to(self._resource) as path:
+            (path / VOCABULARY_FILE).write_text(json.dumps(vocabulary, sort_keys=True), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> VocabularyComponent:
+        with model_storage.read_from(resource) as path:
+            vocabulary = json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, vocabulary)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
