@@ -8,7 +8,8 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
-STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt Makefile 2>/dev/null | sha256sum | cut -c1-12)
+INSTALL_RECIPE := 1  # bump when the install recipe below changes
+STAMP := $(VENV)/.installed-$(shell { cat requirements/lock.txt; echo $(INSTALL_RECIPE); } | sha256sum | cut -c1-12)
 
 PHONY_EXTRA := run-production
 .PHONY: help install knowledge train run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
