@@ -11,7 +11,7 @@ export RASA_TELEMETRY_ENABLED := false
 INSTALL_RECIPE := 1  # bump when the install recipe below changes
 STAMP := $(VENV)/.installed-$(shell { cat requirements/lock.txt; echo $(INSTALL_RECIPE); } | sha256sum | cut -c1-12)
 
-PHONY_EXTRA := run-production
+PHONY_EXTRA := run-production browser-deps
 .PHONY: help install knowledge train run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
@@ -40,7 +40,7 @@ knowledge: install
 train: knowledge
 	@$(BIN)/python scripts/train_if_stale.py
 
-run: train
+run: train web/node_modules
 	@scripts/run.sh
 
 run-production: train
@@ -61,7 +61,7 @@ test-stories: train
 	@mkdir -p reports
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model $$(cat models/LATEST) --out reports/stories --fail-on-prediction-errors --no-plot
 
-pytest: train
+pytest: train web/node_modules browser-deps
 	$(BIN)/python -m pytest
 
 # `rasa data validate` and the NLU test run inside pytest (tests/quality), with thresholds.
@@ -71,6 +71,19 @@ evaluate: train
 	@mkdir -p reports
 	$(BIN)/rasa test nlu --nlu tests/nlu/test_nlu.yml --model $$(cat models/LATEST) --out reports/nlu
 	@echo "reports written to reports/nlu (intent_confusion_matrix.png, *_report.json)"
+
+# The website widget: rasa-webchat 1.0.1 exactly as pinned by web/package-lock.json (npm ci).
+# Only its prebuilt bundle is served (scripts/serve_web.py); web/.npmrc turns install scripts off.
+web/node_modules: web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the website widget: apt-get install npm" >&2; exit 1; }
+	npm ci --prefix web
+	@touch $@
+
+# Headless Chromium for tests/browser: Debian's package (Playwright's own browser download is never used).
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "browser-deps: /usr/bin/chromium is missing; install it as root: apt-get install chromium" >&2; exit 1; fi
 
 # Regenerate requirements/lock.txt from requirements/*.in in a scratch venv.
 lock:

@@ -35,15 +35,19 @@ def _plain(reply: Reply) -> str:
 
 
 def _markdown(reply: Reply) -> str:
-    lines = [f"**{reply.title}**"]
-    if reply.intro:
-        lines.append(reply.intro)
-    lines += [f"{i}. {step}" for i, step in enumerate(reply.steps, 1)]
-    lines += [f"**{label}:** {text}" for label, text in reply.facts]
-    lines += [f"- {bullet}" for bullet in reply.bullets]
+    """Markdown blocks separated by blank lines: rasa-webchat's parser (remark) does not let a list
+    interrupt a paragraph, and Rasa's socket.io channel sends each block as its own bubble."""
+    head = [f"**{reply.title}**"] + ([reply.intro] if reply.intro else [])
+    blocks = ["  \n".join(head)]
+    if reply.steps:
+        blocks.append("\n".join(f"{i}. {step}" for i, step in enumerate(reply.steps, 1)))
+    if reply.facts:
+        blocks.append("  \n".join(f"**{label}:** {text}" for label, text in reply.facts))
+    if reply.bullets:
+        blocks.append("\n".join(f"- {bullet}" for bullet in reply.bullets))
     if reply.reminder:
-        lines.append(f"_Safety: {reply.reminder}_")
-    return "\n".join(lines)
+        blocks.append(f"_Safety: {reply.reminder}_")
+    return "\n\n".join(blocks)
 
 
 def _slack_escape(text: str) -> str:

@@ -19,6 +19,11 @@ export SLACK_BOT_TOKEN="${SLACK_BOT_TOKEN:-}"
 export SLACK_SIGNING_SECRET="${SLACK_SIGNING_SECRET:-}"
 export SLACK_CHANNEL="${SLACK_CHANNEL:-}"
 export SLACK_API_URL="${SLACK_API_URL:-}"           # empty = https://slack.com/api/
+# Website widget: the demo page (scripts/serve_web.py) and the page origins allowed on the bot's
+# socket (rasa run --cors; channels/socketio.py refuses any other origin). Space-separated, exact.
+WEB_HOST="${WEB_HOST:-127.0.0.1}"
+WEB_PORT="${WEB_PORT:-8080}"
+read -r -a WEB_ORIGINS <<< "${WEB_ORIGINS:-http://localhost:${WEB_PORT} http://127.0.0.1:${WEB_PORT}}"
 
 pids=()
 cleanup() {
@@ -35,7 +40,12 @@ pids+=($!)
 
 echo ">> starting Rasa server on ${RASA_HOST:-127.0.0.1}:${RASA_PORT} with $MODEL"
 "$BIN/rasa" run --model "$MODEL" --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials credentials.yml \
-  --interface "${RASA_HOST:-127.0.0.1}" --port "$RASA_PORT" &
+  --interface "${RASA_HOST:-127.0.0.1}" --port "$RASA_PORT" --cors "${WEB_ORIGINS[@]}" &
+pids+=($!)
+
+echo ">> starting the demo page (chat widget) on http://${WEB_HOST}:${WEB_PORT}"
+"$BIN/python" scripts/serve_web.py --host "$WEB_HOST" --port "$WEB_PORT" \
+  --socket-url "${RASA_SOCKET_URL:-http://127.0.0.1:${RASA_PORT}}" &
 pids+=($!)
 
 printf ">> waiting for the bot"
@@ -48,5 +58,6 @@ done
 echo
 echo ">> ready. Try:"
 echo "   curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"my lower back hurts\"}'"
+echo "   or open http://localhost:${WEB_PORT} for the chat widget"
 echo ">> Ctrl-C to stop."
 wait -n "${pids[@]}"

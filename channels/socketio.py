@@ -1,0 +1,147 @@
+"""Rasa's socket.io channel for the website widget (rasa-webchat), made to work and locked down.
+
+credentials.yml:  `channels.socketio.WebchatInput:` with the same keys as Rasa's `socketio:`.
+
+What Rasa 3.6.21's own `socketio` channel does with this project's pinned stack (python-socketio
+5.18, python-engineio 4.15, Sanic 21.12, Python 3.11), each measured, and what this class changes:
+
+1. Session persistence never delivers a reply. Rasa calls `sio.enter_room(...)` without `await`,
+   but it is a coroutine in python-socketio >= 5.10 ("never awaited"): the socket never joins its
+   session's room, and every bot message, emitted to that room, reaches nobody.
+   -> `session_request` is handled here, awaiting `enter_room`.
+2. The WebSocket transport is broken. Sanic 21.12's WebSocket `recv` hands a coroutine to
+   `asyncio.wait`, which Python 3.11 refuses (TypeError); after a failed upgrade Engine.IO leaves
+   the session "upgrading" and the client's long-polling spins on empty answers.
+   -> long-polling only (no upgrade offered, direct WebSocket connections refused).
+3. Any web site could talk to the bot. Rasa builds `AsyncServer(cors_allowed_origins=[])`, and `[]`
+   turns Engine.IO's Origin check off; `rasa run --cors` only adds CORS headers (Sanic-CORS), which
+   browsers ignore for WebSockets.
+   -> a socket.io request whose Origin header is neither the bot's own origin nor one given to
+   `rasa run --cors` gets 403 (one setting for REST and the socket). Exact origins only: a `*` or a
+   pattern in --cors is not honoured here. Clients sending no Origin (not browsers) pass, as in
+   Engine.IO. Engine.IO's own CORS headers stay off: Sanic-CORS sends them, twice would break.
+4. Any socket could write into any conversation: messages carry their `session_id`, which Rasa uses
+   as the sender id without checking it. -> a socket may only use the session id confirmed to it,
+   and a requested session id is only honoured if it has the shape this channel issues (32 hex
+   characters), so a REST, Slack or Telegram sender id cannot be taken over through the widget.
+
+Everything else (events, message handling, output) is Rasa's own code.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import uuid
+from typing import Any, Awaitable, Callable, List, Optional
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from channels.guard import InputRejected, clean_text
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID = re.compile(r"[0-9a-f]{32}")  # uuid4().hex, what session_request issues (fullmatch)
+
+
+def cors_origins_of(app: Sanic) -> List[str]:
+    """The exact origins `rasa run --cors` gave Sanic-CORS (empty when none were given)."""
+    context = getattr(app.ctx, "sanic_cors", None)
+    resources = getattr(context, "resources", None)
+    if resources is None:
+        logger.warning("Sanic-CORS settings not found: the socket.io channel accepts only its own origin.")
+        return []
+    origins: List[str] = []
+    for _pattern, options in resources:
+        values = options.get("origins") or []
+        for origin in [values] if isinstance(values, str) else values:
+            if not isinstance(origin, str) or not origin:
+                continue
+            if any(char in origin for char in "*\\?[]"):  # Sanic-CORS reads these as a regex
+                logger.warning(f"CORS origin '{origin}' is a pattern: the socket.io channel needs exact origins, skipped.")
+                continue
+            origins.append(origin.rstrip("/"))
+    return sorted(set(origins))
+
+
+class WebchatInput(SocketIOInput):
+    """The `socketio` channel (same name, events and credentials), fixed as the module docstring says."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cors_origins: Optional[List[str]] = None  # read from the app on the first request
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None  # set by the parent's blueprint()
+        self._polling_only(sio)
+        self._check_origins(sio)
+        self._bind_sessions(sio)
+        return blueprint
+
+    # 2. transport
+    @staticmethod
+    def _polling_only(sio: AsyncServer) -> None:
+        sio.eio.transports = ["polling"]
+        sio.eio.allow_upgrades = False
+
+    # 3. origins
+    def _check_origins(self, sio: AsyncServer) -> None:
+        handle_request = sio.eio.handle_request
+
+        async def origin_checked(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            origin = request.headers.get("origin")
+            if origin is not None and not self.origin_allowed(origin, request):
+                logger.warning(f"socket.io request from origin '{origin}' refused (not given to rasa run --cors)")
+                return response.text("origin not allowed", status=403)
+            return await handle_request(request, *args, **kwargs)
+
+        sio.eio.handle_request = origin_checked  # the blueprint attaches it as the route when registered
+
+    def origin_allowed(self, origin: str, request: Request) -> bool:
+        """The bot's own origin, or one given to `rasa run --cors`."""
+        if self._cors_origins is None:
+            self._cors_origins = cors_origins_of(request.app)
+            logger.info(f"socket.io channel: long-polling only; page origins {self._cors_origins}")
+        origin = origin.rstrip("/")
+        return origin in self._cors_origins or origin == f"{request.scheme}://{request.host}"
+
+    # 1. and 4. sessions
+    def _bind_sessions(self, sio: AsyncServer) -> None:
+        namespace = self.namespace or "/"
+        handle_message = sio.handlers[namespace][self.user_message_evt]  # Rasa's handler
+
+        async def session_request(sid: str, data: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if isinstance(requested, str) and SESSION_ID.fullmatch(requested) else uuid.uuid4().hex
+            if self.session_persistence:
+                entered = sio.enter_room(sid, session_id, namespace=namespace)
+                if inspect.isawaitable(entered):  # a coroutine since python-socketio 5.10
+                    await entered
+            await sio.save_session(sid, {"session_id": session_id}, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+
+        async def user_message(sid: str, data: Any) -> None:
+            if not isinstance(data, dict):
+                return
+            if self.session_persistence:
+                confirmed = (await sio.get_session(sid, namespace=namespace)).get("session_id")
+                if confirmed is None or data.get("session_id") != confirmed:
+                    logger.warning(f"socket.io message for a session not confirmed to socket {sid}: ignored")
+                    return
+            try:  # the same input rules as every other channel (channels/guard.py)
+                data = {**data, "message": clean_text(data.get("message"))}
+            except InputRejected as rejected:
+                await sio.emit(self.bot_message_evt, {"text": f"Sorry, {rejected.reason}."}, room=sid, namespace=namespace)
+                return
+            await handle_message(sid, data)
+
+        sio.on("session_request", session_request, namespace=namespace)
+        sio.on(self.user_message_evt, user_message, namespace=namespace)

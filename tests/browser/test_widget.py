@@ -1,0 +1,144 @@
+"""The demo page as a person uses it: headless Chromium, the rasa-webchat widget, the real bot.
+
+One conversation goes through the whole safety screening to the lower-back steps, survives a
+reload, and continues; hostile input is shown as text; the widget works at phone width.
+Every wait is on a selector or a condition with a timeout, never a sleep.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import TIMEOUT_MS, Chat
+from tests.e2e.conftest import Bot
+
+pytestmark = pytest.mark.browser
+
+QUESTIONS = 8  # the screening for the lower back, every one answered "No"
+TYPED_ANSWER = 4  # this one is typed rather than tapped: free text works mid-screening too
+
+
+def answer_screening_with_no(chat: Chat) -> int:
+    """Answer "No" until the steps arrive; returns how many questions were asked."""
+    page = chat.page
+    asked = 0
+    steps_or_question = page.locator(f"{Chat.BOT_TEXT}:has-text('Safety:'), .rw-replies .rw-reply:text-is('No')").first
+    while True:
+        steps_or_question.wait_for(timeout=TIMEOUT_MS)
+        if page.locator(Chat.BOT_TEXT).filter(has_text="Safety:").count():
+            return asked
+        asked += 1
+        assert asked <= QUESTIONS, "more screening questions than expected"
+        before = chat.bot_count()
+        if asked == TYPED_ANSWER:
+            chat.type_message("no")
+        else:
+            chat.reply_button("No").click()
+        chat.reply_button("No").wait_for(state="detached")  # the answered question loses its buttons
+        chat.wait_for_more_bot_messages(than=before)
+
+
+def last_bot_lines(chat: Chat) -> list:
+    return [line.strip() for text in chat.bot_texts()[-3:] for line in text.splitlines() if line.strip()]
+
+
+def test_lower_back_steps_through_the_screening_and_the_conversation_survives_a_reload(
+    open_chat, bot: Bot, reports_dir: Path
+) -> None:
+    chat = open_chat()
+    page = chat.page
+
+    chat.type_message("my lower back hurts")
+    # rasa-webchat shows a typing indicator while a reply is on its way (held >= 800 ms)
+    page.wait_for_selector(Chat.TYPING, state="attached", timeout=TIMEOUT_MS)
+    chat.wait_for_bot("safety questions")
+    assert page.locator(Chat.USER_TEXT).filter(has_text="my lower back hurts").count() == 1
+
+    assert answer_screening_with_no(chat) == QUESTIONS
+    chat.wait_until_idle()
+
+    # Markdown rendered: bold title, an ordered list of steps, the safety line in italics
+    steps = page.locator(f"{Chat.BOT_TEXT} ol > li")
+    assert steps.count() >= 3, chat.bot_texts()[-3:]
+    assert page.locator(f"{Chat.BOT_TEXT} strong").count() >= 1
+    assert page.locator(f"{Chat.BOT_TEXT} em").filter(has_text=re.compile(r"^Safety:")).count() >= 1
+    assert any(line.startswith("Safety:") for line in last_bot_lines(chat)), last_bot_lines(chat)
+    assert "**" not in "".join(chat.bot_texts())  # no raw Markdown left
+
+    session_id = chat.session_id()
+    assert session_id and re.fullmatch(r"[0-9a-f]{32}", session_id)
+    tracker = bot.tracker(session_id)
+    assert tracker["slots"]["screening_outcome"] == "clear"
+    assert tracker["slots"]["screened_areas"] == ["lower_back"]
+    page.screenshot(path=str(reports_dir / "widget.png"))
+
+    # Reload: the widget keeps the history, the socket rejoins the same conversation
+    history = chat.bot_texts()
+    page.reload()
+    chat.wait_for_bot("Safety:")
+    assert chat.session_id() == session_id
+    assert chat.bot_texts() == history
+    assert page.locator(Chat.USER_TEXT).filter(has_text="my lower back hurts").count() == 1
+
+    before = chat.bot_count()
+    chat.type_message("thanks")
+    chat.wait_for_more_bot_messages(than=before)
+    user_texts = [e.get("text") for e in bot.tracker(session_id)["events"] if e.get("event") == "user"]
+    assert user_texts[:2] == ["/greet", "my lower back hurts"] and user_texts[-1] == "thanks"  # /greet: the page's initPayload
+
+
+def test_markup_typed_by_the_user_is_shown_as_text_and_never_runs(open_chat) -> None:
+    chat = open_chat()
+    page = chat.page
+    hostile = ["<script>alert(1)</script>", '<img src=x onerror="alert(2)">']
+
+    for text in hostile:
+        before = chat.bot_count()
+        chat.type_message(text)
+        chat.wait_for_more_bot_messages(than=before)  # the bot answered: the message went all the way
+    chat.wait_until_idle()
+
+    shown = page.locator(Chat.USER_TEXT).all_inner_texts()
+    assert [t.strip() for t in shown[-2:]] == hostile  # literally, as text
+    messages = page.locator(".rw-messages-container")
+    assert messages.locator("script").count() == 0
+    assert messages.locator("img[src='x']").count() == 0
+    assert chat.guards.dialogs == []  # the fixture also fails the test on any dialog
+
+
+def test_the_widget_is_usable_at_phone_width(open_chat, reports_dir: Path) -> None:
+    width, height = 390, 844
+    chat = open_chat(viewport={"width": width, "height": height}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = chat.page
+
+    def fits_the_screen(selector: str) -> None:
+        box = page.locator(selector).last.bounding_box()
+        assert box, selector
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (selector, box)
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, (selector, box)
+
+    fits_the_screen(Chat.INPUT)
+    before = chat.bot_count()
+    chat.reply_button("Which ball should I get?").tap()
+    chat.wait_for_more_bot_messages(than=before)
+    chat.wait_until_idle()
+
+    page.locator(Chat.INPUT).tap()
+    page.locator(Chat.INPUT).fill("my calves are tight")
+    page.locator(".rw-send").tap()
+    chat.wait_for_bot("safety questions")
+    chat.reply_button("No").wait_for()
+    chat.wait_until_idle()
+
+    # The conversation is longer than the screen: it scrolls inside the chat, the page does not
+    scroll = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    assert scroll[0] <= width and scroll[1] <= height, scroll
+    fits_the_screen(Chat.INPUT)
+    fits_the_screen(".rw-replies")  # the latest question's buttons are in view, ready to tap
+    for bubble in page.locator(".rw-message").all():
+        box = bubble.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.screenshot(path=str(reports_dir / "widget-phone.png"))
