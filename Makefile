@@ -11,13 +11,14 @@ export RASA_TELEMETRY_ENABLED := false
 INSTALL_RECIPE := 1  # bump when the install recipe below changes
 STAMP := $(VENV)/.installed-$(shell { cat requirements/lock.txt; echo $(INSTALL_RECIPE); } | sha256sum | cut -c1-12)
 
-PHONY_EXTRA := run-production browser-deps
+PHONY_EXTRA := run-production browser-deps bench
 .PHONY: help install knowledge train run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
 	@echo "make run       set up, build the knowledge DB, train if stale, start the bot (REST on :5005)"
 	@echo "make test      same setup, then the whole suite (lint, data validation, NLU + story tests, pytest)"
 	@echo "make evaluate  NLU reports and confusion matrix under reports/"
+	@echo "make bench     load benchmark against a bare rasa init bot (reports/bench.json, reports/bench.png)"
 
 # Why two steps: rasa 3.6.21 and rasa-sdk 3.6.2 declare Requires-Python <3.11, but run on
 # 3.11 (measured). requirements/lock.txt pins every dependency (rasa's own, evaluated as for
@@ -84,6 +85,11 @@ browser-deps:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "browser-deps: /usr/bin/chromium is missing; install it as root: apt-get install chromium" >&2; exit 1; fi
+
+# A benchmark, not a test: same REST load on this bot and a bare `rasa init` bot, as ratios.
+bench: train
+	@mkdir -p reports
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Regenerate requirements/lock.txt from requirements/*.in in a scratch venv.
 lock:

@@ -95,8 +95,8 @@ def page_server(browser_ready: None, bot: Bot, page_origin: str, tmp_path_factor
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def browser(browser_ready: None):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def browser(browser_ready: None):  # type: ignore[no-untyped-def]  # module scope: Playwright's loop must not outlive it
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

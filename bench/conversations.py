@@ -1,0 +1,68 @@
+"""The conversations each virtual user has, one script per bot, the same number of turns.
+
+Ours: a lower-back request, the 8 screening answers (mixed wording and button payloads), then
+the next exercise, dosing, a ball recommendation and thanks. Bare (`rasa init`): its own
+intents (greet, mood_great / mood_unhappy, affirm, bot_challenge, goodbye), 13 turns too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Tuple
+
+Turn = Tuple[str, str]  # (step name for per-step statistics, message)
+
+SCREENING_ANSWERS = ["no", "/deny", "nope", "no", "/deny", "nope", "no", "/deny"]
+
+OURS: List[Turn] = [
+    ("area", "my lower back hurts"),
+    *[(f"screen{i + 1}", answer) for i, answer in enumerate(SCREENING_ANSWERS)],
+    ("next_exercise", "/next_exercise"),
+    ("dosing", "how often should I do this"),
+    ("ball", "which ball should I get"),
+    ("thanks", "thanks"),
+]
+
+BARE: List[Turn] = [
+    ("greet", "hello"),
+    ("unhappy", "I am sad"),
+    ("affirm", "yes"),
+    ("great", "great"),
+    ("greet2", "hey there"),
+    ("unhappy2", "very unhappy"),
+    ("affirm2", "of course"),
+    ("great2", "I am feeling very good"),
+    ("bot", "are you a bot?"),
+    ("greet3", "good morning"),
+    ("great3", "perfect"),
+    ("affirm3", "yes"),
+    ("goodbye", "bye"),
+]
+
+# channels/rest.py answers with this apology when the bot produced nothing: an error for us
+NO_REPLY_TEXT = "Sorry, I'm having a technical problem right now."
+_NUMBERED_STEP = re.compile(r"(^|\n)1\. ")
+
+
+def reply_error(messages: Any) -> str:
+    """'' when a webhook reply is a real answer, else the kind of error."""
+    if not isinstance(messages, list) or not messages:
+        return "empty_reply"
+    texts = [m.get("text") or "" for m in messages if isinstance(m, dict)]
+    if any(t.startswith(NO_REPLY_TEXT) for t in texts):
+        return "no_reply_apology"
+    return ""
+
+
+def is_answer(messages: Any) -> bool:
+    return reply_error(messages) == ""
+
+
+def delivered_steps(replies_by_step: Dict[str, List[Dict[str, Any]]]) -> bool:
+    """Content check for our script: after the 8th answer the bot gives numbered steps with the safety line."""
+    text = "\n".join(m.get("text") or "" for m in replies_by_step.get("screen8", []))
+    return bool(_NUMBERED_STEP.search(text)) and "Safety:" in text
+
+
+SCRIPTS = {"ours": OURS, "bare": BARE}
+CHECKS = {"ours": delivered_steps}
