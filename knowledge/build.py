@@ -12,6 +12,7 @@ import itertools
 import sys
 import time
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -204,10 +205,15 @@ def _rows(content: Content) -> List[object]:
     return rows
 
 
+@lru_cache(maxsize=1)
+def _table_order() -> Dict[str, int]:
+    return {table.name: i for i, table in enumerate(m.Base.metadata.sorted_tables)}
+
+
 def _insert_order(row: object) -> int:
     """Position of the row's table in foreign-key order, counting the child rows it
     cascades to (an Exercise is inserted with its steps, a Routine with its items)."""
-    order = {table.name: i for i, table in enumerate(m.Base.metadata.sorted_tables)}
+    order = _table_order()
     table = row.__table__.name  # type: ignore[attr-defined]
     children = {
         "exercises": ("exercise_steps", "exercise_notes", "exercise_tools", "exercise_goals"),
