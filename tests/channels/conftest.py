@@ -24,6 +24,7 @@ import requests
 
 from tests.channels.fakes import BOT_USERNAME, FakeSlackApi, FakeTelegramApi
 from tests.e2e.conftest import BIN, ROOT, free_port, model_path, wait_until_up
+from tests.servers import CHANNEL_ENV_DEFAULTS
 
 API_TOKEN = "channels-test-token"
 TELEGRAM_TOKEN = "123456789:AAtest-bot-token_for-fake-api"
@@ -32,17 +33,7 @@ TELEGRAM_WEBHOOK_URL = "https://coach.example.test/webhooks/telegram/webhook"
 SLACK_TOKEN = "xoxb-0000-test-token"
 SLACK_SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SLACK_BOT_CHANNEL = "C0BOTCHANNEL"
-CHANNEL_VARIABLES = (
-    "TELEGRAM_ACCESS_TOKEN",
-    "TELEGRAM_BOT_NAME",
-    "TELEGRAM_WEBHOOK_URL",
-    "TELEGRAM_SECRET_TOKEN",
-    "TELEGRAM_API_URL",
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_CHANNEL",
-    "SLACK_API_URL",
-)
+CHANNEL_VARIABLES = tuple(CHANNEL_ENV_DEFAULTS)
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy"}
 
 

@@ -7,9 +7,7 @@ throw-away SQLite tracker store. Tests talk to them over HTTP like a channel wou
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -19,17 +17,9 @@ from typing import Any, Dict, Iterator, List
 import pytest
 import requests
 
-from tests.servers import CHANNEL_ENV_DEFAULTS
+from tests.servers import BIN, CHANNEL_ENV_DEFAULTS, ROOT, free_port, model_path
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 TOKEN = "e2e-test-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
@@ -65,13 +55,6 @@ class Bot:
     @staticmethod
     def new_sender() -> str:
         return f"e2e-{uuid.uuid4().hex[:12]}"
-
-
-def model_path() -> Path:
-    latest = ROOT / "models" / "LATEST"
-    if not latest.exists():
-        pytest.fail("no trained model: run `make train` (make test does it)")
-    return ROOT / latest.read_text().strip()
 
 
 @pytest.fixture(scope="session")
