@@ -7,12 +7,11 @@ message. Numbers (pain 0-10, routine minutes) and sides come from small, tested 
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 
 from components.numbers import find_minutes, find_pain_levels, find_sides
@@ -40,7 +39,6 @@ class VocabularyEntityParser:
             self.normalizer,
             ((f"{entity}|{canonical}", alias) for entity, aliases in vocabulary.items() for alias, canonical in aliases.items()),
         )
-        self._area_words = re.compile(r"\b(side|sides|leg|legs|arm|arms|foot|feet|one)\b", re.I)
 
     def parse(self, text: str) -> List[Dict[str, Any]]:
         doc = self.normalizer(text)
@@ -78,13 +76,6 @@ class KnowledgeEntityExtractor(VocabularyComponent, EntityExtractorMixin):
     def use(self, vocabulary: Dict[str, Any]) -> None:
         self._parser = VocabularyEntityParser(vocabulary)
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        if not self.ready:
-            return messages
-        for message in messages:
-            text = message.get(TEXT) or ""
-            if text.startswith("/"):
-                continue  # an intent payload, handled by RegexMessageHandler
-            found = self.add_extractor_name(self._parser.parse(text))
-            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
-        return messages
+    def annotate(self, message: Message, text: str) -> None:
+        found = self.add_extractor_name(self._parser.parse(text))
+        message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Set
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc, Span
 
@@ -144,25 +144,18 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
     def use(self, vocabulary: Dict[str, Any]) -> None:
         self._matcher = RedFlagMatcher(vocabulary)
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        if not self.ready:
-            return messages
-        for message in messages:
-            text = message.get(TEXT) or ""
-            if text.startswith("/"):
-                continue  # intent payloads carry no free text to screen
-            flags = [f for f in self._matcher.find(text) if f.level in BLOCKING_LEVELS]
-            if not flags:
-                continue
-            entities = self.add_extractor_name(
-                [
-                    {"entity": RED_FLAG_ENTITY, "value": f.rule, "start": f.start, "end": f.end, "confidence_entity": 1.0}
-                    for f in flags
-                ]
-            )
-            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            forced = {"name": RED_FLAG_INTENT, "confidence": 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != RED_FLAG_INTENT]
-            message.set(INTENT, forced, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [forced, *ranking], add_to_output=True)
-        return messages
+    def annotate(self, message: Message, text: str) -> None:
+        flags = [f for f in self._matcher.find(text) if f.level in BLOCKING_LEVELS]
+        if not flags:
+            return
+        entities = self.add_extractor_name(
+            [
+                {"entity": RED_FLAG_ENTITY, "value": f.rule, "start": f.start, "end": f.end, "confidence_entity": 1.0}
+                for f in flags
+            ]
+        )
+        message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        forced = {"name": RED_FLAG_INTENT, "confidence": 1.0}
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != RED_FLAG_INTENT]
+        message.set(INTENT, forced, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [forced, *ranking], add_to_output=True)

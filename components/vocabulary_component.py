@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 VOCABULARY_FILE = "vocabulary.json"
@@ -80,3 +82,16 @@ class VocabularyComponent(GraphComponent, ABC):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+    @abstractmethod
+    def annotate(self, message: Message, text: str) -> None:
+        """Add what the vocabulary finds in `text` to `message`."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if not self.ready:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text.startswith("/"):  # intent payloads (buttons) carry no free text
+                self.annotate(message, text)
+        return messages

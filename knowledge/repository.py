@@ -217,19 +217,28 @@ class KnowledgeRepository:
 
     # --- tools and recommendation facts ---------------------------------------------
     def tools(self) -> List[ToolView]:
+        return self._tool_views()
+
+    def _tool_views(self, tool_id: Optional[str] = None) -> List[ToolView]:
+        """Every tool, or just `tool_id` (one small query each, not the whole catalogue)."""
         with self._session() as session:
-            rows = session.execute(select(m.Tool).order_by(m.Tool.id)).scalars().all()
+            query, area_query, caution_query = (
+                select(m.Tool).order_by(m.Tool.id),
+                select(m.ToolArea.tool_id, m.ToolArea.body_area_id).order_by(m.ToolArea.tool_id, m.ToolArea.position),
+                select(m.ToolCaution.tool_id, m.ToolCaution.text).order_by(m.ToolCaution.tool_id, m.ToolCaution.position),
+            )
+            if tool_id is not None:
+                query = query.where(m.Tool.id == tool_id)
+                area_query = area_query.where(m.ToolArea.tool_id == tool_id)
+                caution_query = caution_query.where(m.ToolCaution.tool_id == tool_id)
+            rows = session.execute(query).scalars().all()
             sources = self._sources(session, "tool", (t.id for t in rows))
             areas: Dict[str, List[str]] = defaultdict(list)
-            for tool_id, area in session.execute(
-                select(m.ToolArea.tool_id, m.ToolArea.body_area_id).order_by(m.ToolArea.tool_id, m.ToolArea.position)
-            ):
-                areas[tool_id].append(area)
+            for owner, area in session.execute(area_query):
+                areas[owner].append(area)
             cautions: Dict[str, List[str]] = defaultdict(list)
-            for tool_id, text in session.execute(
-                select(m.ToolCaution.tool_id, m.ToolCaution.text).order_by(m.ToolCaution.tool_id, m.ToolCaution.position)
-            ):
-                cautions[tool_id].append(text)
+            for owner, text in session.execute(caution_query):
+                cautions[owner].append(text)
             return [
                 ToolView(
                     id=t.id,
@@ -252,7 +261,8 @@ class KnowledgeRepository:
             ]
 
     def tool(self, tool_id: str) -> Optional[ToolView]:
-        return next((t for t in self.tools() if t.id == tool_id), None)
+        views = self._tool_views(tool_id)
+        return views[0] if views else None
 
     def guidance(self, dimension: Optional[str] = None) -> List[GuidanceView]:
         with self._session() as session:
