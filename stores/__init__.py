@@ -1,0 +1,1 @@
+"""Rasa store plugins (loaded by module path from an endpoints file)."""
