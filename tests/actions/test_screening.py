@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.screening import ActionExplainScreeningQuestion, ActionScreeningResult, AskNerve, ValidateScreeningForm
+from actions.screening import ActionExplainScreeningQuestion, ActionScreeningResult, ValidateScreeningForm
 from tests.actions.conftest import QUESTION_SLOTS, entity, make_tracker
 
 pytestmark = pytest.mark.usefixtures("use_knowledge_db")
@@ -27,24 +27,43 @@ def form_tracker(slots: dict, requested: str, text: str, intent: str = "inform",
     return tracker, []
 
 
-async def test_a_clear_answer_moves_to_the_next_question(dispatcher: CollectingDispatcher, domain: dict) -> None:
+BUTTONS = ["/affirm", "/deny", "/ask_why"]
+
+
+def question_text(repo, slot: str) -> str:  # type: ignore[no-untyped-def]
+    return next(q.question for q in repo.screening_questions() if q.slot == slot)
+
+
+async def test_a_clear_answer_asks_the_next_question(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
     tracker, _ = form_tracker({}, "q_recent_injury", "no", intent="deny", candidate="no")
     events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("q_recent_injury", "no")]  # the form itself asks the next question
-    assert dispatcher.messages == []
+    assert events == [SlotSet("q_recent_injury", "no"), SlotSet("requested_slot", "q_bone_joint")]
+    [message] = dispatcher.messages
+    assert message["text"] == question_text(repo, "q_bone_joint")
+    assert [b["payload"] for b in message["buttons"]] == BUTTONS
+
+
+async def test_activation_asks_the_first_question_naming_the_area(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+    tracker = make_tracker({"areas_in_focus": ["neck"]}, text="my neck hurts", intent="report_pain")
+    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("requested_slot", "q_recent_injury")]
+    [message] = dispatcher.messages
+    assert message["text"] == f"{question_text(repo, 'q_recent_injury')} (your neck)"
+    assert [b["payload"] for b in message["buttons"]] == BUTTONS
 
 
 async def test_free_text_hedge_is_understood_as_partial(dispatcher: CollectingDispatcher, domain: dict) -> None:
     tracker, _ = form_tracker(answered(upto=3), "q_skin", "only a bit of bruising", candidate="only a bit of bruising")
     events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("q_skin", "partial")]
+    assert events == [SlotSet("q_skin", "partial"), SlotSet("requested_slot", "q_diabetes_sensation")]
 
 
-async def test_unclear_answer_is_asked_again(dispatcher: CollectingDispatcher, domain: dict) -> None:
+async def test_unclear_answer_is_asked_again(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
     tracker, _ = form_tracker({}, "q_recent_injury", "purple elephants", candidate="purple elephants")
     events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("q_recent_injury", None)]
+    assert events == [SlotSet("q_recent_injury", None), SlotSet("requested_slot", "q_recent_injury")]
     assert dispatcher.messages[0]["response"] == "utter_answer_yes_no"
+    assert dispatcher.messages[1]["text"] == question_text(repo, "q_recent_injury")
 
 
 async def test_yes_to_a_refer_question_ends_the_screening_with_refer(dispatcher: CollectingDispatcher, domain: dict) -> None:
@@ -119,12 +138,16 @@ async def test_screening_outcome_is_not_a_user_settable_slot(domain: dict) -> No
     assert "screening_outcome" not in domain["entities"]
 
 
-async def test_question_is_asked_with_buttons(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker({"areas_in_focus": ["neck"]}, active_loop="screening_form")
-    assert await AskNerve().run(dispatcher, tracker, domain) == []
-    message = dispatcher.messages[0]
-    assert "numb" in message["text"].lower() or "tingl" in message["text"].lower()
-    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny", "/ask_why"]
+async def test_return_after_an_interruption_asks_the_same_question(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+    tracker = make_tracker(
+        {**answered(upto=5), "requested_slot": "q_nerve", "areas_in_focus": ["neck"]},
+        text="why do you ask?",
+        intent="ask_why",
+        active_loop="screening_form",
+    )
+    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("requested_slot", "q_nerve")]
+    assert dispatcher.messages[0]["text"].startswith(question_text(repo, "q_nerve"))
 
 
 async def test_why_do_you_ask_explains_the_current_question(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
