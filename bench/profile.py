@@ -65,11 +65,16 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--bot", choices=["ours", "bare"], default="ours")
     parser.add_argument("--conversations", type=int, default=6, help="profiled conversations after 2 warm-up ones (1-30)")
     parser.add_argument("--tracker", choices=["sqlite", "memory"], default="sqlite")
+    parser.add_argument("--save", type=Path, help="also keep the raw cProfile file here (for pstats / snakeviz)")
     args = parser.parse_args(argv)
     count = max(1, min(args.conversations, 30))
     workdir = Path(tempfile.mkdtemp(prefix="tpc-bench-profile-"))
     try:
-        return _profile(args.bot, args.tracker, count, workdir)
+        status = _profile(args.bot, args.tracker, count, workdir)
+        if args.save and (workdir / "rasa.prof").exists():
+            args.save.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(workdir / "rasa.prof", args.save)
+        return status
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
