@@ -3,9 +3,10 @@
 Rasa 3.6's `RedisLockStore` changes a conversation's ticket lock with a plain GET, an edit in
 Python and a SET. When two instances receive messages of one conversation at the same moment,
 both can read "no lock", both issue ticket 0 and both process at once; the SQL tracker store then
-drops one of the user events. Measured here: 4 stores issuing one ticket each at once got a
-duplicate ticket in 181 of 200 rounds, and the two-instance end-to-end test lost a user event in
-2 of 5 runs (RasaHQ/rasa#9213; the fix upstream, `ConcurrentRedisLockStore`, is Rasa Pro only).
+drops one of the user events. Measured here (`python -m bench.lock_race`): 4 stores asking for
+a ticket at the same moment got a duplicate in 181-199 of 200 rounds (ours: 0), and the
+two-instance end-to-end test lost a user event (RasaHQ/rasa#9213; the fix upstream,
+`ConcurrentRedisLockStore`, is Rasa Pro only).
 
 This store keeps Rasa's own `TicketLock` and lock protocol and the same Redis keys and values;
 only each read-modify-write runs in a WATCH/MULTI/EXEC transaction, which Redis aborts and we
