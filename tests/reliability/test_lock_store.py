@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Awaitable, Callable, List
 
 import pytest
+import yaml
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 
@@ -134,3 +135,12 @@ def test_production_endpoints_select_it(redis_prefix: str, monkeypatch: pytest.M
     assert store.key_prefix == "tpc:lock:"
     ticket = store.issue_ticket(f"{redis_prefix}-probe")
     store.cleanup(f"{redis_prefix}-probe", ticket)
+
+
+def test_every_deployment_uses_it() -> None:
+    """The compose file runs endpoints.production.yml; the Helm values name the class themselves."""
+    compose = yaml.safe_load((ROOT / "deploy" / "docker-compose.yml").read_text())
+    assert "endpoints.production.yml" in compose["services"]["rasa"]["command"]
+    helm = yaml.safe_load((ROOT / "deploy" / "helm" / "rasa-values.yml").read_text())
+    lock_store = helm["applicationSettings"]["endpoints"]["lockStore"]
+    assert lock_store["type"] == f"{AtomicRedisLockStore.__module__}.{AtomicRedisLockStore.__name__}"
