@@ -8,9 +8,10 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import requests
 
@@ -46,18 +47,36 @@ CHANNEL_ENV_DEFAULTS = {
 }
 
 
+PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy"}
+
+
 def base_env(**extra: str) -> Dict[str, str]:
-    env = {
-        **os.environ,
-        **CHANNEL_ENV_DEFAULTS,  # never a real token from the developer's shell
-        "PYTHONPATH": str(ROOT),
-        "SANIC_HOST": "127.0.0.1",
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    }
+    """The servers' environment: loopback only, no proxy, no channel token from the developer's shell."""
+    env = {key: value for key, value in os.environ.items() if key.lower() not in PROXY_VARIABLES}
+    env.update(
+        {
+            **CHANNEL_ENV_DEFAULTS,
+            "PYTHONPATH": str(ROOT),
+            "SANIC_HOST": "127.0.0.1",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+    )
     env.update(extra)
     return env
+
+
+def sqlite_tracker(workdir: Path, name: str = "tracker") -> str:
+    """endpoints.yml lines for a throw-away SQLite tracker store."""
+    return f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / f"{name}.db"}"\n'
+
+
+def write_endpoints(workdir: Path, action_port: int, *sections: str) -> Path:
+    path = workdir / f"endpoints-{uuid.uuid4().hex[:6]}.yml"
+    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n' + "".join(sections))
+    return path
 
 
 @dataclass
@@ -69,8 +88,20 @@ class Server:
     health_url: str
     process: Optional[subprocess.Popen] = field(default=None)
 
+    @property
+    def url(self) -> str:
+        return self.health_url.split("/status")[0].split("/health")[0]
+
     def start(self, timeout: float = 240) -> Server:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> Server:
+        """Spawn without waiting: several servers can then load their models side by side."""
         self.process = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT)
+        return self
+
+    def wait_ready(self, timeout: float = 240) -> Server:
+        assert self.process is not None, "launch() first"
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:
@@ -106,7 +137,14 @@ def action_server(workdir: Path, port: int, env: Dict[str, str]) -> Server:
     )
 
 
-def rasa_server(workdir: Path, port: int, endpoints: Path, env: Dict[str, str], credentials: Optional[Path] = None) -> Server:
+def rasa_server(
+    workdir: Path,
+    port: int,
+    endpoints: Path,
+    env: Dict[str, str],
+    credentials: Optional[Path] = None,
+    cors: Sequence[str] = (),
+) -> Server:
     return Server(
         "rasa",
         [
@@ -125,6 +163,7 @@ def rasa_server(workdir: Path, port: int, endpoints: Path, env: Dict[str, str], 
             "--enable-api",
             "--auth-token",
             TOKEN,
+            *(["--cors", *cors] if cors else []),
         ],
         env,
         workdir / f"rasa-{port}.log",

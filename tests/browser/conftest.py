@@ -22,7 +22,8 @@ import requests
 
 from tests.conftest import require_service
 from tests.e2e import conftest as e2e
-from tests.e2e.conftest import ROOT, Bot, free_port
+from tests.e2e.conftest import Bot
+from tests.servers import ROOT, free_port
 
 bot = e2e.bot  # tests/e2e's fixture, here resolved with this suite's bot_cors_origins (its own instance)
 

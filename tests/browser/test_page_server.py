@@ -9,7 +9,7 @@ from typing import Dict, Iterator, Tuple
 import pytest
 
 from tests.browser.conftest import BUNDLE, require_browser
-from tests.e2e.conftest import ROOT
+from tests.servers import ROOT
 
 SOCKET_URL = "http://127.0.0.1:5999"
 

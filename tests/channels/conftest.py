@@ -11,47 +11,29 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
-import subprocess
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 import requests
 
+from tests import servers
 from tests.channels.fakes import BOT_USERNAME, FakeSlackApi, FakeTelegramApi
-from tests.e2e.conftest import BIN, ROOT, free_port, model_path, wait_until_up
-from tests.servers import CHANNEL_ENV_DEFAULTS
+from tests.servers import Server, action_server, base_env, free_port, rasa_server, sqlite_tracker, write_endpoints
 
-API_TOKEN = "channels-test-token"
 TELEGRAM_TOKEN = "123456789:AAtest-bot-token_for-fake-api"
 TELEGRAM_SECRET = "tpc-webhook-secret_0123456789"
 TELEGRAM_WEBHOOK_URL = "https://coach.example.test/webhooks/telegram/webhook"
 SLACK_TOKEN = "xoxb-0000-test-token"
 SLACK_SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SLACK_BOT_CHANNEL = "C0BOTCHANNEL"
-CHANNEL_VARIABLES = tuple(CHANNEL_ENV_DEFAULTS)
-PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy"}
 
 
 def clean_env(knowledge_db_url: str, **channel: str) -> Dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key.lower() not in PROXY_VARIABLES}
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": knowledge_db_url,
-            "SANIC_HOST": "127.0.0.1",
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "NO_PROXY": "127.0.0.1,localhost",
-        }
-    )
-    env.update({name: "" for name in CHANNEL_VARIABLES})  # never inherit real tokens
-    env.update(channel)
-    return env
+    """Every channel variable empty unless given here: no real token, no proxy."""
+    return base_env(DATABASE_URL=knowledge_db_url, **channel)
 
 
 @dataclass
@@ -59,9 +41,7 @@ class ChannelBot:
     url: str
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=30)
-        response.raise_for_status()
-        return response.json()
+        return servers.tracker(self.url, sender)
 
     def user_texts(self, sender: str) -> List[str]:
         return [e.get("text") for e in self.tracker(sender).get("events", []) if e.get("event") == "user"]
@@ -123,48 +103,12 @@ def fake_slack() -> Iterator[FakeSlackApi]:
     api.stop()
 
 
-class Process:
-    """One server process started in the background; `ready()` waits for its health URL."""
-
-    def __init__(self, argv: List[str], env: Dict[str, str], log: Path, health_url: str) -> None:
-        self.log, self.health_url = log, health_url
-        self.popen = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-
-    def ready(self) -> None:
-        wait_until_up(self.health_url, self.popen, self.log)
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=10)
-
-
-def rasa(workdir: Path, name: str, action_url: str, env: Dict[str, str]) -> Tuple[Process, ChannelBot]:
-    port = free_port()
-    endpoints = workdir / f"endpoints-{name}.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "{action_url}"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / f"tracker-{name}.db"}"\n'
-    )
-    argv = [str(BIN / "rasa"), "run", "--model", str(model_path()), "--endpoints", str(endpoints)]
-    argv += ["--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(port)]
-    argv += ["--enable-api", "--auth-token", API_TOKEN]
-    url = f"http://127.0.0.1:{port}"
-    return Process(argv, env, workdir / f"rasa-{name}.log", f"{url}/status?token={API_TOKEN}"), ChannelBot(url)
-
-
 @pytest.fixture(scope="session")
 def bots(
     tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, fake_telegram: FakeTelegramApi, fake_slack: FakeSlackApi
 ) -> Iterator[Dict[str, ChannelBot]]:
     """The action server and two Rasa servers, started together (about a minute)."""
     workdir = tmp_path_factory.mktemp("channels")
-    action_port = free_port()
-    action_url = f"http://127.0.0.1:{action_port}/webhook"
     configured_env = clean_env(
         knowledge_db_url,
         TELEGRAM_ACCESS_TOKEN=TELEGRAM_TOKEN,
@@ -177,26 +121,22 @@ def bots(
         SLACK_CHANNEL=SLACK_BOT_CHANNEL,
         SLACK_API_URL=f"{fake_slack.url}/api/",
     )
-    processes: List[Process] = []
+    action_port = free_port()
+    started: List[Server] = []
     try:
-        processes.append(
-            Process(
-                [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-                clean_env(knowledge_db_url),
-                workdir / "actions.log",
-                f"http://127.0.0.1:{action_port}/health",
-            )
-        )
-        configured, configured_bot = rasa(workdir, "configured", action_url, configured_env)
-        processes.append(configured)
-        unconfigured, unconfigured_bot = rasa(workdir, "unconfigured", action_url, clean_env(knowledge_db_url))
-        processes.append(unconfigured)
-        for process in processes:
-            process.ready()
-        yield {"configured": configured_bot, "unconfigured": unconfigured_bot}
+        started.append(action_server(workdir, action_port, clean_env(knowledge_db_url)).launch())
+        bots: Dict[str, ChannelBot] = {}
+        for name, env in (("configured", configured_env), ("unconfigured", clean_env(knowledge_db_url))):
+            endpoints = write_endpoints(workdir, action_port, sqlite_tracker(workdir, f"tracker-{name}"))
+            rasa = rasa_server(workdir, free_port(), endpoints, env).launch()
+            started.append(rasa)
+            bots[name] = ChannelBot(rasa.url)
+        for server in started:
+            server.wait_ready()
+        yield bots
     finally:
-        for process in processes:
-            process.stop()
+        for server in started:
+            server.stop()
 
 
 @pytest.fixture(scope="session")

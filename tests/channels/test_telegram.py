@@ -24,7 +24,7 @@ from tests.channels.conftest import (
     ChannelBot,
 )
 from tests.channels.fakes import Call, FakeTelegramApi
-from tests.e2e.conftest import ROOT
+from tests.servers import ROOT
 
 pytestmark = pytest.mark.e2e
 

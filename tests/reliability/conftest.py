@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import uuid
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -43,13 +42,3 @@ def tracker_db(postgres_engine: Engine) -> Iterator[str]:
         "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
         f"  url: {url.host}\n  port: {url.port or 5432}\n  db: {url.database}\n  username: {url.username}\n"
     )
-
-
-def sqlite_tracker(workdir: Path) -> str:
-    return f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
-
-
-def write_endpoints(workdir: Path, action_port: int, *sections: str) -> Path:
-    path = workdir / f"endpoints-{uuid.uuid4().hex[:6]}.yml"
-    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n' + "".join(sections))
-    return path

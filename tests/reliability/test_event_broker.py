@@ -11,8 +11,7 @@ from typing import Callable
 import aio_pika
 import pytest
 
-from tests.reliability.conftest import sqlite_tracker, write_endpoints
-from tests.servers import action_server, base_env, free_port, rasa_server, say
+from tests.servers import action_server, base_env, free_port, rasa_server, say, sqlite_tracker, write_endpoints
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 

@@ -10,8 +10,7 @@ import yaml
 
 from channels.guard import NO_REPLY_TEXT
 from tests.e2e.replies import text_of
-from tests.reliability.conftest import sqlite_tracker, write_endpoints
-from tests.servers import ROOT, action_server, base_env, free_port, rasa_server, say
+from tests.servers import ROOT, action_server, base_env, free_port, rasa_server, say, sqlite_tracker, write_endpoints
 
 pytestmark = pytest.mark.e2e
 DEFAULT_REPLY = yaml.safe_load((ROOT / "domain" / "core.yml").read_text())["responses"]["utter_default"][0]["text"]

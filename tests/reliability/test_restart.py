@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.replies import has_instructions, text_of
-from tests.reliability.conftest import sqlite_tracker, write_endpoints
-from tests.servers import action_server, base_env, free_port, rasa_server, say, tracker
+from tests.servers import action_server, base_env, free_port, rasa_server, say, sqlite_tracker, tracker, write_endpoints
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 

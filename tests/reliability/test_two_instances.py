@@ -14,8 +14,7 @@ from typing import List, Tuple
 import pytest
 
 from tests.e2e.replies import has_instructions, text_of
-from tests.reliability.conftest import write_endpoints
-from tests.servers import action_server, base_env, free_port, rasa_server, say, tracker
+from tests.servers import action_server, base_env, free_port, rasa_server, say, tracker, write_endpoints
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 # Rasa's redis lock store with atomic ticket changes: the stock one loses events here.
@@ -36,14 +35,22 @@ def run_conversation(urls: Tuple[str, str], sender: str) -> List[list]:
 
 
 def start_pair(tmp_path: Path, knowledge_db_url: str, tracker_db: str, redis_prefix: str):  # type: ignore[no-untyped-def]
+    """The action server and two Rasa instances on one PostgreSQL tracker store and one Redis lock store."""
     env = base_env(DATABASE_URL=knowledge_db_url)
     action_port = free_port()
     lock = f"lock_store:\n  type: {LOCK_STORE}\n  url: 127.0.0.1\n  port: 6379\n  db: 0\n  key_prefix: {redis_prefix}\n"
     endpoints = write_endpoints(tmp_path, action_port, tracker_db, lock)
-    actions = action_server(tmp_path, action_port, env).start()
-    a = rasa_server(tmp_path, free_port(), endpoints, env).start()
-    b = rasa_server(tmp_path, free_port(), endpoints, env).start()
-    return actions, a, b, (a.health_url.split("/status")[0], b.health_url.split("/status")[0])
+    actions = action_server(tmp_path, action_port, env).launch()
+    a = rasa_server(tmp_path, free_port(), endpoints, env).launch()
+    b = rasa_server(tmp_path, free_port(), endpoints, env).launch()
+    try:
+        for server in (actions, a, b):
+            server.wait_ready()
+    except RuntimeError:
+        for server in (actions, a, b):
+            server.stop()
+        raise
+    return actions, a, b, (a.url, b.url)
 
 
 def test_simultaneous_messages_of_one_conversation(
