@@ -15,6 +15,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Dict, Optional
 
 from bench.procs import BIN, ROOT, server_env
@@ -77,15 +78,19 @@ def ensure_bare_bot(log=print) -> Dict[str, Any]:  # type: ignore[no-untyped-def
     return {**record, "source": "measured now (bare bot created in this run)"}
 
 
+def _train_if_stale() -> ModuleType:
+    """scripts/train_if_stale.py (a script, not a package): how the project fingerprints and trains."""
+    spec = importlib.util.spec_from_file_location("_train_if_stale", ROOT / "scripts" / "train_if_stale.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def source_fingerprint() -> Optional[str]:
     """The fingerprint scripts/train_if_stale.py names models after (None if it cannot be computed)."""
-    spec = importlib.util.spec_from_file_location("_train_if_stale", ROOT / "scripts" / "train_if_stale.py")
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
     try:
-        spec.loader.exec_module(module)
-        return str(module.fingerprint())
+        return str(_train_if_stale().fingerprint())
     except Exception:  # noqa: BLE001 - a report field, never a reason to stop
         return None
 
@@ -107,26 +112,13 @@ def retrain(log=print) -> Dict[str, Dict[str, Any]]:  # type: ignore[no-untyped-
         scratch = Path(tmp)
         log(">> --retrain: training our bot (cold cache, output in a scratch dir; models/ untouched)")
         env = server_env(ROOT, RASA_CACHE_DIRECTORY=str(scratch / "cache-ours"))
-        argv = [
-            str(BIN / "rasa"),
-            "train",
-            "--fixed-model-name",
-            "bench",
-            "--out",
-            str(scratch / "ours"),
-            "--data",
-            "data",
-            "--domain",
-            "domain",
-            "--config",
-            "config.yml",
-        ]
+        argv = _train_if_stale().train_command("bench", scratch / "ours")
         seconds = _timed(argv, ROOT, env, BENCH_VAR / "train-ours.log")
         ours = {
             "seconds": round(seconds, 1),
             "measured_at": _now(),
             "sources_fingerprint": source_fingerprint(),
-            "how": "rasa train (same arguments as scripts/train_if_stale.py), cold cache",
+            "how": "scripts/train_if_stale.py's rasa train command, cold cache",
         }
         OURS_RECORD.write_text(json.dumps(ours, indent=2) + "\n")
         results["ours"] = {**ours, "source": "measured now (--retrain)"}

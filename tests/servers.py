@@ -85,12 +85,13 @@ class Server:
     argv: List[str]
     env: Dict[str, str]
     log: Path
-    health_url: str
+    url: str
+    health_path: str
     process: Optional[subprocess.Popen] = field(default=None)
 
     @property
-    def url(self) -> str:
-        return self.health_url.split("/status")[0].split("/health")[0]
+    def health_url(self) -> str:
+        return self.url + self.health_path
 
     def start(self, timeout: float = 240) -> Server:
         return self.launch().wait_ready(timeout)
@@ -133,7 +134,8 @@ def action_server(workdir: Path, port: int, env: Dict[str, str]) -> Server:
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
         env,
         workdir / f"actions-{port}.log",
-        f"http://127.0.0.1:{port}/health",
+        f"http://127.0.0.1:{port}",
+        "/health",
     )
 
 
@@ -167,7 +169,8 @@ def rasa_server(
         ],
         env,
         workdir / f"rasa-{port}.log",
-        f"http://127.0.0.1:{port}/status?token={TOKEN}",
+        f"http://127.0.0.1:{port}",
+        f"/status?token={TOKEN}",
     )
 
 
