@@ -25,16 +25,25 @@ from knowledge import models as m
 from knowledge.db import CONTENT_DIR, database_url, make_engine
 from knowledge.loader import Content, ContentError, load_content
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def _rows(content: Content) -> List[object]:
     """Every ORM row for `content`, parents before children."""
     rows: List[object] = [m.Source(file=s.file, title=s.title, summary=s.summary) for s in content.sources]
+    rows += [
+        m.Guideline(id=g.id, title=g.title, publisher=g.publisher, year=g.year, citation=g.citation, summary=g.summary)
+        for g in content.guidelines
+    ]
 
     def sources(kind: str, entry) -> None:  # type: ignore[no-untyped-def]
+        """The entry's citations (seeds and guidelines) and the fields that are estimates."""
         for source in dict.fromkeys(entry.sources):
             rows.append(m.EntrySource(kind=kind, entry_id=entry.id, source_file=source))
+        for guideline in dict.fromkeys(entry.guidelines):
+            rows.append(m.EntryGuideline(kind=kind, entry_id=entry.id, guideline_id=guideline))
+        for name in dict.fromkeys(entry.estimates):
+            rows.append(m.EntryEstimate(kind=kind, entry_id=entry.id, field=name))
 
     def aliases(kind: str, entry) -> None:  # type: ignore[no-untyped-def]
         for alias in dict.fromkeys(a.lower() for a in entry.aliases):
@@ -48,6 +57,10 @@ def _rows(content: Content) -> List[object]:
         rows.append(m.Goal(id=g.id, name=g.name, note=g.note))
         aliases("goal", g)
         sources("goal", g)
+    for topic in content.topics:
+        rows.append(m.Topic(id=topic.id, kind=topic.kind, name=topic.name, note=topic.note))
+        aliases("topic", topic)
+        sources("topic", topic)
     for t in content.tools:
         rows.append(
             m.Tool(
@@ -80,6 +93,7 @@ def _rows(content: Content) -> List[object]:
                 description=s.description,
                 advice=s.advice,
                 see=s.see,
+                recent_only=s.recent_only,
                 note=s.note,
             )
         )
@@ -165,8 +179,8 @@ def _rows(content: Content) -> List[object]:
             m.DosingFigure(
                 id=d.id,
                 topic=d.topic,
-                value_min=d.value.min,
-                value_max=d.value.max,
+                value_min=d.value.min if d.value else None,
+                value_max=d.value.max if d.value else None,
                 unit=d.unit,
                 summary=d.summary,
                 is_default=d.default,
@@ -174,26 +188,37 @@ def _rows(content: Content) -> List[object]:
             )
         )
         sources("dosing", d)
-    for q in content.questions:
+    for position, item in enumerate(content.checklist_items):
         rows.append(
-            m.ScreeningQuestion(
-                id=q.id,
-                slot=q.slot,
-                position=q.order,
-                question=q.question,
-                why=q.why,
-                yes_level=q.yes_level,
-                partial_level=q.partial_level,
-                area_specific=q.area_specific,
-                covers=" ".join(q.covers),
-                note=q.note,
+            m.ChecklistItem(
+                id=item.id,
+                position=position,
+                label=item.label,
+                text=item.text,
+                why=item.why,
+                covers=" ".join(item.covers),
+                level=item.level,
+                scope=item.scope,
+                areas=" ".join(item.areas),
+                note=item.note,
             )
         )
-        sources("screening_question", q)
+        sources("checklist_item", item)
+    if content.checklist is not None:
+        rows += [m.ChecklistWording(key=key, text=str(text)) for key, text in content.checklist.dict().items()]
     for concept in content.concepts:
         rows += [m.RedFlagTerm(concept_id=concept.id, position=i, term=t) for i, t in enumerate(concept.terms)]
     for pattern in content.patterns:
-        rows.append(m.RedFlagPattern(id=pattern.id, rule_id=pattern.rule, all_of=" ".join(pattern.all_of), note=pattern.note))
+        rows.append(
+            m.RedFlagPattern(
+                id=pattern.id,
+                rule_id=pattern.rule,
+                all_of=" ".join(pattern.all_of),
+                recent_only=pattern.recent_only,
+                within=pattern.within,
+                note=pattern.note,
+            )
+        )
         rows += [m.RedFlagPhrase(pattern_id=pattern.id, position=i, phrase=t) for i, t in enumerate(pattern.phrases)]
         sources("red_flag_pattern", pattern)
     for tip in content.care:
@@ -245,11 +270,12 @@ def build(engine: Engine, content_dir: Path = CONTENT_DIR, force: bool = False) 
             "preferences",
             "conditions",
             "goals",
+            "topics",
             "exercises",
             "routines",
             "dosing",
             "safety_rules",
-            "questions",
+            "checklist_items",
             "patterns",
             "care",
             "facts",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Tuple, Type, TypeVar
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Type, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -28,18 +28,21 @@ class ContentError(ValueError):
 class Content:
     """Everything in knowledge/content/, validated and cross-checked."""
 
-    sources: List[schema.Source] = field(default_factory=list)
+    sources: List[schema.Source] = field(default_factory=list)  # the seed articles
+    guidelines: List[schema.Guideline] = field(default_factory=list)
     body_areas: List[schema.BodyArea] = field(default_factory=list)
     tools: List[schema.Tool] = field(default_factory=list)
     guidance: List[schema.GuidanceOption] = field(default_factory=list)
     preferences: List[schema.Preference] = field(default_factory=list)
     conditions: List[schema.Condition] = field(default_factory=list)
     goals: List[schema.Goal] = field(default_factory=list)
+    topics: List[schema.Topic] = field(default_factory=list)
     exercises: List[schema.Exercise] = field(default_factory=list)
     routines: List[schema.Routine] = field(default_factory=list)
     dosing: List[schema.DosingFigure] = field(default_factory=list)
     safety_rules: List[schema.SafetyRule] = field(default_factory=list)
-    questions: List[schema.ScreeningQuestion] = field(default_factory=list)
+    checklist_items: List[schema.ChecklistItem] = field(default_factory=list)
+    checklist: Optional[schema.ChecklistWording] = None
     concepts: List[schema.Concept] = field(default_factory=list)
     patterns: List[schema.RedFlagPattern] = field(default_factory=list)
     care: List[schema.CareTip] = field(default_factory=list)
@@ -82,6 +85,17 @@ def _entries(path: Path, root: Path, data: Dict[str, Any], key: str, model: Type
     return out
 
 
+def _mapping(path: Path, root: Path, data: Dict[str, Any], key: str, model: Type[M]) -> M:
+    rel = path.relative_to(root)
+    raw = data.get(key)
+    if not isinstance(raw, dict):
+        raise ContentError(f"{rel}: expected a mapping under '{key}'")
+    try:
+        return model(**raw)
+    except ValidationError as exc:
+        raise ContentError(f"{rel}: '{key}': {_describe(exc)}") from exc
+
+
 def load_content(content_dir: Path, root: Path | None = None) -> Content:
     """Read, validate and cross-check every content file under `content_dir`."""
     root = root or content_dir.parent.parent
@@ -90,8 +104,9 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
     digest = hashlib.sha256()
 
     files: List[Tuple[Path, str, Any, str]] = []
+    attributes = {"seeds": "sources", "items": "checklist_items"}
     for name, (key, model) in schema.CONTENT_FILES.items():
-        files.append((content_dir / name, key, model, key))
+        files.append((content_dir / name, key, model, attributes.get(key, key)))
     exercises_dir = content_dir / schema.EXERCISES_DIR[0]
     for path in sorted(exercises_dir.glob("*.yml")):
         files.append((path, schema.EXERCISES_DIR[1], schema.EXERCISES_DIR[2], "exercises"))
@@ -117,6 +132,13 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
             content.concepts = _entries(path, root, data, concept_key, concept_model)
             for concept in content.concepts:
                 origin[("concepts", concept.id)] = path
+        if path.name == "sources.yml":
+            guideline_key, guideline_model = schema.GUIDELINES_KEY
+            content.guidelines = _entries(path, root, data, guideline_key, guideline_model)
+            for guideline in content.guidelines:
+                origin[("guidelines", guideline.id)] = path
+        if path.name == "screening.yml":
+            content.checklist = _mapping(path, root, data, *schema.CHECKLIST_KEY)
 
     content.fingerprint = digest.hexdigest()
     _cross_check(content, origin, root)
@@ -135,7 +157,9 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
             "concepts",
         )
     }
+    topic_kinds = {t.id: t.kind for t in content.topics}
     seed_files = {s.file for s in content.sources}
+    guideline_ids = {g.id for g in content.guidelines}
 
     def fail(kind: str, ident: str, message: str) -> None:
         where = origin.get((kind, ident))
@@ -147,14 +171,17 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
             if value not in ids[known]:
                 fail(kind, ident, f"unknown {what} id '{value}'")
 
-    kinds = [k for k in vars(content) if k not in ("sources", "fingerprint")]
+    kinds = [k for k in vars(content) if k not in ("sources", "guidelines", "checklist", "fingerprint")]
     for kind in kinds:
         for entry in getattr(content, kind):
             for source in getattr(entry, "sources", []):
                 if source not in seed_files:
                     fail(kind, entry.id, f"source '{source}' is not one of the seed files")
+            for guideline in getattr(entry, "guidelines", []):
+                if guideline not in guideline_ids:
+                    fail(kind, entry.id, f"guideline '{guideline}' is not in sources.yml `guidelines`")
 
-    for kind in ("body_areas", "tools", "conditions", "goals", "preferences"):
+    for kind in ("body_areas", "tools", "conditions", "goals", "preferences", "topics"):
         seen: Dict[str, str] = {}
         for entry in getattr(content, kind):
             for alias in entry.aliases:
@@ -177,8 +204,15 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
         check("exercises", ex.id, "tool", [ex.tool, *ex.also_with], "tools")
     for routine in content.routines:
         check("routines", routine.id, "exercise", [i.exercise for i in routine.items], "exercises")
-    for question in content.questions:
-        check("questions", question.id, "safety rule", question.covers, "safety_rules")
+    for kind, entries, topic_kind in (("facts", content.facts, "fact"), ("care", content.care, "care")):
+        for entry in entries:
+            if topic_kinds.get(entry.topic) != topic_kind:
+                fail(kind, entry.id, f"topic '{entry.topic}' is not a topics.yml id of kind {topic_kind}")
+    for item in content.checklist_items:
+        check("checklist_items", item.id, "safety rule", item.covers, "safety_rules")
+        check("checklist_items", item.id, "body-area", item.areas, "body_areas")
+    if content.checklist is not None and content.checklist.unsure_rule not in ids["safety_rules"]:
+        raise ContentError(f"screening.yml: checklist.unsure_rule '{content.checklist.unsure_rule}' is not a safety rule")
     for pattern in content.patterns:
         check("patterns", pattern.id, "safety rule", [pattern.rule], "safety_rules")
         check("patterns", pattern.id, "concept", pattern.all_of, "concepts")

@@ -57,6 +57,36 @@ class EntrySource(Base):
     source_file = Column(String(128), ForeignKey("sources.file"), primary_key=True)
 
 
+class Guideline(Base):
+    """A published clinical framework that safety rules beyond the seeds cite."""
+
+    __tablename__ = "guidelines"
+    id = Column(ID, primary_key=True)
+    title = Column(Text, nullable=False)
+    publisher = Column(Text, nullable=False)
+    year = Column(Integer, nullable=False)
+    citation = Column(Text, nullable=False)
+    summary = Column(Text, nullable=False)
+
+
+class EntryGuideline(Base):
+    """Which guideline(s) an entry of any kind comes from."""
+
+    __tablename__ = "entry_guidelines"
+    kind = Column(String(32), primary_key=True)
+    entry_id = Column(ID, primary_key=True)
+    guideline_id = Column(ID, ForeignKey("guidelines.id"), primary_key=True)
+
+
+class EntryEstimate(Base):
+    """A field of an entry whose value is the project's own estimate, not a source's figure."""
+
+    __tablename__ = "entry_estimates"
+    kind = Column(String(32), primary_key=True)
+    entry_id = Column(ID, primary_key=True)
+    field = Column(String(64), primary_key=True)
+
+
 class Alias(Base):
     """A phrase people use for a canonical value (body area, tool, condition...)."""
 
@@ -149,6 +179,14 @@ class ConditionArea(Base):
     condition_id = Column(ID, ForeignKey("conditions.id"), primary_key=True)
     body_area_id = Column(ID, ForeignKey("body_areas.id"), primary_key=True)
     position = Column(Integer, nullable=False)
+
+
+class Topic(Base):
+    __tablename__ = "topics"
+    id = Column(ID, primary_key=True)
+    kind = Column(String(16), nullable=False)
+    name = Column(Text, nullable=False)
+    note = Column(Text)
 
 
 class Goal(Base):
@@ -246,8 +284,8 @@ class DosingFigure(Base):
     __tablename__ = "dosing_figures"
     id = Column(ID, primary_key=True)
     topic = Column(String(32), nullable=False, index=True)
-    value_min = Column(Float, nullable=False)
-    value_max = Column(Float, nullable=False)
+    value_min = Column(Float)  # null: the source gives no number
+    value_max = Column(Float)
     unit = Column(String(32), nullable=False)
     summary = Column(Text, nullable=False)
     is_default = Column(Boolean, nullable=False)
@@ -263,21 +301,30 @@ class SafetyRule(Base):
     description = Column(Text, nullable=False)
     advice = Column(Text, nullable=False)
     see = Column(Text)
+    recent_only = Column(Boolean, nullable=False, default=False)
     note = Column(Text)
 
 
-class ScreeningQuestion(Base):
-    __tablename__ = "screening_questions"
+class ChecklistItem(Base):
+    __tablename__ = "checklist_items"
     id = Column(ID, primary_key=True)
-    slot = Column(ID, nullable=False, unique=True)
     position = Column(Integer, nullable=False)
-    question = Column(Text, nullable=False)
+    label = Column(Text, nullable=False)
+    text = Column(Text, nullable=False)
     why = Column(Text, nullable=False)
-    yes_level = Column(String(16), nullable=False)
-    partial_level = Column(String(16), nullable=False)
-    area_specific = Column(Boolean, nullable=False)
     covers = Column(Text, nullable=False)  # space-separated safety rule ids
+    level = Column(String(16), nullable=False)
+    scope = Column(String(16), nullable=False)
+    areas = Column(Text, nullable=False)  # space-separated body-area ids ("" = every area)
     note = Column(Text)
+
+
+class ChecklistWording(Base):
+    """The words around the checklist items: one row per key of screening.yml `checklist`."""
+
+    __tablename__ = "checklist_wording"
+    key = Column(String(32), primary_key=True)
+    text = Column(Text, nullable=False)
 
 
 class RedFlagTerm(Base):
@@ -294,6 +341,8 @@ class RedFlagPattern(Base):
     id = Column(ID, primary_key=True)
     rule_id = Column(ID, ForeignKey("safety_rules.id"), nullable=False)
     all_of = Column(Text, nullable=False)  # space-separated concept ids ("" if none)
+    recent_only = Column(Boolean, nullable=False, default=False)
+    within = Column(Integer)  # all_of concepts within this many words (null: anywhere)
     note = Column(Text)
 
 

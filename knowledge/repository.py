@@ -18,24 +18,28 @@ from knowledge import models as m
 from knowledge.db import database_url, shared_engine
 from knowledge.views import (
     AreaView,
+    ChecklistItemView,
+    ChecklistView,
+    Citations,
     ConditionView,
     DosingView,
     ExerciseView,
     GuidanceView,
+    GuidelineView,
     PreferenceView,
-    QuestionView,
     RedFlagPatternView,
     RedFlagVocabulary,
     RoutineItemView,
     RoutineView,
     SafetyRuleView,
+    SourceView,
     Span,
     TextView,
     ToolView,
 )
 
 #: alias kinds, named after the NLU entity they feed
-ENTITY_KINDS = ("body_area", "tool", "condition", "goal", "preference")
+ENTITY_KINDS = ("body_area", "tool", "condition", "goal", "preference", "topic")
 
 
 def _span(low: Optional[float], high: Optional[float]) -> Optional[Span]:
@@ -69,6 +73,19 @@ class KnowledgeRepository:
                 found[entry_id].append(source)
         return {i: tuple(found.get(i, ())) for i in wanted}
 
+    def _estimates(self, session: Session, kind: str, ids: Iterable[str]) -> Dict[str, Tuple[str, ...]]:
+        wanted = list(ids)
+        found: Dict[str, List[str]] = defaultdict(list)
+        if wanted:
+            rows = session.execute(
+                select(m.EntryEstimate.entry_id, m.EntryEstimate.field)
+                .where(m.EntryEstimate.kind == kind, m.EntryEstimate.entry_id.in_(wanted))
+                .order_by(m.EntryEstimate.entry_id, m.EntryEstimate.field)
+            )
+            for entry_id, name in rows:
+                found[entry_id].append(name)
+        return {i: tuple(found.get(i, ())) for i in wanted}
+
     # --- vocabulary (for the NLU) -------------------------------------------------
     def vocabulary(self) -> Dict[str, Dict[str, str]]:
         """entity kind -> {alias (lower-case): canonical id}."""
@@ -91,6 +108,7 @@ class KnowledgeRepository:
         """
         with self._session() as session:
             levels = dict(session.execute(select(m.SafetyRule.id, m.SafetyRule.level)).all())
+            recent = set(session.execute(select(m.SafetyRule.id).where(m.SafetyRule.recent_only.is_(True))).scalars())
             concepts: Dict[str, List[str]] = defaultdict(list)
             for concept, term in session.execute(
                 select(m.RedFlagTerm.concept_id, m.RedFlagTerm.term).order_by(m.RedFlagTerm.concept_id, m.RedFlagTerm.position)
@@ -110,6 +128,8 @@ class KnowledgeRepository:
                     level=levels[p.rule_id],
                     phrases=tuple(phrases.get(p.id, ())),
                     all_of=tuple(p.all_of.split()),
+                    recent_only=bool(p.recent_only) or p.rule_id in recent,
+                    within=p.within,
                 )
                 for p in session.execute(select(m.RedFlagPattern).order_by(m.RedFlagPattern.id)).scalars()
             ]
@@ -128,6 +148,7 @@ class KnowledgeRepository:
                         level=levels[cond.safety_rule_id],
                         phrases=tuple(condition_aliases.get(cond.id, ())),
                         all_of=(),
+                        recent_only=cond.safety_rule_id in recent,
                     )
                 )
         return RedFlagVocabulary(concepts={k: tuple(v) for k, v in concepts.items()}, patterns=tuple(patterns), levels=levels)
@@ -145,6 +166,7 @@ class KnowledgeRepository:
 
     def _exercise_views(self, session: Session, rows: Sequence[m.Exercise]) -> List[ExerciseView]:
         sources = self._sources(session, "exercise", (e.id for e in rows))
+        estimates = self._estimates(session, "exercise", (e.id for e in rows))
         views = []
         for e in rows:
             notes: Dict[str, List[str]] = defaultdict(list)
@@ -168,6 +190,7 @@ class KnowledgeRepository:
                     cautions=tuple(notes["caution"]),
                     goals=tuple(sorted(g.goal_id for g in e.goals)),
                     sources=sources[e.id],
+                    estimates=estimates[e.id],
                 )
             )
         return views
@@ -233,6 +256,7 @@ class KnowledgeRepository:
                 caution_query = caution_query.where(m.ToolCaution.tool_id == tool_id)
             rows = session.execute(query).scalars().all()
             sources = self._sources(session, "tool", (t.id for t in rows))
+            estimates = self._estimates(session, "tool", (t.id for t in rows))
             areas: Dict[str, List[str]] = defaultdict(list)
             for owner, area in session.execute(area_query):
                 areas[owner].append(area)
@@ -256,6 +280,7 @@ class KnowledgeRepository:
                     cautions=tuple(cautions[t.id]),
                     beginner_friendly=t.beginner_friendly,
                     sources=sources[t.id],
+                    estimates=estimates[t.id],
                 )
                 for t in rows
             ]
@@ -351,7 +376,7 @@ class KnowledgeRepository:
             rows = session.execute(query).scalars().all()
             sources = self._sources(session, "dosing", (d.id for d in rows))
             return [
-                DosingView(d.id, d.topic, Span(d.value_min, d.value_max), d.unit, d.summary, d.is_default, sources[d.id])
+                DosingView(d.id, d.topic, _span(d.value_min, d.value_max), d.unit, d.summary, d.is_default, sources[d.id])
                 for d in rows
             ]
 
@@ -375,23 +400,29 @@ class KnowledgeRepository:
             r = session.get(m.SafetyRule, rule_id)
             return SafetyRuleView(r.id, r.level, r.kind, r.name, r.description, r.advice, r.see) if r else None
 
-    def screening_questions(self) -> List[QuestionView]:
+    def checklist(self) -> ChecklistView:
+        """The safety checklist's wording and items, in order."""
         with self._session() as session:
-            rows = session.execute(select(m.ScreeningQuestion).order_by(m.ScreeningQuestion.position)).scalars()
-            return [
-                QuestionView(
-                    q.id,
-                    q.slot,
-                    q.position,
-                    q.question,
-                    q.why,
-                    tuple(q.covers.split()),
-                    q.yes_level,
-                    q.partial_level,
-                    q.area_specific,
+            wording = dict(session.execute(select(m.ChecklistWording.key, m.ChecklistWording.text)).all())
+            items = tuple(
+                ChecklistItemView(
+                    id=i.id,
+                    label=i.label,
+                    text=i.text,
+                    why=i.why,
+                    covers=tuple(i.covers.split()),
+                    level=i.level,
+                    scope=i.scope,
+                    areas=tuple(i.areas.split()),
                 )
-                for q in rows
-            ]
+                for i in session.execute(select(m.ChecklistItem).order_by(m.ChecklistItem.position)).scalars()
+            )
+        return ChecklistView(wording=wording, items=items)
+
+    def topic_kinds(self) -> Dict[str, str]:
+        """topic id -> fact | care."""
+        with self._session() as session:
+            return dict(session.execute(select(m.Topic.id, m.Topic.kind)).all())
 
     # --- facts and care -------------------------------------------------------------------
     def facts(self, topic: Optional[str] = None) -> List[TextView]:
@@ -415,3 +446,43 @@ class KnowledgeRepository:
     def sources_of(self, kind: str, entry_id: str) -> Tuple[str, ...]:
         with self._session() as session:
             return self._sources(session, kind, [entry_id])[entry_id]
+
+    def citations(self, kind: str, entry_ids: Iterable[str]) -> Citations:
+        """The seed articles and guidelines behind these entries of one kind, each once, in order."""
+        wanted = list(dict.fromkeys(entry_ids))
+        if not wanted:
+            return Citations()
+        with self._session() as session:
+            seeds = (
+                session.execute(
+                    select(m.Source)
+                    .join(m.EntrySource, m.EntrySource.source_file == m.Source.file)
+                    .where(m.EntrySource.kind == kind, m.EntrySource.entry_id.in_(wanted))
+                    .order_by(m.Source.file)
+                )
+                .scalars()
+                .unique()
+                .all()
+            )
+            guidelines = (
+                session.execute(
+                    select(m.Guideline)
+                    .join(m.EntryGuideline, m.EntryGuideline.guideline_id == m.Guideline.id)
+                    .where(m.EntryGuideline.kind == kind, m.EntryGuideline.entry_id.in_(wanted))
+                    .order_by(m.Guideline.id)
+                )
+                .scalars()
+                .unique()
+                .all()
+            )
+            return Citations(
+                seeds=tuple(SourceView(s.file, s.title, s.summary) for s in seeds),
+                guidelines=tuple(GuidelineView(g.id, g.title, g.publisher, g.year, g.citation, g.summary) for g in guidelines),
+            )
+
+    def seed_articles(self) -> List[SourceView]:
+        with self._session() as session:
+            return [
+                SourceView(s.file, s.title, s.summary)
+                for s in session.execute(select(m.Source).order_by(m.Source.file)).scalars()
+            ]

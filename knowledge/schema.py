@@ -7,9 +7,10 @@ Every entry carries `sources`: the seed file(s) it was curated from.
 
 from __future__ import annotations
 
+import re
 from typing import List, Literal, Optional
 
-from pydantic import BaseModel, Extra, conlist, constr, validator
+from pydantic import BaseModel, Extra, conlist, constr, root_validator, validator
 
 Identifier = constr(regex=r"^[a-z][a-z0-9_]*$", min_length=2, max_length=64)
 Text = constr(strip_whitespace=True, min_length=2)
@@ -55,16 +56,54 @@ class Range(Strict):
         return value
 
 
+#: a curator's note saying the entry goes beyond the seed articles
+NOT_FROM_SEED = re.compile(r"not (?:from|in) (?:the|a|any) seed", re.I)
+
+
 class Entry(Strict):
     id: Identifier  # type: ignore[valid-type]
-    sources: conlist(Text, min_items=1)  # type: ignore[valid-type]
+    sources: List[Text] = []  # type: ignore[valid-type]  # seed files (sources.yml `seeds`)
+    guidelines: List[Identifier] = []  # type: ignore[valid-type]  # clinical guidelines (sources.yml `guidelines`)
+    #: fields whose values are the project's own estimate, not a figure from a source
+    estimates: List[Identifier] = []  # type: ignore[valid-type]
     note: Optional[str] = None  # curator's note: conflicts between seeds, why a safe version
+
+    @validator("guidelines", always=True)
+    def _cited(cls, value: list, values: dict) -> list:
+        if not value and not values.get("sources"):
+            raise ValueError("needs `sources` (seed files) or `guidelines`")
+        return value
+
+    @validator("estimates", each_item=True)
+    def _estimated_field(cls, value: str) -> str:
+        if value not in cls.__fields__ or value in {"id", "sources", "guidelines", "estimates", "note"}:
+            raise ValueError(f"estimates names '{value}', which is not a content field of this entry")
+        return value
+
+    @root_validator(skip_on_failure=True)
+    def _not_from_seed_needs_a_guideline(cls, values: dict) -> dict:
+        if NOT_FROM_SEED.search(values.get("note") or "") and not values.get("guidelines"):
+            raise ValueError("the note says this is not from a seed, so it must cite `guidelines`, not only seeds")
+        return values
 
 
 class Source(Strict):
+    """A seed article (the five files in ../shared/seeds/)."""
+
     file: Text  # type: ignore[valid-type]
     title: Text  # type: ignore[valid-type]
     summary: Text  # type: ignore[valid-type]
+
+
+class Guideline(Strict):
+    """A published clinical framework that safety rules beyond the seeds come from."""
+
+    id: Identifier  # type: ignore[valid-type]
+    title: Text  # type: ignore[valid-type]
+    publisher: Text  # type: ignore[valid-type]
+    year: int
+    citation: Text  # type: ignore[valid-type]  # how to find it (authors, journal or URL)
+    summary: Text  # type: ignore[valid-type]  # what the project takes from it
 
 
 class BodyArea(Entry):
@@ -163,7 +202,8 @@ class DosingFigure(Entry):
         "rest_day",
         "daily_foot_work",
     ]
-    value: Range
+    #: the figure; None when the source gives no number (then only `summary` says it)
+    value: Optional[Range] = None
     unit: Literal["days_per_week", "minutes", "seconds", "pain_scale_0_10", "times_per_day"]
     summary: Text  # type: ignore[valid-type]
     default: bool = False  # the figure the bot uses when seeds disagree
@@ -176,17 +216,39 @@ class SafetyRule(Entry):
     description: Text  # type: ignore[valid-type]
     advice: Text  # type: ignore[valid-type]
     see: Optional[Text] = None  # type: ignore[valid-type]  # whom to see
+    #: about recent events only (surgery, injury, injection, childbirth): every sign of this
+    #: rule stops counting when its sentence dates it long ago ("15 years ago", "as a kid")
+    recent_only: bool = False
 
 
-class ScreeningQuestion(Entry):
-    slot: Identifier  # type: ignore[valid-type]
-    order: int
-    question: Text  # type: ignore[valid-type]  # short yes/no question
+class ChecklistItem(Entry):
+    """One line of the one-step safety checklist shown before hands-on advice."""
+
+    label: constr(strip_whitespace=True, min_length=2, max_length=32)  # type: ignore[valid-type]  # its button
+    text: Text  # type: ignore[valid-type]  # the line itself, in plain words
     why: Text  # type: ignore[valid-type]  # answer to "why do you ask?"
-    covers: conlist(Identifier, min_items=1)  # type: ignore[valid-type]  # safety rule ids
-    yes_level: Literal["caution", "refer", "emergency"]
-    partial_level: Literal["caution", "refer", "emergency"]  # "a bit", "not sure"
-    area_specific: bool  # asked again for each newly mentioned area
+    covers: conlist(Identifier, min_items=1)  # type: ignore[valid-type]  # safety rule ids; the first is the reason given
+    level: Literal["caution", "refer", "emergency"]  # what "this one applies" leads to
+    #: general: asked once per screening; area: asked again for each newly named area
+    scope: Literal["general", "area"]
+    areas: List[Identifier] = []  # type: ignore[valid-type]  # shown only when one of these areas is in focus (empty: always)
+
+
+class ChecklistWording(Strict):
+    """The words around the checklist items (screening.yml `checklist`)."""
+
+    title: Text  # type: ignore[valid-type]
+    intro: Text  # type: ignore[valid-type]
+    area_intro: Text  # type: ignore[valid-type]  # for a newly named area: "For your {areas}, a quick check:"
+    question: Text  # type: ignore[valid-type]
+    none_button: Text  # type: ignore[valid-type]
+    yes_button: Text  # type: ignore[valid-type]
+    why_button: Text  # type: ignore[valid-type]
+    which_question: Text  # type: ignore[valid-type]
+    not_sure_button: Text  # type: ignore[valid-type]
+    why_intro: Text  # type: ignore[valid-type]
+    unclear: Text  # type: ignore[valid-type]  # "Sorry, is that a yes or a no?"
+    unsure_rule: Identifier  # type: ignore[valid-type]  # safety rule for "not sure which one"
 
 
 class Concept(Strict):
@@ -202,6 +264,11 @@ class RedFlagPattern(Entry):
     rule: Identifier  # type: ignore[valid-type]  # safety rule id it raises
     phrases: List[Text] = []  # type: ignore[valid-type]
     all_of: List[Identifier] = []  # type: ignore[valid-type]  # concept ids
+    #: the sign only counts when recent ("years ago" or "as a child" in its sentence cancels it);
+    #: always true when the rule itself is recent_only
+    recent_only: bool = False
+    #: for all_of: the concepts must occur within this many words of each other (None: anywhere)
+    within: Optional[int] = None
 
     @validator("all_of", always=True)
     def _has_trigger(cls, value: list, values: dict) -> list:
@@ -223,41 +290,39 @@ class Goal(Entry):
     aliases: List[Text] = []  # type: ignore[valid-type]
 
 
+class Topic(Entry):
+    """What a fact or a care tip is about; its aliases feed the NLU `topic` entity."""
+
+    kind: Literal["fact", "care"]
+    name: Text  # type: ignore[valid-type]
+    aliases: List[Text] = []  # type: ignore[valid-type]
+
+
 class CareTip(Entry):
-    topic: Literal["cleaning", "heat", "travel", "replace", "cold", "storage"]
+    topic: Identifier  # type: ignore[valid-type]  # a topics.yml id of kind care
     text: Text  # type: ignore[valid-type]
 
 
 class Fact(Entry):
-    topic: Literal[
-        "what_is",
-        "how_it_works",
-        "benefits",
-        "referred_pain",
-        "back_pain_causes",
-        "evidence",
-        "evidence_limits",
-        "when_to_do",
-        "combining_care",
-        "not_a_clinician",
-    ]
+    topic: Identifier  # type: ignore[valid-type]  # a topics.yml id of kind fact
     title: Text  # type: ignore[valid-type]
     text: Text  # type: ignore[valid-type]
 
 
 #: file name (under knowledge/content/) -> (top-level key, entry model)
 CONTENT_FILES = {
-    "sources.yml": ("sources", Source),
+    "sources.yml": ("seeds", Source),
     "body_areas.yml": ("body_areas", BodyArea),
     "tools.yml": ("tools", Tool),
     "ball_guidance.yml": ("guidance", GuidanceOption),
     "preferences.yml": ("preferences", Preference),
     "conditions.yml": ("conditions", Condition),
     "goals.yml": ("goals", Goal),
+    "topics.yml": ("topics", Topic),
     "routines.yml": ("routines", Routine),
     "dosing.yml": ("dosing", DosingFigure),
     "safety.yml": ("safety_rules", SafetyRule),
-    "screening.yml": ("questions", ScreeningQuestion),
+    "screening.yml": ("items", ChecklistItem),
     "red_flags.yml": ("patterns", RedFlagPattern),
     "care.yml": ("care", CareTip),
     "facts.yml": ("facts", Fact),
@@ -266,3 +331,7 @@ CONTENT_FILES = {
 EXERCISES_DIR = ("exercises", "exercises", Exercise)
 #: red_flags.yml also holds concept groups under this key
 CONCEPTS_KEY = ("concepts", Concept)
+#: sources.yml also holds the clinical guidelines under this key
+GUIDELINES_KEY = ("guidelines", Guideline)
+#: screening.yml also holds the checklist wording (one mapping) under this key
+CHECKLIST_KEY = ("checklist", ChecklistWording)

@@ -54,6 +54,7 @@ class ExerciseView:
     cautions: Tuple[str, ...]
     goals: Tuple[str, ...]
     sources: Tuple[str, ...]
+    estimates: Tuple[str, ...] = ()  # fields that are the project's estimate, not a seed figure
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class ToolView:
     cautions: Tuple[str, ...]
     beginner_friendly: bool
     sources: Tuple[str, ...]
+    estimates: Tuple[str, ...] = ()  # fields that are the project's estimate ("typical"), not a seed figure
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ class RoutineView:
 class DosingView:
     id: str
     topic: str
-    value: Span
+    value: Optional[Span]  # None when the source gives no number
     unit: str
     summary: str
     is_default: bool
@@ -147,16 +149,61 @@ class SafetyRuleView:
 
 
 @dataclass(frozen=True)
-class QuestionView:
+class ChecklistItemView:
     id: str
-    slot: str
-    order: int
-    question: str
+    label: str
+    text: str
     why: str
     covers: Tuple[str, ...]
-    yes_level: str
-    partial_level: str
-    area_specific: bool
+    level: str
+    scope: str  # general | area
+    areas: Tuple[str, ...]  # empty: shown for every area
+
+    def applies_to(self, areas: Tuple[str, ...]) -> bool:
+        """Shown for these areas in focus (an item limited to some areas needs one of them)."""
+        return not self.areas or any(area in self.areas for area in areas)
+
+
+@dataclass(frozen=True)
+class ChecklistView:
+    """The one-step safety checklist: its wording and its items, in order."""
+
+    wording: Dict[str, str]
+    items: Tuple[ChecklistItemView, ...]
+
+    def item(self, item_id: str) -> Optional[ChecklistItemView]:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def for_areas(self, areas: Tuple[str, ...], area_only: bool = False) -> Tuple[ChecklistItemView, ...]:
+        """The items to show for `areas`; only the area-specific ones for a newly named area."""
+        return tuple(i for i in self.items if i.applies_to(areas) and (not area_only or i.scope == "area"))
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A seed article."""
+
+    file: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class GuidelineView:
+    id: str
+    title: str
+    publisher: str
+    year: int
+    citation: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Citations:
+    """What an entry comes from: seed articles and clinical guidelines."""
+
+    seeds: Tuple[SourceView, ...] = ()
+    guidelines: Tuple[GuidelineView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,6 +224,8 @@ class RedFlagPatternView:
     level: str
     phrases: Tuple[str, ...]
     all_of: Tuple[str, ...]
+    recent_only: bool = False
+    within: Optional[int] = None
 
 
 @dataclass(frozen=True)

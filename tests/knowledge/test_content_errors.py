@@ -82,3 +82,30 @@ def test_routine_referencing_an_unknown_exercise(content: Path) -> None:
     edit(content / "routines.yml", "routines", lambda items: items[0]["items"][0].update(exercise="no_such_exercise"))
     with pytest.raises(ContentError, match=r"routines.yml: entry '.+': unknown exercise id 'no_such_exercise'"):
         load_content(content)
+
+
+def test_a_rule_not_from_a_seed_must_cite_a_guideline(content: Path) -> None:
+    path = content / "safety.yml"
+    text = path.read_text()
+    start = text.index("  - id: dvt_signs")
+    block = text[start : text.index("\n\n", start)]
+    seed_only = "    sources: [002_ef6d49050c912299.txt]"
+    only_seed = "\n".join(seed_only if line.startswith("    guidelines:") else line for line in block.split("\n"))
+    path.write_text(text.replace(block, only_seed))
+    with pytest.raises(ContentError, match="dvt_signs.*must cite `guidelines`"):
+        load_content(content)
+
+
+def test_an_unknown_guideline_is_named(content: Path) -> None:
+    path = content / "safety.yml"
+    path.write_text(path.read_text().replace("guidelines: [nice_cg95]", "guidelines: [nice_cg00]", 1))
+    with pytest.raises(ContentError, match="guideline 'nice_cg00' is not in sources.yml"):
+        load_content(content)
+
+
+def test_an_estimate_must_name_a_field_of_the_entry(content: Path) -> None:
+    path = content / "tools.yml"
+    flag = "    beginner_friendly: true\n"
+    path.write_text(path.read_text().replace(flag, flag + "    estimates: [colour]\n", 1))
+    with pytest.raises(ContentError, match="estimates names 'colour'"):
+        load_content(content)

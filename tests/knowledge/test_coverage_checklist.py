@@ -28,21 +28,22 @@ EXERCISES = [
     ("quads: face down on the ball", S000, "quad", "lacrosse_ball"),
     ("quads on a foam roller", S001, "quad", "foam_roller"),
     ("IT band with a massage stick", S001, "it_band", "massage_stick"),
-    ("hips: side-lying, wall variant", S000, "hip", "lacrosse_ball"),
+    ("hips: side-lying, wall variant (soft ball default, 002)", S000, "hip", "soft_foam_ball"),
     ("hip flexor / psoas: face down, inside the front hip bone (safe version)", S002, "hip_flexor", "layered_foam_ball"),
     ("glutes: seated on the ball", S000, "glute", "lacrosse_ball"),
     ("piriformis: seated mini ball hold 30-60 s", S001, "glute", "lacrosse_ball"),
     ("piriformis / deep hip rotators rock", S002, "glute", "lacrosse_ball"),
-    ("lower back: peanut ball vertical", S000, "lower_back", "peanut_ball"),
+    ("lower back: peanut ball (000's exercise, 002/004's groove technique)", S000, "lower_back", "peanut_ball"),
+    ("lower back: groove over the spine, never on the vertebrae", S002, "lower_back", "peanut_ball"),
     ("lower back: double ball technique", S004, "lower_back", "peanut_ball"),
     ("mid back: peanut ball horizontal", S000, "mid_back", "peanut_ball"),
     ("spine muscles on a foam roller", S001, "mid_back", "foam_roller"),
     ("thoracic paraspinals beside the spine", S002, "mid_back", "layered_foam_ball"),
     ("rhomboids between shoulder blade and spine", S002, "upper_back", "tennis_ball"),
-    ("ball above the shoulder blade, 30-60 s hold", S001, "upper_back", "lacrosse_ball"),
-    ("shoulders: wall, ball in a sock", S000, "shoulder", "lacrosse_ball"),
+    ("ball above the shoulder blade, 30-60 s hold (softer ball default, 002)", S001, "upper_back", "tennis_ball"),
+    ("shoulders: wall, ball in a sock (softer ball default, 002)", S000, "shoulder", "tennis_ball"),
     ("upper trapezius against the wall", S002, "shoulder", "tennis_ball"),
-    ("neck: below the skull beside the spine", S000, "neck", "lacrosse_ball"),
+    ("neck: below the skull beside the spine (softer ball default, 002)", S000, "neck", "tennis_ball"),
     ("forearms: ball on a table", S000, "forearm", "lacrosse_ball"),
     ("chest: facing the wall", S000, "chest", "lacrosse_ball"),
     ("pec minor sweep below the collarbone", S002, "chest", "tennis_ball"),
@@ -56,6 +57,7 @@ TOOLS = [
     ("cork_ball", S002),
     ("soft_foam_ball", S002),
     ("peanut_ball", S002),
+    ("diy_double_ball", S002),
     ("spiky_ball", S002),
     ("handheld_ball", S002),
     ("foam_roller", S001),
@@ -103,7 +105,37 @@ FACT_TOPICS = [
     ("evidence", S002),
     ("evidence_limits", S002),
     ("when_to_do", S000),
+    ("ball_choice", S002),
+    ("pairing", S002),
     ("combining_care", S004),
+]
+
+# (fact, seed): single findings the seeds state, each kept as its own fact
+FACTS = [
+    ("when_stretching_is_not_enough", S001),
+    ("evidence_sprint_power_readiness", S002),
+    ("ball_choice_no_single_best", S002),
+    ("ball_choice_two_balls", S002),
+    ("pair_with_posture_and_strength", S002),
+    ("referred_pain_psoas", S003),
+]
+
+# (alias the seeds use, canonical body area, seed that names it)
+AREA_ALIASES = [("lats", "mid_back", S002), ("ribs", "mid_back", S002)]
+
+# (tool, body areas a seed names for it, seed)
+TOOL_AREAS = [
+    ("peanut_ball", ("lower_back", "mid_back", "neck", "calf"), S002),
+    ("peanut_ball", ("shoulder", "upper_back", "lower_back", "hip"), S004),
+]
+
+# (claim the seeds make, seed, entry whose note records why it is left out)
+EXCLUDED_CLAIMS = [
+    ("doesn't have any side effects", S001, "benefit_self_care_low_cost"),
+    ("painkillers", S001, "benefit_self_care_low_cost"),
+    ("endorphin", S004, "benefit_massage_back_pain"),
+    ("reduce the risk of future injuries", S004, "benefit_massage_back_pain"),
+    ("balance", S003, "benefit_massage_back_pain"),
 ]
 CARE_TOPICS = ["cleaning", "heat", "travel", "replace", "cold"]
 
@@ -159,6 +191,34 @@ def test_every_fact_topic(repo: KnowledgeRepository, topic: str, seed: str) -> N
     assert facts and any(seed in f.sources for f in facts)
 
 
+@pytest.mark.parametrize(("fact_id", "seed"), FACTS)
+def test_every_seed_finding_is_a_fact(repo: KnowledgeRepository, fact_id: str, seed: str) -> None:
+    fact = next((f for f in repo.facts() if f.id == fact_id), None)
+    assert fact is not None and seed in fact.sources
+
+
+@pytest.mark.parametrize(("alias", "area", "seed"), AREA_ALIASES)
+def test_every_area_the_seeds_name_is_understood(repo: KnowledgeRepository, alias: str, area: str, seed: str) -> None:
+    assert repo.vocabulary()["body_area"].get(alias) == area
+    assert seed in repo.sources_of("body_area", area)
+
+
+@pytest.mark.parametrize(("tool_id", "areas", "seed"), TOOL_AREAS)
+def test_every_tool_area_the_seeds_name(repo: KnowledgeRepository, tool_id: str, areas: tuple, seed: str) -> None:
+    tool = repo.tool(tool_id)
+    assert tool is not None and seed in tool.sources
+    assert set(areas) <= set(tool.best_for_areas)
+
+
+@pytest.mark.parametrize(("claim", "seed", "entry_id"), EXCLUDED_CLAIMS, ids=[c[0] for c in EXCLUDED_CLAIMS])
+def test_every_excluded_claim_is_recorded(claim: str, seed: str, entry_id: str) -> None:
+    from knowledge.db import CONTENT_DIR
+    from knowledge.loader import load_content
+
+    note = next(f for f in load_content(CONTENT_DIR).facts if f.id == entry_id).note or ""
+    assert claim in note and seed[:3] in note, f"the note on {entry_id} should record {seed}'s claim"
+
+
 def test_care_cleaning_and_travel_tips(repo: KnowledgeRepository) -> None:
     assert {t.topic for t in repo.care_tips()} >= set(CARE_TOPICS)
 
@@ -169,3 +229,9 @@ def test_psoas_uses_the_safe_version_and_records_why(repo: KnowledgeRepository) 
     assert "face down" in text or "face-down" in text or "stomach" in text
     assert "groin" in " ".join(psoas.cautions + psoas.steps).lower()
     assert S003 in psoas.sources
+
+
+def test_a_peanut_ball_can_be_home_made(repo: KnowledgeRepository) -> None:
+    diy = repo.tool("diy_double_ball")
+    assert diy is not None and diy.kind == "double_ball"
+    assert all(repo.exercises_for_area(area, "diy_double_ball") for area in ("lower_back", "mid_back", "upper_back", "neck"))

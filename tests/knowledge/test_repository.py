@@ -73,7 +73,10 @@ def test_safety_rules_have_levels_and_advice(repo: KnowledgeRepository) -> None:
     assert levels["nerve_symptoms"] == "refer"
     for emergency in ("dvt_signs", "chest_pain_breathless", "cauda_equina", "thunderclap_headache", "stroke_signs"):
         assert levels[emergency] == "emergency"
-    assert len(repo.screening_questions()) == 8
+    checklist = repo.checklist()
+    assert len(checklist.items) >= 8 and checklist.wording["question"]
+    rules = {r.id for r in repo.safety_rules()}
+    assert all(set(item.covers) <= rules for item in checklist.items)
 
 
 def test_red_flag_vocabulary_includes_conditions_with_a_rule(repo: KnowledgeRepository) -> None:
