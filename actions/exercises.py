@@ -1,7 +1,8 @@
 """Exercise instructions for an area, adapted to the tool owned and to caution.
 
 With a tool in the `tool` slot only exercises that tool can do are shown (those written
-for it first); when the store has none, the reply says what to get and why.
+for it first); when the store has none, the reply says what to get and why. Every sentence
+comes from the domain (actions.replying.Wording) or the knowledge store.
 """
 
 from __future__ import annotations
@@ -12,64 +13,108 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import Reply, button, render
-from actions.safety_policy import REMINDER
-from actions.tracker_reading import input_channel
+from actions.context import remember
+from actions.replying import Wording, payload, send
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView, Span
+from replies.model import Button, Fact, Reply
 
-CAUTION_HOLD_MAX = 30.0  # seconds; caution means shorter holds
 
-
-def _duration(span: Span) -> str:
+def duration(span: Span) -> str:
     if span.max >= 60 and span.min % 60 == 0 and span.max % 60 == 0:
         return Span(span.min / 60, span.max / 60).describe(" min")
     return span.describe(" s")
 
 
+def gentle_hold_max(repo: KnowledgeRepository) -> float:
+    """Caution means holds no longer than the store's default hold time (15-30 s today)."""
+    hold = repo.default_dosing().get("hold_time")
+    return hold.value.max if hold and hold.value else 30.0
+
+
+def _typical(wording: Wording, exercise: ExerciseView, field: str, text: str) -> str:
+    return wording("utter_typical", text=text) if field in exercise.estimates else text
+
+
 def exercise_reply(
-    exercise: ExerciseView, repo: KnowledgeRepository, outcome: Optional[str], side: Optional[str] = None
+    exercise: ExerciseView,
+    repo: KnowledgeRepository,
+    wording: Wording,
+    outcome: Optional[str],
+    side: Optional[str] = None,
+    buttons: tuple = (),
 ) -> Reply:
     """The chat-sized instructions for one exercise."""
     area = repo.body_area(exercise.body_area)
     tool = repo.tool(exercise.tool)
     gentle = outcome == "caution"
-    title = f"{area.name if area else exercise.body_area}: {exercise.name}"
-    if side in ("left", "right"):
-        title += f" ({side} side)"
-    intro = f"You'll need: {tool.name if tool else exercise.tool}."
+    values = {"area": area.name if area else exercise.body_area, "name": exercise.name, "side": side}
+    title = wording("utter_exercise_title_side" if side in ("left", "right") else "utter_exercise_title", **values)
+    intro = wording("utter_exercise_needs", tool=tool.name if tool else exercise.tool)
     if gentle:
-        intro += " Gentle version: light pressure, and a softer or larger ball if you have one."
-    facts = []
+        intro = f"{intro} {wording('utter_exercise_gentle')}"
+    facts: List[Fact] = []
     if exercise.hold:
-        hold = Span(exercise.hold.min, min(exercise.hold.max, CAUTION_HOLD_MAX)) if gentle else exercise.hold
-        if hold.min > hold.max:
-            hold = Span(hold.max, hold.max)
-        facts.append(("Hold", f"{_duration(hold)} per tender spot"))
+        hold = exercise.hold
+        if gentle:
+            top = min(hold.max, gentle_hold_max(repo))
+            hold = Span(min(hold.min, top), top)
+        facts.append(
+            Fact(
+                wording("utter_label_hold"),
+                _typical(wording, exercise, "hold_seconds", wording("utter_per_spot", duration=duration(hold))),
+            )
+        )
     if exercise.roll:
-        facts.append(("Roll", _duration(exercise.roll)))
-    facts.append(("Time", f"{_duration(exercise.total)}{' per side' if exercise.per_side else ''}"))
-    facts.append(("Pressure", "keep it light, about 3-4/10" if gentle else exercise.pressure))
-    bullets = [f"Less pressure: {exercise.less_pressure[0]}"] if exercise.less_pressure else []
+        facts.append(Fact(wording("utter_label_roll"), _typical(wording, exercise, "roll_seconds", duration(exercise.roll))))
+    total = duration(exercise.total)
+    total = wording("utter_per_side", duration=total) if exercise.per_side else total
+    facts.append(Fact(wording("utter_label_time"), _typical(wording, exercise, "total_seconds", total)))
+    facts.append(Fact(wording("utter_label_pressure"), wording("utter_gentle_pressure") if gentle else exercise.pressure))
+    bullets = [wording("utter_less_pressure", text=exercise.less_pressure[0])] if exercise.less_pressure else []
     if exercise.more_pressure and not gentle:
-        bullets.append(f"More pressure: {exercise.more_pressure[0]}")
-    bullets += [f"Careful: {c}" for c in exercise.cautions]
-    return Reply(title=title, intro=intro, steps=list(exercise.steps), facts=facts, bullets=bullets, reminder=REMINDER)
+        bullets.append(wording("utter_more_pressure", text=exercise.more_pressure[0]))
+    bullets += [wording("utter_careful", text=c) for c in exercise.cautions]
+    return Reply(
+        kind="exercise",
+        title=title,
+        intro=intro,
+        steps=exercise.steps,
+        facts=tuple(facts),
+        bullets=tuple(bullets),
+        safety=wording("utter_safety_reminder"),
+        buttons=buttons,
+        data={"exercise": exercise.id, "area": exercise.body_area, "tool": exercise.tool},
+    )
 
 
-def suggestion_for(area_id: str, tool_id: str, repo: KnowledgeRepository) -> str:
-    """What to get for `area_id` when `tool_id` has no instructions there, and why."""
+def suggestion_for(area_id: str, repo: KnowledgeRepository, wording: Wording) -> str:
+    """What to get for `area_id` when the tool owned has no instructions there, and why."""
     options = repo.exercises_for_area(area_id)
     if not options:
-        return "I don't have instructions for that area yet."
+        return wording("utter_no_instructions_for_area")
     needed = repo.tool(options[0].tool)
     if needed is None:
         return ""
-    return f"For this area a {needed.name.lower()} works best: {needed.best_for[0].lower()}{needed.best_for[1:]}"
+    return wording("utter_tool_works_best", tool=needed.name.lower(), why=needed.best_for[0].lower() + needed.best_for[1:])
+
+
+def exercise_buttons(wording: Wording, exercise: ExerciseView, owns_tool: bool) -> tuple:
+    buttons = [
+        Button(wording("utter_button_another"), payload("next_exercise")),
+        Button(wording("utter_button_how_often"), payload("ask_dosage")),
+    ]
+    if not owns_tool:
+        buttons.append(Button(wording("utter_button_no_tool"), payload("no_tool", tool=exercise.tool)))
+    return tuple(buttons)
 
 
 def deliver_next_exercise(
-    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, outcome: Optional[str]
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    repo: KnowledgeRepository,
+    wording: Wording,
+    outcome: Optional[str],
 ) -> List[Dict[str, Any]]:
     """Show the next not-yet-shown exercise for the areas in focus."""
     areas = tracker.get_slot("areas_in_focus") or []
@@ -81,23 +126,31 @@ def deliver_next_exercise(
         if not options and tool:
             owned = repo.tool(tool)
             area = repo.body_area(area_id)
-            dispatcher.utter_message(
-                response="utter_no_exercise_for_tool",
-                area=(area.name if area else area_id).lower(),
-                tool=(owned.name if owned else tool).lower(),
-                suggestion=suggestion_for(area_id, tool, repo),
-                buttons=[button("Which ball should I get?", "/ask_ball_recommendation")],
+            send(
+                dispatcher,
+                Reply(
+                    kind="no_exercise_for_tool",
+                    intro=wording(
+                        "utter_no_exercise_for_tool",
+                        area=(area.name if area else area_id).lower(),
+                        tool=(owned.name if owned else tool).lower(),
+                        suggestion=suggestion_for(area_id, repo, wording),
+                    ),
+                    buttons=(Button(wording("utter_button_which_ball"), payload("ask_ball_recommendation")),),
+                ),
             )
             return []
         remaining = [e for e in options if e.id not in shown]
         if remaining:
             exercise = remaining[0]
-            reply = exercise_reply(exercise, repo, outcome, tracker.get_slot("side"))
-            buttons = [button("Another exercise", "/next_exercise"), button("How often?", "/ask_dosage")]
-            if not tool:
-                buttons.append(button("I don't have that", "/no_tool"))
-            dispatcher.utter_message(text=render(reply, input_channel(tracker)), buttons=buttons)
-            return [SlotSet("shown_exercises", [*shown, exercise.id])]
+            reply = exercise_reply(
+                exercise, repo, wording, outcome, tracker.get_slot("side"), exercise_buttons(wording, exercise, bool(tool))
+            )
+            send(dispatcher, reply)
+            return [
+                SlotSet("shown_exercises", [*shown, exercise.id]),
+                *remember("exercise", [("exercise", exercise.id)], exercise=exercise.id, tool=exercise.tool, area=area_id),
+            ]
     area = repo.body_area(areas[-1]) if areas else None
-    dispatcher.utter_message(response="utter_no_more_exercises", area=(area.name if area else "this area").lower())
+    dispatcher.utter_message(response="utter_no_more_exercises", area=(area.name if area else wording("utter_this_area")).lower())
     return []

@@ -1,18 +1,25 @@
-"""Answers that are not hands-on: tool info, dosing, trigger point facts, care tips."""
+"""Answers that are not hands-on: tool info, dosing, trigger point facts, care tips.
+
+Topics are `topic` entities from the knowledge vocabulary (knowledge/content/topics.yml), so
+a typed question and a button payload (/ask_trigger_point_info{"topic": "evidence"}) get
+the same answer.
+"""
 
 from __future__ import annotations
 
-import re
-from typing import Any, Dict, List, Pattern, Sequence, Tuple
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import Reply, button, render
+from actions.context import remember
 from actions.knowledge_access import KnowledgeAction
-from actions.tracker_reading import entity_values, input_channel, latest_text
+from actions.recommendation import named_tools, send_comparison, tool_facts
+from actions.replying import Wording, payload, send
+from actions.tracker_reading import entity_values
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ToolView
+from replies.model import Button, Fact, Reply
 
 DOSING_ORDER = (
     "frequency",
@@ -24,62 +31,24 @@ DOSING_ORDER = (
     "post_workout",
     "rest_day",
 )
-DOSING_LABELS = {
-    "frequency": "How often",
-    "time_per_muscle_group": "Per muscle group",
-    "session_length": "Session",
-    "hold_time": "Hold a tender spot",
-    "pressure": "Pressure",
-    "pre_workout": "Before a workout",
-    "post_workout": "After a workout",
-    "rest_day": "Rest days",
-    "roll_time": "Rolling",
-}
-
-FACT_TOPICS: Tuple[Tuple[Pattern[str], Tuple[str, ...]], ...] = (
-    (re.compile(r"\brefer", re.I), ("referred_pain",)),
-    (re.compile(r"\b(evidence|science|research|stud(y|ies)|proof|proven|really work|does it work|legit)\b", re.I), ("evidence",)),
-    (re.compile(r"\b(cause|causes|why does my back|why is my back)\b", re.I), ("back_pain_causes",)),
-    (re.compile(r"\b(benefit|benefits|good for|help with|why should)\b", re.I), ("benefits",)),
-    (re.compile(r"\b(when|before or after|time of day)\b", re.I), ("when_to_do",)),
-    (re.compile(r"\b(physio|chiropract|acupunct|combine|other treatment|doctor)\b", re.I), ("combining_care",)),
-)
-CARE_TOPICS: Tuple[Tuple[Pattern[str], str], ...] = (
-    (re.compile(r"\b(clean|wash|disinfect|dirty|germs|hygien)", re.I), "cleaning"),
-    (re.compile(r"\b(travel|trip|flight|plane|pack|bag|carry)", re.I), "travel"),
-    (re.compile(r"\b(replace|worn|flat|crack|sticky|flak|last|old)", re.I), "replace"),
-    (re.compile(r"\b(heat|hot car|sun|warp|melt)", re.I), "heat"),
-    (re.compile(r"\b(freez|cold|ice|fridge)", re.I), "cold"),
-    (re.compile(r"\b(store|storage|keep it)", re.I), "storage"),
-)
+DEFAULT_FACT_TOPICS = ("what_is", "how_it_works")
 
 
-def tool_facts(tool: ToolView) -> List[Tuple[str, str]]:
-    """Type, size, density, material, texture and best use, as labelled facts."""
-    return [
-        ("Size", tool.size),
-        ("Density", tool.density.replace("_", "-")),
-        ("Material", tool.material),
-        ("Texture", tool.texture),
-        ("Best for", tool.best_for),
-    ]
+def topic_of(tracker: Tracker, repo: KnowledgeRepository, kind: str) -> Optional[str]:
+    """The first `topic` entity of this kind (fact | care) in the latest message."""
+    kinds = {t: k for t, k in repo.topic_kinds().items()}
+    return next((t for t in entity_values(tracker, "topic") if kinds.get(t) == kind), None)
 
 
-def tool_reply(tool: ToolView) -> Reply:
+def tool_reply(tool: ToolView, wording: Wording) -> Reply:
     return Reply(
-        title=tool.name, intro=tool.good_to_know, facts=tool_facts(tool), bullets=[f"Careful: {c}" for c in tool.cautions]
-    )
-
-
-def comparison_reply(tools: Sequence[ToolView]) -> Reply:
-    bullets = [f"{t.name} ({t.size}, {t.density.replace('_', '-')}): {t.best_for}" for t in tools]
-    return Reply(
-        title="Balls compared",
-        intro=(
-            "Many people end up with two: a softer or larger ball for broad areas "
-            "and a firmer, smaller one for stubborn spots."
-        ),
-        bullets=bullets,
+        kind="tool_info",
+        title=tool.name,
+        intro=tool.good_to_know,
+        facts=tool_facts(tool, wording),
+        bullets=tuple(wording("utter_careful", text=c) for c in tool.cautions),
+        buttons=(Button(wording("utter_button_how_to_use", tool=tool.name.lower()), payload("ask_exercise", tool=tool.id)),),
+        data={"tool": tool.id},
     )
 
 
@@ -90,19 +59,13 @@ class ActionToolInfo(KnowledgeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
-        channel = input_channel(tracker)
-        named = [t for t in (repo.tool(i) for i in entity_values(tracker, "tool")) if t]
+        wording = Wording(domain)
+        named = named_tools(tracker, repo)
         if len(named) == 1:
-            dispatcher.utter_message(
-                text=render(tool_reply(named[0]), channel),
-                buttons=[button(f"How to use a {named[0].name.lower()}", f'/ask_exercise{{"tool": "{named[0].id}"}}')],
-            )
-        else:
-            tools = named or [t for t in repo.tools() if t.kind in ("ball", "double_ball")]
-            dispatcher.utter_message(
-                text=render(comparison_reply(tools), channel), buttons=[button("Which one for me?", "/ask_ball_recommendation")]
-            )
-        return []
+            send(dispatcher, tool_reply(named[0], wording))
+            return remember("tool_info", [("tool", named[0].id)], tool=named[0].id)
+        tools = named or [t for t in repo.tools() if t.kind in ("ball", "double_ball") and not t.id.startswith("diy_")]
+        return send_comparison(dispatcher, tracker, repo, wording, tools)
 
 
 class ActionDosage(KnowledgeAction):
@@ -112,16 +75,21 @@ class ActionDosage(KnowledgeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
+        wording = Wording(domain)
         defaults = repo.default_dosing()
-        facts = [(DOSING_LABELS[t], defaults[t].summary) for t in DOSING_ORDER if t in defaults]
-        reply = Reply(
-            title="How often and how long",
-            intro="Consistency beats intensity: a little, most days.",
-            facts=facts,
-            bullets=["The articles differ on hold times (10-20 s up to 60 s); I use the conservative figures above."],
+        topics = [t for t in DOSING_ORDER if t in defaults]
+        send(
+            dispatcher,
+            Reply(
+                kind="dosing",
+                title=wording("utter_dosing_title"),
+                intro=wording("utter_dosing_intro"),
+                facts=tuple(Fact(wording(f"utter_dosing_label_{t}"), defaults[t].summary) for t in topics),
+                bullets=(wording("utter_dosing_sources_differ"),),
+                data={"dosing": [defaults[t].id for t in topics]},
+            ),
         )
-        dispatcher.utter_message(text=render(reply, input_channel(tracker)))
-        return []
+        return remember("dosing", [("dosing", defaults[t].id) for t in topics])
 
 
 class ActionTriggerPointInfo(KnowledgeAction):
@@ -131,17 +99,28 @@ class ActionTriggerPointInfo(KnowledgeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
-        text = latest_text(tracker)
-        topics = next((topics for pattern, topics in FACT_TOPICS if pattern.search(text)), ("what_is", "how_it_works"))
-        facts = [f for topic in topics for f in repo.facts(topic)][:2]
+        wording = Wording(domain)
+        topic = topic_of(tracker, repo, "fact")
+        topics = (topic,) if topic else DEFAULT_FACT_TOPICS
+        facts = [f for t in topics for f in repo.facts(t)][:2]
         limits = repo.facts("evidence_limits")
-        bullets = [f"Honestly: {limits[0].text}"] if limits else []
-        reply = Reply(title=facts[0].title if facts else "Trigger points", intro=" ".join(f.text for f in facts), bullets=bullets)
-        dispatcher.utter_message(
-            text=render(reply, input_channel(tracker)),
-            buttons=[button("Does it really work?", "/ask_trigger_point_info"), button("Show me an exercise", "/ask_exercise")],
+        bullets = (wording("utter_honestly", text=limits[0].text),) if limits else ()
+        send(
+            dispatcher,
+            Reply(
+                kind="facts",
+                title=facts[0].title if facts else wording("utter_facts_title"),
+                intro=" ".join(f.text for f in facts),
+                bullets=bullets,
+                buttons=(
+                    Button(wording("utter_button_does_it_work"), payload("ask_trigger_point_info", topic="evidence")),
+                    Button(wording("utter_button_show_exercise"), payload("ask_exercise")),
+                ),
+                data={"topic": topic or DEFAULT_FACT_TOPICS[0]},
+            ),
         )
-        return []
+        entries = [("fact", f.id) for f in facts] + [("fact", f.id) for f in limits[:1]]
+        return remember("facts", entries, topic=topic or DEFAULT_FACT_TOPICS[0])
 
 
 class ActionCareTips(KnowledgeAction):
@@ -151,9 +130,13 @@ class ActionCareTips(KnowledgeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
-        text = latest_text(tracker)
-        topic = next((topic for pattern, topic in CARE_TOPICS if pattern.search(text)), None)
+        wording = Wording(domain)
+        topic = topic_of(tracker, repo, "care")
+        if topic is None and "travel" in (entity_values(tracker, "preference") or []):
+            topic = "travel"  # "plane", "flight", "trip" are aliases of the travel preference
         tips = repo.care_tips(topic) if topic else repo.care_tips()
-        reply = Reply(title="Looking after your ball", bullets=[t.text for t in tips])
-        dispatcher.utter_message(text=render(reply, input_channel(tracker)))
-        return []
+        send(
+            dispatcher,
+            Reply(kind="care", title=wording("utter_care_title"), bullets=tuple(t.text for t in tips), data={"topic": topic}),
+        )
+        return remember("care", [("care_tip", t.id) for t in tips], topic=topic)

@@ -1,11 +1,11 @@
-"""How actions reach the knowledge store, and what users see when it is down."""
+"""How actions reach the knowledge store, and what people see when it is down."""
 
 from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
 from functools import lru_cache
-from typing import Any, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List, Sequence
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -22,17 +22,28 @@ def repository() -> KnowledgeRepository:
     return KnowledgeRepository.from_env()
 
 
+async def run_guarded(
+    name: str,
+    dispatcher: CollectingDispatcher,
+    work: Callable[[KnowledgeRepository], Awaitable[List[Dict[str, Any]]]],
+    on_failure: Sequence[Dict[str, Any]] = (),
+) -> List[Dict[str, Any]]:
+    """`work(repository)`, or, when the knowledge DB fails, the friendly "library unavailable"
+    reply and `on_failure`'s events (nothing half-said is kept)."""
+    try:
+        return await work(repository())
+    except SQLAlchemyError:
+        logger.exception("knowledge store unavailable in %s", name)
+        dispatcher.messages.clear()
+        dispatcher.utter_message(response="utter_service_unavailable")
+        return list(on_failure)
+
+
 class KnowledgeAction(Action, ABC):
     """An action that reads the knowledge store; a DB failure becomes a friendly reply."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        try:
-            return await self.act(dispatcher, tracker, domain, repository())
-        except SQLAlchemyError:
-            logger.exception("knowledge store unavailable in %s", self.name())
-            dispatcher.messages.clear()
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
+        return await run_guarded(self.name(), dispatcher, lambda repo: self.act(dispatcher, tracker, domain, repo))
 
     @abstractmethod
     async def act(

@@ -1,8 +1,9 @@
-"""Ball recommendation: area, condition, sensitivity, experience, pressure -> a ball and why.
+"""Ball recommendation, tool comparisons, and "I don't have that tool".
 
 Scoring follows the seeds' choosing guidance: match the area, respect preferences
 (sensitive/beginner -> softer, smooth, medium or larger; experienced/deep -> small, firm),
-and default to the versatile medium, smooth ball for a first purchase.
+and default to the versatile medium, smooth ball for a first purchase. Two tools named
+("foam roller or massage ball for my calves?", "X vs Y") get a side-by-side comparison.
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import Reply, button, render
-from actions.info import tool_facts
+from actions.context import recall, remember
 from actions.knowledge_access import KnowledgeAction
-from actions.tracker_reading import entity_values, first_entity, input_channel, latest_text
+from actions.replying import Wording, payload, send
+from actions.safety_policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
+from actions.tracker_reading import entity_values, first_entity, latest_text
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import PreferenceView, ToolView
+from replies.model import Button, Fact, Reply
 
 BALL_KINDS = ("ball", "double_ball", "handheld")
-SENSITIVE_PAIN = 7
 _BALL_WORD = re.compile(r"\bballs?\b", re.I)
 
 
@@ -36,12 +38,13 @@ class Recommendation:
 
 def recommend(
     repo: KnowledgeRepository,
+    wording: Wording,
     areas: Sequence[str],
     preferences: Sequence[str],
     balls_only: bool = True,
     condition_id: Optional[str] = None,
 ) -> Recommendation:
-    """Best tool for the person, with the reasons that picked it."""
+    """Best tool for the person, with the reasons that picked it (home-made tools are never a purchase)."""
     areas = list(areas)
     reasons: List[str] = []
     if condition_id:
@@ -49,7 +52,7 @@ def recommend(
         if condition and not areas:
             areas = list(condition.body_areas[:1])
     prefs: List[PreferenceView] = repo.preferences(preferences)
-    tools = [t for t in repo.tools() if not balls_only or t.kind in BALL_KINDS]
+    tools = [t for t in repo.tools() if (not balls_only or t.kind in BALL_KINDS) and not t.id.startswith("diy_")]
 
     def score(tool: ToolView) -> float:
         value = 0.0
@@ -70,24 +73,104 @@ def recommend(
     for area in areas:
         if area in best.best_for_areas:
             area_view = repo.body_area(area)
-            reasons.append(f"it suits your {(area_view.short_name if area_view else area.replace('_', ' ')).lower()}")
+            reasons.append(wording("utter_reason_suits_area", area=(area_view.short_name if area_view else area).lower()))
     reasons += [p.reason for p in prefs if best.id in p.prefer_tools]
     if not reasons:
-        reasons.append("a smooth, medium-firm ball is the most versatile first tool; add a firmer or larger one later")
+        reasons.append(wording("utter_reason_first_ball"))
     alternative = next((t for t in ranked[1:] if t.density != best.density), None)
     return Recommendation(best, tuple(reasons), alternative)
 
 
-def recommendation_reply(rec: Recommendation) -> Reply:
+def _typical(wording: Wording, tool: ToolView, field: str, text: str) -> str:
+    return wording("utter_typical", text=text) if field in tool.estimates else text
+
+
+def tool_facts(tool: ToolView, wording: Wording) -> Tuple[Fact, ...]:
+    """Size, density, material, texture and best use; the project's estimates marked "typical"."""
+    return (
+        Fact(wording("utter_label_size"), _typical(wording, tool, "size", tool.size)),
+        Fact(wording("utter_label_density"), _typical(wording, tool, "density", wording(f"utter_density_{tool.density}"))),
+        Fact(wording("utter_label_material"), _typical(wording, tool, "material", tool.material)),
+        Fact(wording("utter_label_texture"), _typical(wording, tool, "texture", wording(f"utter_texture_{tool.texture}"))),
+        Fact(wording("utter_label_best_for"), _typical(wording, tool, "best_for", tool.best_for)),
+    )
+
+
+def recommendation_reply(rec: Recommendation, wording: Wording) -> Reply:
     tool = rec.tool
-    why = rec.reasons[0]
-    why = why[0].upper() + why[1:]
+    why = rec.reasons[0].rstrip(".")
     bullets = [tool.good_to_know, *tool.cautions[:1]]
     if rec.alternative:
-        bullets.append(
-            f"Also worth a look: {rec.alternative.name} ({rec.alternative.best_for[0].lower()}{rec.alternative.best_for[1:]})"
+        alt = rec.alternative
+        bullets.append(wording("utter_also_worth_a_look", tool=alt.name, why=alt.best_for[0].lower() + alt.best_for[1:]))
+    return Reply(
+        kind="recommendation",
+        title=wording("utter_recommend_title", tool=tool.name.lower()),
+        intro=wording("utter_recommend_why", why=why[0].upper() + why[1:]),
+        facts=tool_facts(tool, wording),
+        bullets=tuple(bullets),
+        buttons=(
+            Button(wording("utter_button_how_to_use", tool=tool.name.lower()), payload("ask_exercise", tool=tool.id)),
+            Button(wording("utter_button_compare"), payload("ask_tool_info")),
+        ),
+        data={"tool": tool.id},
+    )
+
+
+def comparison_reply(tools: Sequence[ToolView], area: Optional[str], repo: KnowledgeRepository, wording: Wording) -> Reply:
+    """Tools side by side, for an area when one is named, with the store's advice on choosing."""
+    area_view = repo.body_area(area) if area else None
+    facts = []
+    for tool in tools:
+        density = _typical(wording, tool, "density", wording(f"utter_density_{tool.density}"))
+        text = wording(
+            "utter_compare_line", density=density, size=_typical(wording, tool, "size", tool.size), best_for=tool.best_for
         )
-    return Reply(title=f"Try a {tool.name.lower()}", intro=f"Why: {why.rstrip('.')}.", facts=tool_facts(tool), bullets=bullets)
+        if area_view:
+            exercises = repo.exercises_for_area(area_view.id, tool.id)
+            text += " " + (
+                wording(
+                    "utter_compare_has_steps",
+                    area=area_view.short_name.lower(),
+                    exercises=", ".join(e.name for e in exercises[:2]),
+                )
+                if exercises
+                else wording("utter_compare_no_steps", area=area_view.short_name.lower())
+            )
+        facts.append(Fact(tool.name, text))
+    advice = [f.text for f in repo.facts("ball_choice")]
+    names = [t.name for t in tools]
+    title = wording("utter_compare_title_area" if area_view else "utter_compare_title", tools=" vs ".join(names),
+                    area=area_view.short_name.lower() if area_view else "")  # fmt: skip
+    return Reply(
+        kind="comparison",
+        title=title,
+        facts=tuple(facts),
+        bullets=tuple(advice),
+        buttons=tuple(
+            Button(
+                wording("utter_button_how_to_use", tool=t.name.lower()),
+                payload("ask_exercise", tool=t.id, **({"body_area": area} if area else {})),
+            )
+            for t in tools
+        ),
+        data={"tools": [t.id for t in tools], "area": area},
+    )
+
+
+def named_tools(tracker: Tracker, repo: KnowledgeRepository) -> List[ToolView]:
+    return [t for t in (repo.tool(i) for i in entity_values(tracker, "tool")) if t]
+
+
+def send_comparison(
+    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, tools: Sequence[ToolView]
+) -> List[Dict[str, Any]]:
+    areas = entity_values(tracker, "body_area") or list(tracker.get_slot("areas_in_focus") or [])
+    area = areas[0] if areas else None
+    send(dispatcher, comparison_reply(tools, area, repo, wording))
+    return remember(
+        "comparison", [("tool", t.id) for t in tools] + [("fact", f.id) for f in repo.facts("ball_choice")], area=area
+    )
 
 
 class ActionRecommendBall(KnowledgeAction):
@@ -97,26 +180,30 @@ class ActionRecommendBall(KnowledgeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
+        wording = Wording(domain)
+        tools = named_tools(tracker, repo)
+        if len(tools) >= 2:
+            return send_comparison(dispatcher, tracker, repo, wording, tools)
         areas = entity_values(tracker, "body_area") or list(tracker.get_slot("areas_in_focus") or [])
         preferences = list(tracker.get_slot("preference") or [])
-        pain = tracker.get_slot("pain_level")
-        if (pain and str(pain).isdigit() and int(pain) >= SENSITIVE_PAIN) or tracker.get_slot("screening_outcome") == "caution":
+        if pain_at_least(tracker.get_slot("pain_level"), SENSITIVE_FROM_PAIN) or tracker.get_slot(OUTCOME_SLOT) == "caution":
             preferences.append("sensitive")
         text = latest_text(tracker)
-        balls_only = bool(_BALL_WORD.search(text)) or not text.strip() or text.startswith("/")
-        rec = recommend(repo, areas, preferences, balls_only, first_entity(tracker, "condition") or tracker.get_slot("condition"))
-        dispatcher.utter_message(
-            text=render(recommendation_reply(rec), input_channel(tracker)),
-            buttons=[
-                button(f"How to use a {rec.tool.name.lower()}", f'/ask_exercise{{"tool": "{rec.tool.id}"}}'),
-                button("Compare balls", "/ask_tool_info"),
-            ],
+        balls_only = not text or text.startswith("/") or bool(_BALL_WORD.search(text))  # "which ball" vs "what should I use"
+        rec = recommend(
+            repo, wording, areas, preferences, balls_only, first_entity(tracker, "condition") or tracker.get_slot("condition")
         )
-        return []
+        send(dispatcher, recommendation_reply(rec, wording))
+        events: List[Dict[str, Any]] = remember(
+            "recommendation", [("tool", rec.tool.id)], tool=rec.tool.id, area=areas[0] if areas else None
+        )
+        if areas:
+            events.append(SlotSet("areas_in_focus", areas[:1]))
+        return events
 
 
 class ActionNoTool(KnowledgeAction):
-    """ "I don't have a ball": what to start with, and that a wall or a tennis ball works."""
+    """ "I don't have a ball" / "I don't have a peanut ball": what works instead, from the store."""
 
     def name(self) -> str:
         return "action_no_tool"
@@ -124,11 +211,41 @@ class ActionNoTool(KnowledgeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
+        wording = Wording(domain)
+        missing = first_entity(tracker, "tool") or recall(tracker).tool
+        missing_tool = repo.tool(missing) if missing else None
+        if missing_tool and missing_tool.kind == "double_ball":
+            diy = next((t for t in repo.tools() if t.id.startswith("diy_") and t.kind == "double_ball"), None)
+            if diy:
+                send(
+                    dispatcher,
+                    Reply(
+                        kind="alternative",
+                        title=wording("utter_no_tool_alternative_title", tool=missing_tool.name.lower()),
+                        intro=wording("utter_no_tool_alternative", alternative=diy.name, how=diy.good_to_know),
+                        buttons=(Button(wording("utter_button_use_alternative"), payload("ask_exercise", tool=diy.id)),),
+                        data={"missing": missing_tool.id, "alternative": diy.id},
+                    ),
+                )
+                return [SlotSet("tool", diy.id), *remember("alternative", [("tool", diy.id)], tool=diy.id)]
         areas = list(tracker.get_slot("areas_in_focus") or [])
-        rec = recommend(repo, areas, ["beginner"])
+        rec = recommend(repo, wording, areas, ["beginner"])
         tennis = repo.tool("tennis_ball")
-        lines = [f"No problem. A good first buy is a {rec.tool.name.lower()}: {rec.reasons[0].rstrip('.')}."]
+        intro = wording("utter_no_tool_first_buy", tool=rec.tool.name.lower(), why=rec.reasons[0].rstrip("."))
         if tennis:
-            lines.append(f"Until then, a {tennis.name.lower()} works: {tennis.good_to_know[0].lower()}{tennis.good_to_know[1:]}")
-        dispatcher.utter_message(text=" ".join(lines), buttons=[button("Compare balls", "/ask_tool_info")])
-        return [SlotSet("tool", "tennis_ball" if tennis else None)]
+            intro += " " + wording(
+                "utter_no_tool_meanwhile", tool=tennis.name.lower(), how=tennis.good_to_know[0].lower() + tennis.good_to_know[1:]
+            )
+        send(
+            dispatcher,
+            Reply(
+                kind="no_tool",
+                intro=intro,
+                buttons=(Button(wording("utter_button_compare"), payload("ask_tool_info")),),
+                data={"tool": rec.tool.id},
+            ),
+        )
+        return [
+            SlotSet("tool", "tennis_ball" if tennis else None),
+            *remember("recommendation", [("tool", rec.tool.id)], tool=rec.tool.id),
+        ]

@@ -13,11 +13,12 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import Reply, button, render
-from actions.safety_policy import REMINDER
-from actions.tracker_reading import input_channel
+from actions.context import remember
+from actions.exercises import gentle_hold_max
+from actions.replying import Wording, payload, send
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView, Span
+from replies.model import Button, Fact, Reply
 
 DEFAULT_MINUTES = 10
 MIN_MINUTES, MAX_MINUTES = 3, 30
@@ -86,8 +87,14 @@ def build_routine(repo: KnowledgeRepository, goal: Optional[str], minutes: Optio
             if level < len(options):
                 candidates.append((options[level], options[level].total))
     names = [a.short_name for a in (repo.body_area(i) for i in areas) if a]
-    title = f"{' + '.join(names) if names else goal.replace('_', ' ').capitalize()} routine"
-    return Plan(title, fit(candidates, budget), None, None)
+    label = " + ".join(names) if names else goal.replace("_", " ").capitalize()
+    return Plan(label, fit(candidates, budget), None, None)
+
+
+def planned_areas(repo: KnowledgeRepository, goal: Optional[str], minutes: Optional[float], areas: Sequence[str]) -> List[str]:
+    """The body areas the routine would work (what its safety check must cover)."""
+    plan = build_routine(repo, goal, minutes, areas)
+    return list(dict.fromkeys(item.exercise.body_area for item in plan.items))
 
 
 def _time(seconds: float) -> str:
@@ -97,32 +104,65 @@ def _time(seconds: float) -> str:
     return f"{round(seconds / 5) * 5:.0f} s"
 
 
-def plan_reply(plan: Plan, minutes: float, repo: KnowledgeRepository, gentle: bool) -> Reply:
+def plan_reply(plan: Plan, minutes: float, repo: KnowledgeRepository, wording: Wording, gentle: bool) -> Reply:
     steps = []
     for item in plan.items:
         tool = repo.tool(item.exercise.tool)
-        per = " per side" if item.exercise.per_side else ""
-        steps.append(f"{item.exercise.name} ({tool.name.lower() if tool else item.exercise.tool}): {_time(item.seconds)}{per}")
+        step_time = _time(item.seconds)
+        if item.exercise.per_side:
+            step_time = wording("utter_per_side", duration=step_time)
+        steps.append(
+            wording(
+                "utter_routine_step",
+                name=item.exercise.name,
+                tool=(tool.name if tool else item.exercise.tool).lower(),
+                time=step_time,
+            )
+        )
     total = plan.total_seconds / 60
-    facts = [("Total", f"about {total:.0f} min (you asked for {minutes:g})")]
+    facts = [Fact(wording("utter_label_total"), wording("utter_routine_total", total=f"{total:.0f}", asked=f"{minutes:g}"))]
     if gentle:
-        facts.append(("Pressure", "keep it light, about 3-4/10, and hold spots for 15-30 s at most"))
-    bullets = [plan.finish] if plan.finish else []
-    return Reply(title=f"{plan.title} ({minutes:g} min)", steps=steps, facts=facts, bullets=bullets, reminder=REMINDER)
+        hold = f"{gentle_hold_max(repo):g} s"
+        facts.append(
+            Fact(
+                wording("utter_label_pressure"),
+                wording("utter_routine_gentle", gentle=wording("utter_gentle_pressure"), hold=hold),
+            )
+        )
+    title = (
+        wording("utter_routine_title", name=plan.title, minutes=f"{minutes:g}")
+        if plan.source_routine
+        else wording("utter_routine_title_composed", name=plan.title, minutes=f"{minutes:g}")
+    )
+    first = plan.items[0].exercise if plan.items else None
+    buttons = (Button(wording("utter_button_first_steps"), payload("ask_exercise", body_area=first.body_area)),) if first else ()
+    return Reply(
+        kind="routine",
+        title=title,
+        steps=tuple(steps),
+        facts=tuple(facts),
+        bullets=(plan.finish,) if plan.finish else (),
+        safety=wording("utter_safety_reminder"),
+        buttons=buttons,
+        data={"routine": plan.source_routine, "exercises": [i.exercise.id for i in plan.items], "minutes": minutes},
+    )
 
 
-def deliver_routine(
-    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, outcome: Optional[str]
-) -> List[Dict[str, Any]]:
+def requested_minutes(tracker: Tracker) -> float:
     minutes_slot = tracker.get_slot("minutes")
     try:
         minutes = float(minutes_slot) if minutes_slot else DEFAULT_MINUTES
     except ValueError:
         minutes = DEFAULT_MINUTES
-    minutes = max(MIN_MINUTES, min(MAX_MINUTES, minutes))
+    return max(MIN_MINUTES, min(MAX_MINUTES, minutes))
+
+
+def deliver_routine(
+    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, outcome: Optional[str]
+) -> List[Dict[str, Any]]:
+    minutes = requested_minutes(tracker)
     plan = build_routine(repo, tracker.get_slot("goal"), minutes, tracker.get_slot("areas_in_focus") or [])
-    reply = plan_reply(plan, minutes, repo, outcome == "caution")
-    first = plan.items[0].exercise if plan.items else None
-    buttons = [button("Steps for the first one", f'/ask_exercise{{"body_area": "{first.body_area}"}}')] if first else []
-    dispatcher.utter_message(text=render(reply, input_channel(tracker)), buttons=buttons)
-    return []
+    send(dispatcher, plan_reply(plan, minutes, repo, wording, outcome == "caution"))
+    entries = [("routine", plan.source_routine)] if plan.source_routine else []
+    entries += [("exercise", item.exercise.id) for item in plan.items]
+    return remember("routine", entries)

@@ -1,43 +1,75 @@
-"""Understanding free-text answers to a yes/no screening question.
+"""What the latest message says in answer to the checklist: never a guess.
 
-Buttons send /affirm or /deny, but people type "only a bit", "not that I know of" or
-"yeah, sometimes". A hedge counts as "partial": it is never read as a clean "no".
+Buttons are read as sent. A typed answer is read by components.answers.read_answer; the
+intent classifier (trained on affirm / deny / unsure) can only veto a "no" it disagrees with,
+which then becomes "is that a yes or a no?". A message that is not an answer at all (a
+question, a new request) is an aside: the form lets the rules answer it, then asks again.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Optional
+from dataclasses import dataclass
+from typing import Optional, Sequence
 
-YES, NO, PARTIAL = "yes", "no", "partial"
+from rasa_sdk import Tracker
 
-_PARTIAL = re.compile(
-    r"\b(a bit|a little|a little bit|slightly|slight|sometimes|occasionally|kind of|kinda|sort of|sorta|"
-    r"maybe|perhaps|possibly|not sure|unsure|don'?t know|dunno|no idea|i think so|i guess|mild|mildly|"
-    r"on and off|now and then|a touch|somewhat|not certain|can'?t remember|might|could be)\b",
-    re.I,
-)
-_NO = re.compile(
-    r"^\s*(no+|nope|nah|never|none|not at all|not really|negative|nothing|neither|no way|"
-    r"i (?:do not|don'?t|haven'?t|have not|am not|'?m not)|i'm not|not me|nothing like that|"
-    r"none of (?:those|them|that)|not that i know|not that i(?:'m| am) aware)\b",
-    re.I,
-)
-_YES = re.compile(
-    r"^\s*(y|ye+s+|yeah|yep|yup|yah|sure|correct|right|affirmative|definitely|absolutely|"
-    r"i (?:do|am|have|did)|i'm|i've|i had|i take|i use|true)\b",
-    re.I,
-)
+from actions.checklist import ITEM_ENTITY
+from actions.tracker_reading import latest_intent, latest_text
+from components.answers import CORRECTION, NO, UNSURE, YES, read_answer
+from knowledge.views import ChecklistItemView
+
+#: intents that have their own rule during the screening (data/rules/screening.yml): a message
+#: of one of these that is not a readable answer is answered by that rule, then the list comes
+#: again. Any other unreadable message gets "is that a yes or a no?".
+ASIDE_INTENTS = frozenset(
+    {
+        "ask_trigger_point_info", "ask_tool_info", "ask_dosage", "ask_care", "ask_ball_recommendation", "ask_source",
+        "bot_challenge", "help", "ask_why", "stop", "report_pain", "ask_exercise", "ask_routine", "inform",
+    }
+)  # fmt: skip
+#: a "no" is vetoed when the classifier says one of these with at least this confidence
+VETO = {"affirm": 0.5, "unsure": 0.5}
+BUTTON_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNSURE, "correct_answer": CORRECTION}
+
+ASIDE, UNCLEAR, ITEM = "aside", "unclear", "item"
 
 
-def interpret_answer(text: str) -> Optional[str]:
-    """ "yes", "no", "partial", or None when the text answers neither way."""
-    if not text or not text.strip():
-        return None
-    if _PARTIAL.search(text):
-        return PARTIAL
-    if _NO.search(text):
-        return NO
-    if _YES.search(text):
-        return YES
+@dataclass(frozen=True)
+class Reading:
+    """kind: yes | no | unsure | correction | item | unclear | aside; item: the chosen item's id."""
+
+    kind: str
+    item: Optional[str] = None
+
+
+def _intent_confidence(tracker: Tracker) -> float:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
+def _chosen_item(tracker: Tracker, items: Sequence[ChecklistItemView]) -> Optional[str]:
+    ids = {item.id for item in items}
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == ITEM_ENTITY and entity.get("value") in ids:
+            return str(entity["value"])
     return None
+
+
+def read_turn(tracker: Tracker, items: Sequence[ChecklistItemView]) -> Reading:
+    """The latest message as an answer to the checklist whose shown items are `items`."""
+    intent = latest_intent(tracker) or ""
+    text = latest_text(tracker)
+    chosen = _chosen_item(tracker, items)
+    if chosen:
+        return Reading(ITEM, chosen)
+    if text.startswith("/"):  # a button: exactly what it says
+        tapped = BUTTON_ANSWERS.get(intent)
+        return Reading(tapped) if tapped else Reading(ASIDE if intent in ASIDE_INTENTS else UNCLEAR)
+    answer = read_answer(text)
+    if isinstance(answer, int):
+        index = len(items) - 1 if answer == -1 else answer - 1
+        return Reading(ITEM, items[index].id) if 0 <= index < len(items) else Reading(UNCLEAR)
+    if answer == NO and _intent_confidence(tracker) >= VETO.get(intent, 2.0):
+        return Reading(UNCLEAR)  # the reader says no, the classifier disagrees: ask
+    if answer is not None:
+        return Reading(answer)
+    return Reading(ASIDE) if intent in ASIDE_INTENTS else Reading(UNCLEAR)

@@ -1,4 +1,11 @@
-"""Session start: carry slots over and show the short disclaimer on first contact."""
+"""Session start: the first-contact disclaimer, and the slots a new session keeps.
+
+One mechanism for carry-over: the domain's `session_config.carry_over_slots_to_new_session`.
+Rasa only applies that flag in its own `action_session_start`; this custom one replaces it
+(for the disclaimer), so it reads the flag itself and, when it is true, keeps every slot
+except the per-turn ones below. The screening outcome is kept on purpose: a referral holds for
+the whole conversation, and a clear screening stays valid for SCREENING_VALID_DAYS.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,13 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+#: per-turn state a new session never inherits
+NOT_CARRIED = ("requested_slot", "session_started_metadata", "hands_on_next", "checklist_answer", "checklist_item")
+
+
+def carries_over(domain: Dict[str, Any]) -> bool:
+    return bool((domain.get("session_config") or {}).get("carry_over_slots_to_new_session", True))
 
 
 class ActionSessionStart(Action):
@@ -17,9 +31,9 @@ class ActionSessionStart(Action):
         first_contact = not any(e.get("event") == "session_started" for e in tracker.events)
         if first_contact:
             dispatcher.utter_message(response="utter_disclaimer")
-        carried = [
-            SlotSet(key, value)
-            for key, value in tracker.slots.items()
-            if value is not None and key not in ("requested_slot", "session_started_metadata")
-        ]
+        carried = []
+        if carries_over(domain):
+            carried = [
+                SlotSet(key, value) for key, value in tracker.slots.items() if value is not None and key not in NOT_CARRIED
+            ]
         return [SessionStarted(), *carried, ActionExecuted("action_listen")]

@@ -1,25 +1,30 @@
 """The conversations each virtual user has, one script per bot, the same number of turns.
 
-Ours: a lower-back request, the 8 screening answers (mixed wording and button payloads), then
-the next exercise, dosing, a ball recommendation and thanks. Bare (`rasa init`): its own
-intents (greet, mood_great / mood_unhappy, affirm, bot_challenge, goodbye), 13 turns too.
+Ours: a lower-back request, "why do you ask?" and the checklist answered with one tap, then
+the next exercise, follow-ups (too intense, sources), dosing, a ball recommendation and its
+follow-up, facts, care and thanks. Bare (`rasa init`): its own intents (greet, mood_great /
+mood_unhappy, affirm, bot_challenge, goodbye), 13 turns too.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Tuple
 
 Turn = Tuple[str, str]  # (step name for per-step statistics, message)
 
-SCREENING_ANSWERS = ["no", "/deny", "nope", "no", "/deny", "nope", "no", "/deny"]
-
 OURS: List[Turn] = [
     ("area", "my lower back hurts"),
-    *[(f"screen{i + 1}", answer) for i, answer in enumerate(SCREENING_ANSWERS)],
+    ("why", "why do you ask?"),
+    ("checklist", "/deny"),
     ("next_exercise", "/next_exercise"),
+    ("too_intense", "that's way too intense"),
+    ("source", "where is that from?"),
     ("dosing", "how often should I do this"),
     ("ball", "which ball should I get"),
+    ("compare", "foam roller or massage ball for my calves?"),
+    ("facts", "what is a trigger point"),
+    ("evidence", "does it really work"),
+    ("care", "how do I clean it"),
     ("thanks", "thanks"),
 ]
 
@@ -41,7 +46,6 @@ BARE: List[Turn] = [
 
 # channels/rest.py answers with this apology when the bot produced nothing: an error for us
 NO_REPLY_TEXT = "Sorry, I'm having a technical problem right now."
-_NUMBERED_STEP = re.compile(r"(^|\n)1\. ")
 
 
 def reply_error(messages: Any) -> str:
@@ -59,9 +63,8 @@ def is_answer(messages: Any) -> bool:
 
 
 def delivered_steps(replies_by_step: Dict[str, List[Dict[str, Any]]]) -> bool:
-    """Content check for our script: after the 8th answer the bot gives numbered steps with the safety line."""
-    text = "\n".join(m.get("text") or "" for m in replies_by_step.get("screen8", []))
-    return bool(_NUMBERED_STEP.search(text)) and "Safety:" in text
+    """Content check for our script: the tap on "None of these" brings the exercise steps."""
+    return any((m.get("custom") or {}).get("kind") == "exercise" for m in replies_by_step.get("checklist", []))
 
 
 SCRIPTS = {"ours": OURS, "bare": BARE}

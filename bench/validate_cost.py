@@ -17,13 +17,13 @@ from rasa.core.actions.action import RemoteAction
 
 REPLY = {
     "events": [
-        {"event": "slot", "name": "q_skin", "value": "no", "timestamp": None},
-        {"event": "slot", "name": "requested_slot", "value": "q_diabetes_sensation", "timestamp": None},
+        {"event": "slot", "name": "checklist_answer", "value": "yes", "timestamp": None},
+        {"event": "slot", "name": "requested_slot", "value": "checklist_item", "timestamp": None},
     ],
     "responses": [
         {
-            "text": "Do you have diabetes or reduced feeling in this area?",
-            "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+            "text": "Which one? Tap the first one that applies.",
+            "buttons": [{"title": "Blood thinners or a clot", "payload": '/inform{"checklist_item": "blood_thinners"}'}],
             "elements": [],
             "custom": {},
             "template": None,

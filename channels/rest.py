@@ -4,6 +4,10 @@ Same route as Rasa's (`/webhooks/rest/webhook`, body {"sender", "message"}), but
 wrong types, missing or oversized sender ids and over-long messages get a clear 4xx before
 any processing; control bytes (NUL...) are removed; the input channel cannot be spoofed;
 and if the bot produced nothing (action server down) the person gets a short apology.
+
+Output: a structured reply is one message with `text` (plain text, replies.plain), `buttons`
+and `custom` (the structure itself, see replies/model.py), so a client can show the text or
+draw the structure. A chart comes inline as `image`, a `data:image/png;base64,...` URL.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.guard import InputRejected, check_sender, clean_text, never_silent
+from channels.structured import StructuredOutput
+from replies import plain
+from replies.model import Reply
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +38,20 @@ def parse_body(request: Request) -> Dict[str, Any]:
     if not isinstance(body, dict):
         raise InputRejected(400, "body must be a JSON object")
     return body
+
+
+class RestOutput(StructuredOutput, CollectingOutputChannel):
+    """Collects replies for the HTTP answer; a structured reply stays one message."""
+
+    async def send_reply(self, recipient_id: str, reply: Reply) -> None:
+        message: Dict[str, Any] = {"recipient_id": recipient_id, "text": plain.render(reply), "custom": reply.to_json()}
+        if reply.buttons:
+            message["buttons"] = [b.to_json() for b in reply.buttons]
+        if reply.chart:
+            from replies.chart import data_url
+
+            message["image"] = data_url(reply.chart)
+        await self._persist_message(message)
 
 
 class GuardedRestInput(RestInput):
@@ -58,7 +79,7 @@ class GuardedRestInput(RestInput):
                     raise InputRejected(400, "'metadata' must be an object")
             except InputRejected as rejected:
                 return response.json({"error": rejected.reason}, status=rejected.status)
-            collector = CollectingOutputChannel()
+            collector = RestOutput()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             except Exception:  # noqa: BLE001 - the person gets an apology, the log gets the trace

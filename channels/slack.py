@@ -18,10 +18,12 @@ webhook path, and adds what is missing:
   (or always under the message with `use_threads`), otherwise into the channel or DM;
 - a configurable Slack Web API base URL (a local fake in tests).
 
-`SecureSlackBot` posts buttons as Block Kit (a mrkdwn section and an actions block) and
-escapes `&`, `<`, `>` in every text: mrkdwn from `actions/formatting.py` is already escaped
-and passes through unchanged, plain domain responses cannot ping `<!channel>` or inject
-links (see docs/channels.md).
+`SecureSlackBot` renders a structured reply (replies/model.py) as Block Kit (`reply_blocks`:
+mrkdwn sections for the title, steps, facts and bullets, a context block for the safety line,
+an actions block for the buttons) with a plain-text fallback; a chart is uploaded as a file
+(files_upload_v2, with its text alternative). Plain domain responses are mrkdwn-escaped, with
+buttons as Block Kit too. `slack_escape` is the one escaper: every field is escaped exactly
+once, so no text can ping `<!channel>` or inject a link (see docs/channels.md).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
 
@@ -41,6 +42,9 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.common import FORBIDDEN, SeenKeys, api_base_url, flag, setting, split_text
+from channels.structured import StructuredOutput
+from replies import plain
+from replies.model import Reply
 
 logger = logging.getLogger(__name__)
 
@@ -56,16 +60,13 @@ MAX_ACTIONS_PER_BLOCK = 25
 # Message subtypes that are still a person talking to the bot.
 USER_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
-_LOOSE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
-
 
 def slack_escape(text: str) -> str:
-    """Escape `&`, `<`, `>` for mrkdwn; idempotent, so already-escaped formatter output is unchanged."""
-    return _LOOSE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    """Escape `&`, `<`, `>` for mrkdwn (Slack's three control characters)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def button_blocks(text: str, buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """A mrkdwn section with `text` (escaped here) and the buttons as actions blocks."""
+def _actions(buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     elements = []
     for index, button in enumerate(buttons):
         value = str(button.get("payload") or "")
@@ -80,14 +81,42 @@ def button_blocks(text: str, buttons: List[Dict[str, Any]]) -> List[Dict[str, An
                 "value": value,
             }
         )
-    section = {"type": "section", "text": {"type": "mrkdwn", "text": slack_escape(text)[:MAX_SECTION_TEXT]}}
-    blocks: List[Dict[str, Any]] = [section]
-    for start in range(0, len(elements), MAX_ACTIONS_PER_BLOCK):
-        blocks.append({"type": "actions", "elements": elements[start : start + MAX_ACTIONS_PER_BLOCK]})
-    return blocks
+    return [
+        {"type": "actions", "elements": elements[start : start + MAX_ACTIONS_PER_BLOCK]}
+        for start in range(0, len(elements), MAX_ACTIONS_PER_BLOCK)
+    ]
 
 
-class SecureSlackBot(SlackBot):
+def _section(mrkdwn: str) -> Dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:MAX_SECTION_TEXT]}}
+
+
+def button_blocks(escaped_text: str, buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """A mrkdwn section with already-escaped text, and the buttons as actions blocks."""
+    return [_section(escaped_text), *_actions(buttons)]
+
+
+def reply_blocks(reply: Reply) -> List[Dict[str, Any]]:
+    """A structured reply as Block Kit; every field escaped once."""
+    e = slack_escape
+    head = [f"*{e(reply.title)}*"] if reply.title else []
+    if reply.intro:
+        head.append(e(reply.intro))
+    blocks: List[Dict[str, Any]] = [_section("\n".join(head))] if head else []
+    if reply.steps:
+        blocks.append(_section("\n".join(f"{i}. {e(step)}" for i, step in enumerate(reply.steps, 1))))
+    if reply.facts:
+        blocks.append(_section("\n".join(f"*{e(fact.label)}:* {e(fact.text)}" for fact in reply.facts)))
+    if reply.bullets:
+        blocks.append(_section("\n".join(f"\u2022 {e(bullet)}" for bullet in reply.bullets)))
+    if reply.outro:
+        blocks.append(_section(e(reply.outro)))
+    if reply.safety:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"_{e(reply.safety)}_"}]})
+    return blocks + _actions([b.to_json() for b in reply.buttons])
+
+
+class SecureSlackBot(StructuredOutput, SlackBot):
     """Posts to one channel (and thread) through a configurable Web API base URL."""
 
     def __init__(
@@ -124,8 +153,20 @@ class SecureSlackBot(SlackBot):
         pieces = split_text(slack_escape(text.strip()), MAX_SECTION_TEXT) or [" "]
         for piece in pieces[:-1]:
             await self._post_message(channel=recipient, text=piece)
-        # slack_escape is idempotent: the already-escaped last piece is not escaped twice.
         await self._post_message(channel=recipient, text=pieces[-1], blocks=button_blocks(pieces[-1], buttons))
+
+    async def send_reply(self, recipient_id: str, reply: Reply) -> None:
+        recipient = self.slack_channel or recipient_id
+        if reply.chart:
+            from replies.chart import png
+
+            upload: Dict[str, Any] = {"channel": recipient, "content": png(reply.chart), "filename": "progress.png"}
+            upload.update(title=reply.chart.title, alt_txt=reply.chart.alt, initial_comment=slack_escape(reply.chart.alt))
+            if self.thread_id:
+                upload["thread_ts"] = self.thread_id
+            await self.client.files_upload_v2(**upload)
+        fallback = split_text(slack_escape(plain.render(reply)), MAX_SECTION_TEXT)[0] if plain.render(reply) else " "
+        await self._post_message(channel=recipient, text=fallback, blocks=reply_blocks(reply))
 
 
 class SecureSlackInput(SlackInput):

@@ -25,29 +25,79 @@ What Rasa 3.6.21's own `socketio` channel does with this project's pinned stack 
    and a requested session id is only honoured if it has the shape this channel issues (32 hex
    characters), so a REST, Slack or Telegram sender id cannot be taken over through the widget.
 
-Everything else (events, message handling, output) is Rasa's own code.
+5. Replies are data: a structured reply (replies/model.py) is rendered here as Markdown blocks
+   (one bubble each, rasa-webchat's remark parser does not let a list interrupt a paragraph), the
+   buttons as quick replies on the last block, a chart as an image attachment with its text
+   alternative right after it. Domain responses keep Rasa's own rendering.
+
+Everything else (events, the socket protocol) is Rasa's own code.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import re
 import uuid
-from typing import Any, Awaitable, Callable, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels.guard import InputRejected, clean_text
+from channels.structured import StructuredOutput
+from replies.model import Reply
 
 logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"[0-9a-f]{32}")  # uuid4().hex, what session_request issues (fullmatch)
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def md(text: str) -> str:
+    """Store text as literal Markdown: markup characters escaped."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def markdown_blocks(reply: Reply) -> List[str]:
+    """The reply as Markdown blocks, one chat bubble each."""
+    head = [f"**{md(reply.title)}**"] if reply.title else []
+    if reply.intro:
+        head.append(md(reply.intro))
+    blocks = ["  \n".join(head)] if head else []
+    if reply.steps:
+        blocks.append("\n".join(f"{i}. {md(step)}" for i, step in enumerate(reply.steps, 1)))
+    if reply.facts:
+        blocks.append("  \n".join(f"**{md(fact.label)}:** {md(fact.text)}" for fact in reply.facts))
+    if reply.bullets:
+        blocks.append("\n".join(f"- {md(bullet)}" for bullet in reply.bullets))
+    if reply.outro:
+        blocks.append(md(reply.outro))
+    if reply.safety:
+        blocks.append(f"_{md(reply.safety)}_")
+    return [block for block in blocks if block.strip()]
+
+
+class WebchatOutput(StructuredOutput, SocketIOOutput):
+    """Rasa's socket.io output, plus the structured-reply renderer above."""
+
+    async def send_reply(self, recipient_id: str, reply: Reply) -> None:
+        blocks = markdown_blocks(reply)
+        quick_replies = [{"content_type": "text", "title": b.title, "payload": b.payload} for b in reply.buttons]
+        if reply.chart:
+            from replies.chart import data_url
+
+            await self._send_message(recipient_id, {"attachment": {"type": "image", "payload": {"src": data_url(reply.chart)}}})
+        for index, block in enumerate(blocks):
+            message: Dict[str, Any] = {"text": block}
+            if quick_replies and index == len(blocks) - 1:
+                message["quick_replies"] = quick_replies
+            await self._send_message(recipient_id, message)
 
 
 def cors_origins_of(app: Sanic) -> List[str]:
@@ -77,13 +127,17 @@ class WebchatInput(SocketIOInput):
         super().__init__(*args, **kwargs)
         self._cors_origins: Optional[List[str]] = None  # read from the app on the first request
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """The output for messages the bot starts itself (reminders): this channel's renderer too."""
+        return WebchatOutput(self.sio, self.bot_message_evt) if self.sio is not None else super().get_output_channel()
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by the parent's blueprint()
         self._polling_only(sio)
         self._check_origins(sio)
-        self._bind_sessions(sio)
+        self._bind_sessions(sio, on_new_message)
         return blueprint
 
     # 2. transport
@@ -114,9 +168,22 @@ class WebchatInput(SocketIOInput):
         return origin in self._cors_origins or origin == f"{request.scheme}://{request.host}"
 
     # 1. and 4. sessions
-    def _bind_sessions(self, sio: AsyncServer) -> None:
+    def _bind_sessions(self, sio: AsyncServer, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         namespace = self.namespace or "/"
-        handle_message = sio.handlers[namespace][self.user_message_evt]  # Rasa's handler
+
+        async def handle_message(sid: str, data: Dict[str, Any]) -> None:
+            """Rasa's handler, with this channel's output (structured replies rendered here)."""
+            sender_id = data["session_id"] if self.session_persistence else sid
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            output = WebchatOutput(sio, self.bot_message_evt)
+            await on_new_message(
+                UserMessage(data.get("message", ""), output, sender_id, input_channel=self.name(), metadata=metadata)
+            )
 
         async def session_request(sid: str, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None

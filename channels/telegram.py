@@ -14,9 +14,11 @@ sets the webhook through `asyncio.run` at import time. `SecureTelegramInput` kee
   non-text updates, and maps `/start` to a greeting;
 - talks to a configurable Bot API base URL (a local fake in tests).
 
-`SecureTelegramOutput` sends every text with `parse_mode=HTML`: replies rendered by
-`actions/formatting.py` are passed as they are, any other text is HTML-escaped (see
-docs/channels.md for the contract). Buttons become an inline keyboard.
+`SecureTelegramOutput` sends every text with `parse_mode=HTML`. A structured reply
+(replies/model.py) is rendered to HTML here (`telegram_html`: bold title and labels, numbered
+steps, bullets, italic safety line), every field escaped once; a domain response is plain text
+and is escaped. Buttons become an inline keyboard; a chart is uploaded as a photo with its text
+alternative as the caption (no public URL needed). See docs/channels.md.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import io
 import json
 import logging
 import re
@@ -32,7 +35,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer, check_token
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from aiogram.utils.exceptions import TelegramAPIError, ValidationError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
@@ -42,6 +45,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.common import FORBIDDEN, SeenKeys, api_base_url, secrets_match, setting, split_text
+from channels.structured import StructuredOutput
+from replies.model import Reply
 
 logger = logging.getLogger(__name__)
 
@@ -57,41 +62,31 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_ROW_BUTTONS = 3
 MAX_ROW_TITLE = 20
 
-_FORMATTER_TAG = re.compile(r"</?([bi])>")
-_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
 _START = re.compile(r"/start(?:@\w+)?(?:\s.*)?", re.DOTALL)
 _COMMAND_MENTION = re.compile(r"^(/\w+)@\w+[Bb][Oo][Tt]\b")
+MAX_CAPTION_LENGTH = 1024
 
 
-def is_formatter_html(text: str) -> bool:
-    """True when `text` is Telegram HTML as `actions/formatting.py` renders it.
-
-    The formatter always starts with `<b>`, only uses balanced `<b>`/`<i>` tags and escapes
-    everything else. A text that merely starts with `<b>` but contains any other markup is
-    not trusted (it is escaped like any plain text).
-    """
-    if not text.startswith("<b>"):
-        return False
-    open_tags: List[str] = []
-    for match in _FORMATTER_TAG.finditer(text):
-        tag = match.group(1)
-        if match.group(0).startswith("</"):
-            if not open_tags or open_tags.pop() != tag:
-                return False
-        else:
-            open_tags.append(tag)
-    if open_tags:
-        return False
-    rest = _ENTITY.sub("", _FORMATTER_TAG.sub("", text))
-    return not any(char in rest for char in "<>&")
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
-def to_telegram_html(text: str) -> str:
-    """What we send with parse_mode=HTML: formatter output as is, anything else escaped."""
-    return text if is_formatter_html(text) else html.escape(text, quote=False)
+def telegram_html(reply: Reply) -> str:
+    """A structured reply as Telegram HTML: each field escaped once, markup only from here."""
+    lines = [f"<b>{escape(reply.title)}</b>"] if reply.title else []
+    if reply.intro:
+        lines.append(escape(reply.intro))
+    lines += [f"{i}. {escape(step)}" for i, step in enumerate(reply.steps, 1)]
+    lines += [f"<b>{escape(fact.label)}:</b> {escape(fact.text)}" for fact in reply.facts]
+    lines += [f"\u2022 {escape(bullet)}" for bullet in reply.bullets]
+    if reply.outro:
+        lines.append(escape(reply.outro))
+    if reply.safety:
+        lines.append(f"<i>{escape(reply.safety)}</i>")
+    return "\n".join(lines)
 
 
-class SecureTelegramOutput(TelegramOutput):
+class SecureTelegramOutput(StructuredOutput, TelegramOutput):
     """Bot API client for one bot token and one API base URL; every text goes as HTML."""
 
     def __init__(self, access_token: str, api_url: str = DEFAULT_API_URL) -> None:
@@ -135,8 +130,8 @@ class SecureTelegramOutput(TelegramOutput):
                 markup.row(key)
         return markup
 
-    async def _send_html(self, recipient_id: str, text: str, reply_markup: Optional[InlineKeyboardMarkup] = None) -> None:
-        pieces = [piece for piece in split_text(to_telegram_html(text), MAX_MESSAGE_LENGTH) if piece.strip()]
+    async def _send_html(self, recipient_id: str, html_text: str, reply_markup: Optional[InlineKeyboardMarkup] = None) -> None:
+        pieces = [piece for piece in split_text(html_text, MAX_MESSAGE_LENGTH) if piece.strip()]
         if not pieces:
             if reply_markup is None:
                 return
@@ -152,7 +147,17 @@ class SecureTelegramOutput(TelegramOutput):
             )
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send_html(recipient_id, text)
+        await self._send_html(recipient_id, escape(text))
+
+    async def send_reply(self, recipient_id: str, reply: Reply) -> None:
+        if reply.chart:
+            from replies.chart import png
+
+            caption = reply.chart.alt[:MAX_CAPTION_LENGTH]
+            await self.send_photo(recipient_id, InputFile(io.BytesIO(png(reply.chart)), filename="progress.png"), caption=caption)
+        markup = self.inline_keyboard([b.to_json() for b in reply.buttons]) if reply.buttons else None
+        keyboard = markup if markup and markup.inline_keyboard else None
+        await self._send_html(recipient_id, telegram_html(reply), reply_markup=keyboard)
 
     async def send_text_with_buttons(
         self,
@@ -163,7 +168,7 @@ class SecureTelegramOutput(TelegramOutput):
         **kwargs: Any,
     ) -> None:
         markup = self.inline_keyboard(buttons, vertical=button_type == "vertical")
-        await self._send_html(recipient_id, text, reply_markup=markup if markup.inline_keyboard else None)
+        await self._send_html(recipient_id, escape(text), reply_markup=markup if markup.inline_keyboard else None)
 
 
 class SecureTelegramInput(TelegramInput):

@@ -7,7 +7,7 @@ message. Numbers (pain 0-10, routine minutes) and sides come from small, tested 
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
@@ -15,29 +15,38 @@ from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 
 from components.numbers import find_minutes, find_pain_levels, find_sides
+from components.spelling import Speller
 from components.text import Normalizer, blank_english, longest_matches, phrase_matcher
 from components.vocabulary_component import VocabularyComponent
 
 
-def knowledge_vocabulary() -> Dict[str, Dict[str, str]]:
+def knowledge_vocabulary() -> Dict[str, Any]:
     """entity -> {alias: canonical id}, read from the knowledge store."""
     from knowledge.repository import KnowledgeRepository
 
     return KnowledgeRepository.from_env().vocabulary()
 
 
+def alias_phrases(vocabulary: Dict[str, Any]) -> List[str]:
+    return [alias for entity, aliases in vocabulary.items() if not entity.startswith("_") for alias in aliases]
+
+
 class VocabularyEntityParser:
     """Finds entities in text; kept free of Rasa types so it is easy to test."""
 
-    def __init__(self, vocabulary: Dict[str, Dict[str, str]]) -> None:
-        self.vocabulary = vocabulary
-        phrases = [alias for aliases in vocabulary.values() for alias in aliases]
+    def __init__(self, vocabulary: Dict[str, Any], speller: Optional[Speller] = None) -> None:
+        self.vocabulary = {entity: aliases for entity, aliases in vocabulary.items() if not entity.startswith("_")}
         # entities match the curated alias forms and their plurals, not every inflection:
-        # with lemmas "how hard should I press" would read as the alias "harder"
-        self.normalizer = Normalizer(blank_english(), phrases, use_lemmas=False)
+        # with lemmas "how hard should I press" would read as the alias "harder"; a misspelt
+        # alias word ("sholder", "lowr back") is read as the alias (bounded, components/spelling.py)
+        self.normalizer = Normalizer(blank_english(), alias_phrases(vocabulary), use_lemmas=False, speller=speller)
         self.matcher = phrase_matcher(
             self.normalizer,
-            ((f"{entity}|{canonical}", alias) for entity, aliases in vocabulary.items() for alias, canonical in aliases.items()),
+            (
+                (f"{entity}|{canonical}", alias)
+                for entity, aliases in self.vocabulary.items()
+                for alias, canonical in aliases.items()
+            ),
         )
 
     def parse(self, text: str) -> List[Dict[str, Any]]:
@@ -73,8 +82,12 @@ class KnowledgeEntityExtractor(VocabularyComponent, EntityExtractorMixin):
     def read_vocabulary() -> Dict[str, Any]:
         return knowledge_vocabulary()
 
+    @staticmethod
+    def phrases(vocabulary: Dict[str, Any]) -> Iterable[str]:
+        return alias_phrases(vocabulary)
+
     def use(self, vocabulary: Dict[str, Any]) -> None:
-        self._parser = VocabularyEntityParser(vocabulary)
+        self._parser = VocabularyEntityParser(vocabulary, self.speller_of(vocabulary))
 
     def annotate(self, message: Message, text: str) -> None:
         found = self.add_extractor_name(self._parser.parse(text))

@@ -41,6 +41,13 @@ _RATED = re.compile(
     rf"\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))",
     re.I,
 )
+#: a message that is only a rating ("about a 7", "maybe a six", "a 4 now", "7"): the answer to "how does it feel, 0-10?"
+_ONLY_A_RATING = re.compile(
+    rf"^\W*(?:(?:it'?s|its|i'?d\s+say|i\s+think|maybe|about|around|roughly|like|probably|prob|now|still|a|an|solid|"
+    rf"down\s+to|up\s+to|more\s+like)\s+)*({_NUM})(?:\s*ish)?(?:\s*(?:/\s*10|out\s+of\s+(?:10|ten)))?"
+    rf"(?:\s+(?:now|maybe|i\s+think|tbh|ish|or\s+so))*\W*$",
+    re.I,
+)
 _MINUTES = re.compile(rf"\b({_BIG})(?:\s*-\s*|\s+)?(?:min|mins|minute|minutes)\b", re.I)
 _SIDE = re.compile(r"\b(left|right|both)(?:\s+(?:sides?|hand\s+side))?\b", re.I)
 _BETWEEN = re.compile(r"^(?:\s|-|my|the|side|sided|hand|of|upper|lower|inner|outer)*$", re.I)
@@ -53,7 +60,11 @@ def to_number(token: str) -> int:
 
 
 def find_pain_levels(text: str) -> List[Found]:
-    """Pain ratings 0-10: "6/10", "seven out of ten", or "about a 7" near a pain word."""
+    """Pain ratings 0-10: "6/10", "seven out of ten", "about a 7" near a pain word, or a message
+    that is only a rating ("about a 7", "a 4 now")."""
+    only = _ONLY_A_RATING.match(text)
+    if only:
+        return [(str(to_number(only.group(1))), only.start(1), only.end(1))]
     found: List[Found] = []
     for match in _OUT_OF_TEN.finditer(text):
         found.append((str(to_number(match.group(1))), match.start(), match.end()))

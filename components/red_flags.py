@@ -11,14 +11,16 @@ and are persisted in the model at training time.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Set
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
+from components import cues
+from components.spelling import Speller
 from components.text import Normalizer, all_matches, blank_english, phrase_matcher
 from components.vocabulary_component import VocabularyComponent
 
@@ -26,40 +28,16 @@ RED_FLAG_INTENT = "report_red_flag"
 RED_FLAG_ENTITY = "red_flag"
 BLOCKING_LEVELS = ("refer", "emergency")
 
-#: words that cancel a following warning sign ("no numbness", "without any tingling")
-NEGATIONS = {"no", "not", "without", "never", "nor", "none", "deny", "denies", "negative"}
-#: words that may stand between a negation and the sign it cancels
-NEGATION_BRIDGE = {
-    "or",
-    "and",
-    "any",
-    "real",
-    "a",
-    "an",
-    ",",
-    "/",
-    "other",
-    "signs",
-    "of",
-    "have",
-    "has",
-    "had",
-    "do",
-    "does",
-    "did",
-    "feel",
-    "felt",
-    "get",
-    "got",
-}
-#: "not sure if it's numbness" is a hedge, not a denial
-HEDGES = {"sure", "certain", "know", "tell"}
-
 
 def knowledge_red_flags() -> Dict[str, Any]:
     from knowledge.repository import KnowledgeRepository
 
     return dataclasses.asdict(KnowledgeRepository.from_env().red_flag_vocabulary())
+
+
+def red_flag_phrases(vocabulary: Dict[str, Any]) -> List[str]:
+    words = [t for terms in vocabulary["concepts"].values() for t in terms]
+    return words + [p for pattern in vocabulary["patterns"] for p in pattern["phrases"]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,58 +50,64 @@ class RedFlag:
 
 
 class RedFlagMatcher:
-    """Finds warning signs in text; free of Rasa types so it is easy to test."""
+    """Finds warning signs in text; free of Rasa types so it is easy to test.
 
-    def __init__(self, vocabulary: Dict[str, Any]) -> None:
+    A sign does not count when it is negated ("no numbness"), when it belongs to someone
+    else who is not the one doing the massage ("my grandad had cancer"), or, for patterns
+    marked `recent_only`, when its sentence dates it long ago ("surgery 15 years ago").
+    All three cues come from components/cues.py.
+    """
+
+    def __init__(self, vocabulary: Dict[str, Any], speller: Optional[Speller] = None) -> None:
         self.concepts: Dict[str, List[str]] = vocabulary["concepts"]
         self.patterns: List[Dict[str, Any]] = vocabulary["patterns"]
-        words: List[str] = [t for terms in self.concepts.values() for t in terms]
-        words += [p for pattern in self.patterns for p in pattern["phrases"]]
-        self.normalizer = Normalizer(blank_english(), words)
+        self.normalizer = Normalizer(blank_english(), red_flag_phrases(vocabulary), speller=speller)
         labelled = [(f"phrase|{p['id']}", phrase) for p in self.patterns for phrase in p["phrases"]]
         labelled += [(f"concept|{c}", term) for c, terms in self.concepts.items() for term in terms]
         self.matcher = phrase_matcher(self.normalizer, labelled)
         self._by_id = {p["id"]: p for p in self.patterns}
+        self._recent_only_concepts = {c for p in self.patterns if p.get("recent_only") for c in p["all_of"]}
+
+    def _discounted(self, text: str, span: Span, norms: List[str], flag_tokens: set, recent_only: bool) -> bool:
+        if cues.negated(norms, span.start, flag_tokens):
+            return True
+        if cues.about_someone_else(text, span.start_char, span.end_char):
+            return True
+        return recent_only and cues.in_the_past(text, span.start_char, span.end_char)
 
     @staticmethod
-    def _negated(doc: Doc, span: Span, flag_tokens: Set[int]) -> bool:
-        """True when a negation cue governs the span: "no numbness or tingling"."""
-        i = span.start - 1
-        steps = 0
-        while i >= 0 and steps < 6:
-            token = doc[i]
-            norm = token.norm_
-            if norm in NEGATIONS:
-                nxt = doc[i + 1].norm_ if i + 1 < len(doc) else ""
-                return nxt not in HEDGES
-            if norm in {".", "!", "?", ";", "but", "though", "however"}:
-                return False
-            if norm not in NEGATION_BRIDGE and i not in flag_tokens:
-                return False
-            i -= 1
-            steps += 1
-        return False
+    def _combination(pattern: Dict[str, Any], hits: Dict[str, List[Span]]) -> Optional[Span]:
+        """The earliest span of a match of every `all_of` concept (within `within` words), or None."""
+        needed = pattern["all_of"]
+        if not needed or any(c not in hits for c in needed):
+            return None
+        window = pattern.get("within")
+        if window is None:
+            return min((hits[c][0] for c in needed), key=lambda s: s.start)
+        for anchor in sorted((s for c in needed for s in hits[c]), key=lambda s: s.start):
+            if all(any(anchor.start <= s.start <= anchor.start + window for s in hits[c]) for c in needed):
+                return anchor
+        return None
 
     def find(self, text: str) -> List[RedFlag]:
         doc = self.normalizer(text)
+        norms = [token.norm_ for token in doc]
         matches = all_matches(doc, self.matcher)
         flag_tokens = {i for span in matches for i in range(span.start, span.end)}
         phrase_hits: List[RedFlag] = []
-        concept_hits: Dict[str, Span] = {}
+        concept_hits: Dict[str, List[Span]] = {}
         for span in matches:
-            if self._negated(doc, span, flag_tokens):
-                continue
             kind, ident = doc.vocab.strings[span.label].split("|", 1)
             if kind == "phrase":
                 pattern = self._by_id[ident]
-                phrase_hits.append(RedFlag(pattern["rule"], pattern["level"], span.start_char, span.end_char, ident))
-            else:
-                concept_hits.setdefault(ident, span)
+                if not self._discounted(text, span, norms, flag_tokens, bool(pattern.get("recent_only"))):
+                    phrase_hits.append(RedFlag(pattern["rule"], pattern["level"], span.start_char, span.end_char, ident))
+            elif not self._discounted(text, span, norms, flag_tokens, ident in self._recent_only_concepts):
+                concept_hits.setdefault(ident, []).append(span)
         for pattern in self.patterns:
-            needed = pattern["all_of"]
-            if needed and all(c in concept_hits for c in needed):
-                first = min((concept_hits[c] for c in needed), key=lambda s: s.start)
-                phrase_hits.append(RedFlag(pattern["rule"], pattern["level"], first.start_char, first.end_char, pattern["id"]))
+            found = self._combination(pattern, concept_hits)
+            if found is not None:
+                phrase_hits.append(RedFlag(pattern["rule"], pattern["level"], found.start_char, found.end_char, pattern["id"]))
         unique: Dict[str, RedFlag] = {}
         for flag in sorted(phrase_hits, key=lambda f: (f.level != "emergency", f.start)):
             unique.setdefault(flag.rule, flag)
@@ -141,8 +125,12 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
     def read_vocabulary() -> Dict[str, Any]:
         return knowledge_red_flags()
 
+    @staticmethod
+    def phrases(vocabulary: Dict[str, Any]) -> Iterable[str]:
+        return red_flag_phrases(vocabulary)
+
     def use(self, vocabulary: Dict[str, Any]) -> None:
-        self._matcher = RedFlagMatcher(vocabulary)
+        self._matcher = RedFlagMatcher(vocabulary, self.speller_of(vocabulary))
 
     def annotate(self, message: Message, text: str) -> None:
         flags = [f for f in self._matcher.find(text) if f.level in BLOCKING_LEVELS]

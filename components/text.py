@@ -4,14 +4,17 @@ No pretrained English model can be installed here, so both components use
 `spacy.blank("en")` with the lookup lemmatizer from spacy-lookups-data (installed as a
 package; nothing is downloaded). The lookup table turns "calves" into "calve", so lemmas
 alone miss plurals of the vocabulary: every token gets a `norm_` that first maps plurals
-of vocabulary words back to the word ("calves" -> "calf"), then falls back to the lemma
-of the lower-cased token (the table is case-sensitive: "Tingling" has no entry).
+of vocabulary words back to the word ("calves" -> "calf"), keeps a listed word as it is when
+its lemma is listed too ("legs" is not "leg": "both legs" must not match "my leg") or when its
+lemma has an everyday meaning ("swollen" is not "swell idea"), then falls back to the lemma
+of the lower-cased token (the table is case-sensitive: "Tingling" has no entry). With a speller,
+a misspelt word is first read as the vocabulary word it is closest to (components/spelling.py).
 Pipelines are built when a component is created or loaded, never at import time.
 """
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Tuple, cast
+from typing import Dict, Iterable, List, Optional, Tuple, cast
 
 import spacy
 from spacy.language import Language
@@ -19,6 +22,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from components.spelling import Speller
+
+#: words whose lookup lemma has an everyday meaning of its own ("swollen" -> "swell", as in "swell idea")
+KEEP_AS_IS = frozenset({"swollen", "swelling"})
 
 
 def blank_english() -> Language:
@@ -44,25 +52,35 @@ def plural_forms(word: str) -> List[str]:
 class Normalizer:
     """Tokenises text and sets each token's `norm_` for vocabulary-aware matching."""
 
-    def __init__(self, nlp: Language, vocabulary_phrases: Iterable[str], use_lemmas: bool = True) -> None:
+    def __init__(
+        self, nlp: Language, vocabulary_phrases: Iterable[str], use_lemmas: bool = True, speller: Optional[Speller] = None
+    ) -> None:
         self.nlp = nlp
         self.use_lemmas = use_lemmas
+        self.speller = speller
         # lemmas are looked up on the lower-cased token, so "Tingling" == "tingling"
         self._lemmas = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
         self._plurals: Dict[str, str] = {}
-        for phrase in vocabulary_phrases:
-            for token in nlp.make_doc(phrase.lower()):
-                word = token.text
-                if word.isalpha() and len(word) > 2:
-                    for form in plural_forms(word):
+        words = {token.text for phrase in vocabulary_phrases for token in nlp.make_doc(phrase.lower())}
+        lemma = lambda w: str(self._lemmas.get(w, w)).lower()  # noqa: E731
+        # a listed plural whose singular is listed too keeps its own meaning ("legs" is not "leg")
+        self._keep = frozenset(w for w in words if lemma(w) in words and w in plural_forms(lemma(w))) | KEEP_AS_IS
+        for word in sorted(words):
+            if word.isalpha() and len(word) > 2:
+                for form in plural_forms(word):
+                    if form not in words:  # a plural the vocabulary lists itself ("legs") keeps its own meaning
                         self._plurals.setdefault(form, word)
 
     def norm(self, lower: str) -> str:
+        if lower.endswith("n't") or lower == "nt":  # "don't" and "dont" both split into "do" + "n't"/"nt"
+            return "not"
+        if self.speller is not None and lower not in self._plurals:
+            lower = self.speller.correct(lower)  # "numbnes" -> "numbness" (bounded, see components/spelling.py)
         if lower in self._plurals:
             return self._plurals[lower]
-        if lower.endswith("n't"):
-            return "not"
-        return str(self._lemmas.get(lower, lower)).lower() if self.use_lemmas else lower
+        if not self.use_lemmas or lower in self._keep:
+            return lower
+        return str(self._lemmas.get(lower, lower)).lower()
 
     def __call__(self, text: str) -> Doc:
         doc = self.nlp.make_doc(text)

@@ -2,15 +2,17 @@
 
 The vocabulary is read from the repository at training time, persisted inside the model
 (the running bot never needs the knowledge DB to parse a message) and added to Rasa's
-cache fingerprint, so a vocabulary change retrains the component.
+cache fingerprint, so a vocabulary change retrains the component. A speller for the
+vocabulary's words (components/spelling.py) is built at training time and persisted with it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -19,7 +21,12 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.spelling import Speller
+
 VOCABULARY_FILE = "vocabulary.json"
+#: key of the persisted vocabulary that holds the component's speller (built at training time)
+SPELLER_KEY = "_speller"
+_WORD = re.compile(r"[a-z]+")
 
 
 class VocabularyComponent(GraphComponent, ABC):
@@ -32,7 +39,22 @@ class VocabularyComponent(GraphComponent, ABC):
 
     @abstractmethod
     def use(self, vocabulary: Dict[str, Any]) -> None:
-        """Build the matcher from `vocabulary`."""
+        """Build the matcher from `vocabulary` (with its speller under SPELLER_KEY)."""
+
+    @staticmethod
+    @abstractmethod
+    def phrases(vocabulary: Dict[str, Any]) -> Iterable[str]:
+        """Every phrase the component matches: its words are what misspellings are read as."""
+
+    @classmethod
+    def speller_of(cls, vocabulary: Dict[str, Any]) -> Speller:
+        return Speller.from_json(vocabulary.get(SPELLER_KEY) or {})
+
+    @classmethod
+    def with_speller(cls, vocabulary: Dict[str, Any]) -> Dict[str, Any]:
+        """`vocabulary` plus the speller for its words (reads the English dictionary: training time only)."""
+        words = {w for phrase in cls.phrases(vocabulary) for w in _WORD.findall(phrase.lower())}
+        return {**vocabulary, SPELLER_KEY: Speller.build(words).to_json()}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -60,7 +82,7 @@ class VocabularyComponent(GraphComponent, ABC):
             self.ready = True
 
     def train(self, training_data: TrainingData) -> Resource:
-        vocabulary = self.read_vocabulary()
+        vocabulary = self.with_speller(self.read_vocabulary())
         self.use(vocabulary)
         self.ready = True
         with self._model_storage.write_to(self._resource) as path:

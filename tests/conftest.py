@@ -51,9 +51,10 @@ def use_knowledge_db(knowledge_db_url: str, monkeypatch: pytest.MonkeyPatch) -> 
     from actions import knowledge_access
 
     monkeypatch.setenv("DATABASE_URL", knowledge_db_url)
-    knowledge_access.repository.cache_clear()
+    clear = knowledge_access.repository.cache_clear
+    clear()
     yield
-    knowledge_access.repository.cache_clear()
+    clear()
 
 
 @pytest.fixture()

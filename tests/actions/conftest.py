@@ -10,6 +10,9 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.replying import Wording
+from replies.model import Reply
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,13 +23,14 @@ def load_domain() -> Dict[str, Any]:
         data = yaml.safe_load(path.read_text()) or {}
         for key in ("slots", "forms", "responses"):
             merged[key].update(data.get(key) or {})
+        if "session_config" in data:
+            merged["session_config"] = data["session_config"]
         for key in ("intents", "entities", "actions"):
             merged[key] += data.get(key) or []
     return merged
 
 
 DOMAIN = load_domain()
-QUESTION_SLOTS = DOMAIN["forms"]["screening_form"]["required_slots"]
 
 
 def make_tracker(
@@ -37,11 +41,12 @@ def make_tracker(
     active_loop: Optional[str] = None,
     events: Optional[List[Dict[str, Any]]] = None,
     channel: str = "rest",
+    confidence: float = 1.0,
 ) -> Tracker:
     all_slots = {name: None for name in DOMAIN["slots"]}
     all_slots["requested_slot"] = None
     all_slots.update(slots or {})
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []}
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
     history = list(events or []) + [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
     return Tracker(
         sender_id="test-user",
@@ -57,6 +62,21 @@ def make_tracker(
 
 def entity(name: str, value: str, start: int = 0) -> Dict[str, Any]:
     return {"entity": name, "value": value, "start": start, "end": start + len(value)}
+
+
+def replies(dispatcher: CollectingDispatcher) -> List[Reply]:
+    """The structured replies the action sent, in order."""
+    return [r for r in (Reply.from_json(m.get("custom")) for m in dispatcher.messages) if r is not None]
+
+
+def reply_of(dispatcher: CollectingDispatcher, kind: str) -> Reply:
+    found = [r for r in replies(dispatcher) if r.kind == kind]
+    assert found, f"no {kind!r} reply in {[r.kind for r in replies(dispatcher)]}"
+    return found[0]
+
+
+def wording() -> Wording:
+    return Wording(DOMAIN)
 
 
 @pytest.fixture()

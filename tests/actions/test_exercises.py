@@ -6,62 +6,75 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.exercises import deliver_next_exercise, exercise_reply
-from actions.formatting import render
-from actions.safety_policy import REMINDER
-from tests.actions.conftest import make_tracker
+from actions.exercises import deliver_next_exercise, exercise_reply, gentle_hold_max
+from tests.actions.conftest import make_tracker, reply_of, wording
 
 pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 
 
-def test_every_exercise_reply_carries_steps_and_the_safety_line(repo) -> None:
+def facts(reply) -> dict:  # type: ignore[no-untyped-def]
+    return {f.label: f.text for f in reply.facts}
+
+
+def test_every_exercise_reply_carries_its_own_steps_pressure_and_the_safety_line(repo) -> None:
+    words = wording()
     for area in repo.body_areas():
         for exercise in repo.exercises_for_area(area.id):
-            reply = exercise_reply(exercise, repo, "clear")
-            assert reply.steps == list(exercise.steps)
-            assert reply.reminder == REMINDER
-            assert ("Pressure", exercise.pressure) in reply.facts
+            reply = exercise_reply(exercise, repo, words, "clear")
+            assert reply.kind == "exercise" and reply.steps == exercise.steps
+            assert reply.safety == words("utter_safety_reminder")
+            assert facts(reply)["Pressure"] == exercise.pressure
+            assert reply.data == {"exercise": exercise.id, "area": exercise.body_area, "tool": exercise.tool}
 
 
 def test_caution_means_lighter_pressure_shorter_holds_and_no_deeper_variation(repo) -> None:
-    exercise = next(e for e in repo.exercises_for_area("glute") if e.hold and e.hold.max > 30)
-    reply = exercise_reply(exercise, repo, "caution")
-    hold = dict(reply.facts)["Hold"]
-    assert hold.endswith("per tender spot") and "60" not in hold
-    assert dict(reply.facts)["Pressure"].startswith("keep it light")
-    assert not any(b.startswith("More pressure") for b in reply.bullets)
-    assert "softer" in reply.intro
+    exercise = next(
+        e
+        for area in repo.body_areas()
+        for e in repo.exercises_for_area(area.id)
+        if e.hold and e.hold.max > 30 and e.more_pressure
+    )
+    normal, gentle = (exercise_reply(exercise, repo, wording(), level) for level in ("clear", "caution"))
+    limit = gentle_hold_max(repo)
+    assert f"{exercise.hold.max:g}" in facts(normal)["Hold"] and f"{exercise.hold.max:g}" not in facts(gentle)["Hold"]
+    assert f"{limit:g}" in facts(gentle)["Hold"]
+    assert facts(gentle)["Pressure"] == wording()("utter_gentle_pressure")
+    assert any(b.startswith("More pressure") for b in normal.bullets)
+    assert not any(b.startswith("More pressure") for b in gentle.bullets)
+    assert wording()("utter_exercise_gentle") in (gentle.intro or "")
 
 
-async def test_only_a_foam_roller_gets_foam_roller_instructions(repo) -> None:
+def test_an_estimated_figure_is_shown_as_typical(repo) -> None:
+    estimated = [e for a in repo.body_areas() for e in repo.exercises_for_area(a.id) if "hold_seconds" in e.estimates and e.hold]
+    for exercise in estimated:
+        assert facts(exercise_reply(exercise, repo, wording(), "clear"))["Hold"].endswith("(typical)")
+
+
+async def test_only_a_foam_roller_gets_foam_roller_instructions(repo, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker({"areas_in_focus": ["quad"], "tool": "foam_roller", "shown_exercises": []})
-    events = deliver_next_exercise(dispatcher, tracker, repo, "clear")
-    exercise = repo.exercise(events[0]["value"][0])
-    assert exercise.tool == "foam_roller"
-    assert "Foam roller" in dispatcher.messages[0]["text"]
+    events = deliver_next_exercise(dispatcher, tracker, repo, wording(), "clear")
+    reply = reply_of(dispatcher, "exercise")
+    assert "foam_roller" in repo.exercise(reply.data["exercise"]).tools
+    assert events[0] == SlotSet("shown_exercises", [reply.data["exercise"]])
+    assert events[1]["name"] == "context" and events[1]["value"]["exercise"] == reply.data["exercise"]
+    assert "/no_tool" not in {b.payload.split("{")[0] for b in reply.buttons}  # they said what they own
 
 
-async def test_a_tool_without_instructions_for_the_area_says_what_to_get(repo) -> None:
+async def test_a_tool_with_no_instructions_for_the_area_says_what_to_get(repo, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker({"areas_in_focus": ["neck"], "tool": "massage_stick", "shown_exercises": []})
-    assert deliver_next_exercise(dispatcher, tracker, repo, "clear") == []
-    message = dispatcher.messages[0]
-    assert message["response"] == "utter_no_exercise_for_tool"
-    assert message["tool"] == "massage stick (roller stick)"
-    assert "works best" in message["suggestion"]
+    assert deliver_next_exercise(dispatcher, tracker, repo, wording(), "clear") == []
+    reply = reply_of(dispatcher, "no_exercise_for_tool")
+    needed = repo.tool(repo.exercises_for_area("neck")[0].tool)
+    assert needed.name.lower() in (reply.intro or "")
 
 
-async def test_side_is_shown_in_the_title(repo) -> None:
+async def test_without_a_tool_the_reply_offers_i_dont_have_that_for_its_tool(repo, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker({"areas_in_focus": ["calf"], "side": "left", "shown_exercises": []})
-    events = deliver_next_exercise(dispatcher, tracker, repo, "clear")
-    assert events == [SlotSet("shown_exercises", [repo.exercises_for_area("calf")[0].id])]
-    assert "(left side)" in dispatcher.messages[0]["text"].splitlines()[0]
-
-
-def test_rendering_is_chat_sized(repo) -> None:
-    for area in repo.body_areas():
-        for exercise in repo.exercises_for_area(area.id):
-            text = render(exercise_reply(exercise, repo, "clear"), "rest")
-            assert len(text) < 1500, exercise.id
+    deliver_next_exercise(
+        dispatcher, make_tracker({"areas_in_focus": ["lower_back"], "shown_exercises": []}), repo, wording(), "clear"
+    )
+    reply = reply_of(dispatcher, "exercise")
+    exercise = repo.exercise(reply.data["exercise"])
+    assert f'/no_tool{{"tool": "{exercise.tool}"}}' in [b.payload for b in reply.buttons]

@@ -8,11 +8,16 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.hands_on import ActionDeliverHandsOn, ActionNextExercise, ActionNoteRequest, ActionRequestHandsOn
-from tests.actions.conftest import QUESTION_SLOTS, entity, make_tracker
+from actions.delivery import ActionDeliverHandsOn, ActionNextExercise
+from actions.hands_on import ActionNoteRequest, ActionRequestHandsOn
+from actions.routines import build_routine
+from tests.actions.conftest import entity, make_tracker, reply_of
 
 pytestmark = pytest.mark.usefixtures("use_knowledge_db")
-AREA_SPECIFIC = ["q_recent_injury", "q_skin"]
+
+
+def screened(**extra) -> dict:
+    return {"screening_outcome": "clear", "screened_areas": ["lower_back"], "screened_at": time.time(), **extra}
 
 
 async def test_back_without_a_part_asks_which_part(dispatcher: CollectingDispatcher, domain: dict) -> None:
@@ -27,27 +32,29 @@ async def test_back_without_a_part_asks_which_part(dispatcher: CollectingDispatc
     assert dispatcher.messages[0]["response"] == "utter_ask_body_area_back"
 
 
-async def test_first_hands_on_request_screens_every_question(dispatcher: CollectingDispatcher, domain: dict) -> None:
+async def test_no_area_at_all_offers_area_buttons_named_from_the_store(
+    dispatcher: CollectingDispatcher, domain: dict, repo
+) -> None:
+    await ActionRequestHandsOn().run(dispatcher, make_tracker(text="it hurts", intent="report_pain"), domain)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_body_area"
+    assert message["buttons"][0] == {"title": repo.body_area("neck").short_name, "payload": '/inform{"body_area": "neck"}'}
+
+
+async def test_first_hands_on_request_starts_the_whole_checklist(dispatcher: CollectingDispatcher, domain: dict) -> None:
     tracker = make_tracker(text="my lower back hurts", intent="report_pain", entities=[entity("body_area", "lower_back", 3)])
     events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("pending_request", "exercise"),
         SlotSet("shown_exercises", []),
         SlotSet("areas_in_focus", ["lower_back"]),
-        *[SlotSet(slot, None) for slot in QUESTION_SLOTS],
+        SlotSet("checklist_answer", None),
+        SlotSet("checklist_item", None),
+        SlotSet("checklist_scope", "general"),
+        SlotSet("checklist_areas", ["lower_back"]),
         SlotSet("hands_on_next", "screen"),
     ]
-    assert dispatcher.messages[0]["response"] == "utter_screening_intro"
-
-
-def screened(**extra) -> dict:
-    return {
-        "screening_outcome": "clear",
-        "screened_areas": ["lower_back"],
-        "screened_at": time.time(),
-        **{q: "no" for q in QUESTION_SLOTS},
-        **extra,
-    }
+    assert dispatcher.messages == []  # the checklist itself is the first thing said
 
 
 async def test_already_screened_area_goes_straight_to_advice(dispatcher: CollectingDispatcher, domain: dict) -> None:
@@ -59,10 +66,14 @@ async def test_already_screened_area_goes_straight_to_advice(dispatcher: Collect
     assert dispatcher.messages == []
 
 
-async def test_a_new_area_repeats_only_the_area_questions(dispatcher: CollectingDispatcher, domain: dict) -> None:
+async def test_a_new_area_asks_only_the_area_items(dispatcher: CollectingDispatcher, domain: dict) -> None:
     tracker = make_tracker(screened(), text="now my neck", intent="report_pain", entities=[entity("body_area", "neck", 8)])
     events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
-    assert events[-3:] == [SlotSet("q_recent_injury", None), SlotSet("q_skin", None), SlotSet("hands_on_next", "screen")]
+    assert events[-3:] == [
+        SlotSet("checklist_scope", "area"),
+        SlotSet("checklist_areas", ["neck"]),
+        SlotSet("hands_on_next", "screen"),
+    ]
 
 
 async def test_an_old_screening_is_repeated_in_full(
@@ -72,7 +83,17 @@ async def test_an_old_screening_is_repeated_in_full(
     old = screened(screened_at=time.time() - 3 * 86400)
     tracker = make_tracker(old, text="lower back", intent="report_pain", entities=[entity("body_area", "lower_back")])
     events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
-    assert events[-len(QUESTION_SLOTS) - 1 :] == [*[SlotSet(s, None) for s in QUESTION_SLOTS], SlotSet("hands_on_next", "screen")]
+    assert SlotSet("checklist_scope", "general") in events and events[-1] == SlotSet("hands_on_next", "screen")
+
+
+async def test_a_routine_is_screened_for_the_areas_it_will_work(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+    tracker = make_tracker(text="10 minute routine for desk work", intent="ask_routine", entities=[entity("goal", "desk_work")])
+    tracker.slots["goal"] = "desk_work"
+    events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
+    areas = next(e["value"] for e in events if e.get("name") == "checklist_areas")
+    routine = build_routine(repo, "desk_work", 10, [])
+    assert areas == list(dict.fromkeys(i.exercise.body_area for i in routine.items)) and len(areas) >= 2
+    assert events[-1] == SlotSet("hands_on_next", "screen")
 
 
 async def test_a_referral_is_never_bypassed(dispatcher: CollectingDispatcher, domain: dict) -> None:
@@ -84,8 +105,11 @@ async def test_a_referral_is_never_bypassed(dispatcher: CollectingDispatcher, do
     assert events[-1] == SlotSet("hands_on_next", "deliver")
     tracker.slots.update({e["name"]: e["value"] for e in events})
     dispatcher.messages.clear()
-    assert await ActionDeliverHandsOn().run(dispatcher, tracker, domain) == []
-    assert [m["response"] for m in dispatcher.messages] == ["utter_referral_still_applies"]
+    events = await ActionDeliverHandsOn().run(dispatcher, tracker, domain)
+    reply = reply_of(dispatcher, "referral")
+    assert "Earlier you mentioned" in (reply.intro or "")
+    assert not any(m.get("custom", {}).get("kind") == "exercise" for m in dispatcher.messages)
+    assert events[0]["value"]["kind"] == "referral"
 
 
 async def test_several_areas_start_with_the_first_and_offer_the_rest(dispatcher: CollectingDispatcher, domain: dict) -> None:
@@ -102,13 +126,33 @@ async def test_several_areas_start_with_the_first_and_offer_the_rest(dispatcher:
     assert message["buttons"] == [{"title": "Calf", "payload": '/ask_exercise{"body_area": "calf"}'}]
 
 
-async def test_during_screening_a_new_area_is_noted_not_routed(dispatcher: CollectingDispatcher, domain: dict) -> None:
+async def test_how_do_i_use_it_after_a_recommendation_means_that_ball(dispatcher: CollectingDispatcher, domain: dict) -> None:
+    context = {"kind": "recommendation", "entries": [["tool", "lacrosse_ball"]], "tool": "lacrosse_ball", "area": "calf"}
+    tracker = make_tracker(screened(screened_areas=["calf"], context=context), text="how do I use it?", intent="ask_exercise")
+    events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
+    assert SlotSet("tool", "lacrosse_ball") in events
+    assert SlotSet("areas_in_focus", ["calf"]) in events
+    assert events[-1] == SlotSet("hands_on_next", "deliver")
+
+
+async def test_during_screening_a_new_area_is_noted_and_added_to_the_check(
+    dispatcher: CollectingDispatcher, domain: dict
+) -> None:
     tracker = make_tracker(
-        text="my neck too", intent="report_pain", entities=[entity("body_area", "neck", 3)], active_loop="screening_form"
+        {"checklist_areas": ["lower_back"]},
+        text="my neck too",
+        intent="report_pain",
+        entities=[entity("body_area", "neck", 3)],
+        active_loop="screening_form",
     )
     events = await ActionNoteRequest().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("pending_request", "exercise"), SlotSet("shown_exercises", []), SlotSet("areas_in_focus", ["neck"])]
-    assert "neck" in dispatcher.messages[0]["text"]
+    assert events == [
+        SlotSet("pending_request", "exercise"),
+        SlotSet("shown_exercises", []),
+        SlotSet("areas_in_focus", ["neck"]),
+        SlotSet("checklist_areas", ["lower_back", "neck"]),
+    ]
+    assert dispatcher.messages[0]["response"] == "utter_noted_request" and dispatcher.messages[0]["areas"] == "neck"
 
 
 async def test_next_exercise_walks_through_the_rest(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
@@ -118,8 +162,8 @@ async def test_next_exercise_walks_through_the_rest(dispatcher: CollectingDispat
         screened(areas_in_focus=["calf"], shown_exercises=[options[0].id]), text="another one", intent="next_exercise"
     )
     events = await ActionNextExercise().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("shown_exercises", [options[0].id, options[1].id])]
-    assert options[1].steps[0] in dispatcher.messages[0]["text"]
+    assert events[0] == SlotSet("shown_exercises", [options[0].id, options[1].id])
+    assert reply_of(dispatcher, "exercise").steps == options[1].steps
 
 
 async def test_next_exercise_when_all_were_shown(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
@@ -136,6 +180,6 @@ async def test_knowledge_db_down_gives_a_friendly_message(
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/missing-dir/absent.db")
     knowledge_access.repository.cache_clear()
-    tracker = make_tracker(text="my lower back hurts", intent="report_pain", entities=[entity("body_area", "lower_back", 3)])
-    assert await ActionRequestHandsOn().run(dispatcher, tracker, domain) == []
+    tracker = make_tracker(screened(areas_in_focus=["lower_back"], pending_request="exercise"), intent="report_pain")
+    assert await ActionDeliverHandsOn().run(dispatcher, tracker, domain) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_service_unavailable"]

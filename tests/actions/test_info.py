@@ -1,4 +1,4 @@
-"""Dosing, tool info, trigger point facts and care tips come from the store."""
+"""Dosing, tool info, trigger point facts and care tips come from the store; topics are entities."""
 
 from __future__ import annotations
 
@@ -6,51 +6,80 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo
-from tests.actions.conftest import entity, make_tracker
+from tests.actions.conftest import entity, make_tracker, reply_of
 
 pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 
 
 async def test_dosage_gives_the_default_figures(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker = make_tracker(text="how often should I do this", intent="ask_dosage")
-    assert await ActionDosage().run(dispatcher, tracker, domain) == []
-    text = dispatcher.messages[0]["text"]
+    events = await ActionDosage().run(dispatcher, make_tracker(text="how often should I do this", intent="ask_dosage"), domain)
+    reply = reply_of(dispatcher, "dosing")
     defaults = repo.default_dosing()
-    assert defaults["frequency"].summary in text and defaults["pressure"].summary in text
+    texts = [f.text for f in reply.facts]
+    assert defaults["frequency"].summary in texts and defaults["pressure"].summary in texts
+    assert ["dosing", defaults["frequency"].id] in events[0]["value"]["entries"]
 
 
 async def test_one_tool_is_described(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
     tracker = make_tracker(text="what is a peanut ball", intent="ask_tool_info", entities=[entity("tool", "peanut_ball", 10)])
     await ActionToolInfo().run(dispatcher, tracker, domain)
-    assert repo.tool("peanut_ball").good_to_know in dispatcher.messages[0]["text"]
+    reply = reply_of(dispatcher, "tool_info")
+    assert reply.intro == repo.tool("peanut_ball").good_to_know
 
 
-async def test_two_tools_are_compared(dispatcher: CollectingDispatcher, domain: dict) -> None:
+async def test_two_tools_are_compared_side_by_side(dispatcher: CollectingDispatcher, domain: dict) -> None:
     tracker = make_tracker(
         text="lacrosse ball vs tennis ball",
         intent="ask_tool_info",
         entities=[entity("tool", "lacrosse_ball", 0), entity("tool", "tennis_ball", 17)],
     )
     await ActionToolInfo().run(dispatcher, tracker, domain)
-    text = dispatcher.messages[0]["text"]
-    assert "Lacrosse ball" in text and "Tennis ball" in text
+    reply = reply_of(dispatcher, "comparison")
+    assert [f.label for f in reply.facts] == ["Lacrosse ball", "Tennis ball"]
 
 
-async def test_trigger_point_facts_include_an_honest_evidence_line(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker = make_tracker(text="what is a trigger point", intent="ask_trigger_point_info")
-    await ActionTriggerPointInfo().run(dispatcher, tracker, domain)
-    assert repo.facts("evidence_limits")[0].text in dispatcher.messages[0]["text"]
+@pytest.mark.parametrize(("text", "topics"), [("what is a trigger point", ()), ("what is referred pain", ("referred_pain",))])
+async def test_the_topic_entity_picks_the_fact(dispatcher: CollectingDispatcher, domain: dict, repo, text: str, topics) -> None:
+    entities = [entity("topic", t) for t in topics]
+    await ActionTriggerPointInfo().run(
+        dispatcher, make_tracker(text=text, intent="ask_trigger_point_info", entities=entities), domain
+    )
+    reply = reply_of(dispatcher, "facts")
+    expected = repo.facts(topics[0])[0] if topics else repo.facts("what_is")[0]
+    assert expected.text in (reply.intro or "")
+    assert any(repo.facts("evidence_limits")[0].text in b for b in reply.bullets)
 
 
-async def test_referred_pain_question_gets_the_referred_pain_fact(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker = make_tracker(text="what is referred pain", intent="ask_trigger_point_info")
-    await ActionTriggerPointInfo().run(dispatcher, tracker, domain)
-    assert repo.facts("referred_pain")[0].text in dispatcher.messages[0]["text"]
+async def test_a_button_and_a_sentence_get_the_same_evidence_answer(domain: dict, repo) -> None:
+    typed, tapped = CollectingDispatcher(), CollectingDispatcher()
+    await ActionTriggerPointInfo().run(
+        typed,
+        make_tracker(text="does it really work?", intent="ask_trigger_point_info", entities=[entity("topic", "evidence")]),
+        domain,
+    )
+    await ActionTriggerPointInfo().run(
+        tapped,
+        make_tracker(
+            text='/ask_trigger_point_info{"topic": "evidence"}',
+            intent="ask_trigger_point_info",
+            entities=[entity("topic", "evidence")],
+        ),
+        domain,
+    )
+    assert reply_of(typed, "facts") == reply_of(tapped, "facts")
+    assert repo.facts("evidence")[0].text in (reply_of(typed, "facts").intro or "")
+    button = next(b for b in reply_of(typed, "facts").buttons if "evidence" in b.payload)
+    assert button.payload == '/ask_trigger_point_info{"topic": "evidence"}'
 
 
 async def test_cleaning_question_gets_cleaning_tips(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker = make_tracker(text="how do I clean my ball", intent="ask_care")
+    tracker = make_tracker(text="how do I clean my ball", intent="ask_care", entities=[entity("topic", "cleaning")])
     await ActionCareTips().run(dispatcher, tracker, domain)
-    text = dispatcher.messages[0]["text"]
-    assert all(t.text in text for t in repo.care_tips("cleaning"))
-    assert not any(t.text in text for t in repo.care_tips("travel"))
+    reply = reply_of(dispatcher, "care")
+    assert list(reply.bullets) == [t.text for t in repo.care_tips("cleaning")]
+
+
+async def test_a_plane_question_gets_travel_tips(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+    tracker = make_tracker(text="can I take it on a plane", intent="ask_care", entities=[entity("preference", "travel")])
+    await ActionCareTips().run(dispatcher, tracker, domain)
+    assert list(reply_of(dispatcher, "care").bullets) == [t.text for t in repo.care_tips("travel")]

@@ -6,12 +6,12 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.routines import build_routine, deliver_routine
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import make_tracker, reply_of, wording
 
 pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 
 
-def test_desk_work_uses_the_neck_and_upper_back_reset_within_budget(repo) -> None:
+def test_desk_work_uses_the_seed_routine_within_budget(repo) -> None:
     plan = build_routine(repo, "desk_work", 10, [])
     assert plan.source_routine == "neck_upper_back_reset"
     assert plan.items and plan.total_seconds <= 10 * 60
@@ -31,14 +31,25 @@ def test_routines_fit_the_time_asked(repo, minutes: int) -> None:
 
 def test_named_areas_are_covered_in_order(repo) -> None:
     plan = build_routine(repo, None, 10, ["neck", "calf"])
-    areas = [i.exercise.body_area for i in plan.items]
-    assert areas[:2] == ["neck", "calf"]
+    assert [i.exercise.body_area for i in plan.items][:2] == ["neck", "calf"]
     assert plan.total_seconds <= 600
 
 
-async def test_routine_reply_is_ordered_with_timings_and_safety_line(repo) -> None:
+async def test_the_routine_reply_names_each_exercise_its_tool_and_time(repo, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker({"goal": "desk_work", "minutes": "10", "areas_in_focus": []})
-    assert deliver_routine(dispatcher, tracker, repo, "clear") == []
-    text = dispatcher.messages[0]["text"]
-    assert "1. " in text and "per side" in text and "Total: about" in text and "Safety:" in text
+    events = deliver_routine(dispatcher, tracker, repo, wording(), "clear")
+    reply = reply_of(dispatcher, "routine")
+    plan = build_routine(repo, "desk_work", 10, [])
+    assert len(reply.steps) == len(plan.items)
+    assert all(item.exercise.name in step for item, step in zip(plan.items, reply.steps, strict=True))
+    assert reply.facts[0].label == "Total" and "you asked for 10" in reply.facts[0].text
+    assert reply.safety == wording()("utter_safety_reminder")
+    assert ["routine", "neck_upper_back_reset"] in events[0]["value"]["entries"]
+
+
+async def test_a_gentle_routine_caps_holds(repo, domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    deliver_routine(dispatcher, make_tracker({"goal": "desk_work", "minutes": "10"}), repo, wording(), "caution")
+    pressure = next(f.text for f in reply_of(dispatcher, "routine").facts if f.label == "Pressure")
+    assert pressure.startswith(wording()("utter_gentle_pressure"))

@@ -1,200 +1,285 @@
-"""The screening form validation: answers, red flags and the outcome (exact events)."""
+"""The safety checklist: its one validation loop, the outcome, "why", corrections (exact events)."""
 
 from __future__ import annotations
 
-import pytest
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
+from typing import Any, Dict, List, Optional
 
-from actions.screening import ActionExplainScreeningQuestion, ActionScreeningResult, ValidateScreeningForm
-from tests.actions.conftest import QUESTION_SLOTS, entity, make_tracker
+import pytest
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import OperationalError
+
+from actions import knowledge_access
+from actions.screening import ActionExplainChecklist, ActionRedoChecklist, ActionScreeningResult, ValidateScreeningForm
+from tests.actions.conftest import entity, make_tracker, replies, reply_of
 
 pytestmark = pytest.mark.usefixtures("use_knowledge_db")
+FORM = "screening_form"
+LOWER_BACK = {"areas_in_focus": ["lower_back"], "checklist_scope": "general", "checklist_areas": ["lower_back"]}
 
 
-def answered(value: str = "no", upto: int = len(QUESTION_SLOTS)) -> dict:
-    return {slot: value for slot in QUESTION_SLOTS[:upto]}
+def answer_tracker(text: str, intent: str, step: str = "checklist_answer", slots: Optional[Dict[str, Any]] = None, **kw: Any):
+    """The tracker the form sends for a user answer: the user message, then the form itself."""
+    values = {**LOWER_BACK, "requested_slot": step, **(slots or {})}
+    return make_tracker(values, text=text, intent=intent, active_loop=FORM, **kw)
 
 
-def form_tracker(slots: dict, requested: str, text: str, intent: str = "inform", entities=None, candidate=None):
-    """The tracker the form sends: slot candidate already set by the mapping."""
-    values = {**slots, "requested_slot": requested}
-    if candidate is not None:
-        values[requested] = candidate
-    tracker = make_tracker(values, text=text, intent=intent, entities=entities, active_loop="screening_form")
-    if candidate is not None:
-        tracker.events.append({"event": "slot", "name": requested, "value": candidate})
-    return tracker, []
+def activation_tracker(slots: Optional[Dict[str, Any]] = None):
+    tracker = make_tracker({**LOWER_BACK, **(slots or {})}, text="my lower back hurts", intent="report_pain")
+    tracker.events.append({"event": "action", "name": "action_request_hands_on"})
+    tracker.events.append({"event": "action", "name": FORM})
+    return tracker
 
 
-BUTTONS = ["/affirm", "/deny", "/ask_why"]
-
-
-def question_text(repo, slot: str) -> str:  # type: ignore[no-untyped-def]
-    return next(q.question for q in repo.screening_questions() if q.slot == slot)
-
-
-async def test_a_clear_answer_asks_the_next_question(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker, _ = form_tracker({}, "q_recent_injury", "no", intent="deny", candidate="no")
+async def run(tracker, domain) -> tuple:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
     events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("q_recent_injury", "no"), SlotSet("requested_slot", "q_bone_joint")]
+    return events, dispatcher
+
+
+def outcome(events: List[Dict[str, Any]]) -> Optional[str]:
+    return next((e["value"] for e in events if e.get("name") == "screening_outcome"), None)
+
+
+async def test_activation_shows_the_whole_checklist_in_one_message(domain: dict, repo) -> None:
+    events, dispatcher = await run(activation_tracker(), domain)
+    checklist = repo.checklist()
+    shown = checklist.for_areas(("lower_back",))
+    assert events[0] == SlotSet("requested_slot", "checklist_answer")
     [message] = dispatcher.messages
-    assert message["text"] == question_text(repo, "q_bone_joint")
-    assert [b["payload"] for b in message["buttons"]] == BUTTONS
+    reply = reply_of(dispatcher, "checklist")
+    assert reply.bullets == tuple(item.text for item in shown)
+    assert reply.outro == checklist.wording["question"]
+    assert [b.payload for b in reply.buttons] == ["/deny", "/affirm", "/ask_why"]
+    assert [b.title for b in reply.buttons] == [
+        checklist.wording["none_button"],
+        checklist.wording["yes_button"],
+        checklist.wording["why_button"],
+    ]
+    assert "bladder_bowel" in reply.data["items"] and "neck_vessel_signs" not in reply.data["items"]
+    assert message["text"].startswith(checklist.wording["title"])  # plain text beside the structure
 
 
-async def test_activation_asks_the_first_question_naming_the_area(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker = make_tracker({"areas_in_focus": ["neck"]}, text="my neck hurts", intent="report_pain")
-    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("requested_slot", "q_recent_injury")]
-    [message] = dispatcher.messages
-    assert message["text"] == f"{question_text(repo, 'q_recent_injury')} (your neck)"
-    assert [b["payload"] for b in message["buttons"]] == BUTTONS
+async def test_a_newly_named_area_shows_only_the_area_items(domain: dict, repo) -> None:
+    slots = {"checklist_scope": "area", "checklist_areas": ["neck"], "areas_in_focus": ["neck"]}
+    _, dispatcher = await run(activation_tracker(slots), domain)
+    reply = reply_of(dispatcher, "checklist")
+    area_items = [i.id for i in repo.checklist().for_areas(("neck",), area_only=True)]
+    assert reply.data["items"] == area_items
+    assert set(area_items) == {"recent_procedure", "skin_or_swelling", "neck_vessel_signs"}
+    assert "neck" in (reply.intro or "")
 
 
-async def test_free_text_hedge_is_understood_as_partial(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker, _ = form_tracker(answered(upto=3), "q_skin", "only a bit of bruising", candidate="only a bit of bruising")
-    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("q_skin", "partial"), SlotSet("requested_slot", "q_diabetes_sensation")]
+@pytest.mark.parametrize(("text", "intent"), [("/deny", "deny"), ("none of those", "deny"), ("I'm healthy", "deny")])
+async def test_none_of_these_clears_the_screening(domain: dict, text: str, intent: str) -> None:
+    events, dispatcher = await run(answer_tracker(text, intent), domain)
+    assert events[0] == SlotSet("checklist_answer", "no")
+    assert outcome(events) == "clear"
+    assert SlotSet("screening_reasons", []) in events
+    assert SlotSet("screened_areas", ["lower_back"]) in events
+    assert events[-1] == SlotSet("requested_slot", None)
+    assert dispatcher.messages == []  # the result action says it, then the advice follows
 
 
-async def test_unclear_answer_is_asked_again(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker, _ = form_tracker({}, "q_recent_injury", "purple elephants", candidate="purple elephants")
-    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("q_recent_injury", None), SlotSet("requested_slot", "q_recent_injury")]
-    assert dispatcher.messages[0]["response"] == "utter_answer_yes_no"
-    assert dispatcher.messages[1]["text"] == question_text(repo, "q_recent_injury")
+async def test_high_pain_makes_a_clear_screening_gentle(domain: dict) -> None:
+    events, _ = await run(answer_tracker("/deny", "deny", slots={"pain_level": "8"}), domain)
+    assert outcome(events) == "caution"
 
 
-async def test_yes_to_a_refer_question_ends_the_screening_with_refer(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker, _ = form_tracker(answered(upto=2), "q_blood_clotting", "yes", intent="affirm", candidate="yes")
-    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
+@pytest.mark.parametrize(("text", "intent", "answer"), [("/affirm", "affirm", "yes"), ("not really", "unsure", "unsure")])
+async def test_yes_or_a_hedge_asks_which_one(domain: dict, repo, text: str, intent: str, answer: str) -> None:
+    events, dispatcher = await run(answer_tracker(text, intent), domain)
+    assert events == [SlotSet("checklist_answer", answer), SlotSet("requested_slot", "checklist_item")]
+    reply = reply_of(dispatcher, "checklist_which")
+    shown = repo.checklist().for_areas(("lower_back",))
+    assert [b.payload for b in reply.buttons][:-1] == [f'/inform{{"checklist_item": "{i.id}"}}' for i in shown]
+    assert reply.buttons[-1].payload == "/unsure"
+
+
+async def test_the_chosen_item_decides_the_outcome(domain: dict) -> None:
+    tracker = answer_tracker(
+        '/inform{"checklist_item": "blood_thinners"}',
+        "inform",
+        step="checklist_item",
+        slots={"checklist_answer": "yes"},
+        entities=[entity("checklist_item", "blood_thinners")],
+    )
+    events, _ = await run(tracker, domain)
+    assert events[0] == SlotSet("checklist_item", "blood_thinners")
+    assert outcome(events) == "refer"
+    assert SlotSet("screening_reasons", ["blood_thinners_or_clots"]) in events
+
+
+async def test_an_emergency_item_is_an_emergency(domain: dict) -> None:
+    tracker = answer_tracker("the bladder one", "inform", step="checklist_item", slots={"checklist_answer": "yes"})
+    tracker.latest_message["entities"] = [entity("checklist_item", "bladder_bowel")]
+    events, _ = await run(tracker, domain)
+    assert outcome(events) == "emergency"
+
+
+async def test_a_typed_ordinal_picks_that_item(domain: dict, repo) -> None:
+    events, _ = await run(
+        answer_tracker("the third one", "inform", step="checklist_item", slots={"checklist_answer": "yes"}), domain
+    )
+    third = repo.checklist().for_areas(("lower_back",))[2]
+    assert events[0] == SlotSet("checklist_item", third.id)
+
+
+async def test_not_sure_which_is_a_referral_with_its_own_reason(domain: dict, repo) -> None:
+    events, _ = await run(answer_tracker("/unsure", "unsure", step="checklist_item", slots={"checklist_answer": "yes"}), domain)
+    assert outcome(events) == "refer"
+    assert SlotSet("screening_reasons", [repo.checklist().wording["unsure_rule"]]) in events
+
+
+@pytest.mark.parametrize("text", ["ok", "go ahead", "sure let's start", "I'm male"])
+async def test_an_unreadable_answer_is_never_guessed(domain: dict, text: str) -> None:
+    events, dispatcher = await run(answer_tracker(text, "affirm"), domain)
+    assert events == [SlotSet("checklist_answer", None), SlotSet("requested_slot", "checklist_answer")]
+    assert outcome(events) is None
+    reply = reply_of(dispatcher, "checklist_unclear")
+    assert [b.payload for b in reply.buttons] == ["/deny", "/affirm", "/ask_why"]
+
+
+async def test_the_classifier_vetoes_a_no_it_disagrees_with(domain: dict) -> None:
+    events, dispatcher = await run(answer_tracker("no", "affirm", confidence=0.9), domain)
+    assert outcome(events) is None
+    assert reply_of(dispatcher, "checklist_unclear")
+
+
+async def test_sorry_i_meant_no_asks_the_list_again(domain: dict) -> None:
+    tracker = answer_tracker("sorry, I meant no", "correct_answer", step="checklist_item", slots={"checklist_answer": "yes"})
+    events, dispatcher = await run(tracker, domain)
+    assert events[:3] == [
+        SlotSet("checklist_answer", None),
+        SlotSet("checklist_item", None),
+        SlotSet("requested_slot", "checklist_answer"),
+    ]
+    assert outcome(events) is None
+    assert reply_of(dispatcher, "checklist")
+
+
+async def test_a_question_mid_checklist_is_left_to_the_rules(domain: dict) -> None:
+    events, dispatcher = await run(answer_tracker("what is a trigger point?", "ask_trigger_point_info"), domain)
+    assert events == [] and dispatcher.messages == []  # Rasa rejects the form; a rule answers, then the form asks again
+
+
+async def test_after_an_aside_the_current_step_is_asked_again(domain: dict) -> None:
+    tracker = answer_tracker(
+        "what is a trigger point?", "ask_trigger_point_info", step="checklist_item", slots={"checklist_answer": "yes"}
+    )
+    tracker.events.append({"event": "action", "name": "action_answer_question"})
+    tracker.events.append({"event": "action", "name": FORM})
+    events, dispatcher = await run(tracker, domain)
+    assert events == [SlotSet("requested_slot", "checklist_item")]
+    assert reply_of(dispatcher, "checklist_which")
+
+
+async def test_a_red_flag_typed_at_any_point_ends_the_screening_at_once(domain: dict) -> None:
+    tracker = answer_tracker("well I'm on warfarin", "report_red_flag", entities=[entity("red_flag", "blood_thinners_or_clots")])
+    events, dispatcher = await run(tracker, domain)
     assert events == [
-        SlotSet("q_blood_clotting", "yes"),
         SlotSet("screening_outcome", "refer"),
         SlotSet("screening_reasons", ["blood_thinners_or_clots"]),
+        SlotSet("stated_flags", ["blood_thinners_or_clots"]),
         SlotSet("requested_slot", None),
     ]
+    assert dispatcher.messages == []
 
 
-async def test_red_flag_in_free_text_wins_whatever_the_question(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    text = "well I'm on warfarin"
-    tracker, _ = form_tracker(
-        {},
-        "q_recent_injury",
-        text,
-        intent="report_red_flag",
-        entities=[entity("red_flag", "blood_thinners_or_clots", 13)],
-        candidate=text,
+async def test_an_emergency_sign_outranks_a_referral(domain: dict) -> None:
+    tracker = answer_tracker(
+        "on warfarin and my calf is swollen and hot",
+        "report_red_flag",
+        entities=[entity("red_flag", "blood_thinners_or_clots"), entity("red_flag", "dvt_signs")],
     )
-    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [
-        SlotSet("screening_outcome", "refer"),
-        SlotSet("screening_reasons", ["blood_thinners_or_clots"]),
-        SlotSet("requested_slot", None),
-    ]
+    events, _ = await run(tracker, domain)
+    assert outcome(events) == "emergency"
 
 
-async def test_emergency_red_flag_outranks_an_earlier_referral(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker(
-        {"screening_outcome": "refer", "screening_reasons": ["nerve_symptoms"]},
-        text="my calf is swollen red and hot",
-        intent="report_red_flag",
-        entities=[entity("red_flag", "dvt_signs", 3)],
-        active_loop="screening_form",
-    )
-    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [
-        SlotSet("screening_outcome", "emergency"),
-        SlotSet("screening_reasons", ["dvt_signs", "nerve_symptoms"]),
-        SlotSet("requested_slot", None),
-    ]
+async def test_a_stated_red_flag_stays_for_the_conversation(domain: dict) -> None:
+    slots = {"stated_flags": ["pregnancy"], "screening_outcome": "refer", "screening_reasons": ["pregnancy"]}
+    events, dispatcher = await run(activation_tracker(slots), domain)
+    assert outcome(events) == "refer" and dispatcher.messages == []
 
 
-async def test_all_no_gives_clear_and_records_the_screened_areas(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    slots = {**answered(upto=7), "areas_in_focus": ["lower_back"]}
-    tracker, _ = form_tracker(slots, "q_pregnancy", "no", intent="deny", candidate="no")
-    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events[:4] == [
-        SlotSet("q_pregnancy", "no"),
-        SlotSet("screening_outcome", "clear"),
-        SlotSet("screening_reasons", []),
-        SlotSet("screened_areas", ["lower_back"]),
-    ]
-    assert events[4]["name"] == "screened_at" and isinstance(events[4]["value"], float)
-    assert len(events) == 5
+async def test_the_form_stops_with_a_friendly_reply_when_the_library_is_down(domain: dict, monkeypatch) -> None:
+    class Broken:
+        def checklist(self):  # type: ignore[no-untyped-def]
+            raise OperationalError("select", {}, Exception("down"))
+
+        def safety_rule(self, _):  # type: ignore[no-untyped-def]
+            raise OperationalError("select", {}, Exception("down"))
+
+    monkeypatch.setattr(knowledge_access, "repository", lambda: Broken())
+    events, dispatcher = await run(activation_tracker(), domain)
+    assert events == [SlotSet("requested_slot", None), ActiveLoop(None)]
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_service_unavailable"]
 
 
-async def test_partial_skin_answer_and_high_pain_give_caution(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    slots = {**answered(upto=7), "q_skin": "partial", "pain_level": "8"}
-    tracker, _ = form_tracker(slots, "q_pregnancy", "no", intent="deny", candidate="no")
-    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert SlotSet("screening_outcome", "caution") in events
+async def test_why_do_you_ask_explains_each_item_from_the_store(domain: dict, repo) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionExplainChecklist().run(dispatcher, make_tracker(LOWER_BACK, intent="ask_why"), domain)
+    reply = reply_of(dispatcher, "checklist_why")
+    shown = repo.checklist().for_areas(("lower_back",))
+    assert reply.bullets == tuple(f"{i.label}: {i.why}" for i in shown)
 
 
-async def test_screening_outcome_is_not_a_user_settable_slot(domain: dict) -> None:
-    for slot in ("screening_outcome", "screening_reasons", "screened_areas", "screened_at"):
-        assert domain["slots"][slot]["mappings"] == [{"type": "custom"}], slot
-    assert "screening_outcome" not in domain["entities"]
-
-
-async def test_return_after_an_interruption_asks_the_same_question(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker = make_tracker(
-        {**answered(upto=5), "requested_slot": "q_nerve", "areas_in_focus": ["neck"]},
-        text="why do you ask?",
-        intent="ask_why",
-        active_loop="screening_form",
-    )
-    events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("requested_slot", "q_nerve")]
-    assert dispatcher.messages[0]["text"].startswith(question_text(repo, "q_nerve"))
-
-
-async def test_why_do_you_ask_explains_the_current_question(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker = make_tracker(
-        {"requested_slot": "q_blood_clotting"}, text="why do you ask?", intent="ask_why", active_loop="screening_form"
-    )
-    assert await ActionExplainScreeningQuestion().run(dispatcher, tracker, domain) == []
-    expected = next(q.why for q in repo.screening_questions() if q.slot == "q_blood_clotting")
-    assert dispatcher.messages[0]["text"] == expected
-
-
-async def test_referral_says_why_and_whom_to_see_and_gives_no_steps(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker(
-        {
-            "screening_outcome": "refer",
-            "screening_reasons": ["blood_thinners_or_clots"],
-            "pending_request": "exercise",
-            "areas_in_focus": ["calf"],
-        }
-    )
+async def test_clear_result_says_so_and_gives_the_steps_in_the_same_turn(domain: dict, repo) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({**LOWER_BACK, "screening_outcome": "clear", "pending_request": "exercise", "shown_exercises": []})
     events = await ActionScreeningResult().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("pending_request", None)]
-    assert len(dispatcher.messages) == 1
-    message = dispatcher.messages[0]
-    assert message["response"] == "utter_refer"
-    assert message["see"] and message["reason"] and message["advice"]
-
-
-async def test_emergency_says_only_to_get_urgent_care(dispatcher: CollectingDispatcher, domain: dict) -> None:
-    tracker = make_tracker(
-        {
-            "screening_outcome": "emergency",
-            "screening_reasons": ["dvt_signs"],
-            "pending_request": "exercise",
-            "areas_in_focus": ["calf"],
-        }
-    )
-    events = await ActionScreeningResult().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("pending_request", None)]
-    assert [m["response"] for m in dispatcher.messages] == ["utter_emergency"]
-
-
-async def test_clear_outcome_goes_on_to_the_exercise(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
-    tracker = make_tracker({"screening_outcome": "clear", "pending_request": "exercise", "areas_in_focus": ["lower_back"]})
-    events = await ActionScreeningResult().run(dispatcher, tracker, domain)
-    first = repo.exercises_for_area("lower_back")[0]
-    assert events == [SlotSet("shown_exercises", [first.id])]
     assert dispatcher.messages[0]["response"] == "utter_screening_clear"
-    assert first.steps[0] in dispatcher.messages[1]["text"]
-    assert "Safety:" in dispatcher.messages[1]["text"]
+    exercise = reply_of(dispatcher, "exercise")
+    assert exercise.steps == repo.exercises_for_area("lower_back")[0].steps
+    assert events[0] == SlotSet("shown_exercises", [exercise.data["exercise"]])
+
+
+async def test_a_checklist_referral_offers_to_answer_again_a_stated_one_does_not(domain: dict) -> None:
+    from_checklist = CollectingDispatcher()
+    slots = {"screening_outcome": "refer", "screening_reasons": ["blood_thinners_or_clots"]}
+    await ActionScreeningResult().run(from_checklist, make_tracker(slots), domain)
+    assert [b.payload for b in reply_of(from_checklist, "referral").buttons] == ["/correct_answer"]
+    stated = CollectingDispatcher()
+    await ActionScreeningResult().run(stated, make_tracker({**slots, "stated_flags": ["blood_thinners_or_clots"]}), domain)
+    assert reply_of(stated, "referral").buttons == ()
+
+
+async def test_an_emergency_result_only_says_to_get_urgent_care(domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"screening_outcome": "emergency", "screening_reasons": ["dvt_signs", "blood_thinners_or_clots"]}
+    events = await ActionScreeningResult().run(dispatcher, make_tracker(slots), domain)
+    [reply] = replies(dispatcher)
+    assert reply.kind == "emergency" and reply.data["rules"] == ["dvt_signs"]
+    assert "emergency number" in (reply.intro or "")
+    assert events[0] == SlotSet("pending_request", None)
+
+
+async def test_no_outcome_means_no_advice(domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    assert await ActionScreeningResult().run(dispatcher, make_tracker({}), domain) == []
+    assert dispatcher.messages == []
+
+
+async def test_a_checklist_referral_can_be_answered_again(domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {**LOWER_BACK, "screening_outcome": "refer", "screening_reasons": ["pregnancy"], "pending_request": "exercise"}
+    events = await ActionRedoChecklist().run(dispatcher, make_tracker(slots, intent="correct_answer"), domain)
+    assert events == [
+        SlotSet("screening_outcome", None),
+        SlotSet("screening_reasons", []),
+        SlotSet("screened_at", None),
+        SlotSet("checklist_answer", None),
+        SlotSet("checklist_item", None),
+        SlotSet("checklist_scope", "general"),
+        SlotSet("checklist_areas", ["lower_back"]),
+        SlotSet("pending_request", "exercise"),
+        SlotSet("hands_on_next", "screen"),
+    ]
+
+
+async def test_a_stated_red_flag_cannot_be_answered_away(domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"screening_outcome": "refer", "screening_reasons": ["pregnancy"], "stated_flags": ["pregnancy"]}
+    events = await ActionRedoChecklist().run(dispatcher, make_tracker(slots, intent="correct_answer"), domain)
+    assert events == [SlotSet("hands_on_next", "none")]
+    assert reply_of(dispatcher, "referral").buttons == ()

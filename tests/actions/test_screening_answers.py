@@ -1,33 +1,66 @@
-import pytest
+"""Reading the latest message as a checklist answer: buttons as sent, typed answers never guessed."""
 
-from actions.screening_answers import interpret_answer
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.screening_answers import ASIDE, ASIDE_INTENTS, ITEM, UNCLEAR, read_turn
+from tests.actions.conftest import entity, make_tracker
+
+pytestmark = pytest.mark.usefixtures("use_knowledge_db")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def items(repo):  # type: ignore[no-untyped-def]
+    return repo.checklist().for_areas(("lower_back",))
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("yes", "yes"),
-        ("Yep", "yes"),
-        ("I do", "yes"),
-        ("yes I am", "yes"),
-        ("I take them daily", "yes"),
-        ("no", "no"),
-        ("nope", "no"),
-        ("not at all", "no"),
-        ("I don't", "no"),
-        ("none of those", "no"),
-        ("not that I know of", "no"),
-        ("I'm not", "no"),
-        ("only a bit", "partial"),
-        ("a little", "partial"),
-        ("not sure", "partial"),
-        ("maybe", "partial"),
-        ("yes, sometimes", "partial"),
-        ("kind of", "partial"),
-        ("I don't know", "partial"),
-        ("purple elephants", None),
-        ("", None),
-    ],
+    ("text", "intent", "kind"), [("/deny", "deny", "no"), ("/affirm", "affirm", "yes"), ("/unsure", "unsure", "unsure")]
 )
-def test_interpret_answer(text: str, expected) -> None:
-    assert interpret_answer(text) == expected
+def test_buttons_are_read_as_sent(repo, text: str, intent: str, kind: str) -> None:
+    assert read_turn(make_tracker(text=text, intent=intent), items(repo)).kind == kind
+
+
+def test_an_item_button_picks_that_item(repo) -> None:
+    tracker = make_tracker(
+        text='/inform{"checklist_item": "pregnancy"}', intent="inform", entities=[entity("checklist_item", "pregnancy")]
+    )
+    reading = read_turn(tracker, items(repo))
+    assert (reading.kind, reading.item) == (ITEM, "pregnancy")
+
+
+def test_an_item_not_on_this_checklist_is_not_accepted(repo) -> None:
+    tracker = make_tracker(text="x", intent="inform", entities=[entity("checklist_item", "neck_vessel_signs")])
+    assert read_turn(tracker, items(repo)).kind != ITEM
+
+
+@pytest.mark.parametrize(("text", "kind"), [("the last one", ITEM), ("number 12", UNCLEAR)])
+def test_typed_ordinals_are_bounded_by_the_list(repo, text: str, kind: str) -> None:
+    assert read_turn(make_tracker(text=text, intent="inform"), items(repo)).kind == kind
+
+
+def test_a_no_the_classifier_contradicts_is_asked_again(repo) -> None:
+    assert read_turn(make_tracker(text="nope", intent="affirm", confidence=0.8), items(repo)).kind == UNCLEAR
+    assert read_turn(make_tracker(text="nope", intent="affirm", confidence=0.3), items(repo)).kind == "no"
+
+
+def test_a_question_is_an_aside_and_an_unknown_intent_is_unclear(repo) -> None:
+    assert read_turn(make_tracker(text="what is a trigger point", intent="ask_trigger_point_info"), items(repo)).kind == ASIDE
+    assert read_turn(make_tracker(text="another one please", intent="next_exercise"), items(repo)).kind == UNCLEAR
+
+
+def test_the_asides_are_exactly_the_intents_with_a_rule_during_the_screening() -> None:
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "screening.yml").read_text())["rules"]
+    with_rule = set()
+    for rule in rules:
+        if {"active_loop": "screening_form"} not in (rule.get("condition") or []):
+            continue
+        first = rule["steps"][0]
+        with_rule |= {s["intent"] for s in first.get("or", [])} | ({first["intent"]} if "intent" in first else set())
+    assert with_rule == ASIDE_INTENTS
+    assert all(re.fullmatch(r"[a-z_]+", i) for i in with_rule)

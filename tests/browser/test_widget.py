@@ -1,7 +1,8 @@
 """The demo page as a person uses it: headless Chromium, the rasa-webchat widget, the real bot.
 
-One conversation goes through the whole safety screening to the lower-back steps, survives a
-reload, and continues; hostile input is shown as text; the widget works at phone width.
+One conversation goes through the one-step safety checklist to the lower-back steps (one tap on
+"None of these"), survives a reload, and continues; hostile input is shown as text; the widget
+works at phone width.
 Every wait is on a selector or a condition with a timeout, never a sleep.
 """
 
@@ -17,28 +18,7 @@ from tests.e2e.conftest import Bot
 
 pytestmark = pytest.mark.browser
 
-QUESTIONS = 8  # the screening for the lower back, every one answered "No"
-TYPED_ANSWER = 4  # this one is typed rather than tapped: free text works mid-screening too
-
-
-def answer_screening_with_no(chat: Chat) -> int:
-    """Answer "No" until the steps arrive; returns how many questions were asked."""
-    page = chat.page
-    asked = 0
-    steps_or_question = page.locator(f"{Chat.BOT_TEXT}:has-text('Safety:'), .rw-replies .rw-reply:text-is('No')").first
-    while True:
-        steps_or_question.wait_for(timeout=TIMEOUT_MS)
-        if page.locator(Chat.BOT_TEXT).filter(has_text="Safety:").count():
-            return asked
-        asked += 1
-        assert asked <= QUESTIONS, "more screening questions than expected"
-        before = chat.bot_count()
-        if asked == TYPED_ANSWER:
-            chat.type_message("no")
-        else:
-            chat.reply_button("No").click()
-        chat.reply_button("No").wait_for(state="detached")  # the answered question loses its buttons
-        chat.wait_for_more_bot_messages(than=before)
+NONE_OF_THESE = "None of these"  # the checklist's button (knowledge/content/screening.yml)
 
 
 def last_bot_lines(chat: Chat) -> list:
@@ -54,10 +34,15 @@ def test_lower_back_steps_through_the_screening_and_the_conversation_survives_a_
     chat.type_message("my lower back hurts")
     # rasa-webchat shows a typing indicator while a reply is on its way (held >= 800 ms)
     page.wait_for_selector(Chat.TYPING, state="attached", timeout=TIMEOUT_MS)
-    chat.wait_for_bot("safety questions")
+    chat.wait_for_bot("Quick safety check")
+    chat.reply_button(NONE_OF_THESE).wait_for(timeout=TIMEOUT_MS)  # the checklist's last bubble carries its buttons
     assert page.locator(Chat.USER_TEXT).filter(has_text="my lower back hurts").count() == 1
+    assert page.locator(f"{Chat.BOT_TEXT} ul > li").count() >= 8  # the whole checklist, one line per check
 
-    assert answer_screening_with_no(chat) == QUESTIONS
+    before = chat.bot_count()
+    chat.reply_button(NONE_OF_THESE).click()
+    chat.wait_for_more_bot_messages(than=before)
+    chat.wait_for_bot("Safety:")
     chat.wait_until_idle()
 
     # Markdown rendered: bold title, an ordered list of steps, the safety line in italics
@@ -129,15 +114,15 @@ def test_the_widget_is_usable_at_phone_width(open_chat, reports_dir: Path) -> No
     page.locator(Chat.INPUT).tap()
     page.locator(Chat.INPUT).fill("my calves are tight")
     page.locator(".rw-send").tap()
-    chat.wait_for_bot("safety questions")
-    chat.reply_button("No").wait_for()
+    chat.wait_for_bot("Quick safety check")
+    chat.reply_button(NONE_OF_THESE).wait_for()
     chat.wait_until_idle()
 
     # The conversation is longer than the screen: it scrolls inside the chat, the page does not
     scroll = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
     assert scroll[0] <= width and scroll[1] <= height, scroll
     fits_the_screen(Chat.INPUT)
-    fits_the_screen(".rw-replies")  # the latest question's buttons are in view, ready to tap
+    fits_the_screen(".rw-replies")  # the checklist's buttons are in view, ready to tap
     for bubble in page.locator(".rw-message").all():
         box = bubble.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width

@@ -158,23 +158,39 @@ def test_a_mention_is_answered_once_in_its_channel(channel_bot: ChannelBot, fake
     assert channel_bot.user_texts(user) == ["hi", "thanks"]  # the mention itself is stripped
 
 
-def test_a_button_click_is_processed(channel_bot: ChannelBot, fake_slack: FakeSlackApi) -> None:
+def test_the_checklist_has_its_buttons_and_a_click_on_none_gives_the_steps(
+    channel_bot: ChannelBot, fake_slack: FakeSlackApi, repo
+) -> None:
     user, dm = unique_id("U"), unique_id("D")
     channel_bot.post_slack(event_body(user, dm, "my lower back hurts"))
-    [question] = fake_slack.wait_for(lambda c: c.params.get("channel") == dm and "blocks" in c.params)
-    no = next(b for b in question.params["blocks"][1]["elements"] if b["value"] == "/deny")
+    wording = repo.checklist().wording
+    [checklist] = fake_slack.wait_for(lambda c: c.params.get("channel") == dm and wording["title"] in c.text)
+    blocks = checklist.params["blocks"]
+    assert blocks[0]["text"]["text"].startswith(f"*{wording['title']}*")
+    bullets = next(b["text"]["text"] for b in blocks if b["type"] == "section" and b["text"]["text"].startswith("\u2022"))
+    assert all(item.text.replace("&", "&amp;") in bullets for item in repo.checklist().for_areas(("lower_back",)))
+    buttons = blocks[-1]["elements"]
+    assert [(b["text"]["text"], b["value"]) for b in buttons] == [
+        (wording["none_button"], "/deny"),
+        (wording["yes_button"], "/affirm"),
+        (wording["why_button"], "/ask_why"),
+    ]
+    none = buttons[0]
     payload = {
         "type": "block_actions",
         "user": {"id": user},
         "channel": {"id": dm},
-        "message": {"ts": "1700000000.000100", "text": question.text},
+        "message": {"ts": "1700000000.000100", "text": checklist.text},
         "trigger_id": unique_id("trigger"),
-        "actions": [{"type": "button", "action_id": no["action_id"], "value": no["value"], "action_ts": new_ts()}],
+        "actions": [{"type": "button", "action_id": none["action_id"], "value": none["value"], "action_ts": new_ts()}],
     }
     form = urlencode({"payload": json.dumps(payload)}).encode()
     response = channel_bot.post_slack(form, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
-    fake_slack.wait_for(lambda c: c.params.get("channel") == dm and "blocks" in c.params, count=2)  # next question
+    first_step = repo.exercises_for_area("lower_back")[0].steps[0].replace("&", "&amp;")
+    fake_slack.wait_for(
+        lambda c: c.params.get("channel") == dm and any(first_step in str(b) for b in c.params.get("blocks") or [])
+    )
     assert channel_bot.user_texts_once_saved(user, "/deny") == ["my lower back hurts", "/deny"]
 
 

@@ -16,7 +16,6 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
-from channels.telegram import is_formatter_html
 from tests.channels.conftest import (
     TELEGRAM_SECRET,
     TELEGRAM_TOKEN,
@@ -98,29 +97,34 @@ def test_webhook_is_registered_with_the_secret_token(channel_bot: ChannelBot, fa
     assert fake_telegram.matching(lambda c: c.method == "getMe")  # bot name checked once, at start-up
 
 
-def test_text_message_gets_html_replies_and_an_inline_keyboard(channel_bot: ChannelBot, fake_telegram: FakeTelegramApi) -> None:
+def test_a_pain_report_gets_the_checklist_with_its_buttons(channel_bot: ChannelBot, fake_telegram: FakeTelegramApi, repo) -> None:
     chat = new_chat()
     response = channel_bot.post_telegram(text_update(chat, "my lower back hurts"))
     assert response.status_code == 200
 
-    [question] = fake_telegram.wait_for(with_keyboard(fake_telegram, chat))
+    [checklist] = fake_telegram.wait_for(with_keyboard(fake_telegram, chat))
     sent = fake_telegram.sent_to(chat)
     assert all(call.params["parse_mode"] == "HTML" for call in sent)
     assert all(call.credential == TELEGRAM_TOKEN for call in sent)
-    assert "safety questions" in " ".join(call.text for call in sent)
-    buttons = {button["text"]: button["callback_data"] for row in keyboard(question) for button in row}
-    assert buttons["Yes"] == "/affirm" and buttons["No"] == "/deny"
+    wording = repo.checklist().wording
+    assert checklist.text.startswith(f"<b>{wording['title']}</b>")
+    assert all(
+        f"\u2022 {html.escape(item.text, quote=False)}" in checklist.text for item in repo.checklist().for_areas(("lower_back",))
+    )
+    buttons = {button["text"]: button["callback_data"] for row in keyboard(checklist) for button in row}
+    assert buttons == {wording["none_button"]: "/deny", wording["yes_button"]: "/affirm", wording["why_button"]: "/ask_why"}
 
     tracker = channel_bot.tracker(str(chat))
     assert tracker["latest_input_channel"] == "telegram"
     assert tracker["latest_message"]["text"] == "my lower back hurts"
 
 
-def test_button_tap_answers_the_callback_query_and_moves_on(channel_bot: ChannelBot, fake_telegram: FakeTelegramApi) -> None:
+def test_tapping_none_of_these_answers_the_callback_and_sends_the_steps(
+    channel_bot: ChannelBot, fake_telegram: FakeTelegramApi, repo
+) -> None:
     chat = new_chat()
     channel_bot.post_telegram(text_update(chat, "my lower back hurts"))
     fake_telegram.wait_for(with_keyboard(fake_telegram, chat))
-    questions_before = len(fake_telegram.matching(with_keyboard(fake_telegram, chat)))
 
     query_id = f"cbq-{new_update_id()}"
     response = channel_bot.post_telegram(button_update(chat, "/deny", query_id))
@@ -130,19 +134,12 @@ def test_button_tap_answers_the_callback_query_and_moves_on(channel_bot: Channel
         lambda c: c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == query_id
     )
     assert answer.credential == TELEGRAM_TOKEN
-    fake_telegram.wait_for(with_keyboard(fake_telegram, chat), count=questions_before + 1)  # the next question
+    first_step = html.escape(repo.exercises_for_area("lower_back")[0].steps[0], quote=False)
+    [steps] = fake_telegram.wait_for(lambda c: c.params.get("chat_id") == str(chat) and first_step in c.text)
+    assert steps.text.startswith("<b>") and re.search(r"\n<b>[^<>]+:</b> ", steps.text)  # title, bold labelled facts
+    assert "&amp;lt;" not in steps.text and "&amp;amp;" not in steps.text  # escaped once, never twice
     latest = channel_bot.tracker(str(chat))["latest_message"]
     assert latest["text"] == "/deny" and latest["intent"]["name"] == "deny"
-
-
-def test_replies_built_by_actions_are_sent_as_formatter_html(channel_bot: ChannelBot, fake_telegram: FakeTelegramApi) -> None:
-    chat = new_chat()
-    channel_bot.post_telegram(text_update(chat, "which ball should I get for plantar fasciitis?"))
-    [reply] = fake_telegram.wait_for(lambda c: c.params.get("chat_id") == str(chat) and c.text.startswith("<b>"))
-    assert reply.params["parse_mode"] == "HTML"
-    assert is_formatter_html(reply.text)  # the formatter's tags and entities, untouched
-    assert "&lt;b&gt;" not in reply.text and "&amp;quot;" not in reply.text  # not escaped a second time
-    assert re.search(r"\n<b>[^<>]+:</b> ", reply.text)  # a labelled fact line, bold label
 
 
 def test_domain_responses_are_html_escaped_plain_text(channel_bot: ChannelBot, fake_telegram: FakeTelegramApi) -> None:

@@ -6,13 +6,14 @@ from typing import List, Tuple
 
 import pytest
 
-from components.entity_extractor import VocabularyEntityParser
+from components.entity_extractor import KnowledgeEntityExtractor, VocabularyEntityParser
 from components.numbers import find_minutes, find_pain_levels
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def parser(repo) -> VocabularyEntityParser:
-    return VocabularyEntityParser(repo.vocabulary())
+    vocabulary = KnowledgeEntityExtractor.with_speller(repo.vocabulary())
+    return VocabularyEntityParser(vocabulary, KnowledgeEntityExtractor.speller_of(vocabulary))
 
 
 def found(parser: VocabularyEntityParser, text: str) -> List[Tuple[str, str, str]]:
@@ -69,3 +70,29 @@ def test_number_rules() -> None:
     assert find_pain_levels("pain 8 out of 10") == [("8", 5, 16)]
     assert find_pain_levels("I need 5 minutes") == []
     assert find_minutes("a fifteen-minute routine") == [("15", 2, 9)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my lowr back hurst", [("body_area", "lower_back", "lowr back")]),
+        ("sholder knot", [("body_area", "shoulder", "sholder"), ("condition", "muscle_knots", "knot")]),
+        ("tight hamstirngs", [("body_area", "hamstring", "hamstirngs")]),
+        ("which foam rolller", [("tool", "foam_roller", "foam rolller")]),
+    ],
+)
+def test_misspelt_aliases_get_their_canonical_value(parser: VocabularyEntityParser, text: str, expected) -> None:
+    assert found(parser, text) == expected
+
+
+@pytest.mark.parametrize(("text", "value"), [("about a 7", "7"), ("maybe a six", "6"), ("a 4 now", "4"), ("3", "3")])
+def test_a_bare_rating_is_a_pain_level(parser: VocabularyEntityParser, text: str, value: str) -> None:
+    assert [(e["entity"], e["value"]) for e in parser.parse(text)] == [("pain_level", value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("does it really work", "evidence"), ("how do I clean it", "cleaning"), ("what is referred pain", "referred_pain")],
+)
+def test_topics_are_entities(parser: VocabularyEntityParser, text: str, topic: str) -> None:
+    assert ("topic", topic) in [(e["entity"], e["value"]) for e in parser.parse(text)]

@@ -1,4 +1,4 @@
-"""The deterministic red-flag layer, phrase by phrase (the full suite runs end to end)."""
+"""The deterministic red-flag layer, phrase by phrase (the held-out suites: tests/safety)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import dataclasses
 
 import pytest
 
-from components.red_flags import RedFlagMatcher
+from components.red_flags import RedFlagDetector, RedFlagMatcher
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def matcher(repo) -> RedFlagMatcher:
-    return RedFlagMatcher(dataclasses.asdict(repo.red_flag_vocabulary()))
+    vocabulary = RedFlagDetector.with_speller(dataclasses.asdict(repo.red_flag_vocabulary()))
+    return RedFlagMatcher(vocabulary, RedFlagDetector.speller_of(vocabulary))
 
 
 def levels(matcher: RedFlagMatcher, text: str) -> set:
@@ -58,3 +59,66 @@ def test_benign(matcher: RedFlagMatcher, text: str) -> None:
 
 def test_a_hedge_is_not_a_denial(matcher: RedFlagMatcher) -> None:
     assert "refer" in levels(matcher, "not sure if it's tingling")
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("numbnes in my foot", "refer"),  # a dropped letter
+        ("tingleing in my fingers", "refer"),
+        ("my calf is swolen and hot", "emergency"),
+        ("on xeralto", "refer"),
+    ],
+)
+def test_misspelt_signs_are_read(matcher: RedFlagMatcher, text: str, level: str) -> None:
+    assert level in levels(matcher, text)
+
+
+@pytest.mark.parametrize("text", ["a tinkling bell", "my numbers are up", "swell idea, next the hamstrings"])
+def test_ordinary_words_near_a_sign_are_not_corrected(matcher: RedFlagMatcher, text: str) -> None:
+    assert levels(matcher, text) & {"refer", "emergency"} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("knee surgery 15 years ago, long healed", False),
+        ("broke my wrist as a kid", False),
+        ("I had knee surgery 3 weeks ago", True),
+        ("I had surgery on my knee", True),  # undated: conservative
+        ("had a DVT years ago", True),  # a past clot still counts (refer)
+    ],
+)
+def test_history_is_not_recent(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
+    assert bool(levels(matcher, text) & {"refer", "emergency"}) is flagged
+
+
+def test_a_clot_long_ago_is_a_referral_not_an_emergency(matcher: RedFlagMatcher) -> None:
+    assert levels(matcher, "had a blood clot in my leg years ago") == {"refer"}
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("my husband takes blood thinners and wants to use the roller", True),
+        ("my grandad had cancer, I'm just sore from the gym", False),
+        ("my friend has cancer", False),
+        ("my mum is on warfarin but this is for me", False),
+        ("history of blood clots in my family and I had one too", True),
+    ],
+)
+def test_someone_elses_risk_counts_only_when_they_do_the_massage(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
+    assert bool(levels(matcher, text) & {"refer", "emergency"}) is flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one calf is way bigger than the other",
+        "my whole leg is swollen, just the left one",
+        "when I press my shin it leaves a dent",
+        "calf pain since my long flight",
+    ],
+)
+def test_the_classic_clot_picture_is_an_emergency(matcher: RedFlagMatcher, text: str) -> None:
+    assert "emergency" in levels(matcher, text)

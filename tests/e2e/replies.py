@@ -1,30 +1,38 @@
-"""How tests read the bot's replies (the wording lives in domain/*.yml)."""
+"""How tests read the bot's replies: by the structured reply's `kind`, never by wording."""
 
 from __future__ import annotations
 
-import re
-from typing import Any, Dict, List
-
-REFER_MARK = "I won't give hands-on instructions"
-STILL_REFER_MARK = "I'll stay off hands-on instructions"
-EMERGENCY_MARK = "Please seek urgent care or call your local emergency number now"
-_NUMBERED_STEP = re.compile(r"(^|\n)1\. ")
+from typing import Any, Dict, List, Optional
 
 
 def text_of(messages: List[Dict[str, Any]]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
+def kinds(messages: List[Dict[str, Any]]) -> List[str]:
+    return [str((m.get("custom") or {}).get("kind")) for m in messages if m.get("custom")]
+
+
+def reply(messages: List[Dict[str, Any]], kind: str) -> Optional[Dict[str, Any]]:
+    return next((m["custom"] for m in messages if (m.get("custom") or {}).get("kind") == kind), None)
+
+
 def is_referral(messages: List[Dict[str, Any]]) -> bool:
-    text = text_of(messages)
-    return REFER_MARK in text or STILL_REFER_MARK in text
+    return "referral" in kinds(messages)
 
 
 def is_emergency(messages: List[Dict[str, Any]]) -> bool:
-    return EMERGENCY_MARK in text_of(messages)
+    return "emergency" in kinds(messages)
 
 
 def has_instructions(messages: List[Dict[str, Any]]) -> bool:
-    """Hands-on steps look like a numbered list and carry the safety line."""
-    text = text_of(messages)
-    return bool(_NUMBERED_STEP.search(text)) or "Safety:" in text
+    """Hands-on steps: an exercise or a routine."""
+    return bool({"exercise", "routine"} & set(kinds(messages)))
+
+
+def is_checklist(messages: List[Dict[str, Any]]) -> bool:
+    return "checklist" in kinds(messages)
+
+
+def payloads(messages: List[Dict[str, Any]]) -> List[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]

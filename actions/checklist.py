@@ -1,0 +1,78 @@
+"""The one-step safety checklist as replies: the list, "which one?", "why do you ask?".
+
+Every word comes from the knowledge store (knowledge/content/screening.yml), so the list
+and its wording have one definition; each channel draws its own buttons.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from actions.replying import Wording, join_names, payload
+from knowledge.repository import KnowledgeRepository
+from knowledge.views import ChecklistItemView, ChecklistView
+from replies.model import Button, Reply
+
+#: the entity a "which one?" button carries (payload /inform{"checklist_item": id})
+ITEM_ENTITY = "checklist_item"
+
+
+def area_names(repo: KnowledgeRepository, areas: Sequence[str]) -> list:
+    names = []
+    for area_id in areas:
+        area = repo.body_area(area_id)
+        names.append(area.short_name.lower() if area else area_id.replace("_", " "))
+    return names
+
+
+def answer_buttons(checklist: ChecklistView) -> tuple:
+    words = checklist.wording
+    return (
+        Button(words["none_button"], payload("deny")),
+        Button(words["yes_button"], payload("affirm")),
+        Button(words["why_button"], payload("ask_why")),
+    )
+
+
+def checklist_reply(
+    checklist: ChecklistView,
+    items: Sequence[ChecklistItemView],
+    area_only: bool,
+    names: Sequence[str],
+    wording: Wording,
+) -> Reply:
+    """The list of checks in one message, ending with "Does any of these apply to you?"."""
+    words = checklist.wording
+    intro = words["area_intro"].replace("{areas}", join_names(names, wording)) if area_only and names else words["intro"]
+    return Reply(
+        kind="checklist",
+        title=words["title"],
+        intro=intro,
+        bullets=tuple(item.text for item in items),
+        outro=words["question"],
+        buttons=answer_buttons(checklist),
+        data={"items": [item.id for item in items]},
+    )
+
+
+def unclear_reply(checklist: ChecklistView) -> Reply:
+    """ "Sorry, is that a yes or a no?" with the same three buttons."""
+    return Reply(kind="checklist_unclear", intro=checklist.wording["unclear"], buttons=answer_buttons(checklist))
+
+
+def which_reply(checklist: ChecklistView, items: Sequence[ChecklistItemView]) -> Reply:
+    """ "Which one?": a button per item shown, plus "Not sure"."""
+    buttons = [Button(item.label, payload("inform", **{ITEM_ENTITY: item.id})) for item in items]
+    buttons.append(Button(checklist.wording["not_sure_button"], payload("unsure")))
+    return Reply(kind="checklist_which", intro=checklist.wording["which_question"], buttons=tuple(buttons))
+
+
+def why_reply(checklist: ChecklistView, items: Sequence[ChecklistItemView]) -> Reply:
+    """Why each check is asked, from the store."""
+    return Reply(
+        kind="checklist_why",
+        intro=checklist.wording["why_intro"],
+        facts=(),
+        bullets=tuple(f"{item.label}: {item.why}" for item in items),
+        data={"items": [item.id for item in items]},
+    )

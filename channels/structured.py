@@ -1,0 +1,28 @@
+"""The seam between actions and channels: a structured reply goes to the channel's renderer.
+
+An action sends a `replies.model.Reply` as Rasa's custom payload, with a plain-text
+rendering beside it for channels that do not know the structure. An output channel that
+mixes in `StructuredOutput` renders the structure itself, in its own module (`send_reply`),
+and ignores the plain text; every other message (a domain response) takes Rasa's usual path.
+Nothing here sniffs text: a message is structured exactly when its payload says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from replies.model import Reply
+
+
+class StructuredOutput:
+    """Mixin for a Rasa OutputChannel: renders structured replies with `send_reply`."""
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        reply = Reply.from_json(message.get("custom"))
+        if reply is None:
+            await super().send_response(recipient_id, message)  # type: ignore[misc]
+            return
+        await self.send_reply(recipient_id, reply)
+
+    async def send_reply(self, recipient_id: str, reply: Reply) -> None:
+        raise NotImplementedError

@@ -1,0 +1,104 @@
+"""Spelling tolerance for the intent classifier's input.
+
+Placed right after the tokenizer: each misspelt token ("hurst", "sholder", "rolller") is read
+as the word of the training vocabulary it is closest to, within the bounds of
+components/spelling.py, so the featurizers see the words the classifier was trained on. The
+token keeps its position in the text (entity spans are not affected), and ordinary English
+words are never changed.
+
+The vocabulary is every word of the training examples plus the knowledge store's aliases;
+the speller is built at training time and persisted in the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.entity_extractor import alias_phrases, knowledge_vocabulary
+from components.spelling import Speller
+
+SPELLER_FILE = "speller.json"
+_WORD = re.compile(r"[a-z]+")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
+class SpellingNormaliser(GraphComponent):
+    """Rewrites misspelt tokens to training-vocabulary words before featurization."""
+
+    @staticmethod
+    def required_components() -> List[type]:
+        return [Tokenizer]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str:
+        """The knowledge aliases are an input too: a change there rebuilds the speller."""
+        return hashlib.sha256(json.dumps(sorted(alias_phrases(knowledge_vocabulary()))).encode()).hexdigest()
+
+    @classmethod
+    def create(
+        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> SpellingNormaliser:
+        return cls(model_storage, resource)
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, speller: Speller | None = None) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self._speller = speller
+
+    def train(self, training_data: TrainingData) -> Resource:
+        words = {w for m in training_data.training_examples for w in _WORD.findall((m.get(TEXT) or "").lower())}
+        words |= {w for phrase in alias_phrases(knowledge_vocabulary()) for w in _WORD.findall(phrase.lower())}
+        self._speller = Speller.build(words)
+        with self._model_storage.write_to(self._resource) as path:
+            (path / SPELLER_FILE).write_text(json.dumps(self._speller.to_json()), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SpellingNormaliser:
+        try:
+            with model_storage.read_from(resource) as path:
+                speller = Speller.from_json(json.loads((path / SPELLER_FILE).read_text(encoding="utf-8")))
+        except (ValueError, FileNotFoundError):
+            speller = None
+        return cls(model_storage, resource, speller)
+
+    def _normalise(self, message: Message) -> None:
+        if self._speller is None:
+            return
+        for token in message.get(TOKENS_NAMES[TEXT]) or []:
+            word = token.text.lower()
+            fixed = self._speller.correct(word)
+            if fixed != word:
+                token.text = fixed
+                token.lemma = fixed
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            self._normalise(message)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if not (message.get(TEXT) or "").startswith("/"):
+                self._normalise(message)
+        return messages

@@ -1,0 +1,63 @@
+"""The NLU data keeps its promises: no held-out sentence is trained on, every contract intent is
+trained and tested, and the entity annotations in data/nlu are exactly what the extractor finds
+(they are not used for training, so they must not drift: scripts/annotate_nlu.py rewrites them)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Dict, Set
+
+import pytest
+import yaml
+from rasa.shared.nlu.training_data.loading import load_data
+
+from components.entity_extractor import KnowledgeEntityExtractor, VocabularyEntityParser
+
+ROOT = Path(__file__).resolve().parents[2]
+HELD_OUT_NLU = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
+HELD_OUT_SAFETY = sorted((ROOT / "tests" / "safety").glob("*.yml"))
+
+
+def normalised(text: str) -> str:
+    """Lower case, punctuation and extra spaces gone: "Yes, I am" == "yes i am"."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def training_texts() -> Set[str]:
+    return {normalised(m.get("text")) for m in load_data(str(ROOT / "data" / "nlu")).training_examples}
+
+
+def domain_intents() -> Set[str]:
+    return {i for p in (ROOT / "domain").glob("*.yml") for i in (yaml.safe_load(p.read_text()) or {}).get("intents", [])}
+
+
+@pytest.mark.parametrize("path", HELD_OUT_NLU + HELD_OUT_SAFETY, ids=lambda p: p.name)
+def test_no_held_out_sentence_is_in_the_training_data(path: Path) -> None:
+    if path.parent.name == "nlu":
+        texts = {normalised(m.get("text")) for m in load_data(str(path)).training_examples}
+    else:
+        texts = {normalised(c["text"]) for cases in yaml.safe_load(path.read_text()).values() for c in cases}
+    assert texts & training_texts() == set()
+
+
+def test_every_domain_intent_has_training_data() -> None:
+    trained = {m.get("intent") for m in load_data(str(ROOT / "data" / "nlu")).training_examples}
+    assert domain_intents() - trained == set()
+
+
+@pytest.fixture(scope="module")
+def parser(repo) -> VocabularyEntityParser:
+    vocabulary = KnowledgeEntityExtractor.with_speller(repo.vocabulary())
+    return VocabularyEntityParser(vocabulary, KnowledgeEntityExtractor.speller_of(vocabulary))
+
+
+def test_training_annotations_are_what_the_extractor_finds(parser: VocabularyEntityParser) -> None:
+    drift: Dict[str, list] = {}
+    for message in load_data(str(ROOT / "data" / "nlu")).training_examples:
+        text = message.get("text")
+        annotated = sorted((e["entity"], str(e["value"]), e["start"], e["end"]) for e in message.get("entities") or [])
+        found = sorted((e["entity"], str(e["value"]), e["start"], e["end"]) for e in parser.parse(text))
+        if annotated != found:
+            drift[text] = [annotated, found]
+    assert drift == {}, f"{len(drift)} examples drifted; run `python scripts/annotate_nlu.py data/nlu`: {list(drift.items())[:5]}"
