@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import os
 import time
 from collections import OrderedDict
 from typing import Any, Callable, List, Optional
@@ -21,13 +22,17 @@ logger = logging.getLogger(__name__)
 FORBIDDEN = 403
 
 
-def setting(credentials: Optional[dict], key: str) -> str:
-    """A credentials.yml value as a stripped string ('' when absent or null).
+def setting(credentials: Optional[dict], key: str, env: str = "") -> str:
+    """A channel setting as a stripped string: the credentials.yml value when it is there,
+    else the environment variable `env`, else '' ("not configured").
 
-    `${VAR}` placeholders are expanded by Rasa; an empty variable gives '' and means
-    "not configured".
+    Secrets are never in credentials.yml: the connectors read them from the environment
+    themselves, so an unset variable simply means the channel is off (Rasa's `${VAR}`
+    placeholders would make `rasa run` refuse to start instead).
     """
     value: Any = (credentials or {}).get(key)
+    if value is None and env:
+        value = os.environ.get(env)
     return "" if value is None else str(value).strip()
 
 

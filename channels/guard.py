@@ -1,8 +1,11 @@
-"""Input rules every public channel applies before any processing.
+"""Input rules of the channels that take text from anyone (REST and the web widget), applied
+before any processing.
 
 One maximum message length, one notion of a valid sender id, one way to clean text, and
 the reply a person gets when the bot produced nothing (e.g. the action server is down):
-never silence, never a stack trace.
+never silence, never a stack trace. Telegram and Slack authenticate the sender first (secret
+token, signature) and their platforms bound the text. NO_REPLY_TEXT is the one sentence that
+lives in Python: it is sent exactly when the bot, and so its domain, could not answer.
 """
 
 from __future__ import annotations

@@ -178,16 +178,14 @@ class SecureSlackInput(SlackInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
-        if credentials is None:
-            cls.raise_missing_credentials_exception()
         return cls(
-            slack_token=setting(credentials, "slack_token"),
-            slack_channel=setting(credentials, "slack_channel") or None,
+            slack_token=setting(credentials, "slack_token", "SLACK_BOT_TOKEN"),
+            slack_channel=setting(credentials, "slack_channel", "SLACK_CHANNEL") or None,
             proxy=setting(credentials, "proxy") or None,
             use_threads=flag(setting(credentials, "use_threads")),
-            slack_signing_secret=setting(credentials, "slack_signing_secret"),
+            slack_signing_secret=setting(credentials, "slack_signing_secret", "SLACK_SIGNING_SECRET"),
             conversation_granularity=setting(credentials, "conversation_granularity") or "sender",
-            api_url=setting(credentials, "slack_api_url"),
+            api_url=setting(credentials, "slack_api_url", "SLACK_API_URL"),
         )
 
     def __init__(

@@ -180,14 +180,12 @@ class SecureTelegramInput(TelegramInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
-        if credentials is None:
-            cls.raise_missing_credentials_exception()
         return cls(
-            access_token=setting(credentials, "access_token"),
-            verify=setting(credentials, "verify"),
-            webhook_url=setting(credentials, "webhook_url"),
-            secret_token=setting(credentials, "secret_token"),
-            api_url=setting(credentials, "api_url"),
+            access_token=setting(credentials, "access_token", "TELEGRAM_ACCESS_TOKEN"),
+            verify=setting(credentials, "verify", "TELEGRAM_BOT_NAME"),
+            webhook_url=setting(credentials, "webhook_url", "TELEGRAM_WEBHOOK_URL"),
+            secret_token=setting(credentials, "secret_token", "TELEGRAM_SECRET_TOKEN"),
+            api_url=setting(credentials, "api_url", "TELEGRAM_API_URL"),
         )
 
     def __init__(

@@ -18,9 +18,12 @@ DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "knowledge.db"
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 
+DEFAULT_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
 def database_url() -> str:
     """The knowledge DB URL from the environment, or the embedded SQLite default."""
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    return os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 
 def make_engine(url: str | None = None) -> Engine:

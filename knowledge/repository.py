@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge import models as m
-from knowledge.db import database_url, shared_engine
+from knowledge.db import DEFAULT_URL, database_url, shared_engine
 from knowledge.views import (
     AreaView,
     ChecklistItemView,
@@ -54,8 +54,19 @@ class KnowledgeRepository:
 
     @classmethod
     def from_env(cls) -> KnowledgeRepository:
-        """Repository on `$DATABASE_URL` (or the SQLite default), engine shared per URL."""
-        return cls(shared_engine(database_url()))
+        """Repository on `$DATABASE_URL` (or the SQLite default), engine shared per URL.
+
+        The embedded default (var/knowledge.db) is built, or rebuilt when the content changed,
+        on first use: `rasa train`, `rasa run actions` and `rasa shell` work from a fresh
+        checkout. A configured DATABASE_URL is never written here (`python -m knowledge.build`).
+        """
+        url = database_url()
+        engine = shared_engine(url)
+        if url == DEFAULT_URL:
+            from knowledge.build import build
+
+            build(engine)  # idempotent: a fingerprint check when nothing changed
+        return cls(engine)
 
     def _session(self) -> Session:
         return Session(self._engine, future=True)

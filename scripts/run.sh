@@ -9,16 +9,7 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 export SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}"   # the action server listens on localhost only
 MODEL="$(cat models/LATEST)"
 mkdir -p var
-# Telegram and Slack (credentials.yml placeholders). Empty = that channel is off: its webhook answers 403.
-export TELEGRAM_ACCESS_TOKEN="${TELEGRAM_ACCESS_TOKEN:-}"
-export TELEGRAM_BOT_NAME="${TELEGRAM_BOT_NAME:-}"
-export TELEGRAM_WEBHOOK_URL="${TELEGRAM_WEBHOOK_URL:-}"
-export TELEGRAM_SECRET_TOKEN="${TELEGRAM_SECRET_TOKEN:-}"
-export TELEGRAM_API_URL="${TELEGRAM_API_URL:-}"     # empty = https://api.telegram.org
-export SLACK_BOT_TOKEN="${SLACK_BOT_TOKEN:-}"
-export SLACK_SIGNING_SECRET="${SLACK_SIGNING_SECRET:-}"
-export SLACK_CHANNEL="${SLACK_CHANNEL:-}"
-export SLACK_API_URL="${SLACK_API_URL:-}"           # empty = https://slack.com/api/
+# Telegram and Slack read their settings from the environment (see credentials.yml): unset = off.
 # Website widget: the demo page (scripts/serve_web.py) and the page origins allowed on the bot's
 # socket (rasa run --cors; channels/socketio.py refuses any other origin). Space-separated, exact.
 WEB_HOST="${WEB_HOST:-127.0.0.1}"

@@ -1,8 +1,10 @@
 """Train a Rasa model only when what it is trained from has changed.
 
-The model is named after a hash of config, domain, training data, the custom NLU
-components and the knowledge vocabulary, so an unchanged project reuses its model and a
-changed one never runs on a stale model. models/LATEST names the model to serve.
+The model is named after a hash of everything it is trained from: config, domain, training
+data, the custom NLU components, the knowledge store (its content and the code that turns
+it into the NLU vocabulary: knowledge/*.py) and the pinned dependencies (the speller reads
+pyspellchecker's word list). An unchanged project reuses its model; a changed one never runs
+on a stale model. models/LATEST names the model to serve.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 from typing import List
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "domain", "data", "components", "knowledge/content"]
+INPUTS = ["config.yml", "domain", "data", "components", "knowledge", "requirements/lock.txt"]
+SUFFIXES = (".py", ".yml", ".yaml", ".txt")  # not READMEs: a documentation change needs no retraining
 
 
 def fingerprint() -> str:
@@ -24,7 +27,7 @@ def fingerprint() -> str:
         path = ROOT / entry
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            if "__pycache__" in file.parts:
+            if "__pycache__" in file.parts or file.suffix not in SUFFIXES:
                 continue
             digest.update(file.relative_to(ROOT).as_posix().encode())
             digest.update(file.read_bytes())

@@ -30,9 +30,10 @@ def model_path() -> Path:
     return ROOT / (ROOT / "models" / "LATEST").read_text().strip()
 
 
-#: credentials.yml placeholders; empty means "channel not configured" (it refuses all traffic)
-CHANNEL_ENV_DEFAULTS = {
-    name: ""
+#: the channel settings the connectors read from the environment; the servers get none of them
+#: (unset = channel off, as on a fresh checkout), unless a test sets them
+CHANNEL_VARIABLES = tuple(
+    name
     for name in (
         "TELEGRAM_ACCESS_TOKEN",
         "TELEGRAM_BOT_NAME",
@@ -44,18 +45,17 @@ CHANNEL_ENV_DEFAULTS = {
         "SLACK_CHANNEL",
         "SLACK_API_URL",
     )
-}
+)
 
 
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy"}
 
 
 def base_env(**extra: str) -> Dict[str, str]:
-    """The servers' environment: loopback only, no proxy, no channel token from the developer's shell."""
-    env = {key: value for key, value in os.environ.items() if key.lower() not in PROXY_VARIABLES}
+    """The servers' environment: loopback only, no proxy, no channel variable from the developer's shell."""
+    env = {k: v for k, v in os.environ.items() if k.lower() not in PROXY_VARIABLES and k not in CHANNEL_VARIABLES}
     env.update(
         {
-            **CHANNEL_ENV_DEFAULTS,
             "PYTHONPATH": str(ROOT),
             "SANIC_HOST": "127.0.0.1",
             "RASA_TELEMETRY_ENABLED": "false",

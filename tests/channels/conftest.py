@@ -32,7 +32,7 @@ SLACK_BOT_CHANNEL = "C0BOTCHANNEL"
 
 
 def clean_env(knowledge_db_url: str, **channel: str) -> Dict[str, str]:
-    """Every channel variable empty unless given here: no real token, no proxy."""
+    """No channel variable unless given here (unset = off): no real token, no proxy."""
     return base_env(DATABASE_URL=knowledge_db_url, **channel)
 
 
@@ -47,12 +47,15 @@ class ChannelBot:
         return [e.get("text") for e in self.tracker(sender).get("events", []) if e.get("event") == "user"]
 
     def user_texts_once_saved(self, sender: str, last: str, timeout: float = 60) -> List[str]:
-        """The user texts once the tracker ends with `last` (bot replies go out before the save)."""
+        """The user texts once the tracker ends with `last` (bot replies go out before the save);
+        AssertionError when it does not within `timeout`."""
         deadline = time.monotonic() + timeout
         while True:
             texts = self.user_texts(sender)
-            if texts and texts[-1] == last or time.monotonic() > deadline:
+            if texts and texts[-1] == last:
                 return texts
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the tracker of {sender} never ended with {last!r}: {texts}")
             time.sleep(0.2)
 
     # -- Telegram ---------------------------------------------------------------------

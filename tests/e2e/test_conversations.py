@@ -141,13 +141,6 @@ def test_why_do_you_ask_explains_then_shows_the_checklist_again(bot: Bot) -> Non
     assert kinds(why) == ["checklist_why", "checklist"]
 
 
-def test_back_without_a_part_asks_which_part(bot: Bot) -> None:
-    sender = bot.new_sender()
-    replies = bot.say(sender, "my back hurts")
-    assert '/inform{"body_area": "lower_back"}' in payloads(replies)
-    assert is_checklist(bot.say(sender, '/inform{"body_area": "lower_back"}'))
-
-
 def test_emergency_gets_only_the_urgent_care_message(bot: Bot) -> None:
     replies = bot.say(bot.new_sender(), "my calf is swollen, red and warm")
     assert is_emergency(replies) and not has_instructions(replies)
@@ -252,3 +245,26 @@ def test_restart_starts_a_fresh_conversation(bot: Bot) -> None:
     assert bot.tracker(sender)["slots"]["screening_outcome"] == "refer"
     bot.say(sender, "/restart")
     assert bot.tracker(sender)["slots"]["screening_outcome"] is None
+
+
+@pytest.mark.parametrize(
+    ("first", "expected_seed", "expected_guideline"),
+    [
+        ("which ball for plantar fasciitis", "002_ef6d49050c912299.txt", None),
+        ("how long should I hold a tender spot", "002_ef6d49050c912299.txt", None),
+        ("my calf is swollen, red and warm", None, "nice_ng158"),
+    ],
+    ids=["recommendation", "dosing", "referral"],
+)
+def test_where_is_that_from_names_the_sources_of_the_last_answer(
+    bot: Bot, first: str, expected_seed: str, expected_guideline: str
+) -> None:
+    sender = bot.new_sender()
+    bot.say(sender, first)
+    sources = reply(bot.say(sender, "where is that from?"), "sources")
+    assert sources, "no sources reply"
+    if expected_seed:
+        assert expected_seed in sources["data"]["seeds"]
+        assert "outro" in sources  # what the evidence shows and what it does not
+    if expected_guideline:
+        assert expected_guideline in sources["data"]["guidelines"]
