@@ -6,14 +6,16 @@ screening never guesses: None makes the bot ask "is that a yes or a no?", and th
 classifier can only veto a "no" (see actions/screening_answers.py), never create one.
 
 Rules, in order:
-1. a correction ("sorry, I meant no", "wrong button") is a CORRECTION;
+1. a correction ("sorry, I meant no", "wrong button", "wait, actually...", "scratch my last
+   message", "I forgot to say") is a CORRECTION;
 2. an exception ("none except...", "no, apart from the blood thinners") is a YES: something applies;
 3. a hedge ("not sure", "I don't think so", "not really", "maybe") is UNSURE, never a clean no
    (components/cues.py: the same hedges the red-flag detector knows);
 4. an ordinal or a number ("the second one", "number 3") picks that item;
 5. clear yes words, without any negation, are YES, and so is a no followed by "but I..." ("no,
    but I'm on eliquis"); "I'm" alone is yes only when nothing else follows ("I'm healthy" is not
-   a yes); a yes or no ending in "?" is UNSURE. A statement naming the risk itself ("I had surgery
+   a yes); a yes or no that itself ends in "?" ("no?") is UNSURE, a question after it is not ("nope, can we
+   start?"). A statement naming the risk itself ("I had surgery
    6 weeks ago", "I'm on xarelto") is the red-flag detector's: it ends the screening first;
 6. clear no words ("no", "none", "I'm healthy", "I have never had one", "I didn't have any")
    are NO;
@@ -36,7 +38,12 @@ _CORRECTION = re.compile(
     r"(?:tapped|pressed|hit|clicked)\s+(?:yes|no)\s+by|take\s+(?:that|it)\s+back|change\s+my\s+answer|answer\s+again|"
     r"that'?s\s+(?:wrong|not\s+right|not\s+what\s+i\s+meant)|not\s+what\s+i\s+meant|scratch\s+that|my\s+bad|oops|whoops|"
     r"let\s+me\s+(?:redo|re-do|start\s+over|answer)|start\s+the\s+(?:questions|check)\s+again|redo|re-do|undo|"
-    r"fat\s+fingers?|typo|ignore\s+(?:that|my\s+last|the\s+last)|didn'?t\s+mean\s+(?:to|that|yes|no))\b",
+    r"fat\s+fingers?|typo|ignore\s+(?:that|my\s+last|the\s+last|what\s+i\s+(?:said|wrote|typed)|the\s+(?:yes|no|none))|"
+    r"didn'?t\s+mean\s+(?:to|that|yes|no)|misread|mis-read|changed\s+my\s+mind|change\s+of\s+mind|on\s+second\s+thoughts?|"
+    r"scratch\s+(?:my|the)\s+last|i\s+said\s+(?:no|yes|none|nothing)\s+but|earlier\s+i\s+said|"
+    r"should\s*(?:'?ve|\s+have)\s+said|forgot\s+to\s+(?:say|mention|tell)|i\s+forgot|now\s+i\s+think\s+about\s+it|"
+    r"^(?:oh\s+)?(?:wait|hang\s+on|hold\s+on|sorry)\W+(?:\w+\W+)?(?:actually|no|yes|i|i'm|im|none|one|my)|"
+    r"^actually\W+(?:yes|no|i|none|one))\b",
     re.I,
 )
 _EXCEPTION = re.compile(
@@ -55,7 +62,7 @@ _ITEM = re.compile(
     re.I,
 )
 _YES_WORDS = re.compile(
-    r"^(?:y|ye|yeh|ye+s+|yess+|yeah+|yea|ya|yah|yep+|yup+|ja|aye|affirmative|correct|definitely|absolutely|certainly|indeed|true|"
+    r"^(?:y|ye|yeh|ye+s+|yess+|yeah+|yea|ya|yah|yep+|yup+|ja|aye|mhm+|mm+hm+|uh\s+huh|affirmative|correct|definitely|absolutely|certainly|indeed|true|"
     r"unfortunately|sadly|afraid\s+so|i'?m\s+afraid\s+so|guilty|that'?s\s+me|thats\s+me|me|one\s+does|"
     r"(?:yes|yeah|yep)\s+(?:it\s+does|one\s+does|i\s+do|i\s+am|i\s+have|i\s+did|unfortunately|sadly|there\s+is|one\s+applies)|"
     r"(?:one|some|a\s+few|a\s+couple|two|several|a\s+couple\s+of\s+them|a\s+few\s+of\s+them)(?:\s+of\s+(?:them|those|these|the\s+list))?"
@@ -67,7 +74,7 @@ _YES_WORDS = re.compile(
 _YES_ANYWHERE = re.compile(
     r"\b(?:yes|yeah|yeh|yep|yup|applies\s+to\s+me|one\s+of\s+them\s+(?:does|applies)|(?:i\s+)?tick\s+(?:the|that|one)|"
     r"(?:the|that)\s+(?:\w+\s+){1,2}one(?:\s+(?:applies|does|is\s+me))?$|(?:\d+|two|three|a\s+few|a\s+couple|some)\s+of\s+them|"
-    r"guilty)\b",
+    r"guilty|one\s+(?:applies|does|of\s+them\s+is\s+me))\b",
     re.I,
 )
 #: "no, but I'm on eliquis": something after the no applies after all
@@ -76,9 +83,9 @@ _FILLERS = re.compile(
     r"\s*\b(?:tbh|lol|haha+|hehe|honestly|actually|really|to\s+be\s+honest|unfortunately|sadly|i'?m\s+afraid|ngl|fr|though|tho|thanks|thank\s+you|thx)\b\s*",
     re.I,
 )
-_NOT = re.compile(r"^(?:definitely|absolutely|certainly|of\s+course|nope|no|really)\s+not$", re.I)
+_NOT = re.compile(r"^(?:definitely|definately|definetly|defo|deffo|absolutely|certainly|of\s+course|nope|no|really)\s+not$", re.I)
 _NO_WORDS = re.compile(
-    r"\b(?:no+|nope|nopes|nop|nah+|naw|na|nay|none|non|nothing|neither|never|negative|nada|zilch|zero|not\s+me|not\s+at\s+all|"
+    r"\b(?:no+|nope|nopes|nop|nah+|naw|na|nay|none|non|nothing|neither|never|negative|negatory|nada|zilch|zero|not\s+me|not\s+at\s+all|"
     r"not\s+one|not\s+a\s+single|not\s+any|no\s+to\s+all|all\s+clear|all\s+good|all\s+fine|i'?m\s+(?:good|fine|healthy|ok|okay|well)|"
     r"im\s+(?:good|fine|healthy|ok|okay|well)|i\s+am\s+(?:good|fine|healthy|ok|okay|well)|healthy|"
     r"(?:does|do)\s+not\s+apply|(?:doesn'?t|dont|don'?t)\s+apply|(?:does|do)n'?t\s+apply|"
@@ -86,6 +93,14 @@ _NO_WORDS = re.compile(
     r"never\s+had|haven'?t\s+had|havent\s+had|clear\s+on\s+all|fine\s+on\s+all)\b",
     re.I,
 )
+
+
+def _answer_asked_back(lowered: str) -> bool:
+    """The yes or no itself ends in "?" ("no?"), not a question after it ("nope, can we start?")."""
+    if not lowered.endswith("?"):
+        return False
+    last = re.split(r"[,.!;]", lowered.rstrip("?"))[-1]
+    return bool(_YES_WORDS.match(last.strip()) or _YES_ANYWHERE.search(last) or _NO_WORDS.search(last))
 
 
 def read_answer(text: str) -> Optional[Answer]:
@@ -118,7 +133,7 @@ def read_answer(text: str) -> Optional[Answer]:
     says_no = bool(_NO_WORDS.search(lowered))
     if says_yes and says_no:
         return None
-    if (says_yes or says_no) and plain.endswith("?"):  # "no?" asks back: not an answer to rely on
+    if (says_yes or says_no) and _answer_asked_back(lowered):  # "no?" asks back: not an answer to rely on
         return UNSURE
     if says_yes:
         return YES

@@ -4,7 +4,8 @@
 - hedges: "not sure", "I don't think so", "maybe" (neither a yes nor a no);
 - history: "years ago", "as a kid", "long healed" (a past event, not a recent one);
 - other people: "my husband takes blood thinners" (someone else's risk), unless that person is
-  the one who will do the massage ("...and wants to use the roller").
+  the one who will do the massage ("...and wants to use the roller");
+- questions about a term: "what's a blood thinner?" asks what it is, it does not state it.
 
 The red-flag detector (components/red_flags.py) and the checklist-answer reader
 (components/answers.py) both use these functions. Pure Python on lower-case tokens: no Rasa,
@@ -46,7 +47,8 @@ HEDGE = re.compile(
     r"as far as i know|afaik|i'm not sure|im not sure|not 100|unclear|hmm+ not|sometimes|occasionally|now and then|"
     r"on and off|ish\b|hard to tell|tough to tell|can't tell|don't believe so|do not believe so|i believe not|"
     r"don't really know|do not really know|not really sure|no clue|not a clue|who knows|might be|may be|"
-    r"i reckon not|reckon so|i suppose not|not that i can remember|not that i remember|could have|might have)",
+    r"i reckon not|reckon so|i suppose not|not that i can remember|not that i remember|could have|might have|"
+    r"50\s*[/ -]?\s*50|fifty fifty)",
     re.I,
 )
 
@@ -65,8 +67,10 @@ HISTORY = re.compile(
     r"young|younger|small|teen|teenager|boy|girl|baby|\d+|in\s+school|at\s+school|at\s+uni|in\s+college)|"
     r"in\s+my\s+(?:childhood|youth|teens|twenties|thirties|20s|30s)|childhood|in\s+(?:primary|high|secondary)\s+school|"
     r"(?:at|in|back\s+in)\s+(?:school|uni|university|college)|"
-    r"long\s+(?:since\s+)?healed|fully\s+healed|all\s+healed|healed\s+(?:up|fine|now|years)|"
-    r"(?:back\s+)?in\s+(?:19[0-9]{2}|20[01][0-9]|202[0-4]))\b",
+    r"long\s+(?:since\s+)?healed|fully\s+healed|fully\s+recovered|no\s+(?:symptoms|problems|trouble|issues)\s+since|all\s+healed|healed\s+(?:up|fine|now|years)|"
+    r"(?:back\s+)?in\s+(?:19[0-9]{2}|20[01][0-9]|202[0-4])|"
+    # "when my son was born, he's 14 now": the child's age dates the event
+    r"(?:he|she|they)\s*(?:'s|is|are|'re)\s+(?:[2-9]|1[0-9]|[a-z]+teen|twenty\w*|thirty\w*)\s+now)\b",
     re.I,
 )
 
@@ -77,6 +81,7 @@ THIRD_PERSON = re.compile(
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
     r"teammate|coach|dog|cat)|(?:he|she|him|her|his|hers)|"
+    r"(?:auntie|aunt|uncle|grandad|granddad|grandma|grandpa|granny|nan|nana|mum|mom|dad|hubby)|"
     r"runs\s+in\s+(?:my|the)\s+family|family\s+history|(?:my|his|her)\s+(?:family|relatives))\b",
     re.I,
 )
@@ -92,8 +97,10 @@ FOR_THIRD_PERSON = re.compile(
     rf"is\s+trying|tries|tried|needs?|is\s+looking|keeps\s+asking)\s+(?:me\s+)?to\s+{_USE}|"
     rf"\b(?:can|could|should|may|might)\s+{_OTHER}\s+{_USE}|"
     rf"\b(?:is\s+it|it'?s|would\s+it\s+be)\s+(?:ok|okay|safe|fine|alright|all\s+right)\s+for\s+(?:him|her|them|{_OTHER})|"
-    rf"\bfor\s+(?:him|her|them)\b|\b(?:on|for)\s+(?:his|her|their)\s+(?:back|calf|calves|neck|leg|legs|shoulder|shoulders|"
-    rf"foot|feet|hip|hips|glute|glutes|hamstrings?|quads?|arms?|traps|spine)\b|"
+    rf"\bfor\s+(?:him|her|them)\b|"
+    rf"\b(?:{_USE}|ball|roller|stick|tool|it|ok|okay|safe)\s+(?:[\w',]+\s+){{0,5}}?(?:on|for)\s+(?:him|them|(?:his|her|their)\s+"
+    rf"(?:back|calf|calves|neck|leg|legs|shoulder|shoulders|foot|feet|hip|hips|glute|glutes|hamstrings?|quads?|arms?|traps|"
+    rf"spine))\b|"
     rf"\b(?:roll|massage|massaging)\s+(?:him|her|them)\b",
     re.I,
 )
@@ -105,9 +112,20 @@ FIRST_PERSON_TOO = re.compile(
 )
 FIRST_PERSON = re.compile(
     r"\b(?:i|i'm|im|i've|ive|i'd|myself|i'll)\b|"
+    # reported speech about the person typing: "my gf says my words are slurred"
+    r"\b(?:says|said|thinks|reckons|noticed|notices|tells\s+me|told\s+me)\s+(?:that\s+)?(?:my|i|i'm|im)\b|"
     r"\b(?:gave|give|given|gives|put|prescribed|started|injected|operated\s+on|diagnosed|told|sent|booked|treated)\s+me\b",
     re.I,
 )
+#: the person typing speaks of their own body ("...which ball for my traps?")
+MY_BODY = re.compile(
+    r"\bmy\s+(?:(?:left|right|lower|upper|own)\s+)?(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
+    r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
+    r"lats?|shins?|heels?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back)\b",
+    re.I,
+)
+#: the person typing, anywhere ("nothing wrong with me", "mine is just a tight glute")
+SPEAKER = re.compile(r"\b(?:me|mine|myself)\b", re.I)
 _SENTENCE = re.compile(
     r"[.!?;\n]+|\bbut\b|,\s*(?:and\s+)?(?=i\b|i'm\b|im\b|my\b)|\b(?:and|so|because|cause|cos|as)\s+(?=i\b|i'm\b|im\b|i've\b|ive\b)",
     re.I,
@@ -169,18 +187,42 @@ def in_the_past(text: str, start: int, end: int) -> bool:
     return bool(HISTORY.search(normalise_apostrophes(sentence_around(text, start, end))))
 
 
+_ASKED_ABOUT = re.compile(
+    r"\b(?:what(?:'s|s|\s+is|\s+are)|what\s+does|what\s+do\s+you\s+mean\s+by|what\s+counts\s+as|what\s+is\s+meant\s+by|"
+    r"meaning\s+of|define|explain)\s+(?:a|an|the)?\s*$",
+    re.I,
+)
+
+
+_WHAT_DOES = re.compile(r"\bwhat\s+does\s+(?:[\w-]+\s+){0,2}$", re.I)
+_MEAN_AFTER = re.compile(r"^\W*(?:[\w-]+\s+)?(?:mean|means|stand\s+for)\b", re.I)
+
+
+def asked_about(text: str, start: int, end: int) -> bool:
+    """The sign at `start:end` is the term of a question about what it means ("what's a blood
+    thinner?", "what does saddle numbness mean?"); "what is this numbness in my leg?" is not."""
+    before = normalise_apostrophes(text[max(0, start - 40) : start])
+    return bool(_ASKED_ABOUT.search(before) or (_WHAT_DOES.search(before) and _MEAN_AFTER.search(text[end : end + 30])))
+
+
 def about_someone_else(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` belongs to another person who is not the one doing the massage.
 
     "my grandad had cancer, I'm just sore from the gym" -> True; "my husband takes blood
     thinners and wants to use the roller" -> False (he will do the massage); "history of
-    clots in my family and I had one too" -> False (the person typing has it too).
+    clots in my family and I had one too" -> False (the person typing has it too); "my son
+    has a stiff neck and a fever, can we use the ball" -> False (the message is about him).
     """
     text = normalise_apostrophes(text)
     if FOR_THIRD_PERSON.search(text) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
-    return bool(THIRD_PERSON.search(clause)) and not FIRST_PERSON.search(clause)
+    if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause):
+        return False
+    # a message that is all about the other person ("my son has a stiff neck and a high temp,
+    # can we use the ball?") asks for them: their signs count
+    rest = text.replace(clause, " ", 1)
+    return bool(FIRST_PERSON.search(rest) or SPEAKER.search(text) or MY_BODY.search(text))
 
 
 def words(text: str) -> List[str]:

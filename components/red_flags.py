@@ -21,12 +21,15 @@ from spacy.tokens import Span
 
 from components import cues
 from components.spelling import Speller
-from components.text import Normalizer, all_matches, blank_english, phrase_matcher
+from components.text import Normalizer, all_matches, blank_english, phrase_matcher, source_offsets
 from components.vocabulary_component import VocabularyComponent
 
 RED_FLAG_INTENT = "report_red_flag"
 RED_FLAG_ENTITY = "red_flag"
 BLOCKING_LEVELS = ("refer", "emergency")
+#: the concept of phrases in which sign words have an everyday meaning ("cancer research",
+#: "chest day", "swollen ego"): a sign inside one of them does not count
+EVERYDAY_SENSES = "everyday_senses"
 
 
 def knowledge_red_flags() -> Dict[str, Any]:
@@ -53,15 +56,17 @@ class RedFlagMatcher:
     """Finds warning signs in text; free of Rasa types so it is easy to test.
 
     A sign does not count when it is negated ("no numbness"), when it belongs to someone
-    else who is not the one doing the massage ("my grandad had cancer"), or, for patterns
-    marked `recent_only`, when its sentence dates it long ago ("surgery 15 years ago").
-    All three cues come from components/cues.py.
+    else who is not the one doing the massage ("my grandad had cancer"), when it is the term
+    of a question ("what's a blood thinner?"), when it sits inside an everyday phrase
+    ("cancer research", concept `everyday_senses`), or, for patterns marked `recent_only`,
+    when its sentence dates it long ago ("surgery 15 years ago"). Filler words ("a bit
+    slurred") are skipped on both sides. The cues come from components/cues.py.
     """
 
     def __init__(self, vocabulary: Dict[str, Any], speller: Optional[Speller] = None) -> None:
         self.concepts: Dict[str, List[str]] = vocabulary["concepts"]
         self.patterns: List[Dict[str, Any]] = vocabulary["patterns"]
-        self.normalizer = Normalizer(blank_english(), red_flag_phrases(vocabulary), speller=speller)
+        self.normalizer = Normalizer(blank_english(), red_flag_phrases(vocabulary), speller=speller, skip_fillers=True)
         labelled = [(f"phrase|{p['id']}", phrase) for p in self.patterns for phrase in p["phrases"]]
         labelled += [(f"concept|{c}", term) for c, terms in self.concepts.items() for term in terms]
         self.matcher = phrase_matcher(self.normalizer, labelled)
@@ -72,6 +77,8 @@ class RedFlagMatcher:
         if cues.negated(norms, span.start, flag_tokens):
             return True
         if cues.about_someone_else(text, span.start_char, span.end_char):
+            return True
+        if cues.asked_about(text, span.start_char, span.end_char):
             return True
         return recent_only and cues.in_the_past(text, span.start_char, span.end_char)
 
@@ -91,8 +98,11 @@ class RedFlagMatcher:
 
     def find(self, text: str) -> List[RedFlag]:
         doc = self.normalizer(text)
+        text = doc.text  # without filler words ("a bit slurred"), like the patterns; offsets map back
         norms = [token.norm_ for token in doc]
         matches = all_matches(doc, self.matcher)
+        everyday = [s for s in matches if doc.vocab.strings[s.label] == f"concept|{EVERYDAY_SENSES}"]
+        matches = [s for s in matches if not any(e.start <= s.start and s.end <= e.end for e in everyday)]
         flag_tokens = {i for span in matches for i in range(span.start, span.end)}
         phrase_hits: List[RedFlag] = []
         concept_hits: Dict[str, List[Span]] = {}
@@ -101,13 +111,13 @@ class RedFlagMatcher:
             if kind == "phrase":
                 pattern = self._by_id[ident]
                 if not self._discounted(text, span, norms, flag_tokens, bool(pattern.get("recent_only"))):
-                    phrase_hits.append(RedFlag(pattern["rule"], pattern["level"], span.start_char, span.end_char, ident))
+                    phrase_hits.append(RedFlag(pattern["rule"], pattern["level"], *source_offsets(span), ident))
             elif not self._discounted(text, span, norms, flag_tokens, ident in self._recent_only_concepts):
                 concept_hits.setdefault(ident, []).append(span)
         for pattern in self.patterns:
             found = self._combination(pattern, concept_hits)
             if found is not None:
-                phrase_hits.append(RedFlag(pattern["rule"], pattern["level"], found.start_char, found.end_char, pattern["id"]))
+                phrase_hits.append(RedFlag(pattern["rule"], pattern["level"], *source_offsets(found), pattern["id"]))
         unique: Dict[str, RedFlag] = {}
         for flag in sorted(phrase_hits, key=lambda f: (f.level != "emergency", f.start)):
             unique.setdefault(flag.rule, flag)

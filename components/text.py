@@ -27,6 +27,15 @@ from components.spelling import Speller
 
 #: words whose lookup lemma has an everyday meaning of its own ("swollen" -> "swell", as in "swell idea")
 KEEP_AS_IS = frozenset({"swollen", "swelling"})
+#: degree words that a phrase may carry or not without changing what it says ("I can't really
+#: feel", "a bit slurred", "getting steadily worse"); a Normalizer with `skip_fillers` drops them
+FILLERS = frozenset(
+    {"really", "rly", "kinda", "sorta", "quite", "pretty", "very", "super", "totally", "literally", "slightly",
+     "somewhat", "fairly", "steadily", "gradually", "progressively", "even", "realy", "reallly"}
+)  # fmt: skip
+#: the same, as runs of words
+FILLER_RUNS = (("a", "little", "bit", "of"), ("a", "bit", "of"), ("a", "little", "bit"), ("a", "bit"), ("kind", "of"),
+               ("sort", "of"), ("a", "lil"))  # fmt: skip
 
 
 def blank_english() -> Language:
@@ -53,11 +62,17 @@ class Normalizer:
     """Tokenises text and sets each token's `norm_` for vocabulary-aware matching."""
 
     def __init__(
-        self, nlp: Language, vocabulary_phrases: Iterable[str], use_lemmas: bool = True, speller: Optional[Speller] = None
+        self,
+        nlp: Language,
+        vocabulary_phrases: Iterable[str],
+        use_lemmas: bool = True,
+        speller: Optional[Speller] = None,
+        skip_fillers: bool = False,
     ) -> None:
         self.nlp = nlp
         self.use_lemmas = use_lemmas
         self.speller = speller
+        self.skip_fillers = skip_fillers
         # lemmas are looked up on the lower-cased token, so "Tingling" == "tingling"
         self._lemmas = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
         self._plurals: Dict[str, str] = {}
@@ -83,7 +98,11 @@ class Normalizer:
         return str(self._lemmas.get(lower, lower)).lower()
 
     def __call__(self, text: str) -> Doc:
+        """The normalised doc. With `skip_fillers`, the doc holds the text without FILLERS and
+        `source_offset(doc, ...)` maps its character offsets back to `text`."""
         doc = self.nlp.make_doc(text)
+        if self.skip_fillers:
+            doc = without_fillers(doc)
         for token in doc:
             token.norm_ = self.norm(token.lower_)
         return doc
@@ -91,6 +110,35 @@ class Normalizer:
     def pattern(self, phrase: str) -> Doc:
         """A phrase as a matcher pattern, normalised like the text it must match."""
         return self(phrase.lower())
+
+
+def _filler_indices(doc: Doc) -> set:
+    lower = [t.lower_ for t in doc]
+    dropped = {i for i, word in enumerate(lower) if word in FILLERS}
+    for run in FILLER_RUNS:
+        for i in range(len(lower) - len(run) + 1):
+            if tuple(lower[i : i + len(run)]) == run:
+                dropped.update(range(i, i + len(run)))
+    return dropped
+
+
+def without_fillers(doc: Doc) -> Doc:
+    """`doc` without its filler words; user_data["source_offsets"] holds each token's offsets in the original."""
+    dropped = _filler_indices(doc)
+    if not dropped or len(dropped) == len(doc):
+        return doc
+    kept = [t for t in doc if t.i not in dropped]
+    reduced = Doc(doc.vocab, words=[t.text for t in kept], spaces=[bool(t.whitespace_) for t in kept])
+    reduced.user_data["source_offsets"] = [(t.idx, t.idx + len(t)) for t in kept]
+    return reduced
+
+
+def source_offsets(span: Span) -> Tuple[int, int]:
+    """A span's character offsets in the text the doc was made from (fillers included)."""
+    offsets = span.doc.user_data.get("source_offsets")
+    if not offsets:
+        return span.start_char, span.end_char
+    return offsets[span.start][0], offsets[span.end - 1][1]
 
 
 def phrase_matcher(normalizer: Normalizer, labelled: Iterable[Tuple[str, str]]) -> PhraseMatcher:

@@ -13,7 +13,7 @@ from typing import List, Literal, Optional
 from pydantic import BaseModel, Extra, conlist, constr, root_validator, validator
 
 Identifier = constr(regex=r"^[a-z][a-z0-9_]*$", min_length=2, max_length=64)
-Text = constr(strip_whitespace=True, min_length=2)
+Text = constr(strip_whitespace=True, min_length=2, strict=True)  # a YAML `off` or `no` (a boolean) is refused, not read as "False"
 
 BODY_AREA_IDS = (
     "foot",

@@ -102,9 +102,15 @@ def test_a_clot_long_ago_is_a_referral_not_an_emergency(matcher: RedFlagMatcher)
     [
         ("my husband takes blood thinners and wants to use the roller", True),
         ("my grandad had cancer, I'm just sore from the gym", False),
-        ("my friend has cancer", False),
+        ("my friend has cancer, which ball for my traps?", False),
         ("my mum is on warfarin but this is for me", False),
         ("history of blood clots in my family and I had one too", True),
+        # a message all about the other person asks for them
+        ("my son has a stiff neck and a high temperature, can we use the ball", True),
+        ("my friend has cancer", True),
+        # reported speech about the person typing
+        ("my girlfriend says my speech is slurred, can I roll my traps", True),
+        ("my coworker has sciatica, mine is just a tight glute", False),
     ],
 )
 def test_someone_elses_risk_counts_only_when_they_do_the_massage(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
@@ -122,3 +128,19 @@ def test_someone_elses_risk_counts_only_when_they_do_the_massage(matcher: RedFla
 )
 def test_the_classic_clot_picture_is_an_emergency(matcher: RedFlagMatcher, text: str) -> None:
     assert "emergency" in levels(matcher, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("what's a blood thinner?", False),
+        ("what does saddle numbness mean", False),
+        ("what is this numbness in my leg?", True),
+        ("I can't really feel my bits when I wipe", True),  # a filler word inside the phrase
+        ("my speech is a bit slurred", True),
+        ("doing a race for life for cancer research, calves tight", False),  # an everyday sense
+        ("had a hernia op 10 days ago, lower back tight", True),  # a procedure with a recent date
+    ],
+)
+def test_questions_fillers_and_everyday_senses(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
+    assert bool(levels(matcher, text) & {"refer", "emergency"}) is flagged

@@ -109,3 +109,11 @@ def test_an_estimate_must_name_a_field_of_the_entry(content: Path) -> None:
     path.write_text(path.read_text().replace(flag, flag + "    estimates: [colour]\n", 1))
     with pytest.raises(ContentError, match="estimates names 'colour'"):
         load_content(content)
+
+
+def test_a_yaml_boolean_is_not_read_as_a_word(content: Path) -> None:
+    # `[weird, off, wrong]` in YAML 1.1 holds the boolean False, which must not become "False"
+    path = content / "red_flags.yml"
+    path.write_text(path.read_text().replace("terms: [calf, calves,", "terms: [off, calf, calves,", 1))
+    with pytest.raises(ContentError, match=r"red_flags.yml: entry 'calf': terms"):
+        load_content(content)

@@ -5,7 +5,8 @@ Suites (tests/safety/*.yml), written apart from the detector and before tuning:
 - `red_flags:` every case is flagged, never below its level, and every emergency is an emergency;
 - `benign:` at least 95 % pass unflagged;
 - `answers:` typed checklist answers read right at least 98 % of the time, with no yes read as
-  no and no no read as yes (yes/unsure that a stated red flag ends count as "not cleared").
+  no and no no read as yes (a yes, unsure or correction that names a red flag ends the
+  screening with a referral: counted as right).
 Figures go to reports/safety.json.
 """
 
@@ -100,7 +101,8 @@ def test_typed_checklist_answers_are_read_right(matcher: RedFlagMatcher, name: s
     for case in cases:
         got = reading(matcher, case["text"])
         expected = case["expect"]
-        ok = got == expected or (got == "flagged" and expected in ("yes", "unsure"))
+        # a yes, an unsure or a correction that names a sign ends the screening with a referral
+        ok = got == expected or (got == "flagged" and expected in ("yes", "unsure", "correction"))
         confusion[(expected, got)] += 1
         if not ok:
             wrong.append((case["text"], expected, got))
