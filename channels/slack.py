@@ -8,7 +8,8 @@ webhook path, and adds what is missing:
   request gets 403 (an HMAC keyed with an empty secret would be forgeable by anyone);
 - every refused request (bad or missing signature, timestamp not a plain number or more
   than 5 minutes away) gets 403 before the body is parsed or anything is processed;
-- events are remembered by `event_id` and by channel + message `ts`: a retry of a handled
+- events are remembered by `event_id` and by channel + message `ts` (in Redis across
+  replicas with `DEDUPE_REDIS_URL`, channels/dedupe.py): a retry of a handled
   event (whatever `X-Slack-Retry-Reason`), a replay inside the 5-minute window, or the
   `message` + `app_mention` pair Slack sends for one mention produce no second reply; a
   retry for a timeout is never processed (the first delivery did arrive), as in Rasa;
@@ -41,7 +42,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.common import FORBIDDEN, SeenKeys, api_base_url, flag, setting, split_text
+from channels.common import FORBIDDEN, api_base_url, flag, setting, split_text
+from channels.dedupe import Dedupe
 from channels.structured import StructuredOutput
 from replies import plain
 from replies.model import Reply
@@ -203,7 +205,8 @@ class SecureSlackInput(SlackInput):
     ) -> None:
         self.api_url = DEFAULT_API_URL
         self.disabled_reason: Optional[str] = None
-        self.seen_events = SeenKeys()
+        # across replicas when DEDUPE_REDIS_URL is set (channels/dedupe.py), else per process
+        self.seen_events = Dedupe.from_env("slack")
         self._configured_api_url = api_url or ""
         # Rasa's __init__ ends with _validate_credentials(), overridden below not to raise.
         super().__init__(
@@ -325,11 +328,13 @@ class SecureSlackInput(SlackInput):
 
         event_key = f"event:{body.get('event_id')}" if body.get("event_id") else None
         message_key = f"message:{event.get('channel')}:{event.get('ts')}" if event.get("ts") else None
-        if any(key in self.seen_events for key in (event_key, message_key) if key):
+        # A look at the message key (the atomic claim of it comes below), then the atomic claim
+        # of the event id: of the replicas a retry may reach, one only goes on.
+        if (message_key and await self.seen_events.seen(message_key)) or (
+            event_key and not await self.seen_events.claim(event_key)
+        ):
             logger.info("Slack event %s already handled (retry #%s)", body.get("event_id"), request.headers.get(RETRY_NUM_HEADER))
             return self._no_retry("duplicate")
-        if event_key:
-            self.seen_events.add(event_key)
         retry_reason = request.headers.get(RETRY_REASON_HEADER)
         if request.headers.get(RETRY_NUM_HEADER) and retry_reason in self.errors_ignore_retry:
             return self._no_retry("retry ignored")  # the first delivery reached us: it is being handled
@@ -339,7 +344,7 @@ class SecureSlackInput(SlackInput):
             return response.text("ignored")  # bot posts, joins, edits...
         if not self._is_supported_channel(body, metadata):
             return response.text("channel not supported")
-        if message_key and not self.seen_events.add(message_key):
+        if message_key and not await self.seen_events.claim(message_key):
             return self._no_retry("duplicate")
         if not self.slack_token:
             logger.warning("Slack event %s not answered: SLACK_BOT_TOKEN is empty", body.get("event_id"))
@@ -359,7 +364,7 @@ class SecureSlackInput(SlackInput):
             return response.text("ignored")
         action = payload["actions"][0]
         key = f"interaction:{payload.get('trigger_id') or action.get('action_ts')}"
-        if not self.seen_events.add(key):
+        if not await self.seen_events.claim(key):
             return self._no_retry("duplicate")
         text = self._get_interactive_response(action)
         if text is None:

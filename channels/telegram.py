@@ -10,8 +10,8 @@ sets the webhook through `asyncio.run` at import time. `SecureTelegramInput` kee
   disable the channel: every request gets 403, the rest of the bot runs normally;
 - registers the webhook with that `secret_token` once the server is up (when a webhook URL
   is configured) and checks the bot name once, instead of on every update;
-- answers callback queries (button taps), ignores repeated `update_id`s, edits and
-  non-text updates, and maps `/start` to a greeting;
+- answers callback queries (button taps), ignores repeated `update_id`s (across replicas
+  with `DEDUPE_REDIS_URL`, channels/dedupe.py), edits and non-text updates, and maps `/start` to a greeting;
 - talks to a configurable Bot API base URL (a local fake in tests).
 
 `SecureTelegramOutput` sends every text with `parse_mode=HTML`. A structured reply
@@ -44,7 +44,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.common import FORBIDDEN, SeenKeys, api_base_url, secrets_match, setting, split_text
+from channels.common import FORBIDDEN, api_base_url, secrets_match, setting, split_text
+from channels.dedupe import Dedupe, telegram_namespace
 from channels.structured import StructuredOutput
 from replies.model import Reply
 
@@ -199,7 +200,8 @@ class SecureTelegramInput(TelegramInput):
     ) -> None:
         super().__init__(access_token or "", (verify or "").lstrip("@"), webhook_url or "", debug_mode=debug_mode)
         self.secret_token = secret_token or ""
-        self.seen_updates = SeenKeys()
+        # across replicas when DEDUPE_REDIS_URL is set (channels/dedupe.py), else per process
+        self.seen_updates = Dedupe.from_env(telegram_namespace(self.access_token))
         self.output: Optional[SecureTelegramOutput] = None
         self._startup_task: Optional[asyncio.Task] = None
         self.disabled_reason = self._configure(api_url or "")
@@ -262,7 +264,7 @@ class SecureTelegramInput(TelegramInput):
         """Process one authenticated update; returns what happened (for the HTTP answer)."""
         out = self.get_output_channel()
         update_id = update.get("update_id")
-        if update_id is not None and not self.seen_updates.add(str(update_id)):
+        if update_id is not None and not await self.seen_updates.claim(str(update_id)):
             return "duplicate"
 
         callback = update.get("callback_query")
@@ -303,6 +305,7 @@ class SecureTelegramInput(TelegramInput):
         async def close_session(_app: Any, _loop: Any) -> None:
             if self.output is not None:
                 await self.output.close_session()
+            await self.seen_updates.close()
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
