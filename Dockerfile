@@ -1,16 +1,68 @@
-# One image for the Rasa server and the action server (same code, same pinned environment).
-# Build: docker build -t trigger-point-coach .   (see deploy/ for compose and Helm)
-FROM python:3.11-slim-bookworm
-ENV PYTHONPATH=/app PYTHONDONTWRITEBYTECODE=1 RASA_TELEMETRY_ENABLED=false SANIC_HOST=0.0.0.0
+# One image for the Rasa server, the action server and the one-shot jobs (user-data migrations,
+# retention purge): same code, same pinned environment. Debian 12's own python3 (3.11) in a venv.
+#
+#   DOCKER_BUILDKIT=1 docker build -t trigger-point-coach .
+#
+# It builds from the registry's debian:bookworm-slim, or from a local image of that name
+# (tests/deploy/run.sh makes one with debootstrap when no registry is reachable). Behind a
+# TLS-intercepting proxy, hand pip the proxy's CA bundle as a BuildKit secret; it is mounted
+# for the install step only and never lands in a layer:
+#   docker build --secret id=pip_ca,src=/etc/ssl/certs/ca-certificates.crt -t trigger-point-coach .
+#
+# The trained model and the knowledge DB are built INTO the image (see deploy/README.md): the
+# image is the unit that is tested, rolled out and rolled back, every replica serves the same
+# model, and no volume has to be shared between nodes. A model in models/ of the build context
+# that matches the inputs (scripts/train_if_stale.py: hash of config, domain, data, components,
+# knowledge, lock file) is reused; otherwise it is trained here. Nothing is downloaded at run time.
+FROM debian:bookworm-slim AS base
+ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+# A few pinned packages (multidict...) have no wheel for 3.11 and are compiled: only in this stage.
+FROM base AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3-venv python3-dev gcc g++ libc6-dev \
+ && rm -rf /var/lib/apt/lists/* \
+ && python3 -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_DEFAULT_TIMEOUT=180
+COPY requirements/lock.txt /tmp/lock.txt
+# The Makefile's two-step install: every pinned dependency, then rasa and rasa-sdk without
+# resolution (they declare Python <3.11 but run on 3.11). The image leaves out the lock's
+# development tools (test runner, linters, browser driver): nothing at run time imports them.
+RUN --mount=type=secret,id=pip_ca \
+    if [ -s /run/secrets/pip_ca ]; then export PIP_CERT=/run/secrets/pip_ca; fi \
+ && python -m pip install --quiet pip==24.3.1 \
+ && grep -viE '^(pytest|pytest-asyncio|ruff|mypy|playwright|types-[a-z0-9-]+)==' /tmp/lock.txt > /tmp/runtime.txt \
+ && pip install --quiet --progress-bar off -r /tmp/runtime.txt \
+ && pip install --quiet --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2 \
+ && find /opt/venv -name __pycache__ -prune -exec rm -rf {} + \
+ && rm /tmp/lock.txt /tmp/runtime.txt
 WORKDIR /app
-COPY requirements/lock.txt requirements/lock.txt
-# rasa 3.6 declares Python <3.11 but runs on 3.11: pinned deps first, then rasa without resolution
-RUN pip install --no-cache-dir pip==24.3.1 \
- && pip install --no-cache-dir -r requirements/lock.txt \
- && pip install --no-cache-dir --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 COPY . .
-RUN python -m knowledge.build && useradd --uid 1001 --create-home app && chown -R app /app
-USER 1001
+ENV PYTHONPATH=/app RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+RUN python -m knowledge.build \
+ && python scripts/train_if_stale.py \
+ && rm -rf .rasa \
+ && find /app -name __pycache__ -prune -exec rm -rf {} +
+
+FROM base
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build /app /app
+# Files stay root-owned and read-only to the app user: the code, the model and the knowledge DB
+# are never written at run time (the containers run with a read-only root filesystem).
+RUN useradd --system --uid 10001 --user-group --home-dir /nonexistent --shell /usr/sbin/nologin app \
+ && chmod 0755 /app/deploy/docker/entrypoint.sh
+WORKDIR /app
+ENV PATH=/opt/venv/bin:$PATH PYTHONPATH=/app PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    HOME=/tmp MPLCONFIGDIR=/tmp/matplotlib RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 \
+    SQLALCHEMY_SILENCE_UBER_WARNING=1
+USER 10001:10001
 EXPOSE 5005 5055
-ENTRYPOINT ["rasa"]
-CMD ["run", "--model", "models", "--endpoints", "endpoints.production.yml", "--credentials", "credentials.yml"]
+# Healthy when this container's server answers: Rasa's REST channel once the model is loaded
+# (about 30 s), or the action server's /health.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=180s --retries=3 \
+  CMD ["python", "/app/deploy/docker/healthcheck.py"]
+ENTRYPOINT ["/app/deploy/docker/entrypoint.sh"]
+CMD ["rasa"]

@@ -1,0 +1,46 @@
+#!/bin/sh
+# The image's roles. Settings come from the environment only (deploy/README.md lists them).
+#   rasa     the Rasa server: REST, widget (socket.io), Telegram and Slack channels, and the HTTP
+#            API, which is only ever enabled with RASA_AUTH_TOKEN
+#   actions  the action server (no authentication: never publish its port)
+#   migrate  apply the user-data schema migrations once (python -m userdata.migrate)
+#   purge    the retention purge (python -m userdata.purge)
+#   anything else is run as given (e.g. `python -m knowledge.build`)
+set -eu
+role="${1:-rasa}"
+[ "$#" -gt 0 ] && shift
+case "$role" in
+  rasa)
+    : "${RASA_AUTH_TOKEN:?set RASA_AUTH_TOKEN: the HTTP API is only enabled with a token}"
+    # WEB_ORIGINS: the widget's page origins, exact and space-separated (rasa run --cors)
+    # the endpoints file: --endpoints among the arguments, else RASA_ENDPOINTS, else production
+    case " $* " in
+      *" --endpoints "*) ;;
+      *) set -- --endpoints "${RASA_ENDPOINTS:-endpoints.production.yml}" "$@" ;;
+    esac
+    # shellcheck disable=SC2086
+    set -- --cors ${WEB_ORIGINS:-https://localhost} "$@"
+    exec rasa run --model "$(cat models/LATEST)" --credentials credentials.yml \
+      --interface "${RASA_HOST:-0.0.0.0}" --port "${RASA_PORT:-5005}" \
+      --enable-api --auth-token "$RASA_AUTH_TOKEN" "$@"
+    ;;
+  actions)
+    # Inside the container's own network namespace: other containers of the stack reach it.
+    export SANIC_HOST="${ACTIONS_HOST:-0.0.0.0}"
+    exec rasa run actions --actions actions --port "${ACTIONS_PORT:-5055}" "$@"
+    ;;
+  migrate)
+    # TODO(userdata): drop this guard once userdata/migrate.py is on main.
+    if ! python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("userdata.migrate") is None)' 2>/dev/null; then
+      echo "migrate: userdata.migrate is not in this image yet; nothing to migrate" >&2
+      exit 0
+    fi
+    exec python -m userdata.migrate "$@"
+    ;;
+  purge)
+    exec python -m userdata.purge "$@"
+    ;;
+  *)
+    exec "$role" "$@"
+    ;;
+esac
