@@ -11,7 +11,7 @@ export RASA_TELEMETRY_ENABLED := false
 INSTALL_RECIPE := 1  # bump when the install recipe below changes
 STAMP := $(VENV)/.installed-$(shell { cat requirements/lock.txt; echo $(INSTALL_RECIPE); } | sha256sum | cut -c1-12)
 
-PHONY_EXTRA := run-production browser-deps bench
+PHONY_EXTRA := run-production browser-deps bench test-deploy
 .PHONY: help install knowledge train run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
@@ -19,6 +19,7 @@ help:
 	@echo "make test      same setup, then the whole suite (lint, data validation, NLU + story tests, pytest)"
 	@echo "make evaluate  NLU reports and confusion matrix under reports/"
 	@echo "make bench     load benchmark against a bare rasa init bot (reports/bench.json, reports/bench.png)"
+	@echo "make test-deploy  build the images, run the compose stack (2+2 replicas behind nginx) and test it (reports/deploy.json)"
 
 # Why two steps: rasa 3.6.21 and rasa-sdk 3.6.2 declare Requires-Python <3.11, but run on
 # 3.11 (measured). requirements/lock.txt pins every dependency (rasa's own, evaluated as for
@@ -90,6 +91,10 @@ browser-deps:
 bench: train
 	@mkdir -p reports
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Not part of `make test`: needs a Docker Engine (installs and starts one when root) and minutes.
+test-deploy: train
+	@tests/deploy/run.sh
 
 # Regenerate requirements/lock.txt from requirements/*.in in a scratch venv.
 lock:

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# make test-deploy: build every image, start the compose stack (2 Rasa replicas, 2 action
+# servers, nginx, PostgreSQL, Redis, fake Telegram/Slack APIs) and run tests/deploy/stack
+# against it through nginx. Tears everything down whatever the outcome: containers, networks,
+# volumes, the images it built, and the Docker Engine if it started one.
+#
+# No Docker Engine and root: installs Debian's docker.io (and docker-compose, debootstrap) and
+# starts dockerd. No registry: the base image debian:bookworm-slim is made with debootstrap
+# (once per run, shared by every image). PostgreSQL, Redis and nginx are test images built from
+# Debian's packages (tests/deploy/images/); a user's machine uses the official images.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT="$PWD"
+RUN_ID="$(date +%s)-$$"
+WORK="$(mktemp -d /tmp/tpc-deploy.XXXXXX)"
+PROJECT="tpcdeploy$$"
+TAG="tpc-deploy-test"
+BASE_IMAGE="debian:bookworm-slim"
+started_dockerd=""
+created_images=()
+compose_ready=""
+T0=$SECONDS
+
+log() { printf '>> [%4ds] %s\n' "$((SECONDS - T0))" "$*"; }
+as_root() { [ "$(id -u)" = 0 ] || { echo "test-deploy: $1 (run as root, or provide it)" >&2; exit 1; }; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  trap - EXIT INT TERM
+  log "tearing down"
+  if [ -n "$compose_ready" ]; then
+    compose logs --no-color > "$WORK/compose.log" 2>&1
+    if [ "$rc" != 0 ]; then echo "---- compose logs (last lines of each service) ----"; compose logs --no-color --tail=25 2>&1 | grep -v '^lb_.*" [23]0[0-9] ' | tail -n 150; fi
+    compose down -v --remove-orphans --timeout 20 >/dev/null 2>&1
+  fi
+  for ((i = ${#created_images[@]} - 1; i >= 0; i--)); do "$DOCKER" image rm -f "${created_images[i]}" >/dev/null 2>&1; done
+  if [ -n "$started_dockerd" ]; then
+    "$DOCKER" builder prune -af >/dev/null 2>&1
+    "$DOCKER" image prune -f >/dev/null 2>&1
+    kill "$started_dockerd" 2>/dev/null
+    for _ in $(seq 1 60); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.5; done
+    log "stopped the Docker Engine this run started"
+  fi
+  rm -rf "$WORK"
+  log "test-deploy finished with exit code $rc after $((SECONDS - T0)) s"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# -- tools and engine ------------------------------------------------------------------------
+need_packages=()
+command -v dockerd >/dev/null || command -v docker >/dev/null || need_packages+=(docker.io)
+command -v openssl >/dev/null || need_packages+=(openssl)
+if [ "${#need_packages[@]}" -gt 0 ]; then
+  as_root "missing: ${need_packages[*]}"
+  log "installing ${need_packages[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
+fi
+
+# A CLI whose `docker build` does BuildKit (a build secret): buildx, or Debian's docker.io CLI.
+DOCKER=docker
+if ! docker buildx version >/dev/null 2>&1 && [ -x /usr/bin/docker ]; then DOCKER=/usr/bin/docker; fi
+export DOCKER_BUILDKIT=1
+
+if ! "$DOCKER" info >/dev/null 2>&1; then
+  as_root "no Docker Engine answers"
+  command -v dockerd >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null; }
+  [ -x /usr/bin/docker ] && ! docker buildx version >/dev/null 2>&1 && DOCKER=/usr/bin/docker
+  log "starting dockerd"
+  dockerd > "$WORK/dockerd.log" 2>&1 &
+  started_dockerd=$!
+  for _ in $(seq 1 120); do "$DOCKER" info >/dev/null 2>&1 && break; sleep 0.5; done
+  "$DOCKER" info >/dev/null 2>&1 || { cat "$WORK/dockerd.log"; echo "dockerd did not start" >&2; exit 1; }
+fi
+
+if "$DOCKER" compose version >/dev/null 2>&1; then
+  COMPOSE=("$DOCKER" compose)
+else
+  if ! command -v docker-compose >/dev/null; then
+    as_root "neither 'docker compose' nor docker-compose is installed"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
+  fi
+  COMPOSE=(docker-compose)
+fi
+compose() {
+  "${COMPOSE[@]}" -p "$PROJECT" -f "$ROOT/deploy/docker-compose.yml" -f "$ROOT/tests/deploy/compose.test.yml" "$@"
+}
+log "engine: $("$DOCKER" version --format '{{.Server.Version}}'), compose: $("${COMPOSE[@]}" version --short 2>/dev/null || echo '?')"
+
+# -- base image: the registry's, or one made with debootstrap ----------------------------------
+if "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  log "base image $BASE_IMAGE is present"
+elif timeout 120 "$DOCKER" pull -q "$BASE_IMAGE" >/dev/null 2>&1; then
+  log "base image $BASE_IMAGE pulled"
+else
+  log "no registry: making $BASE_IMAGE with debootstrap"
+  if ! command -v debootstrap >/dev/null; then
+    as_root "debootstrap is missing"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+  fi
+  as_root "debootstrap needs root"
+  debootstrap --variant=minbase bookworm "$WORK/rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" > "$WORK/debootstrap.log" 2>&1 \
+    || { tail -20 "$WORK/debootstrap.log"; exit 1; }
+  cat > "$WORK/rootfs/etc/apt/sources.list" <<EOF
+deb ${DEBIAN_MIRROR:-http://deb.debian.org/debian} bookworm main
+deb ${DEBIAN_MIRROR:-http://deb.debian.org/debian} bookworm-updates main
+deb ${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security} bookworm-security main
+EOF
+  rm -rf "$WORK/rootfs/var/cache/apt/archives/"*.deb "$WORK/rootfs/var/lib/apt/lists/"*
+  tar -C "$WORK/rootfs" -c . | "$DOCKER" import - "$BASE_IMAGE" >/dev/null
+  created_images+=("$BASE_IMAGE")
+  rm -rf "$WORK/rootfs"
+fi
+
+# -- images ------------------------------------------------------------------------------------
+build() {  # build NAME CONTEXT [docker build args...]
+  local name="$1" context="$2"
+  shift 2
+  local started=$SECONDS
+  created_images+=("$name")
+  "$DOCKER" build -q -t "$name" "$@" "$context" > "$WORK/build-${name//[:\/]/_}.log" 2>&1 \
+    || { tail -40 "$WORK/build-${name//[:\/]/_}.log"; echo "build of $name failed" >&2; exit 1; }
+  echo "$((SECONDS - started))" > "$WORK/build-seconds-${name//[:\/]/_}"
+  log "built $name in $((SECONDS - started)) s"
+}
+secret_args=()
+# pip inside the build trusts what pip here trusts (a TLS-intercepting proxy's CA), as a BuildKit
+# secret: used by the install step only, in no layer. A user's machine needs none.
+if [ -n "${PIP_CERT:-}" ] && [ -s "$PIP_CERT" ]; then secret_args=(--secret "id=pip_ca,src=$PIP_CERT"); fi
+APP_IMAGE="$TAG/app:$RUN_ID"
+build "$APP_IMAGE" "$ROOT" "${secret_args[@]}"
+for service in postgres redis nginx; do
+  build "$TAG/$service:$RUN_ID" "$ROOT/tests/deploy/images/$service"
+done
+
+# -- TLS (a CA of the test's own: nginx's certificate, the fake APIs' certificate) and secrets ----
+TLS="$WORK/tls"
+mkdir -p "$TLS"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=tpc-deploy-test-ca" \
+  -keyout "$TLS/ca-key.pem" -out "$TLS/ca.pem" 2>/dev/null
+certificate() {  # certificate NAME SAN
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" -keyout "$TLS/$1-key.pem" -out "$TLS/$1.csr" 2>/dev/null
+  printf 'subjectAltName=%s\n' "$2" > "$TLS/$1.ext"
+  openssl x509 -req -in "$TLS/$1.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca-key.pem" -CAcreateserial -days 2 \
+    -extfile "$TLS/$1.ext" -out "$TLS/$1-cert.pem" 2>/dev/null
+}
+certificate lb "DNS:localhost,IP:127.0.0.1"
+certificate fakes "DNS:fakes"
+cp "$TLS/lb-cert.pem" "$TLS/cert.pem" && cp "$TLS/lb-key.pem" "$TLS/key.pem"
+rm -f "$TLS/ca-key.pem" "$TLS"/*.csr
+chmod 0644 "$TLS"/*.pem   # read by the containers' own users; a throw-away test key
+"$DOCKER" run --rm --entrypoint cat "$APP_IMAGE" /opt/venv/lib/python3.11/site-packages/certifi/cacert.pem > "$WORK/ca-bundle.pem"
+cat "$TLS/ca.pem" >> "$WORK/ca-bundle.pem"
+
+secret() { openssl rand -hex 24; }
+export TPC_IMAGE="$APP_IMAGE" POSTGRES_IMAGE="$TAG/postgres:$RUN_ID" REDIS_IMAGE="$TAG/redis:$RUN_ID" NGINX_IMAGE="$TAG/nginx:$RUN_ID"
+export TLS_DIR="$TLS" TPC_TESTS_DIR="$ROOT/tests" TPC_CA_BUNDLE="$WORK/ca-bundle.pem"
+export LB_ADDRESS=127.0.0.1 LB_PORT="${TPC_DEPLOY_PORT:-18443}"
+export POSTGRES_PASSWORD="$(secret)" REDIS_PASSWORD="$(secret)" RASA_AUTH_TOKEN="$(secret)" USERDATA_KEY="$(secret)"
+export TELEGRAM_ACCESS_TOKEN="123456789:AA$(secret)" TELEGRAM_SECRET_TOKEN="$(secret)" TELEGRAM_BOT_NAME=tpc_test_bot
+export TELEGRAM_WEBHOOK_URL="https://localhost/webhooks/telegram/webhook" TELEGRAM_API_URL="https://fakes:8443"
+export SLACK_BOT_TOKEN="xoxb-$(secret)" SLACK_SIGNING_SECRET="$(secret)" SLACK_API_URL="https://fakes:8444/api/"
+export WEB_ORIGINS="https://localhost:$LB_PORT"
+compose_ready=1
+
+# -- the stack tests ---------------------------------------------------------------------------
+export TPC_DEPLOY_STACK=1 TPC_DEPLOY_PROJECT="$PROJECT" TPC_DEPLOY_WORK="$WORK" TPC_DOCKER="$DOCKER"
+export TPC_COMPOSE="${COMPOSE[*]}" TPC_DEPLOY_SECONDS_BEFORE_STACK="$((SECONDS - T0))"
+export TPC_DEPLOY_IMAGES="$APP_IMAGE $POSTGRES_IMAGE $REDIS_IMAGE $NGINX_IMAGE"
+log "running tests/deploy/stack"
+"$ROOT/.venv/bin/python" -m pytest "$ROOT/tests/deploy/stack" -p no:cacheprovider -v

@@ -1,0 +1,328 @@
+"""The compose stack, through nginx (TLS): 2 Rasa replicas, 2 action servers, PostgreSQL, Redis,
+fake Telegram and Slack APIs on the compose network. The tests run in this order and share the
+stack; each one leaves it serving. Figures (no asserts on them) go to reports/deploy.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import random
+import subprocess
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, List
+
+import requests
+
+from tests.deploy.stack.conftest import ROOT, Stack, poll, run
+
+THROUGHPUT_USERS = 8
+THROUGHPUT_CONVERSATIONS = 12  # per user: 8 x 12 x 4 = 384 turns per figure
+
+
+def test_a_conversation_through_nginx_reaches_the_steps(stack: Stack) -> None:
+    sender = f"rest-{uuid.uuid4().hex[:8]}"
+    checklist = stack.say(sender, "my lower back hurts")
+    assert any(b.get("payload") == "/deny" for m in checklist for b in m.get("buttons") or []), checklist
+    steps = stack.say(sender, "/deny")
+    assert any((m.get("custom") or {}).get("steps") for m in steps), steps
+    # every event is in PostgreSQL (the tracker store), whichever replica served each turn
+    assert stack.user_texts(sender) == ["my lower back hurts", "/deny"]
+
+
+def test_only_the_public_routes_are_exposed(stack: Stack) -> None:
+    s = stack.session()
+    for path in ("/", "/status", "/version", "/conversations/x/tracker", "/model/parse"):
+        assert s.get(stack.url + path, timeout=10).status_code == 404, path
+    assert s.get(stack.url + "/webhooks/rest/", timeout=10).status_code == 200
+    too_big = json.dumps({"sender": "big", "message": "x" * 20_000})
+    assert (
+        s.post(stack.url + "/webhooks/rest/webhook", data=too_big, headers={"Content-Type": "application/json"}).status_code
+        == 413
+    )
+    telegram_bomb = b'{"update_id": 1, "padding": "' + b"x" * 70_000 + b'"}'
+    assert s.post(stack.url + "/webhooks/telegram/webhook", data=telegram_bomb).status_code == 413
+    # plain http is not served on the TLS port
+    assert requests.get(f"http://127.0.0.1:{stack.port}/webhooks/rest/", timeout=10, proxies={"http": ""}).status_code == 400
+
+
+# -- Telegram ----------------------------------------------------------------------------------
+
+
+def telegram_update(chat_id: int, text: str) -> Dict[str, Any]:
+    return {
+        "update_id": random.randint(10**8, 9 * 10**8),
+        "message": {
+            "message_id": random.randint(1, 10**6),
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Test"},
+            "chat": {"id": chat_id, "first_name": "Test", "type": "private"},
+            "date": int(time.time()),
+            "text": text,
+        },
+    }
+
+
+def telegram_headers(secret: str) -> Dict[str, str]:
+    return {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
+
+
+def sent_to(stack: Stack, chat_id: int) -> List[Dict[str, Any]]:
+    return [
+        c for c in stack.fake_calls("telegram") if c["method"] == "sendMessage" and c["params"].get("chat_id") == str(chat_id)
+    ]
+
+
+def test_telegram_through_nginx_answers_the_real_one_and_refuses_a_forgery(stack: Stack) -> None:
+    secret = os.environ["TELEGRAM_SECRET_TOKEN"]
+    s = stack.session()
+    assert any(c["method"] == "setWebhook" for c in stack.fake_calls("telegram"))  # registered at start-up
+    forged_chat, chat = random.randint(10**9, 2 * 10**9), random.randint(10**9, 2 * 10**9)
+    url = stack.url + "/webhooks/telegram/webhook"
+    forged = s.post(url, data=json.dumps(telegram_update(forged_chat, "hello")), headers=telegram_headers("not-the-secret"))
+    assert forged.status_code == 403
+    unsigned = s.post(url, data=json.dumps(telegram_update(forged_chat, "hello")), headers={"Content-Type": "application/json"})
+    assert unsigned.status_code == 403
+    answer = s.post(url, data=json.dumps(telegram_update(chat, "my lower back hurts")), headers=telegram_headers(secret))
+    assert answer.status_code == 200 and answer.text == "success"
+    replies = sent_to(stack, chat)  # Telegram updates are handled before the webhook answers
+    assert replies and all(c["credential"] == os.environ["TELEGRAM_ACCESS_TOKEN"] for c in replies)
+    assert any("reply_markup" in c["params"] for c in replies)  # the checklist's buttons
+    assert sent_to(stack, forged_chat) == [] and stack.user_texts(str(forged_chat)) == []
+
+
+def test_telegram_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) -> None:
+    secret = os.environ["TELEGRAM_SECRET_TOKEN"]
+    replicas = stack.containers("rasa")
+    assert len(replicas) == 2
+    chat = random.randint(10**9, 2 * 10**9)
+    body = json.dumps(telegram_update(chat, "hello")).encode()
+    with ThreadPoolExecutor(2) as pool:  # the same update at the same moment, one per replica
+        outcomes = list(
+            pool.map(lambda c: stack.post_inside(c, "/webhooks/telegram/webhook", body, telegram_headers(secret)), replicas)
+        )
+    assert sorted(o["body"] for o in outcomes) == ["duplicate", "success"], outcomes
+    assert stack.user_texts(str(chat)) == ["hello"]
+    # a single delivery of the same text makes as many replies as this one did
+    control = random.randint(10**9, 2 * 10**9)
+    single = stack.post_inside(
+        replicas[0],
+        "/webhooks/telegram/webhook",
+        json.dumps(telegram_update(control, "hello")).encode(),
+        telegram_headers(secret),
+    )
+    assert single["body"] == "success"
+    assert len(sent_to(stack, chat)) == len(sent_to(stack, control)) > 0
+
+
+# -- Slack -------------------------------------------------------------------------------------
+
+
+def slack_event(user: str, channel: str, text: str, event_id: str = "") -> bytes:
+    ts = f"{time.time():.6f}"
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T0TEAM",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+            "event_time": int(time.time()),
+            "event": {
+                "type": "message",
+                "user": user,
+                "text": text,
+                "ts": ts,
+                "event_ts": ts,
+                "channel": channel,
+                "channel_type": "im",
+            },
+            "authorizations": [{"team_id": "T0TEAM", "user_id": "UBOTUSER01", "is_bot": True}],
+        }
+    ).encode()
+
+
+def slack_headers(body: bytes, secret: str, timestamp: int = 0) -> Dict[str, str]:
+    stamp = str(timestamp or int(time.time()))
+    digest = hmac.new(secret.encode(), b"v0:" + stamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+def posted_to(stack: Stack, channel: str) -> List[Dict[str, Any]]:
+    return [c for c in stack.fake_calls("slack") if c["method"] == "chat.postMessage" and c["params"].get("channel") == channel]
+
+
+def test_slack_through_nginx_answers_signed_events_and_refuses_forged_ones(stack: Stack) -> None:
+    secret = os.environ["SLACK_SIGNING_SECRET"]
+    s = stack.session()
+    url = stack.url + "/webhooks/slack/webhook"
+    user, dm = f"U{uuid.uuid4().hex[:8].upper()}", f"D{uuid.uuid4().hex[:8].upper()}"
+    body = slack_event(user, dm, "hello")
+    assert s.post(url, data=body, headers=slack_headers(body, "not-the-secret")).status_code == 403
+    assert s.post(url, data=body, headers=slack_headers(body, secret, int(time.time()) - 600)).status_code == 403  # stale
+    assert s.post(url, data=body, headers={"Content-Type": "application/json"}).status_code == 403
+    assert stack.user_texts(user) == []
+    answer = s.post(url, data=body, headers=slack_headers(body, secret))
+    assert answer.status_code == 200
+    replies = poll("the Slack reply", lambda: posted_to(stack, dm), timeout=60)
+    assert all(c["credential"] == os.environ["SLACK_BOT_TOKEN"] for c in replies)
+    assert poll("the Slack message saved", lambda: stack.user_texts(user) == ["hello"], timeout=60)
+
+
+def test_slack_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) -> None:
+    secret = os.environ["SLACK_SIGNING_SECRET"]
+    replicas = stack.containers("rasa")
+    user, dm = f"U{uuid.uuid4().hex[:8].upper()}", f"D{uuid.uuid4().hex[:8].upper()}"
+    body = slack_event(user, dm, "hello")
+    first = stack.post_inside(replicas[0], "/webhooks/slack/webhook", body, slack_headers(body, secret))
+    retry_headers = {**slack_headers(body, secret), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+    retry = stack.post_inside(replicas[1], "/webhooks/slack/webhook", body, retry_headers)
+    assert (first["status"], first["body"]) == (200, "")
+    assert (retry["status"], retry["body"]) == (200, "duplicate")
+    # barrier: a later message of the same person is answered after anything the first could cause
+    thanks = slack_event(user, dm, "thanks")
+    assert stack.post_inside(replicas[1], "/webhooks/slack/webhook", thanks, slack_headers(thanks, secret))["body"] == ""
+    assert poll("both messages saved", lambda: stack.user_texts(user) == ["hello", "thanks"], timeout=90)
+
+
+# -- limits --------------------------------------------------------------------------------------
+
+
+def test_a_burst_over_the_rate_limit_gets_429_and_the_stack_keeps_serving(stack: Stack) -> None:
+    def hit(_: int) -> int:
+        return stack.session().get(stack.url + "/webhooks/rest/", timeout=30).status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        statuses = list(pool.map(hit, range(120)))
+    stack.figures["burst"] = {"requests": len(statuses), "ok": statuses.count(200), "429": statuses.count(429)}
+    assert statuses.count(429) > 0, statuses
+    assert set(statuses) <= {200, 429}, statuses
+    assert statuses.count(200) >= 20  # the burst allowance
+    sender = f"after-burst-{uuid.uuid4().hex[:6]}"
+    assert poll("a conversation after the burst", lambda: stack.say(sender, "my lower back hurts"), timeout=30)
+
+
+# -- measured load, restarts ---------------------------------------------------------------------
+
+
+def use_limits(stack: Stack, limits: str) -> None:
+    """Recreate nginx with another limits file (its only change), and wait until it serves."""
+    stack.compose("up", "-d", "--no-deps", "--no-build", "lb", env={"NGINX_LIMITS": limits})
+    poll("nginx serving", lambda: stack.session().get(stack.url + "/webhooks/rest/", timeout=5).status_code == 200, timeout=60)
+
+
+def throughput(stack: Stack, replicas: int) -> Dict[str, Any]:
+    for user in range(THROUGHPUT_USERS):  # warm-up: one conversation per user, not counted
+        stack.conversation(stack.session(), f"warm-{replicas}-{user}-{uuid.uuid4().hex[:6]}")
+    turns, seconds = stack.load(THROUGHPUT_USERS, THROUGHPUT_CONVERSATIONS)
+    failed = [t for t in turns if not t.ok]
+    latencies = sorted(t.seconds for t in turns)
+    figure = {
+        "rasa_replicas": replicas,
+        "users": THROUGHPUT_USERS,
+        "turns": len(turns),
+        "failed": len(failed),
+        "seconds": round(seconds, 2),
+        "turns_per_second": round(len(turns) / seconds, 2),
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000),
+        "p95_ms": round(latencies[int(len(latencies) * 0.95)] * 1000),
+    }
+    assert not failed, [t.detail for t in failed[:5]]
+    return figure
+
+
+def test_throughput_with_two_rasa_replicas(stack: Stack) -> None:
+    use_limits(stack, str(ROOT / "tests" / "deploy" / "limits-measure.conf"))
+    stack.figures["throughput_2_replicas"] = throughput(stack, 2)
+    stack.figures["memory_after_load"] = stack.rss()
+
+
+def test_rolling_restart_of_the_action_servers_under_load_fails_no_turn(stack: Stack) -> None:
+    done = threading.Event()
+    results: Dict[str, Any] = {}
+
+    def load() -> None:
+        results["turns"], results["seconds"] = stack.load(4, 200, until=done.is_set)
+
+    runner = threading.Thread(target=load)
+    runner.start()
+    restarted = []
+    try:
+        for container in stack.containers("actions"):
+            run([stack.docker, "restart", "-t", "30", container], timeout=120)
+            restarted.append(container)
+            poll(f"action server {container[:12]} healthy again", lambda c=container: stack.health(c) == "healthy", timeout=120)
+    finally:
+        done.set()
+        runner.join(timeout=600)
+    turns = results["turns"]
+    failed = [t for t in turns if not t.ok]
+    stack.figures["rolling_restart"] = {
+        "restarted": len(restarted),
+        "turns": len(turns),
+        "failed": len(failed),
+        "seconds": round(results["seconds"], 1),
+    }
+    assert len(restarted) == 2
+    assert len(turns) >= 40, "the load hardly ran during the restarts"
+    assert not failed, [t.detail for t in failed[:5]]
+
+
+def test_a_rasa_replica_killed_mid_conversation_loses_nothing(stack: Stack) -> None:
+    sender = f"kill-{uuid.uuid4().hex[:8]}"
+    assert stack.say(sender, "my lower back hurts")
+    victim = stack.containers("rasa")[-1]
+    run([stack.docker, "kill", victim])
+    steps = stack.say(sender, "/deny")  # nginx skips the dead replica
+    assert any((m.get("custom") or {}).get("steps") for m in steps), steps
+    assert stack.say(sender, "thanks")
+    assert stack.user_texts(sender) == ["my lower back hurts", "/deny", "thanks"]
+    sql = f"SELECT count(*) FROM events WHERE sender_id = '{sender}' AND type_name = 'bot'"  # noqa: S608 - a generated test id
+    bot_turns = stack.psql(sql)
+    assert int(bot_turns[0]) >= 3
+
+
+def test_throughput_with_one_rasa_replica(stack: Stack) -> None:
+    stack.compose(
+        "up",
+        "-d",
+        "--no-deps",
+        "--no-build",
+        "--scale",
+        "rasa=1",
+        "rasa",
+        env={"NGINX_LIMITS": str(ROOT / "tests" / "deploy" / "limits-measure.conf")},
+    )
+    stack.wait_healthy("rasa", 1)
+    stack.compose("restart", "lb", env={"NGINX_LIMITS": str(ROOT / "tests" / "deploy" / "limits-measure.conf")})
+    poll("nginx serving", lambda: stack.session().get(stack.url + "/webhooks/rest/", timeout=5).status_code == 200, timeout=60)
+    stack.figures["throughput_1_replica"] = throughput(stack, 1)
+    two = stack.figures.get("throughput_2_replicas", {}).get("turns_per_second")
+    if two:
+        stack.figures["two_over_one"] = round(two / stack.figures["throughput_1_replica"]["turns_per_second"], 2)
+
+
+def test_the_images_run_as_non_root_with_no_secret_in_their_layers(stack: Stack) -> None:
+    image = os.environ["TPC_IMAGE"]
+    assert run([stack.docker, "image", "inspect", "-f", "{{.Config.User}}", image]).strip() == "10001:10001"
+    history = run([stack.docker, "history", "--no-trunc", "--format", "{{.CreatedBy}}", image])
+    for name in (
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "RASA_AUTH_TOKEN",
+        "USERDATA_KEY",
+        "TELEGRAM_SECRET_TOKEN",
+        "SLACK_SIGNING_SECRET",
+    ):
+        assert os.environ[name] not in history
+    # the CA handed to pip as a build secret is in no layer
+    listing = subprocess.run(
+        [stack.docker, "run", "--rm", "--entrypoint", "sh", image, "-c", "ls /run/secrets 2>/dev/null | wc -l; id -u"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert listing.stdout.split() == ["0", "10001"]
