@@ -11,7 +11,7 @@ export RASA_TELEMETRY_ENABLED := false
 INSTALL_RECIPE := 1  # bump when the install recipe below changes
 STAMP := $(VENV)/.installed-$(shell { cat requirements/lock.txt; echo $(INSTALL_RECIPE); } | sha256sum | cut -c1-12)
 
-PHONY_EXTRA := run-production browser-deps bench test-deploy
+PHONY_EXTRA := run-production browser-deps bench test-deploy tools
 .PHONY: help install knowledge train run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
@@ -20,6 +20,7 @@ help:
 	@echo "make evaluate  NLU reports and confusion matrix under reports/"
 	@echo "make bench     load benchmark against a bare rasa init bot (reports/bench.json, reports/bench.png)"
 	@echo "make test-deploy  build the images, run the compose stack (2+2 replicas behind nginx) and test it (reports/deploy.json)"
+	@echo "make tools     the deployment checkers (kubernetes-validate, checkov) in their own venv, .venv-tools"
 
 # Why two steps: rasa 3.6.21 and rasa-sdk 3.6.2 declare Requires-Python <3.11, but run on
 # 3.11 (measured). requirements/lock.txt pins every dependency (rasa's own, evaluated as for
@@ -63,7 +64,7 @@ test-stories: train
 	@mkdir -p reports
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model $$(cat models/LATEST) --out reports/stories --fail-on-prediction-errors --no-plot
 
-pytest: train web/node_modules browser-deps
+pytest: train web/node_modules browser-deps tools
 	$(BIN)/python -m pytest
 
 # `rasa data validate` and the NLU test run inside pytest (tests/quality), with thresholds.
@@ -91,6 +92,20 @@ browser-deps:
 bench: train
 	@mkdir -p reports
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Deployment checkers (tests/deploy): kubernetes-validate and checkov pin their own trees,
+# which clash with rasa's (jsonschema...), so they live in a venv of their own, from their own lock.
+TOOLS_VENV := .venv-tools
+TOOLS_STAMP := $(TOOLS_VENV)/.installed-$(shell cat requirements/tools.lock.txt | sha256sum | cut -c1-12)
+$(TOOLS_STAMP): requirements/tools.lock.txt
+	@test -x $(TOOLS_VENV)/bin/python || { echo ">> creating $(TOOLS_VENV)"; $(PYTHON) -m venv $(TOOLS_VENV); }
+	@echo ">> installing the deployment checkers (first time: a minute)"
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip==24.3.1
+	$(TOOLS_VENV)/bin/pip install --quiet --progress-bar off --no-deps -r requirements/tools.lock.txt
+	@rm -f $(TOOLS_VENV)/.installed-*
+	@touch $@
+
+tools: $(TOOLS_STAMP)
 
 # Not part of `make test`: needs a Docker Engine (installs and starts one when root) and minutes.
 test-deploy: train
