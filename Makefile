@@ -108,7 +108,7 @@ $(TOOLS_STAMP): requirements/tools.lock.txt
 tools: $(TOOLS_STAMP)
 
 # Not part of `make test`: needs a Docker Engine (installs and starts one when root) and minutes.
-test-deploy: train
+test-deploy: train web/node_modules browser-deps
 	@tests/deploy/run.sh
 
 # Regenerate requirements/lock.txt from requirements/*.in in a scratch venv.

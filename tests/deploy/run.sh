@@ -162,7 +162,8 @@ export POSTGRES_PASSWORD="$(secret)" REDIS_PASSWORD="$(secret)" RASA_AUTH_TOKEN=
 export TELEGRAM_ACCESS_TOKEN="123456789:AA$(secret)" TELEGRAM_SECRET_TOKEN="$(secret)" TELEGRAM_BOT_NAME=tpc_test_bot
 export TELEGRAM_WEBHOOK_URL="https://localhost/webhooks/telegram/webhook" TELEGRAM_API_URL="https://fakes:8443"
 export SLACK_BOT_TOKEN="xoxb-$(secret)" SLACK_SIGNING_SECRET="$(secret)" SLACK_API_URL="https://fakes:8444/api/"
-export WEB_ORIGINS="https://localhost:$LB_PORT"
+export TPC_WEB_PORT="${TPC_DEPLOY_WEB_PORT:-18080}"   # the demo page for the widget test (loopback)
+export WEB_ORIGINS="http://127.0.0.1:$TPC_WEB_PORT"
 compose_ready=1
 
 # -- the stack tests ---------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import hmac
 import json
 import os
 import random
+import re
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -185,6 +187,73 @@ def test_slack_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) ->
     thanks = slack_event(user, dm, "thanks")
     assert stack.post_inside(replicas[1], "/webhooks/slack/webhook", thanks, slack_headers(thanks, secret))["body"] == ""
     assert poll("both messages saved", lambda: stack.user_texts(user) == ["hello", "thanks"], timeout=90)
+
+
+# -- the widget -----------------------------------------------------------------------------
+
+
+def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_on_reload(stack: Stack) -> None:
+    """Headless Chromium, the demo page (scripts/serve_web.py on loopback) and the widget's
+    socket.io long-polling through nginx. A polling session lives in one Rasa replica: with two
+    running, it only works if nginx pins it (ip_hash), which its log shows."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import BUNDLE, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Chat, PageGuards
+
+    assert CHROMIUM.exists() and BUNDLE.is_file(), "make browser-deps web/node_modules"
+    assert len(stack.containers("rasa")) == 2
+    web_port = os.environ["TPC_WEB_PORT"]
+    page_url = f"http://127.0.0.1:{web_port}/"
+    argv = [sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1", "--port", web_port]
+    server = subprocess.Popen([*argv, "--socket-url", f"https://localhost:{stack.port}"], cwd=ROOT)
+    try:
+        poll("the demo page", lambda: requests.get(page_url, timeout=2, proxies={"http": ""}).status_code == 200, timeout=30)
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            try:
+                context = chromium.new_context(ignore_https_errors=True)  # nginx's certificate: the test's own CA
+                page = context.new_page()
+                page.set_default_timeout(TIMEOUT_MS)
+                guards = PageGuards()
+                page.on("pageerror", lambda error: guards.errors.append(str(error)))
+                page.goto(page_url)
+                chat = Chat(page, guards)
+                chat.wait_for_bot("Tell me where it feels tight")
+                chat.type_message("my lower back hurts")
+                chat.wait_for_bot("Quick safety check")
+                chat.reply_button("None of these").wait_for(timeout=TIMEOUT_MS)
+                before = chat.bot_count()
+                chat.reply_button("None of these").click()
+                chat.wait_for_more_bot_messages(than=before)
+                chat.wait_for_bot("Safety:")
+                chat.wait_until_idle()
+                assert page.locator(f"{Chat.BOT_TEXT} ol > li").count() >= 3  # the steps
+                session_id = chat.session_id()
+                assert session_id
+                history = chat.bot_texts()
+                page.reload()
+                chat.wait_for_bot("Safety:")
+                assert chat.session_id() == session_id and chat.bot_texts() == history
+                before = chat.bot_count()
+                chat.type_message("thanks")
+                chat.wait_for_more_bot_messages(than=before)
+                guards.check()
+                context.close()
+            finally:
+                chromium.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    texts = poll(
+        "the widget conversation saved", lambda: (t := stack.user_texts(session_id)) and t[-1] == "thanks" and t, timeout=60
+    )
+    assert "my lower back hurts" in texts and "/deny" in texts
+    log = stack.compose("logs", "--no-color", "lb")
+    socket_upstreams = set(re.findall(r'"\w+ /socket\.io/[^"]*" \d+ \d+ rt=\S+ up=(\S+)', log))
+    rest_upstreams = set(re.findall(r'"POST /webhooks/rest/webhook[^"]*" 200 \d+ rt=\S+ up=(\S+)', log))
+    stack.figures["widget"] = {"socket_upstreams": len(socket_upstreams), "rest_upstreams": len(rest_upstreams)}
+    assert len(socket_upstreams) == 1, socket_upstreams  # every polling request of the session: one replica
+    assert len(rest_upstreams) == 2, rest_upstreams  # while REST turns went to both
 
 
 # -- limits --------------------------------------------------------------------------------------
