@@ -68,6 +68,17 @@ def variants(pipeline: List[Dict[str, Any]]) -> Dict[str, Tuple[str, List[Dict[s
             "LogisticRegressionClassifier (sklearn, lbfgs), same features",
             _replace_classifier(pipeline, {"name": "LogisticRegressionClassifier", "max_iter": 500, "random_state": 42}),
         ),
+        "logreg_200": (
+            "LogisticRegressionClassifier, at most 200 iterations",
+            _replace_classifier(pipeline, {"name": "LogisticRegressionClassifier", "max_iter": 200, "random_state": 42}),
+        ),
+        "logreg_no_lexical": (
+            "LogisticRegressionClassifier, no lexical-syntactic features",
+            _without(
+                _replace_classifier(pipeline, {"name": "LogisticRegressionClassifier", "max_iter": 500, "random_state": 42}),
+                ["LexicalSyntacticFeaturizer"],
+            ),
+        ),
         "keyword": (
             "KeywordIntentClassifier (exact keywords, baseline)",
             _replace_classifier(pipeline, {"name": "KeywordIntentClassifier"}),

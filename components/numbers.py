@@ -36,7 +36,11 @@ _NUM = r"(?:10|[0-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
 _BIG = r"(?:\d{1,3}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
 
 _OUT_OF_TEN = re.compile(rf"\b({_NUM})\s*(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)\b", re.I)
-_PAIN_WORDS = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|sore|soreness|level|rate|rating|scale|intensity)\b", re.I)
+_PAIN_WORDS = re.compile(
+    r"\b(pain|painful|hurts?|hurting|aches?|aching|sore|soreness|tight|tightness|stiff|stiffness|tense|level|rate|rating|"
+    r"scale|intensity)\b",
+    re.I,
+)
 _RATED = re.compile(
     rf"\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))",
     re.I,
@@ -48,6 +52,11 @@ _ONLY_A_RATING = re.compile(
     rf"(?:\s+(?:now|maybe|i\s+think|tbh|ish|or\s+so))*\W*$",
     re.I,
 )
+#: after a session ("done, it's a 3 now", "went from 6 to 3", "pain went up to 7"): a rating without a pain word
+_SESSION_WORDS = re.compile(r"\b(now|done|finished|after|afterwards|down\s+to|up\s+to|dropped|went\s+(?:up|down))\b", re.I)
+_FROM_TO = re.compile(rf"\bfrom\s+(?:a\s+)?({_NUM})\s+(?:to|down\s+to|up\s+to|->|→)\s+(?:a\s+)?({_NUM})\b", re.I)
+_MOVED_TO = re.compile(rf"\b(?:down|up|dropped|went\s+up|went\s+down|fell|rose)\s+to\s+(?:a\s+|an\s+)?({_NUM})\b", re.I)
+_NOW_RATED = re.compile(rf"\b({_NUM})\s+(?:now|afterwards)\b|\bnow\s+({_NUM})\b(?!\s*(?:min|sec|hour|days?|times?|x\b))", re.I)
 _MINUTES = re.compile(rf"\b({_BIG})(?:\s*-\s*|\s+)?(?:min|mins|minute|minutes)\b", re.I)
 _SIDE = re.compile(r"\b(left|right|both)(?:\s+(?:sides?|hand\s+side))?\b", re.I)
 _BETWEEN = re.compile(r"^(?:\s|-|my|the|side|sided|hand|of|upper|lower|inner|outer)*$", re.I)
@@ -60,21 +69,32 @@ def to_number(token: str) -> int:
 
 
 def find_pain_levels(text: str) -> List[Found]:
-    """Pain ratings 0-10: "6/10", "seven out of ten", "about a 7" near a pain word, or a message
+    """Pain ratings 0-10: "6/10", "seven out of ten", "about a 7" near a pain word or after a
+    session ("done, it's a 3 now"), "from 6 to 3" (both, in order), "down to 2", or a message
     that is only a rating ("about a 7", "a 4 now")."""
     only = _ONLY_A_RATING.match(text)
     if only:
         return [(str(to_number(only.group(1))), only.start(1), only.end(1))]
     found: List[Found] = []
+
+    def add(value: str, start: int, end: int) -> None:
+        if not any(s <= start < e or start <= s < end for _, s, e in found):
+            found.append((str(to_number(value)), start, end))
+
     for match in _OUT_OF_TEN.finditer(text):
-        found.append((str(to_number(match.group(1))), match.start(), match.end()))
-    if _PAIN_WORDS.search(text):
+        add(match.group(1), match.start(), match.end())
+    for match in _FROM_TO.finditer(text):  # before and after, in that order
+        add(match.group(1), *match.span(1))
+        add(match.group(2), *match.span(2))
+    for match in _MOVED_TO.finditer(text):
+        add(match.group(1), *match.span(1))
+    if _PAIN_WORDS.search(text) or _SESSION_WORDS.search(text):
         for match in _RATED.finditer(text):
-            start, end = match.span(1)
-            if any(s <= start < e for _, s, e in found):
-                continue
-            found.append((str(to_number(match.group(1))), start, end))
-    return found
+            add(match.group(1), *match.span(1))
+        for match in _NOW_RATED.finditer(text):  # "done, 3 now", "pain now 2"
+            group = 1 if match.group(1) else 2
+            add(match.group(group), *match.span(group))
+    return sorted(found, key=lambda f: f[1])
 
 
 def find_minutes(text: str) -> List[Found]:

@@ -22,11 +22,14 @@ from spacy.tokens import Span
 from components import cues
 from components.spelling import Speller
 from components.text import Normalizer, all_matches, blank_english, phrase_matcher, source_offsets
-from components.vocabulary_component import VocabularyComponent
+from components.vocabulary_component import KNOWN_KEY, VocabularyComponent
 
 RED_FLAG_INTENT = "report_red_flag"
 RED_FLAG_ENTITY = "red_flag"
 BLOCKING_LEVELS = ("refer", "emergency")
+#: a flag of these rules keeps these classifier intents: "it got worse" after a session is the
+#: session report that logs it and gives the same rule's advice (actions/session_log.py)
+KEEPS_INTENT = {"report_session": frozenset({"persistent_or_worsening"})}
 #: the concept of phrases in which sign words have an everyday meaning ("cancer research",
 #: "chest day", "swollen ego"): a sign inside one of them does not count
 EVERYDAY_SENSES = "everyday_senses"
@@ -36,6 +39,14 @@ def knowledge_red_flags() -> Dict[str, Any]:
     from knowledge.repository import KnowledgeRepository
 
     return dataclasses.asdict(KnowledgeRepository.from_env().red_flag_vocabulary())
+
+
+def detector_vocabulary(red_flags: Dict[str, Any], entity_vocabulary: Dict[str, Any]) -> Dict[str, Any]:
+    """The red-flag vocabulary, with the entity aliases as words its speller must not change
+    ("what do you recommend for lifters" is not about blisters)."""
+    from components.entity_extractor import alias_phrases
+
+    return {**red_flags, KNOWN_KEY: sorted(set(alias_phrases(entity_vocabulary)))}
 
 
 def red_flag_phrases(vocabulary: Dict[str, Any]) -> List[str]:
@@ -133,7 +144,9 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
 
     @staticmethod
     def read_vocabulary() -> Dict[str, Any]:
-        return knowledge_red_flags()
+        from components.entity_extractor import knowledge_vocabulary
+
+        return detector_vocabulary(knowledge_red_flags(), knowledge_vocabulary())
 
     @staticmethod
     def phrases(vocabulary: Dict[str, Any]) -> Iterable[str]:
@@ -153,6 +166,9 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
             ]
         )
         message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        intent = str((message.get(INTENT) or {}).get("name") or "")
+        if {f.rule for f in flags} <= KEEPS_INTENT.get(intent, frozenset()):
+            return
         forced = {"name": RED_FLAG_INTENT, "confidence": 1.0}
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != RED_FLAG_INTENT]
         message.set(INTENT, forced, add_to_output=True)

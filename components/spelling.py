@@ -6,7 +6,8 @@ and these bounds:
 
 - words of 5-6 letters: one edit; 7 letters or more: two edits (a swap of two neighbouring
   letters counts as one edit: optimal string alignment distance); 4 letters: only one dropped
-  letter ("lowr" -> "lower"); shorter words and anything with digits are left alone;
+  letter ("lowr" -> "lower") or two swapped neighbours ("stpo" -> "stop"); shorter words and
+  anything with digits are left alone;
 - a real English word is never changed ("tinkling" stays "tinkling", "numbers" stays
   "numbers"): at training time the speller keeps the dictionary words (pyspellchecker's
   English frequency list, count >= 100) that lie within those bounds of the vocabulary, and
@@ -25,6 +26,7 @@ import collections
 import functools
 from typing import Any, Dict, Iterable, List, Optional, Set
 
+import numpy
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -42,6 +44,14 @@ def bound(length: int) -> int:
 def _dropped_letter(short: str, long: str) -> bool:
     """`short` is `long` with exactly one letter missing."""
     return len(long) == len(short) + 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _swapped_neighbours(typed: str, word: str) -> bool:
+    """`typed` is `word` with two neighbouring letters swapped ("stpo" for "stop")."""
+    if len(typed) != len(word) or typed == word:
+        return False
+    diff = [i for i in range(len(word)) if typed[i] != word[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
 
 
 def _by_length(dictionary: Dict[str, int]) -> Dict[int, List[str]]:
@@ -72,18 +82,28 @@ class Speller:
         self._cache: Dict[str, Optional[str]] = {}
 
     @classmethod
-    def build(cls, vocabulary: Iterable[str], dictionary: Optional[Dict[str, int]] = None) -> Speller:
-        """A speller for `vocabulary`; `dictionary` (word -> count) defaults to pyspellchecker's English list."""
+    def build(cls, vocabulary: Iterable[str], dictionary: Optional[Dict[str, int]] = None, known: Iterable[str] = ()) -> Speller:
+        """A speller for `vocabulary`; `dictionary` (word -> count) defaults to pyspellchecker's English list;
+        `known`: more words never to change (the bot's other vocabulary: "lifters" is not "blisters")."""
         words = {w.lower() for w in vocabulary if w.isalpha() and len(w) >= MIN_LENGTH}
         by_length = _real_words_by_length() if dictionary is None else _by_length(dictionary)
-        known: Set[str] = set()
+        near: Set[str] = set()
         widest = bound(99)
-        for word in words:  # every real word that some misspelling bound could read as `word`
-            nearby = [w for n in range(len(word) - widest, len(word) + widest + 1) for w in by_length.get(n, [])]
-            for match, distance, _ in process.extract(word, nearby, scorer=OSA.distance, score_cutoff=widest, limit=None):
-                if match != word and distance <= max(bound(len(match)), 1):
-                    known.add(match)
-        return cls(words, known)
+        grouped: Dict[int, List[str]] = collections.defaultdict(list)
+        for word in sorted(words):
+            grouped[len(word)].append(word)
+        # every real word that some misspelling bound could read as a vocabulary word: one
+        # distance matrix per word length (rapidfuzz, both cores) instead of a search per word
+        for length, group in grouped.items():
+            nearby = [w for n in range(length - widest, length + widest + 1) for w in by_length.get(n, [])]
+            if not nearby:
+                continue
+            distances = process.cdist(group, nearby, scorer=OSA.distance, score_cutoff=widest, dtype=numpy.uint8, workers=-1)
+            for i, j in zip(*numpy.nonzero(distances <= widest), strict=True):
+                match = nearby[j]
+                if match != group[i] and distances[i, j] <= max(bound(len(match)), 1):
+                    near.add(match)
+        return cls(words, (near | {w.lower() for w in known if w.isalpha()}) - words)
 
     def to_json(self) -> Dict[str, Any]:
         return {"vocabulary": sorted(self.vocabulary), "known": sorted(self.known - self.vocabulary)}
@@ -105,8 +125,9 @@ class Speller:
         reach = bound(len(word))
         if not reach or not word.isalpha() or word in self.known:
             return None
-        if len(word) == MIN_LENGTH:  # four letters: only a dropped letter of a longer word
+        if len(word) == MIN_LENGTH:  # four letters: only a dropped letter or two swapped neighbours
             found = [w for w in self._by_length.get(len(word) + 1, []) if _dropped_letter(word, w)]
+            found += [w for w in self._by_length.get(len(word), []) if _swapped_neighbours(word, w)]
             return found[0] if len(found) == 1 else None
         nearby = [w for n in range(len(word) - reach, len(word) + reach + 1) for w in self._by_length.get(n, [])]
         matches = process.extract(word, nearby, scorer=OSA.distance, score_cutoff=reach, limit=None)

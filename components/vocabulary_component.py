@@ -26,6 +26,8 @@ from components.spelling import Speller
 VOCABULARY_FILE = "vocabulary.json"
 #: key of the persisted vocabulary that holds the component's speller (built at training time)
 SPELLER_KEY = "_speller"
+#: optional key of a vocabulary: words the speller must never change (they mean something else)
+KNOWN_KEY = "_known"
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -54,7 +56,8 @@ class VocabularyComponent(GraphComponent, ABC):
     def with_speller(cls, vocabulary: Dict[str, Any]) -> Dict[str, Any]:
         """`vocabulary` plus the speller for its words (reads the English dictionary: training time only)."""
         words = {w for phrase in cls.phrases(vocabulary) for w in _WORD.findall(phrase.lower())}
-        return {**vocabulary, SPELLER_KEY: Speller.build(words).to_json()}
+        known = {w for phrase in vocabulary.get(KNOWN_KEY) or () for w in _WORD.findall(str(phrase).lower())}
+        return {**vocabulary, SPELLER_KEY: Speller.build(words, known=known - words).to_json()}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:

@@ -25,7 +25,7 @@ from knowledge import models as m
 from knowledge.db import CONTENT_DIR, database_url, make_engine
 from knowledge.loader import Content, ContentError, load_content
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def _rows(content: Content) -> List[object]:
@@ -57,6 +57,10 @@ def _rows(content: Content) -> List[object]:
         rows.append(m.Goal(id=g.id, name=g.name, note=g.note))
         aliases("goal", g)
         sources("goal", g)
+    for feeling in content.feelings:
+        rows.append(m.Feeling(id=feeling.id, name=feeling.name, safety_rule_id=feeling.safety_rule, note=feeling.note))
+        aliases("feeling", feeling)
+        sources("feeling", feeling)
     for topic in content.topics:
         rows.append(m.Topic(id=topic.id, kind=topic.kind, name=topic.name, note=topic.note))
         aliases("topic", topic)
@@ -271,6 +275,7 @@ def build(engine: Engine, content_dir: Path = CONTENT_DIR, force: bool = False) 
             "conditions",
             "goals",
             "topics",
+            "feelings",
             "exercises",
             "routines",
             "dosing",

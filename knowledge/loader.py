@@ -37,6 +37,7 @@ class Content:
     conditions: List[schema.Condition] = field(default_factory=list)
     goals: List[schema.Goal] = field(default_factory=list)
     topics: List[schema.Topic] = field(default_factory=list)
+    feelings: List[schema.Feeling] = field(default_factory=list)
     exercises: List[schema.Exercise] = field(default_factory=list)
     routines: List[schema.Routine] = field(default_factory=list)
     dosing: List[schema.DosingFigure] = field(default_factory=list)
@@ -181,7 +182,7 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
                 if guideline not in guideline_ids:
                     fail(kind, entry.id, f"guideline '{guideline}' is not in sources.yml `guidelines`")
 
-    for kind in ("body_areas", "tools", "conditions", "goals", "preferences", "topics"):
+    for kind in ("body_areas", "tools", "conditions", "goals", "preferences", "topics", "feelings"):
         seen: Dict[str, str] = {}
         for entry in getattr(content, kind):
             for alias in entry.aliases:
@@ -199,6 +200,9 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
         check("conditions", cond.id, "body-area", cond.body_areas, "body_areas")
         if cond.safety_rule:
             check("conditions", cond.id, "safety rule", [cond.safety_rule], "safety_rules")
+    for feeling in content.feelings:
+        if feeling.safety_rule:
+            check("feelings", feeling.id, "safety rule", [feeling.safety_rule], "safety_rules")
     for ex in content.exercises:
         check("exercises", ex.id, "body-area", [ex.body_area], "body_areas")
         check("exercises", ex.id, "tool", [ex.tool, *ex.also_with], "tools")

@@ -189,6 +189,14 @@ class Topic(Base):
     note = Column(Text)
 
 
+class Feeling(Base):
+    __tablename__ = "feelings"
+    id = Column(ID, primary_key=True)
+    name = Column(Text, nullable=False)
+    safety_rule_id = Column(ID, ForeignKey("safety_rules.id"))
+    note = Column(Text)
+
+
 class Goal(Base):
     __tablename__ = "goals"
     id = Column(ID, primary_key=True)

@@ -39,7 +39,7 @@ from knowledge.views import (
 )
 
 #: alias kinds, named after the NLU entity they feed
-ENTITY_KINDS = ("body_area", "tool", "condition", "goal", "preference", "topic")
+ENTITY_KINDS = ("body_area", "tool", "condition", "goal", "preference", "topic", "feeling")
 
 
 def _span(low: Optional[float], high: Optional[float]) -> Optional[Span]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
-from components.entity_extractor import KnowledgeEntityExtractor, VocabularyEntityParser, knowledge_vocabulary
+from components.entity_extractor import KnowledgeEntityExtractor, VocabularyEntityParser, in_scope, knowledge_vocabulary
 
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\{[^}]*\}")
 _EXAMPLE = re.compile(r"^(\s*- )(.*)$")
@@ -23,9 +23,9 @@ def plain(example: str) -> str:
     return _ANNOTATION.sub(r"\1", example)
 
 
-def annotate(text: str, parser: VocabularyEntityParser) -> str:
+def annotate(text: str, parser: VocabularyEntityParser, intent: Optional[str]) -> str:
     out, cursor = [], 0
-    for e in parser.parse(text):
+    for e in in_scope(parser.parse(text), intent):
         out.append(text[cursor : e["start"]])
         span = text[e["start"] : e["end"]]
         out.append(f'[{span}]{{"entity": "{e["entity"]}", "value": "{e["value"]}"}}')
@@ -38,14 +38,17 @@ def rewrite(path: Path, parser: VocabularyEntityParser) -> int:
     changed = 0
     lines: List[str] = []
     in_examples = False
+    intent: Optional[str] = None
     for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("- intent:"):
+            intent = line.split(":", 1)[1].strip()
         if line.strip().startswith("examples: |"):
             in_examples = True
         elif in_examples and not line.startswith("    "):
             in_examples = False
         match = _EXAMPLE.match(line) if in_examples else None
         if match:
-            new = match.group(1) + annotate(plain(match.group(2)), parser)
+            new = match.group(1) + annotate(plain(match.group(2)), parser, intent)
             changed += new != line
             line = new
         lines.append(line)

@@ -6,12 +6,14 @@ import dataclasses
 
 import pytest
 
-from components.red_flags import RedFlagDetector, RedFlagMatcher
+from components.red_flags import RedFlagDetector, RedFlagMatcher, detector_vocabulary
 
 
 @pytest.fixture(scope="session")
 def matcher(repo) -> RedFlagMatcher:
-    vocabulary = RedFlagDetector.with_speller(dataclasses.asdict(repo.red_flag_vocabulary()))
+    vocabulary = RedFlagDetector.with_speller(
+        detector_vocabulary(dataclasses.asdict(repo.red_flag_vocabulary()), repo.vocabulary())
+    )
     return RedFlagMatcher(vocabulary, RedFlagDetector.speller_of(vocabulary))
 
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from components.answers import read_answer
-from components.red_flags import BLOCKING_LEVELS, RedFlagDetector, RedFlagMatcher
+from components.red_flags import BLOCKING_LEVELS, RedFlagDetector, RedFlagMatcher, detector_vocabulary
 
 HERE = Path(__file__).resolve().parent
 REPORTS = HERE.parents[1] / "reports"
@@ -35,7 +35,9 @@ RESULTS: Dict[str, Dict[str, Any]] = {}
 
 @pytest.fixture(scope="session")
 def matcher(repo) -> RedFlagMatcher:
-    vocabulary = RedFlagDetector.with_speller(dataclasses.asdict(repo.red_flag_vocabulary()))
+    vocabulary = RedFlagDetector.with_speller(
+        detector_vocabulary(dataclasses.asdict(repo.red_flag_vocabulary()), repo.vocabulary())
+    )
     return RedFlagMatcher(vocabulary, RedFlagDetector.speller_of(vocabulary))
 
 
