@@ -12,7 +12,7 @@ INSTALL_RECIPE := 1  # bump when the install recipe below changes
 STAMP := $(VENV)/.installed-$(shell { cat requirements/lock.txt; echo $(INSTALL_RECIPE); } | sha256sum | cut -c1-12)
 
 PHONY_EXTRA := run-production browser-deps bench test-deploy tools
-.PHONY: help install knowledge train run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
+.PHONY: help install knowledge train userdata purge screenshot run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
 	@echo "make run       set up, build the knowledge DB, train if stale, start the bot (REST on :5005)"
@@ -43,7 +43,21 @@ knowledge: install
 train: knowledge
 	@$(BIN)/python scripts/train_if_stale.py
 
-run: train web/node_modules
+userdata: install
+	@$(BIN)/python -m userdata.migrate
+
+# The README's progress picture: the browser test draws a conversation with a chart and
+# screenshots it; the picture is then kept in docs/images (regenerate it, never edit it by hand).
+screenshot: train web/node_modules browser-deps
+	$(BIN)/python -m pytest -q tests/browser/test_progress_and_a11y.py -k progress_chart
+	@mkdir -p docs/images && cp reports/progress.png docs/images/progress.png
+	@echo "docs/images/progress.png regenerated"
+
+# Retention (RETENTION_DAYS, default 365): run it from cron, or the Kubernetes CronJob (deploy/k8s).
+purge: userdata
+	@$(BIN)/python -m userdata.purge
+
+run: train userdata web/node_modules
 	@scripts/run.sh
 
 run-production: train
@@ -70,10 +84,14 @@ pytest: train web/node_modules browser-deps tools
 # `rasa data validate` and the NLU test run inside pytest (tests/quality), with thresholds.
 test: lint test-stories pytest
 
+# Every held-out set: reports, histograms and the intent confusion matrix per set.
 evaluate: train
 	@mkdir -p reports
-	$(BIN)/rasa test nlu --nlu tests/nlu/test_nlu.yml --model $$(cat models/LATEST) --out reports/nlu
-	@echo "reports written to reports/nlu (intent_confusion_matrix.png, *_report.json)"
+	@for set in tests/nlu/*.yml; do \
+	  name=$$(basename $$set .yml); \
+	  $(BIN)/rasa test nlu --nlu $$set --model $$(cat models/LATEST) --out reports/nlu/$$name || exit 1; \
+	done
+	@echo "reports written to reports/nlu/<set>/ (intent_confusion_matrix.png, *_report.json)"
 
 # The website widget: rasa-webchat 1.0.1 exactly as pinned by web/package-lock.json (npm ci).
 # Only its prebuilt bundle is served (scripts/serve_web.py); web/.npmrc turns install scripts off.

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import remember
 from actions.replying import Wording, payload, send
+from actions.session_log import open_session_events
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView, Span
 from replies.model import Button, Fact, Reply
@@ -82,6 +83,7 @@ def exercise_reply(
         steps=exercise.steps,
         facts=tuple(facts),
         bullets=tuple(bullets),
+        outro=wording("utter_session_prompt"),
         safety=wording("utter_safety_reminder"),
         buttons=buttons,
         data={"exercise": exercise.id, "area": exercise.body_area, "tool": exercise.tool},
@@ -101,6 +103,7 @@ def suggestion_for(area_id: str, repo: KnowledgeRepository, wording: Wording) ->
 
 def exercise_buttons(wording: Wording, exercise: ExerciseView, owns_tool: bool) -> tuple:
     buttons = [
+        Button(wording("utter_button_done"), payload("report_session")),
         Button(wording("utter_button_another"), payload("next_exercise")),
         Button(wording("utter_button_how_often"), payload("ask_dosage")),
     ]
@@ -150,6 +153,7 @@ def deliver_next_exercise(
             return [
                 SlotSet("shown_exercises", [*shown, exercise.id]),
                 *remember("exercise", [("exercise", exercise.id)], exercise=exercise.id, tool=exercise.tool, area=area_id),
+                *open_session_events(tracker, exercise.id, area_id, exercise.tool),
             ]
     area = repo.body_area(areas[-1]) if areas else None
     dispatcher.utter_message(response="utter_no_more_exercises", area=(area.name if area else wording("utter_this_area")).lower())

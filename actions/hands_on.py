@@ -7,12 +7,14 @@ checklist items it shows, is the screening module's call (actions/screening_stat
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import screening_state
 from actions.checklist import area_names
@@ -21,8 +23,12 @@ from actions.knowledge_access import KnowledgeAction
 from actions.replying import Wording, join_names, payload
 from actions.routines import planned_areas, requested_minutes
 from actions.safety_policy import OUTCOME_SLOT, is_blocking
+from actions.session_log import WORSE_SLOT, worse_areas
 from actions.tracker_reading import entity_values, first_entity, latest_intent, latest_text
+from actions.userdata_access import person, userdata
 from knowledge.repository import KnowledgeRepository
+
+logger = logging.getLogger(__name__)
 
 _BACK = re.compile(r"\bbacks?\b", re.I)
 _LEG = re.compile(r"\blegs?\b", re.I)
@@ -104,11 +110,22 @@ class ActionRequestHandsOn(KnowledgeAction):
             return [*events, SlotSet("hands_on_next", "deliver")]
         if request == "routine" and not focus:
             focus = planned_areas(repo, tracker.get_slot("goal"), requested_minutes(tracker), [])
-        needed = screening_state.scope_needed(tracker, focus)
+        worse = self._worse_areas(tracker, focus)
+        events.append(SlotSet(WORSE_SLOT, worse))
+        needed = screening_state.scope_needed(tracker, focus, must_screen=worse)
         if needed is None:
             return [*events, SlotSet("hands_on_next", "deliver")]
         scope, about = needed
         return [*events, *screening_state.start_events(scope, about), SlotSet("hands_on_next", "screen")]
+
+    @staticmethod
+    def _worse_areas(tracker: Tracker, focus: List[str]) -> List[str]:
+        """Areas in focus whose last session felt worse (they are screened again, and referred)."""
+        try:
+            return worse_areas(userdata(), *person(tracker), focus)
+        except SQLAlchemyError:
+            logger.exception("user-data store unavailable: no session history for the screening")
+            return []
 
     @staticmethod
     def _ask_area(dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Dict, List, Sequence
+from typing import Any, Awaitable, Callable, Dict, List, Sequence, TypeVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -22,21 +22,36 @@ def repository() -> KnowledgeRepository:
     return KnowledgeRepository.from_env()
 
 
+Store = TypeVar("Store")
+
+
+async def guarded(
+    what: str,
+    dispatcher: CollectingDispatcher,
+    store: Callable[[], Store],
+    work: Callable[[Store], Awaitable[List[Dict[str, Any]]]],
+    unavailable: str,
+    on_failure: Sequence[Dict[str, Any]] = (),
+) -> List[Dict[str, Any]]:
+    """`work(store())`, or, when that database fails, the `unavailable` response and
+    `on_failure`'s events (nothing half-said is kept). `what` names the caller in the log."""
+    try:
+        return await work(store())
+    except SQLAlchemyError:
+        logger.exception("a store is unavailable in %s", what)
+        dispatcher.messages.clear()
+        dispatcher.utter_message(response=unavailable)
+        return list(on_failure)
+
+
 async def run_guarded(
     name: str,
     dispatcher: CollectingDispatcher,
     work: Callable[[KnowledgeRepository], Awaitable[List[Dict[str, Any]]]],
     on_failure: Sequence[Dict[str, Any]] = (),
 ) -> List[Dict[str, Any]]:
-    """`work(repository)`, or, when the knowledge DB fails, the friendly "library unavailable"
-    reply and `on_failure`'s events (nothing half-said is kept)."""
-    try:
-        return await work(repository())
-    except SQLAlchemyError:
-        logger.exception("knowledge store unavailable in %s", name)
-        dispatcher.messages.clear()
-        dispatcher.utter_message(response="utter_service_unavailable")
-        return list(on_failure)
+    """`work(repository)`, or the friendly "library unavailable" reply when the knowledge DB fails."""
+    return await guarded(name, dispatcher, repository, work, "utter_service_unavailable", on_failure)
 
 
 class KnowledgeAction(Action, ABC):

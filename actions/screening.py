@@ -9,7 +9,8 @@ Each run of the form (activation, an answer, the return after an aside) is one c
 1. a red flag in the latest message, or one stated earlier, ends the screening at once;
 2. on activation or return, the current step is asked again (the list, or "which one?");
 3. otherwise the latest message is read as an answer (actions/screening_answers.py):
-   "none" clears it and the advice follows in the same turn; "yes" or "not sure" asks which
+   "none" clears it and the advice follows in the same turn (unless the last logged session
+   on an area of the checklist felt worse: then it refers, rule `persistent_or_worsening`); "yes" or "not sure" asks which
    item; an item gives that item's outcome; a correction asks the list again; anything
    unreadable gets "is that a yes or a no?"; an aside (a question, a new request) is left to
    the rules, and the form then asks again.
@@ -44,6 +45,7 @@ from actions.safety_policy import (
     worst,
 )
 from actions.screening_answers import ASIDE, ITEM, Reading, read_turn
+from actions.session_log import WORSE_RULE, WORSE_SLOT
 from components.answers import CORRECTION, NO, UNSURE, YES
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ChecklistView
@@ -156,6 +158,9 @@ class ValidateScreeningForm(FormValidationAction):
     ) -> List[EventType]:
         """The answer to "Does any of these apply to you?"."""
         if reading.kind == NO:
+            worse = set(tracker.get_slot(WORSE_SLOT) or []) & set(tracker.get_slot(state.AREAS_SLOT) or [])
+            if worse:  # the last session on this area felt worse: none of the list changes that
+                return [SlotSet(state.ANSWER_SLOT, NO), *outcome_events(tracker, "refer", [WORSE_RULE])]
             level = "caution" if pain_at_least(tracker.get_slot("pain_level"), GENTLE_FROM_PAIN) else "clear"
             return [SlotSet(state.ANSWER_SLOT, NO), *outcome_events(tracker, level, [])]
         if reading.kind == ITEM and reading.item:

@@ -10,7 +10,9 @@ starts a screening with `start_events`:
   the result, written only by validate_screening_form.
 
 A screening is needed before the first hands-on advice; again, with only the area items, for
-a newly named area; and in full after SCREENING_VALID_DAYS days.
+a newly named area or one whose last logged session felt worse (`worse_areas`, set by the
+hands-on gate; that screening refers, see actions/screening.py); and in full after
+SCREENING_VALID_DAYS days.
 """
 
 from __future__ import annotations
@@ -43,14 +45,19 @@ def valid_days() -> float:
         return DEFAULT_VALID_DAYS
 
 
-def scope_needed(tracker: Tracker, areas: Sequence[str], now: Optional[float] = None) -> Optional[Tuple[str, List[str]]]:
-    """(scope, areas the checklist is about) when a screening is needed for `areas`, else None."""
+def scope_needed(
+    tracker: Tracker, areas: Sequence[str], now: Optional[float] = None, must_screen: Sequence[str] = ()
+) -> Optional[Tuple[str, List[str]]]:
+    """(scope, areas the checklist is about) when a screening is needed for `areas`, else None.
+
+    `must_screen`: areas screened again even when already screened (their last session felt worse).
+    """
     screened_at = tracker.get_slot(SCREENED_AT_SLOT)
     now = time.time() if now is None else now
     expired = screened_at is None or now - float(screened_at) > valid_days() * 86400
     if expired or tracker.get_slot(OUTCOME_SLOT) is None:
         return GENERAL, list(areas)
-    screened = set(tracker.get_slot(SCREENED_AREAS_SLOT) or [])
+    screened = set(tracker.get_slot(SCREENED_AREAS_SLOT) or []) - set(must_screen)
     new = [area for area in areas if area not in screened]
     return (AREA, new) if new else None
 

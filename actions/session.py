@@ -1,4 +1,8 @@
-"""Session start: the first-contact disclaimer, and the slots a new session keeps.
+"""Session start: the first-contact disclaimer, "welcome back", and the slots a new session keeps.
+
+A returning person (an earlier session in the tracker and a logged session in the user-data
+store) is greeted with their last session and buttons to repeat it, pick another area or see
+their progress. A store that is down only costs the greeting.
 
 One mechanism for carry-over: the domain's `session_config.carry_over_slots_to_new_session`.
 Rasa only applies that flag in its own `action_session_start`; this custom one replaces it
@@ -9,14 +13,31 @@ the whole conversation, and a clear screening stays valid for SCREENING_VALID_DA
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.knowledge_access import repository
+from actions.progress import welcome_back_reply
+from actions.reminders import missed_since_last_message
+from actions.replying import Wording, send
+from actions.userdata_access import person, userdata
+
+logger = logging.getLogger(__name__)
 
 #: per-turn state a new session never inherits
-NOT_CARRIED = ("requested_slot", "session_started_metadata", "hands_on_next", "checklist_answer", "checklist_item")
+NOT_CARRIED = (
+    "requested_slot",
+    "session_started_metadata",
+    "hands_on_next",
+    "checklist_answer",
+    "checklist_item",
+    "open_session",
+)
 
 
 def carries_over(domain: Dict[str, Any]) -> bool:
@@ -31,9 +52,22 @@ class ActionSessionStart(Action):
         first_contact = not any(e.get("event") == "session_started" for e in tracker.events)
         if first_contact:
             dispatcher.utter_message(response="utter_disclaimer")
+        else:
+            self._welcome_back(dispatcher, tracker, domain)
         carried = []
         if carries_over(domain):
             carried = [
                 SlotSet(key, value) for key, value in tracker.slots.items() if value is not None and key not in NOT_CARRIED
             ]
         return [SessionStarted(), *carried, ActionExecuted("action_listen")]
+
+    @staticmethod
+    def _welcome_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> None:
+        if tracker.get_latest_input_channel() == "socketio" and missed_since_last_message(tracker):
+            dispatcher.utter_message(response="utter_missed_reminder")  # the page was closed when it came
+        try:
+            last = userdata().last_session(*person(tracker))
+            if last is not None:
+                send(dispatcher, welcome_back_reply(repository(), Wording(domain), last))
+        except SQLAlchemyError:
+            logger.exception("no welcome back: a store is unavailable")

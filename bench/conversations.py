@@ -1,9 +1,9 @@
 """The conversations each virtual user has, one script per bot, the same number of turns.
 
 Ours: a lower-back request, "why do you ask?" and the checklist answered with one tap, then
-the next exercise, follow-ups (too intense, sources), dosing, a ball recommendation and its
-follow-up, facts, care and thanks. Bare (`rasa init`): its own intents (greet, mood_great /
-mood_unhappy, affirm, bot_challenge, goodbye), 13 turns too.
+the next exercise, follow-ups (too intense), the session report that the log writes, a source,
+dosing, a ball recommendation and its follow-up, evidence, care and thanks. Bare (`rasa init`):
+its own intents (greet, mood_great / mood_unhappy, affirm, bot_challenge, goodbye), 13 turns too.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ OURS: List[Turn] = [
     ("checklist", "/deny"),
     ("next_exercise", "/next_exercise"),
     ("too_intense", "that's way too intense"),
+    ("log", "done, it's a 3 now"),  # the session log: one write to the user-data store
     ("source", "where is that from?"),
     ("dosing", "how often should I do this"),
     ("ball", "which ball should I get"),
     ("compare", "foam roller or massage ball for my calves?"),
-    ("facts", "what is a trigger point"),
     ("evidence", "does it really work"),
     ("care", "how do I clean it"),
     ("thanks", "thanks"),

@@ -176,7 +176,20 @@ def make_bots(workdir: Path, tracker: str, database_url: str, ours_model: Path) 
     return {
         "bare": Bot("bare", BARE_DIR, model, bare_credentials, workdir, server_env(BARE_DIR), tracker, token),
         "ours": Bot(
-            "ours", ROOT, ours_model, ours_credentials, workdir, server_env(ROOT, DATABASE_URL=database_url), tracker, token
+            "ours",
+            ROOT,
+            ours_model,
+            ours_credentials,
+            workdir,
+            server_env(
+                ROOT,
+                DATABASE_URL=database_url,
+                USERDATA_URL=f"sqlite:///{workdir / 'userdata.db'}",  # a throw-away session log
+                USERDATA_KEY=token,
+                REMINDERS_ENABLED="false",
+            ),
+            tracker,
+            token,
         ),
     }
 

@@ -22,7 +22,7 @@ webhook path, and adds what is missing:
 `SecureSlackBot` renders a structured reply (replies/model.py) as Block Kit (`reply_blocks`:
 mrkdwn sections for the title, steps, facts and bullets, a context block for the safety line,
 an actions block for the buttons) with a plain-text fallback; a chart is uploaded as a file
-(files_upload_v2, with its text alternative). Plain domain responses are mrkdwn-escaped, with
+(files_upload_v2, with its text alternative), and so is a data export. Plain domain responses are mrkdwn-escaped, with
 buttons as Block Kit too. `slack_escape` is the one escaper: every field is escaped exactly
 once, so no text can ping `<!channel>` or inject a link (see docs/channels.md).
 """
@@ -169,6 +169,16 @@ class SecureSlackBot(StructuredOutput, SlackBot):
             await self.client.files_upload_v2(**upload)
         fallback = split_text(slack_escape(plain.render(reply)), MAX_SECTION_TEXT)[0] if plain.render(reply) else " "
         await self._post_message(channel=recipient, text=fallback, blocks=reply_blocks(reply))
+        if reply.attachment:  # the data export, as a file
+            export: Dict[str, Any] = {
+                "channel": recipient,
+                "content": reply.attachment.content.encode("utf-8"),
+                "filename": reply.attachment.name,
+                "title": reply.attachment.name,
+            }
+            if self.thread_id:
+                export["thread_ts"] = self.thread_id
+            await self.client.files_upload_v2(**export)
 
 
 class SecureSlackInput(SlackInput):
@@ -289,7 +299,9 @@ class SecureSlackInput(SlackInput):
         return {}
 
     def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> OutputChannel:
-        return SecureSlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
+        """Replies go where the message came from; a message the bot starts itself (a reminder,
+        through trigger_intent: no channel given) goes to the person's direct messages."""
+        return SecureSlackBot(self.slack_token, channel, thread_id, self.proxy, self.api_url)
 
     def _dispatch(
         self,

@@ -28,16 +28,19 @@ What Rasa 3.6.21's own `socketio` channel does with this project's pinned stack 
 5. Replies are data: a structured reply (replies/model.py) is rendered here as Markdown blocks
    (one bubble each, rasa-webchat's remark parser does not let a list interrupt a paragraph), the
    buttons as quick replies on the last block, a chart as an image attachment with its text
-   alternative right after it. Domain responses keep Rasa's own rendering.
+   alternative right after it, a data export as a one-time download link (`/export/<token>` on
+   this channel, 15 minutes). Domain responses keep Rasa's own rendering.
 
 Everything else (events, the socket protocol) is Rasa's own code.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import logging
+import os
 import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional
@@ -87,17 +90,38 @@ class WebchatOutput(StructuredOutput, SocketIOOutput):
     """Rasa's socket.io output, plus the structured-reply renderer above."""
 
     async def send_reply(self, recipient_id: str, reply: Reply) -> None:
-        blocks = markdown_blocks(reply)
-        quick_replies = [{"content_type": "text", "title": b.title, "payload": b.payload} for b in reply.buttons]
+        messages: List[Dict[str, Any]] = [{"text": block} for block in markdown_blocks(reply)]
         if reply.chart:
             from replies.chart import data_url
 
-            await self._send_message(recipient_id, {"attachment": {"type": "image", "payload": {"src": data_url(reply.chart)}}})
-        for index, block in enumerate(blocks):
-            message: Dict[str, Any] = {"text": block}
-            if quick_replies and index == len(blocks) - 1:
-                message["quick_replies"] = quick_replies
+            # the picture, then its text alternative (web/app.js also sets it as the image's alt)
+            messages.append({"attachment": {"type": "image", "payload": {"src": data_url(reply.chart)}}})
+            messages.append({"text": f"_{md(reply.chart.alt)}_"})
+        if reply.attachment:
+            messages.append({"text": f"[{md(reply.attachment.name)}]({export_link(recipient_id, reply.attachment.content)})"})
+        if reply.buttons and messages:
+            quick = [{"content_type": "text", "title": b.title, "payload": b.payload} for b in reply.buttons]
+            if "attachment" in messages[-1]:
+                messages.append({"text": "", "quick_replies": quick})
+            else:
+                messages[-1]["quick_replies"] = quick
+        for message in messages:
             await self._send_message(recipient_id, message)
+
+
+@functools.lru_cache(maxsize=1)
+def user_store() -> Any:
+    """The user-data store, from the Rasa process (created on first use)."""
+    from userdata.repository import UserDataRepository
+
+    return UserDataRepository.from_env()
+
+
+def export_link(sender_id: str, content: str) -> str:
+    """A one-time download link for a data export (served by WebchatInput, /webhooks/socketio/export/...)."""
+    token = user_store().create_export("socketio", sender_id, content)
+    base = (os.environ.get("RASA_PUBLIC_URL") or os.environ.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/")
+    return f"{base}/webhooks/socketio/export/{token}"
 
 
 def cors_origins_of(app: Sanic) -> List[str]:
@@ -138,6 +162,16 @@ class WebchatInput(SocketIOInput):
         self._polling_only(sio)
         self._check_origins(sio)
         self._bind_sessions(sio, on_new_message)
+
+        @blueprint.route("/export/<token>", methods=["GET"])
+        async def export(_: Request, token: str) -> HTTPResponse:
+            """A data export, once (the token is in the link the bot sent; it works for 15 minutes)."""
+            content = user_store().take_export(token)
+            if content is None:
+                return response.json({"error": "this link has been used or has expired"}, status=404)
+            headers = {"Content-Disposition": 'attachment; filename="my-data.json"', "Cache-Control": "no-store"}
+            return response.raw(content.encode("utf-8"), content_type="application/json", headers=headers)
+
         return blueprint
 
     # 2. transport

@@ -18,7 +18,7 @@ sets the webhook through `asyncio.run` at import time. `SecureTelegramInput` kee
 (replies/model.py) is rendered to HTML here (`telegram_html`: bold title and labels, numbered
 steps, bullets, italic safety line), every field escaped once; a domain response is plain text
 and is escaped. Buttons become an inline keyboard; a chart is uploaded as a photo with its text
-alternative as the caption (no public URL needed). See docs/channels.md.
+alternative as the caption (no public URL needed), a data export as a document. See docs/channels.md.
 """
 
 from __future__ import annotations
@@ -159,6 +159,9 @@ class SecureTelegramOutput(StructuredOutput, TelegramOutput):
         markup = self.inline_keyboard([b.to_json() for b in reply.buttons]) if reply.buttons else None
         keyboard = markup if markup and markup.inline_keyboard else None
         await self._send_html(recipient_id, telegram_html(reply), reply_markup=keyboard)
+        if reply.attachment:  # the data export, as a document
+            content = io.BytesIO(reply.attachment.content.encode("utf-8"))
+            await self.send_document(recipient_id, InputFile(content, filename=reply.attachment.name))
 
     async def send_text_with_buttons(
         self,

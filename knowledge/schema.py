@@ -13,7 +13,8 @@ from typing import List, Literal, Optional
 from pydantic import BaseModel, Extra, conlist, constr, root_validator, validator
 
 Identifier = constr(regex=r"^[a-z][a-z0-9_]*$", min_length=2, max_length=64)
-Text = constr(strip_whitespace=True, min_length=2, strict=True)  # a YAML `off` or `no` (a boolean) is refused, not read as "False"
+# strict: a YAML `off` or `no` (a boolean) is refused, not read as "False"
+Text = constr(strip_whitespace=True, min_length=2, strict=True)
 
 BODY_AREA_IDS = (
     "foot",
@@ -290,6 +291,15 @@ class Goal(Entry):
     aliases: List[Text] = []  # type: ignore[valid-type]
 
 
+class Feeling(Entry):
+    """How a session felt afterwards (better / same / worse); its aliases feed the NLU `feeling` entity."""
+
+    id: Literal["better", "same", "worse"]  # type: ignore[assignment]
+    name: Text  # type: ignore[valid-type]
+    aliases: List[Text] = []  # type: ignore[valid-type]
+    safety_rule: Optional[Identifier] = None  # type: ignore[valid-type]  # raised for the area when reported
+
+
 class Topic(Entry):
     """What a fact or a care tip is about; its aliases feed the NLU `topic` entity."""
 
@@ -319,6 +329,7 @@ CONTENT_FILES = {
     "conditions.yml": ("conditions", Condition),
     "goals.yml": ("goals", Goal),
     "topics.yml": ("topics", Topic),
+    "feelings.yml": ("feelings", Feeling),
     "routines.yml": ("routines", Routine),
     "dosing.yml": ("dosing", DosingFigure),
     "safety.yml": ("safety_rules", SafetyRule),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import List
 
@@ -31,6 +31,7 @@ def png(chart: Chart) -> bytes:
 @lru_cache(maxsize=64)
 def _png(chart: Chart) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, DateFormatter
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(6, 4), dpi=120)
@@ -45,6 +46,14 @@ def _png(chart: Chart) -> bytes:
                       color=GREY if len(chart.series) == 1 else colour, alpha=0.9, label=f"{series.name}: before")  # fmt: skip
         axes.plot(days, [float("nan") if v is None else v for v in after], marker="o", linewidth=2.5, color=colour,
                   label=f"{series.name}: after")  # fmt: skip
+    all_days = [date.fromisoformat(p.day) for series in chart.series for p in series.points]
+    if all_days:  # at least a week across, so one or two sessions do not spread over years
+        first, last = min(all_days), max(all_days)
+        pad = max(timedelta(days=1), (timedelta(days=7) - (last - first)) / 2)
+        axes.set_xlim(first - pad, last + pad)
+    locator = AutoDateLocator(minticks=3, maxticks=7)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
     axes.set_ylim(0, 10)
     axes.set_ylabel("Pain (0-10)", fontsize=12, color=INK)
     axes.set_title(chart.title, fontsize=14, color=INK)

@@ -50,6 +50,15 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file for the person (their data export): each channel delivers it its own way."""
+
+    name: str
+    media_type: str
+    content: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """One bot message as data.
 
@@ -67,6 +76,7 @@ class Reply:
     safety: Optional[str] = None
     buttons: Tuple[Button, ...] = ()
     chart: Optional[Chart] = None
+    attachment: Optional[Attachment] = None
     data: Mapping[str, Any] = field(default_factory=dict)  # machine-readable extras (ids, numbers)
 
     def to_json(self) -> Dict[str, Any]:
@@ -96,6 +106,12 @@ class Reply:
                     for s in self.chart.series
                 ],
             }
+        if self.attachment:
+            out["attachment"] = {
+                "name": self.attachment.name,
+                "media_type": self.attachment.media_type,
+                "content": self.attachment.content,
+            }
         if self.data:
             out["data"] = dict(self.data)
         return out
@@ -106,6 +122,7 @@ class Reply:
         if not isinstance(payload, Mapping) or payload.get(MARKER) != VERSION or not isinstance(payload.get("kind"), str):
             return None
         chart = payload.get("chart")
+        attachment = payload.get("attachment")
         return cls(
             kind=payload["kind"],
             title=_text(payload.get("title")),
@@ -121,6 +138,11 @@ class Reply:
             safety=_text(payload.get("safety")),
             buttons=tuple(buttons(payload.get("buttons"))),
             chart=_chart(chart) if isinstance(chart, Mapping) else None,
+            attachment=(
+                Attachment(str(attachment.get("name")), str(attachment.get("media_type")), str(attachment.get("content")))
+                if isinstance(attachment, Mapping) and attachment.get("content")
+                else None
+            ),
             data=dict(payload.get("data") or {}),
         )
 

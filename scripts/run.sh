@@ -9,6 +9,14 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 export SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}"   # the action server listens on localhost only
 MODEL="$(cat models/LATEST)"
 mkdir -p var
+# Reminders: the action server's scheduler sends due reminders through Rasa's HTTP API, which is
+# only ever enabled with a token. Without RASA_AUTH_TOKEN a random one is made once (var/, 0600).
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  [ -s var/rasa-auth-token ] || (umask 077; "$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))' > var/rasa-auth-token)
+  RASA_AUTH_TOKEN="$(cat var/rasa-auth-token)"
+fi
+export RASA_AUTH_TOKEN
+export RASA_URL="${RASA_URL:-http://127.0.0.1:${RASA_PORT}}"
 # Telegram and Slack read their settings from the environment (see credentials.yml): unset = off.
 # Website widget: the demo page (scripts/serve_web.py) and the page origins allowed on the bot's
 # socket (rasa run --cors; channels/socketio.py refuses any other origin). Space-separated, exact.
@@ -31,7 +39,8 @@ pids+=($!)
 
 echo ">> starting Rasa server on ${RASA_HOST:-127.0.0.1}:${RASA_PORT} with $MODEL"
 "$BIN/rasa" run --model "$MODEL" --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials credentials.yml \
-  --interface "${RASA_HOST:-127.0.0.1}" --port "$RASA_PORT" --cors "${WEB_ORIGINS[@]}" &
+  --interface "${RASA_HOST:-127.0.0.1}" --port "$RASA_PORT" --cors "${WEB_ORIGINS[@]}" \
+  --enable-api --auth-token "$RASA_AUTH_TOKEN" &
 pids+=($!)
 
 echo ">> starting the demo page (chat widget) on http://${WEB_HOST}:${WEB_PORT}"

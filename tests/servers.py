@@ -70,7 +70,8 @@ def base_env(**extra: str) -> Dict[str, str]:
 
 def sqlite_tracker(workdir: Path, name: str = "tracker") -> str:
     """endpoints.yml lines for a throw-away SQLite tracker store."""
-    return f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / f"{name}.db"}"\n'
+    store = "stores.tracker_store.ForgettingSQLTrackerStore"
+    return f'tracker_store:\n  type: {store}\n  dialect: "sqlite"\n  db: "{workdir / f"{name}.db"}"\n'
 
 
 def write_endpoints(workdir: Path, action_port: int, *sections: str) -> Path:
@@ -129,6 +130,14 @@ class Server:
 
 
 def action_server(workdir: Path, port: int, env: Dict[str, str]) -> Server:
+    """An action server; its user-data store is a throw-away SQLite file in `workdir` unless `env` names one."""
+    env = {
+        "USERDATA_URL": f"sqlite:///{workdir / 'userdata.db'}",
+        "USERDATA_KEY": "test-key",
+        "RASA_AUTH_TOKEN": TOKEN,
+        "REMINDER_POLL_SECONDS": "1",
+        **env,
+    }
     return Server(
         "action server",
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
@@ -147,6 +156,8 @@ def rasa_server(
     credentials: Optional[Path] = None,
     cors: Sequence[str] = (),
 ) -> Server:
+    """A Rasa server; it shares the action server's throw-away user-data store in `workdir` by default."""
+    env = {"USERDATA_URL": f"sqlite:///{workdir / 'userdata.db'}", "USERDATA_KEY": "test-key", **env}
     return Server(
         "rasa",
         [

@@ -30,11 +30,6 @@ case "$role" in
     exec rasa run actions --actions actions --port "${ACTIONS_PORT:-5055}" "$@"
     ;;
   migrate)
-    # TODO(userdata): drop this guard once userdata/migrate.py is on main.
-    if ! python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("userdata.migrate") is None)' 2>/dev/null; then
-      echo "migrate: userdata.migrate is not in this image yet; nothing to migrate" >&2
-      exit 0
-    fi
     exec python -m userdata.migrate "$@"
     ;;
   purge)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 import yaml
@@ -11,7 +11,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replying import Wording
+from actions.userdata_access import userdata
 from replies.model import Reply
+from tests.clock import Clock
+from userdata.db import make_engine
+from userdata.migrate import upgrade
+from userdata.repository import UserDataRepository
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,3 +92,17 @@ def dispatcher() -> CollectingDispatcher:
 @pytest.fixture()
 def domain() -> Dict[str, Any]:
     return DOMAIN
+
+
+@pytest.fixture(autouse=True)
+def user_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[UserDataRepository]:
+    """Every action test gets an empty, migrated user-data store with a clock it controls."""
+    url = f"sqlite:///{tmp_path / 'userdata.db'}"
+    monkeypatch.setenv("USERDATA_URL", url)
+    monkeypatch.setenv("USERDATA_KEY", "test-key")
+    upgrade(url)
+    store = UserDataRepository(make_engine(url), Clock())
+    monkeypatch.setattr(UserDataRepository, "from_env", classmethod(lambda cls, clock=None: store))
+    userdata.cache_clear()
+    yield store
+    userdata.cache_clear()

@@ -48,6 +48,7 @@ async def test_first_hands_on_request_starts_the_whole_checklist(dispatcher: Col
         SlotSet("pending_request", "exercise"),
         SlotSet("shown_exercises", []),
         SlotSet("areas_in_focus", ["lower_back"]),
+        SlotSet("worse_areas", []),
         SlotSet("checklist_answer", None),
         SlotSet("checklist_item", None),
         SlotSet("checklist_scope", "general"),

@@ -14,6 +14,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
@@ -39,6 +40,7 @@ def clean_env(knowledge_db_url: str, **channel: str) -> Dict[str, str]:
 @dataclass
 class ChannelBot:
     url: str
+    workdir: Path  # its throw-away stores (userdata.db is shared with the action server)
 
     def tracker(self, sender: str) -> Dict[str, Any]:
         return servers.tracker(self.url, sender)
@@ -124,16 +126,21 @@ def bots(
         SLACK_CHANNEL=SLACK_BOT_CHANNEL,
         SLACK_API_URL=f"{fake_slack.url}/api/",
     )
-    action_port = free_port()
+    action_port, configured_port = free_port(), free_port()
     started: List[Server] = []
     try:
-        started.append(action_server(workdir, action_port, clean_env(knowledge_db_url)).launch())
+        # the action server's reminder scheduler pushes through the configured Rasa server
+        actions_env = clean_env(knowledge_db_url, RASA_URL=f"http://127.0.0.1:{configured_port}")
+        started.append(action_server(workdir, action_port, actions_env).launch())
         bots: Dict[str, ChannelBot] = {}
-        for name, env in (("configured", configured_env), ("unconfigured", clean_env(knowledge_db_url))):
+        for name, env, port in (
+            ("configured", configured_env, configured_port),
+            ("unconfigured", clean_env(knowledge_db_url), free_port()),
+        ):
             endpoints = write_endpoints(workdir, action_port, sqlite_tracker(workdir, f"tracker-{name}"))
-            rasa = rasa_server(workdir, free_port(), endpoints, env).launch()
+            rasa = rasa_server(workdir, port, endpoints, env).launch()
             started.append(rasa)
-            bots[name] = ChannelBot(rasa.url)
+            bots[name] = ChannelBot(rasa.url, workdir)
         for server in started:
             server.wait_ready()
         yield bots

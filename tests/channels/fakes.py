@@ -15,7 +15,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 BOT_USERNAME = "tpc_test_bot"
 
@@ -26,6 +26,7 @@ class Call:
     params: Dict[str, Any]
     headers: Dict[str, str]
     credential: str  # the bot token found in the URL (Telegram) or the Authorization header (Slack)
+    body: bytes = b""  # the raw request body (an uploaded file)
 
     @property
     def text(self) -> str:
@@ -75,7 +76,9 @@ class FakeApi:
                 body = self.rfile.read(length)
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 method, credential = fake.route(self.path, headers)
-                call = Call(method, parse_body(headers.get("content-type", ""), body), headers, credential)
+                query = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))  # GET-style API calls
+                params = {**query, **parse_body(headers.get("content-type", ""), body)}
+                call = Call(method, params, headers, credential, body)
                 answer = fake.record(call)
                 payload = json.dumps(answer).encode()
                 self.send_response(200)
@@ -146,7 +149,7 @@ class FakeTelegramApi(FakeApi):
     def answer(self, call: Call, number: int) -> Dict[str, Any]:
         if call.method == "getMe":
             return {"ok": True, "result": {"id": 123456789, "is_bot": True, "first_name": "TPC test", "username": BOT_USERNAME}}
-        if call.method == "sendMessage":
+        if call.method in ("sendMessage", "sendPhoto", "sendDocument"):
             chat_id = str(call.params.get("chat_id"))
             chat = {"id": int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id, "type": "private"}
             message = {"message_id": number, "date": int(time.time()), "chat": chat, "text": call.text}
@@ -168,7 +171,15 @@ class FakeSlackApi(FakeApi):
         if call.method == "chat.postMessage":
             ts = f"{int(time.time())}.{number:06d}"
             return {"ok": True, "channel": call.params.get("channel"), "ts": ts, "message": {"text": call.text, "ts": ts}}
+        if call.method == "files.getUploadURLExternal":  # files_upload_v2, step 1: where to send the bytes
+            return {"ok": True, "upload_url": f"{self.url}/api/upload/F{number}", "file_id": f"F{number}"}
+        if call.method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": f["id"]} for f in call.json_param("files") or []]}
         return {"ok": True}
+
+    def uploads(self) -> List[Call]:
+        """The files sent (step 2 of files_upload_v2: the bytes posted to the upload URL)."""
+        return self.matching(lambda c: c.method.startswith("upload/"))
 
     def posted_to(self, channel: str) -> List[Call]:
         return self.matching(lambda c: c.method == "chat.postMessage" and c.params.get("channel") == channel)

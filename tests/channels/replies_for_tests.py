@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from replies.model import Button, Fact, Reply
+from replies.model import Attachment, Button, Chart, Fact, Point, Reply, Series
 
 SCRIPT = "<script>alert('x')</script> & more"
 REPLY = Reply(
@@ -21,3 +21,17 @@ YES_NO = [
     {"title": "Yes, one applies", "payload": "/affirm"},
     {"title": "Why do you ask?", "payload": "/ask_why"},
 ]
+#: a progress answer with its chart, and a data export
+CHART_REPLY = Reply(
+    kind="progress",
+    title="Your progress",
+    facts=(Fact("Last 7 days", "2 session(s)"),),
+    chart=Chart(
+        "Pain before and after each session",
+        "2 session(s) logged: calf down 2 point(s).",
+        (Series("Calf", (Point("2026-11-29", 6, 4), Point("2026-12-02", 5, 2))),),
+    ),
+)
+EXPORT_REPLY = Reply(
+    kind="data_export", intro="Here is your data.", attachment=Attachment("my-data.json", "application/json", '{"sessions": []}')
+)

@@ -3,13 +3,14 @@ exactly once, buttons as actions blocks, threads kept. Checked against the local
 
 from __future__ import annotations
 
+import json
 from typing import Iterator
 
 import pytest
 
 from channels.slack import SecureSlackBot, SecureSlackInput, button_blocks, reply_blocks, slack_escape
 from tests.channels.fakes import FakeSlackApi
-from tests.channels.replies_for_tests import REPLY, SCRIPT, YES_NO
+from tests.channels.replies_for_tests import CHART_REPLY, EXPORT_REPLY, REPLY, SCRIPT, YES_NO
 
 
 @pytest.fixture()
@@ -82,3 +83,14 @@ def test_slack_reply_thread_rules() -> None:
     threaded = SecureSlackInput("xoxb", slack_signing_secret="s", use_threads=True)
     assert threaded.event_metadata({"event": event})["reply_thread_ts"] == "2.0"
     assert threaded.event_metadata({"event": {**event, "channel_type": "im"}})["reply_thread_ts"] is None
+
+
+async def test_a_chart_and_an_export_are_uploaded_as_files(slack_api: FakeSlackApi) -> None:
+    bot = SecureSlackBot("xoxb-unit", None, api_url=f"{slack_api.url}/api/")
+    await bot.send_reply("U1", CHART_REPLY)
+    await bot.send_reply("U1", EXPORT_REPLY)
+    chart, export = slack_api.uploads()
+    assert chart.body.startswith(b"\x89PNG")
+    assert json.loads(export.body) == {"sessions": []}
+    completed = slack_api.matching(lambda c: c.method == "files.completeUploadExternal")
+    assert [c.params["channel_id"] for c in completed] == ["U1", "U1"]

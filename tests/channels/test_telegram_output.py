@@ -1,9 +1,11 @@
 """Telegram output (channels/telegram.py): structured replies as HTML, domain text escaped,
-buttons as an inline keyboard, long messages split, the chart uploaded as a photo. Checked on
+buttons as an inline keyboard, long messages split, the chart uploaded as a photo, an export as a
+document. Checked on
 the wire against the local fake Bot API."""
 
 from __future__ import annotations
 
+import json
 from typing import Iterator
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from channels.telegram import SecureTelegramInput, SecureTelegramOutput, telegram_html
 from replies.model import Reply
 from tests.channels.fakes import FakeTelegramApi
-from tests.channels.replies_for_tests import REPLY, SCRIPT, YES_NO
+from tests.channels.replies_for_tests import CHART_REPLY, EXPORT_REPLY, REPLY, SCRIPT, YES_NO
 
 TOKEN = "123456789:AAunit-test-token"
 
@@ -102,3 +104,16 @@ def test_unconfigured_telegram_is_disabled_not_crashing() -> None:
         channel = SecureTelegramInput.from_credentials({**empty, **override})
         assert isinstance(channel, SecureTelegramInput)
         assert not channel.enabled and channel.disabled_reason and reason in channel.disabled_reason
+
+
+async def test_a_chart_is_a_photo_with_its_caption_and_an_export_a_document(telegram_api: FakeTelegramApi) -> None:
+    out = SecureTelegramOutput(TOKEN, telegram_api.url)
+    try:
+        await out.send_reply("42", CHART_REPLY)
+        await out.send_reply("42", EXPORT_REPLY)
+    finally:
+        await out.close_session()
+    [photo] = telegram_api.matching(lambda c: c.method == "sendPhoto")
+    assert photo.params["photo"].startswith(b"\x89PNG") and photo.params["caption"] == CHART_REPLY.chart.alt
+    [document] = telegram_api.matching(lambda c: c.method == "sendDocument")
+    assert json.loads(document.params["document"]) == {"sessions": []}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -21,6 +22,7 @@ class Bot:
     url: str
     action_url: str
     knowledge_db_url: str
+    workdir: Path  # the throw-away stores: tracker.db, userdata.db
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
         return servers.say(self.url, sender, text)
@@ -42,15 +44,15 @@ def bot_cors_origins() -> List[str]:
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, bot_cors_origins: List[str]) -> Iterator[Bot]:
     workdir = tmp_path_factory.mktemp("bot")
-    action_port = free_port()
+    action_port, rasa_port = free_port(), free_port()
     env = base_env(DATABASE_URL=knowledge_db_url)
     endpoints = write_endpoints(workdir, action_port, sqlite_tracker(workdir))
-    actions = action_server(workdir, action_port, env).launch()
-    rasa = rasa_server(workdir, free_port(), endpoints, env, cors=bot_cors_origins).launch()
+    actions = action_server(workdir, action_port, {**env, "RASA_URL": f"http://127.0.0.1:{rasa_port}"}).launch()
+    rasa = rasa_server(workdir, rasa_port, endpoints, env, cors=bot_cors_origins).launch()
     try:
         actions.wait_ready()
         rasa.wait_ready()
-        yield Bot(rasa.url, actions.url, knowledge_db_url)
+        yield Bot(rasa.url, actions.url, knowledge_db_url, workdir)
     finally:
         rasa.stop()
         actions.stop()

@@ -39,6 +39,6 @@ def tracker_db(postgres_engine: Engine) -> Iterator[str]:
     """endpoints.yml lines for a SQL tracker store in a fresh PostgreSQL database."""
     url = postgres_engine.url
     yield (
-        "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
+        "tracker_store:\n  type: stores.tracker_store.ForgettingSQLTrackerStore\n  dialect: postgresql\n"
         f"  url: {url.host}\n  port: {url.port or 5432}\n  db: {url.database}\n  username: {url.username}\n"
     )

@@ -136,9 +136,11 @@ def test_production_endpoints_select_it(redis_prefix: str, monkeypatch: pytest.M
 
 
 def test_every_deployment_uses_it() -> None:
-    """The compose file runs endpoints.production.yml; the Helm values name the class themselves."""
+    """The compose file and the Kubernetes manifests run endpoints.production.yml, which names the class."""
     compose = yaml.safe_load((ROOT / "deploy" / "docker-compose.yml").read_text())
     assert "endpoints.production.yml" in compose["services"]["rasa"]["command"]
-    helm = yaml.safe_load((ROOT / "deploy" / "helm" / "rasa-values.yml").read_text())
-    lock_store = helm["applicationSettings"]["endpoints"]["lockStore"]
-    assert lock_store["type"] == f"{AtomicRedisLockStore.__module__}.{AtomicRedisLockStore.__name__}"
+    docs = list(yaml.safe_load_all((ROOT / "deploy" / "k8s" / "rasa.yaml").read_text()))
+    rasa = next(d for d in docs if d["kind"] == "Deployment")
+    assert "endpoints.production.yml" in rasa["spec"]["template"]["spec"]["containers"][0]["args"]
+    endpoints = yaml.safe_load((ROOT / "endpoints.production.yml").read_text())
+    assert endpoints["lock_store"]["type"] == f"{AtomicRedisLockStore.__module__}.{AtomicRedisLockStore.__name__}"

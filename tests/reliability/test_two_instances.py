@@ -7,6 +7,7 @@ Many conversations run in parallel.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import List, Tuple
@@ -109,3 +110,66 @@ def test_alternating_and_concurrent_messages(tmp_path: Path, knowledge_db_url: s
         a.stop()
         b.stop()
         actions.stop()
+
+
+def start_two_by_two(tmp_path: Path, knowledge_db_url: str, tracker_db: str, redis_prefix: str, userdata_url: str):  # type: ignore[no-untyped-def]
+    """Two Rasa instances, each with its own action server (and reminder scheduler), sharing
+    PostgreSQL (tracker store and user data) and Redis (lock store)."""
+    lock = f"lock_store:\n  type: {LOCK_STORE}\n  url: 127.0.0.1\n  port: 6379\n  db: 0\n  key_prefix: {redis_prefix}\n"
+    servers = []
+    urls = []
+    for _ in range(2):
+        action_port, rasa_port = free_port(), free_port()
+        env = base_env(DATABASE_URL=knowledge_db_url, USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
+        endpoints = write_endpoints(tmp_path, action_port, tracker_db, lock)
+        servers.append(action_server(tmp_path, action_port, env).launch())
+        servers.append(rasa_server(tmp_path, rasa_port, endpoints, env).launch())
+        urls.append(f"http://127.0.0.1:{rasa_port}")
+    try:
+        for server in servers:
+            server.wait_ready()
+    except RuntimeError:
+        for server in servers:
+            server.stop()
+        raise
+    return servers, (urls[0], urls[1])
+
+
+def test_concurrent_done_messages_log_once_and_twenty_reminders_fire_once_each(
+    tmp_path: Path, knowledge_db_url: str, tracker_db: str, redis_prefix: str, postgres_engine
+) -> None:
+    from sqlalchemy import text
+
+    userdata_url = postgres_engine.url.render_as_string(hide_password=False)
+    servers, urls = start_two_by_two(tmp_path, knowledge_db_url, tracker_db, redis_prefix, userdata_url)
+    try:
+        for round_number in range(3):  # a session, then two reports of it at the same moment
+            say(urls[0], "done-twice", "my calves are tight")
+            say(urls[1], "done-twice", "/deny")
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                replies = list(pool.map(say, urls, ["done-twice"] * 2, ["done, it's a 3 now", "done, it's a 3 now"]))
+            kinds = sorted(str((m.get("custom") or {}).get("kind")) for r in replies for m in r if m.get("custom"))
+            assert kinds == ["session_logged", "session_none"], (round_number, kinds)
+        with postgres_engine.connect() as db:
+            assert db.execute(text("SELECT count(*) FROM session_log")).scalar_one() == 3
+
+        senders = [f"reminded-{n}" for n in range(20)]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda s: say(urls[hash(s) % 2], s, "remind me in 2 hours"), senders))
+        with postgres_engine.begin() as db:
+            assert db.execute(text("SELECT count(*) FROM reminders WHERE active")).scalar_one() == 20
+            db.execute(text("UPDATE reminders SET due_at = now() - interval '1 minute'"))
+
+        def sent(sender: str) -> int:
+            events = tracker(urls[0], sender)["events"]
+            return sum(1 for e in events if e.get("event") == "action" and e.get("name") == "action_send_reminder")
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(sent(s) for s in senders):
+            time.sleep(0.5)
+        assert [sent(s) for s in senders] == [1] * 20
+        with postgres_engine.connect() as db:
+            assert db.execute(text("SELECT sum(sent_count) FROM reminders")).scalar_one() == 20
+    finally:
+        for server in servers:
+            server.stop()

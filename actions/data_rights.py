@@ -1,0 +1,102 @@
+"""The person's data rights: "delete my data" (confirmed first) and "export my data".
+
+Deleting removes everything of theirs: the session log, reminders and time zone in the
+user-data store (here), and every tracker-store event of the conversation, which the tracker
+store deletes when this turn is saved (the slot `forget_conversation`, stores/tracker_store.py;
+it also publishes the deletion on the event broker). The next message starts afresh.
+
+The export is one JSON document: what the user-data store holds about them and the events of
+this conversation. Each channel delivers it its own way (a download link, a document, a file,
+or the JSON itself on REST; docs/channels.md).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replying import Wording, payload, send
+from actions.userdata_access import person, with_userdata
+from replies.model import Attachment, Button, Reply
+from userdata.repository import UserDataRepository
+
+FORGET_SLOT = "forget_conversation"
+#: events of the conversation that go into the export (what was said and decided)
+EXPORTED_EVENTS = ("user", "bot", "slot", "session_started")
+
+
+class ActionConfirmDelete(Action):
+    def name(self) -> str:
+        return "action_confirm_delete"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        wording = Wording(domain)
+        send(
+            dispatcher,
+            Reply(
+                kind="delete_confirm",
+                intro=wording("utter_delete_confirm"),
+                buttons=(
+                    Button(wording("utter_button_delete_yes"), payload("affirm")),
+                    Button(wording("utter_button_delete_no"), payload("deny")),
+                ),
+            ),
+        )
+        return []
+
+
+class ActionDeleteData(Action):
+    def name(self) -> str:
+        return "action_delete_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        async def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+            store.delete_user(*person(tracker))
+            dispatcher.utter_message(response="utter_data_deleted")
+            return [SlotSet(FORGET_SLOT, True)]
+
+        return await with_userdata(self.name(), dispatcher, work)
+
+
+def conversation_events(tracker: Tracker) -> List[Dict[str, Any]]:
+    out = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind not in EXPORTED_EVENTS:
+            continue
+        item: Dict[str, Any] = {"event": kind, "timestamp": event.get("timestamp")}
+        if kind in ("user", "bot"):
+            item["text"] = event.get("text")
+        if kind == "user":
+            item["intent"] = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if kind == "slot":
+            item.update(name=event.get("name"), value=event.get("value"))
+        out.append(item)
+    return out
+
+
+class ActionExportData(Action):
+    def name(self) -> str:
+        return "action_export_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        wording = Wording(domain)
+
+        async def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+            document = {**store.export_user(*person(tracker)), "conversation": conversation_events(tracker)}
+            send(
+                dispatcher,
+                Reply(
+                    kind="data_export",
+                    intro=wording("utter_data_export"),
+                    attachment=Attachment("my-data.json", "application/json", json.dumps(document, indent=1, default=str)),
+                    data={"sessions": len(document["sessions"]), "reminders": len(document["reminders"])},
+                ),
+            )
+            return []
+
+        return await with_userdata(self.name(), dispatcher, work)

@@ -1,0 +1,88 @@
+"""The person's time zone from what they type: an IANA name, a city, or the time it is for them.
+
+A city ("Berlin", "new york", "sao paulo") is matched against the city part of the zone names
+zoneinfo knows (rapidfuzz, bounded), so daylight saving is handled. A clock time ("it's 3:45pm")
+only gives today's UTC offset: a whole-hour offset becomes a fixed Etc/GMT zone (no daylight
+saving, so the bot suggests a city too), anything else a zone with that offset right now.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Dict, Optional
+from zoneinfo import ZoneInfo, available_timezones
+
+from rapidfuzz import fuzz, process
+
+_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\b", re.I)
+_FILLER = re.compile(r"\b(?:it'?s|its|it is|i'?m in|i am in|i live in|in|at|now|right now|here|the time is|time)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _zones() -> Dict[str, str]:
+    """lower-case name -> zone, for full names and for the city part ("new york" -> America/New_York)."""
+    names: Dict[str, str] = {}
+    for zone in sorted(available_timezones()):
+        names.setdefault(zone.lower(), zone)
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/")):
+            names.setdefault(zone.rsplit("/", 1)[1].replace("_", " ").lower(), zone)
+    return names
+
+
+def is_zone(name: str) -> bool:
+    return name in available_timezones()
+
+
+def from_clock(text: str, now: datetime) -> Optional[str]:
+    match = _CLOCK.search(text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if hour > 23 or minute > 59 or (suffix and hour > 12):
+        return None
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    if suffix == "am" and hour == 12:
+        hour = 0
+    utc = now.astimezone(timezone.utc)
+    stated = utc.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    offset = stated - utc.replace(second=0, microsecond=0)
+    # the closest offset within -12h..+14h, in quarter hours
+    while offset > timedelta(hours=14):
+        offset -= timedelta(days=1)
+    while offset < timedelta(hours=-12):
+        offset += timedelta(days=1)
+    quarter = round(offset.total_seconds() / 900) * 900
+    if quarter % 3600 == 0:
+        hours = int(quarter // 3600)
+        return "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"  # Etc/GMT-2 is UTC+2 (POSIX sign)
+    for zone in sorted(available_timezones()):
+        if now.astimezone(ZoneInfo(zone)).utcoffset() == timedelta(seconds=quarter):
+            return zone
+    return None
+
+
+def resolve(text: str, now: datetime) -> Optional[str]:
+    """The zone `text` names or implies, or None."""
+    raw = text.strip()
+    if not raw:
+        return None
+    if is_zone(raw):
+        return raw
+    if _CLOCK.search(raw) and not re.search(r"[a-z]{4,}", _FILLER.sub(" ", raw.lower()).replace("am", "").replace("pm", "")):
+        return from_clock(raw, now)
+    cleaned = _FILLER.sub(" ", raw.lower())
+    place = " ".join(cleaned.replace(",", " ").split())
+    # the whole place, then each comma-separated part ("Sydney, Australia")
+    candidates = [place, *(" ".join(p.split()) for p in cleaned.split(","))]
+    zones = _zones()
+    for candidate in filter(None, candidates):
+        if candidate in zones:
+            return zones[candidate]
+        found = process.extractOne(candidate, list(zones), scorer=fuzz.ratio, score_cutoff=88)
+        if found:
+            return zones[found[0]]
+    return None

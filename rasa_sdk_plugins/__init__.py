@@ -1,0 +1,19 @@
+"""rasa-sdk's plug-in point (rasa_sdk/plugin.py imports this package by name): what the action
+server does when it starts and stops, beside answering actions.
+
+- the user-data store's schema is brought up to date (`USERDATA_MIGRATE_ON_START`, default on;
+  the deploy stack migrates once in its own step and turns this off);
+- the reminder scheduler runs as a background task of the server (userdata/scheduler.py).
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+
+
+def init_hooks(manager: pluggy.PluginManager) -> None:
+    from rasa_sdk_plugins import server_tasks
+
+    manager.register(server_tasks)

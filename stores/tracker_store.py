@@ -1,0 +1,39 @@
+"""Rasa's SQL tracker store, with one addition: it can forget a conversation.
+
+Rasa Open Source has no way to delete one person's conversation (RasaHQ/rasa#10719), and an
+action cannot do it itself: the SQL store saves "the events past the count already stored" at
+the end of the turn, so a conversation deleted during the turn would be written back whole.
+
+So the deletion happens here, at save time: when the turn set the slot `forget_conversation`
+(actions/data_rights.py, after the person confirmed "delete my data"), every stored event of
+that sender is deleted in one transaction and nothing of the turn is saved; the next message
+starts a fresh conversation. When an event broker is configured, one `user_data_deleted`
+event is published instead of the turn's events, so downstream consumers can delete too.
+Configured by module path in endpoints.yml (`type: stores.tracker_store.ForgettingSQLTrackerStore`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+FORGET_SLOT = "forget_conversation"
+DELETED_EVENT = "user_data_deleted"
+
+
+class ForgettingSQLTrackerStore(SQLTrackerStore):
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if tracker.get_slot(FORGET_SLOT) is not True:
+            await super().save(tracker)
+            return
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
+            session.commit()
+        logger.info("conversation forgotten at the person's request (%d events deleted)", deleted)
+        if self.event_broker is not None:
+            self.event_broker.publish({"event": DELETED_EVENT, "sender_id": tracker.sender_id, "timestamp": time.time()})

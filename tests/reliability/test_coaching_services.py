@@ -1,0 +1,125 @@
+"""The coach's data on the real services: PostgreSQL for the tracker store and the user data,
+RabbitMQ for the deletion event, and reminders that survive SIGKILL of both servers.
+
+Time is injected (a reminder is made due by moving its time in the store); the test polls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from tests.reliability.test_event_broker import drain
+from tests.servers import action_server, base_env, free_port, rasa_server, say, tracker, write_endpoints
+
+pytestmark = [pytest.mark.e2e, pytest.mark.services]
+
+
+def eventually(check: Callable[[], bool], timeout: float = 40, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not reached within {timeout} s")
+
+
+def steps(url: str, sender: str) -> None:
+    say(url, sender, "my calves are tight")
+    answer = say(url, sender, "/deny")
+    assert any((m.get("custom") or {}).get("kind") == "exercise" for m in answer), answer
+
+
+def test_delete_removes_the_postgres_tracker_rows_and_publishes_the_deletion(
+    tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engine: Engine, rabbitmq: str
+) -> None:
+    userdata_url = postgres_engine.url.render_as_string(hide_password=False)
+    env = base_env(DATABASE_URL=knowledge_db_url, USERDATA_URL=userdata_url)
+    action_port, rasa_port = free_port(), free_port()
+    broker = (
+        "event_broker:\n  type: pika\n  url: 127.0.0.1\n  port: 5672\n  username: guest\n  password: guest\n"
+        f"  queues:\n    - {rabbitmq}\n"
+    )
+    endpoints = write_endpoints(tmp_path, action_port, tracker_db, broker)
+    actions = action_server(tmp_path, action_port, env).start()
+    rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
+    url = f"http://127.0.0.1:{rasa_port}"
+    try:
+        steps(url, "keep-me")
+        steps(url, "forget-me")
+        say(url, "forget-me", "done, feels better")
+        say(url, "forget-me", "delete my data")
+        say(url, "forget-me", "/affirm")
+        with postgres_engine.connect() as db:
+            count = "SELECT count(*) FROM events WHERE sender_id = :s"
+            assert db.execute(text(count), {"s": "forget-me"}).scalar_one() == 0
+            assert db.execute(text(count), {"s": "keep-me"}).scalar_one() > 0
+            assert db.execute(text("SELECT count(*) FROM session_log")).scalar_one() == 0
+        events = asyncio.run(drain(rabbitmq, until=lambda e: e.get("event") == "user_data_deleted"))
+        assert {"event": "user_data_deleted", "sender_id": "forget-me"}.items() <= events[-1].items()
+    finally:
+        rasa.stop()
+        actions.stop()
+
+
+def start(tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engine: Engine):  # type: ignore[no-untyped-def]
+    """An action server (with its reminder scheduler) and a Rasa server, user data on PostgreSQL."""
+    userdata_url = postgres_engine.url.render_as_string(hide_password=False)
+    action_port, rasa_port = free_port(), free_port()
+    env = base_env(DATABASE_URL=knowledge_db_url, USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
+    endpoints = write_endpoints(tmp_path, action_port, tracker_db)
+    actions = action_server(tmp_path, action_port, env).start()
+    rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
+    return actions, rasa, f"http://127.0.0.1:{rasa_port}", (action_port, rasa_port, env, endpoints)
+
+
+def test_a_pending_reminder_fires_exactly_once_after_both_servers_are_killed(
+    tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engine: Engine
+) -> None:
+    actions, rasa, url, (action_port, rasa_port, env, endpoints) = start(tmp_path, knowledge_db_url, tracker_db, postgres_engine)
+    try:
+        say(url, "remind-me", "remind me in 2 hours")
+        actions.kill()
+        rasa.kill()
+        with postgres_engine.begin() as db:  # the two hours passed while everything was down
+            db.execute(text("UPDATE reminders SET due_at = now() - interval '5 minutes'"))
+        actions = action_server(tmp_path, action_port, env).start()
+        rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
+
+        def sent() -> int:
+            events = tracker(url, "remind-me")["events"]
+            return sum(1 for e in events if e.get("event") == "action" and e.get("name") == "action_send_reminder")
+
+        eventually(lambda: sent() >= 1, what="the reminder")
+        with postgres_engine.connect() as db:
+            assert db.execute(text("SELECT active, sent_count FROM reminders")).fetchall() == [(False, 1)]
+        assert sent() == 1
+    finally:
+        rasa.stop()
+        actions.stop()
+
+
+def test_an_hour_late_reminder_is_skipped(
+    tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engine: Engine
+) -> None:
+    actions, rasa, url, _ = start(tmp_path, knowledge_db_url, tracker_db, postgres_engine)
+    try:
+        say(url, "late", "remind me in 2 hours")
+        with postgres_engine.begin() as db:
+            db.execute(text("UPDATE reminders SET due_at = now() - interval '2 hours'"))
+        eventually(lambda: _skipped(postgres_engine) == 1, what="the skip")
+        assert not [e for e in tracker(url, "late")["events"] if e.get("name") == "action_send_reminder"]
+    finally:
+        rasa.stop()
+        actions.stop()
+
+
+def _skipped(engine: Engine) -> int:
+    with engine.connect() as db:
+        return int(db.execute(text("SELECT coalesce(sum(skipped_count), 0) FROM reminders")).scalar_one())

@@ -1,0 +1,88 @@
+"""The reminder scheduler: a background task of the action server that sends each due reminder once.
+
+Every POLL_SECONDS it claims the due reminders (UserDataRepository.claim_due: row locks, so with
+several action servers each reminder is claimed by one) and sends each through Rasa's own HTTP
+API, `POST /conversations/<sender>/trigger_intent?output_channel=<channel>` with the intent
+EXTERNAL_reminder and the API token. A send that fails puts the reminder back (it is retried
+while less than an hour late). Rasa must run with `--enable-api --auth-token`; without
+RASA_AUTH_TOKEN the scheduler does not start (and says so in the log).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass
+from typing import Optional
+from urllib.parse import quote
+
+import aiohttp
+
+from userdata.repository import DueReminder, UserDataRepository
+
+logger = logging.getLogger(__name__)
+REMINDER_INTENT = "EXTERNAL_reminder"
+DEFAULT_POLL_SECONDS = 15.0
+HTTP_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    rasa_url: str
+    token: str
+    poll_seconds: float = DEFAULT_POLL_SECONDS
+
+    @classmethod
+    def from_env(cls) -> Optional[SchedulerSettings]:
+        token = os.environ.get("RASA_AUTH_TOKEN")
+        if not token:
+            return None
+        try:
+            poll = float(os.environ.get("REMINDER_POLL_SECONDS", DEFAULT_POLL_SECONDS))
+        except ValueError:
+            poll = DEFAULT_POLL_SECONDS
+        return cls(os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"), token, poll)
+
+
+class ReminderScheduler:
+    def __init__(self, store: UserDataRepository, settings: SchedulerSettings) -> None:
+        self.store = store
+        self.settings = settings
+
+    async def send(self, session: aiohttp.ClientSession, reminder: DueReminder) -> bool:
+        url = f"{self.settings.rasa_url}/conversations/{quote(reminder.sender_id, safe='')}/trigger_intent"
+        params = {"output_channel": reminder.channel, "token": self.settings.token}
+        body = {"name": REMINDER_INTENT, "entities": {"reminder": str(reminder.id)}}
+        try:
+            async with session.post(url, params=params, json=body) as answer:
+                if answer.status == 200:
+                    return True
+                logger.warning("reminder %s: Rasa answered %s", reminder.id, answer.status)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            logger.warning("reminder %s: Rasa unreachable (%s)", reminder.id, type(exc).__name__)
+        return False
+
+    async def run_once(self) -> int:
+        """Send what is due now; returns how many were sent."""
+        claimed, skipped = await asyncio.to_thread(self.store.claim_due)
+        if skipped:
+            logger.info("%d reminder(s) more than an hour late were skipped", skipped)
+        sent = 0
+        timeout = aiohttp.ClientTimeout(total=HTTP_TIMEOUT_SECONDS)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            for reminder in claimed:
+                if await self.send(session, reminder):
+                    sent += 1
+                else:
+                    await asyncio.to_thread(self.store.unclaim, reminder)
+        return sent
+
+    async def run_forever(self) -> None:
+        logger.info("reminder scheduler started (every %.0f s)", self.settings.poll_seconds)
+        while True:
+            try:
+                await self.run_once()
+            except Exception:  # noqa: BLE001 - one bad round (DB down...) must not stop the scheduler
+                logger.exception("reminder round failed")
+            await asyncio.sleep(self.settings.poll_seconds)
