@@ -63,8 +63,8 @@ class ActionSessionStart(Action):
 
     @staticmethod
     def _welcome_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> None:
-        if tracker.get_latest_input_channel() == "socketio" and missed_since_last_message(tracker):
-            dispatcher.utter_message(response="utter_missed_reminder")  # the page was closed when it came
+        if missed_since_last_message(tracker):  # e.g. the widget's page was closed when it came
+            dispatcher.utter_message(response="utter_missed_reminder")
         try:
             last = userdata().last_session(*person(tracker))
             if last is not None:

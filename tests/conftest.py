@@ -57,8 +57,7 @@ def use_knowledge_db(knowledge_db_url: str, monkeypatch: pytest.MonkeyPatch) -> 
     clear()
 
 
-@pytest.fixture()
-def postgres_engine() -> Iterator[Engine]:
+def fresh_postgres() -> Iterator[Engine]:
     """A fresh, empty PostgreSQL database, dropped afterwards."""
     admin_url = os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
     admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
@@ -77,3 +76,14 @@ def postgres_engine() -> Iterator[Engine]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture()
+def postgres_engine() -> Iterator[Engine]:
+    yield from fresh_postgres()
+
+
+@pytest.fixture(scope="module")
+def module_postgres() -> Iterator[Engine]:
+    """The same, shared by a module's tests (servers that several tests talk to)."""
+    yield from fresh_postgres()

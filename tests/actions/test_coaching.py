@@ -250,3 +250,18 @@ async def test_export_is_json_of_the_log_reminders_and_conversation(
     document = json.loads(export.attachment.content)
     assert [s["pain_after"] for s in document["sessions"]] == [2]
     assert [e["text"] for e in document["conversation"] if e["event"] == "user"] == ["export my data"]
+
+
+async def test_a_reminder_sent_since_the_last_message_is_mentioned_at_the_next_session(
+    dispatcher: CollectingDispatcher, domain: dict
+) -> None:
+    events = [
+        {"event": "session_started"},
+        {"event": "user", "text": "remind me in 2 hours", "parse_data": {"intent": {"name": "set_reminder"}}},
+        {"event": "user", "text": "EXTERNAL: EXTERNAL_reminder", "parse_data": {"intent": {"name": "EXTERNAL_reminder"}}},
+        {"event": "action", "name": "action_send_reminder"},
+    ]
+    tracker = make_tracker(events=events, intent="session_start")
+    tracker.events.pop()  # make_tracker appends the latest user message; a session start has none
+    await ActionSessionStart().run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_missed_reminder"]

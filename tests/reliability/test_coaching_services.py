@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from tests.reliability.conftest import new_rabbitmq_queue, tracker_section
 from tests.reliability.test_event_broker import drain
 from tests.servers import action_server, base_env, free_port, rasa_server, say, tracker, write_endpoints
 
@@ -36,36 +37,51 @@ def steps(url: str, sender: str) -> None:
     assert any((m.get("custom") or {}).get("kind") == "exercise" for m in answer), answer
 
 
-def test_delete_removes_the_postgres_tracker_rows_and_publishes_the_deletion(
-    tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engine: Engine, rabbitmq: str
-) -> None:
-    userdata_url = postgres_engine.url.render_as_string(hide_password=False)
-    env = base_env(DATABASE_URL=knowledge_db_url, USERDATA_URL=userdata_url)
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, module_postgres: Engine):  # type: ignore[no-untyped-def]
+    """One action server and one Rasa server on PostgreSQL with a RabbitMQ event broker, for the module."""
+    tmp_path = tmp_path_factory.mktemp("coaching-services")
+    queue = new_rabbitmq_queue()
+    userdata_url = module_postgres.url.render_as_string(hide_password=False)
     action_port, rasa_port = free_port(), free_port()
+    env = base_env(DATABASE_URL=knowledge_db_url, USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
     broker = (
         "event_broker:\n  type: pika\n  url: 127.0.0.1\n  port: 5672\n  username: guest\n  password: guest\n"
-        f"  queues:\n    - {rabbitmq}\n"
+        f"  queues:\n    - {queue}\n"
     )
-    endpoints = write_endpoints(tmp_path, action_port, tracker_db, broker)
+    endpoints = write_endpoints(tmp_path, action_port, tracker_section(module_postgres), broker)
     actions = action_server(tmp_path, action_port, env).start()
     rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
-    url = f"http://127.0.0.1:{rasa_port}"
     try:
-        steps(url, "keep-me")
-        steps(url, "forget-me")
-        say(url, "forget-me", "done, feels better")
-        say(url, "forget-me", "delete my data")
-        say(url, "forget-me", "/affirm")
-        with postgres_engine.connect() as db:
-            count = "SELECT count(*) FROM events WHERE sender_id = :s"
-            assert db.execute(text(count), {"s": "forget-me"}).scalar_one() == 0
-            assert db.execute(text(count), {"s": "keep-me"}).scalar_one() > 0
-            assert db.execute(text("SELECT count(*) FROM session_log")).scalar_one() == 0
-        events = asyncio.run(drain(rabbitmq, until=lambda e: e.get("event") == "user_data_deleted"))
-        assert {"event": "user_data_deleted", "sender_id": "forget-me"}.items() <= events[-1].items()
+        yield f"http://127.0.0.1:{rasa_port}", queue
     finally:
         rasa.stop()
         actions.stop()
+
+
+def test_delete_removes_the_postgres_tracker_rows_and_publishes_the_deletion(shared, module_postgres: Engine) -> None:  # type: ignore[no-untyped-def]
+    url, queue = shared
+    steps(url, "keep-me")
+    steps(url, "forget-me")
+    say(url, "forget-me", "done, feels better")
+    say(url, "forget-me", "delete my data")
+    say(url, "forget-me", "/affirm")
+    with module_postgres.connect() as db:
+        count = "SELECT count(*) FROM events WHERE sender_id = :s"
+        assert db.execute(text(count), {"s": "forget-me"}).scalar_one() == 0
+        assert db.execute(text(count), {"s": "keep-me"}).scalar_one() > 0
+        assert db.execute(text("SELECT count(*) FROM session_log")).scalar_one() == 0
+    events = asyncio.run(drain(queue, until=lambda e: e.get("event") == "user_data_deleted"))
+    assert {"event": "user_data_deleted", "sender_id": "forget-me"}.items() <= events[-1].items()
+
+
+def test_an_hour_late_reminder_is_skipped(shared, module_postgres: Engine) -> None:  # type: ignore[no-untyped-def]
+    url, _ = shared
+    say(url, "late", "remind me in 2 hours")
+    with module_postgres.begin() as db:
+        db.execute(text("UPDATE reminders SET due_at = now() - interval '2 hours' WHERE active"))
+    eventually(lambda: _skipped(module_postgres) == 1, what="the skip")
+    assert not [e for e in tracker(url, "late")["events"] if e.get("name") == "action_send_reminder"]
 
 
 def start(tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engine: Engine):  # type: ignore[no-untyped-def]
@@ -100,21 +116,6 @@ def test_a_pending_reminder_fires_exactly_once_after_both_servers_are_killed(
         with postgres_engine.connect() as db:
             assert db.execute(text("SELECT active, sent_count FROM reminders")).fetchall() == [(False, 1)]
         assert sent() == 1
-    finally:
-        rasa.stop()
-        actions.stop()
-
-
-def test_an_hour_late_reminder_is_skipped(
-    tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engine: Engine
-) -> None:
-    actions, rasa, url, _ = start(tmp_path, knowledge_db_url, tracker_db, postgres_engine)
-    try:
-        say(url, "late", "remind me in 2 hours")
-        with postgres_engine.begin() as db:
-            db.execute(text("UPDATE reminders SET due_at = now() - interval '2 hours'"))
-        eventually(lambda: _skipped(postgres_engine) == 1, what="the skip")
-        assert not [e for e in tracker(url, "late")["events"] if e.get("name") == "action_send_reminder"]
     finally:
         rasa.stop()
         actions.stop()
