@@ -1,15 +1,18 @@
 """Serve the demo page (web/) with the rasa-webchat widget, standard library only.
 
     python scripts/serve_web.py [--host 127.0.0.1] [--port 8080] [--socket-url http://127.0.0.1:5005]
+                                [--message-delay-ms 1200]
 
 What is served, and nothing else:
 - files under web/ with a web suffix (index.html, app.js, style.css...): never a dotfile, never
   package.json, never a directory listing, nothing under node_modules/ but the bundle;
 - the widget bundle, installed by `npm ci --prefix web` (package-lock.json), at /vendor/rasa-webchat.js;
-- /config.js: the socket URL of the Rasa server, so the static page needs no rebuild per deployment.
+- /config.js: the socket URL of the Rasa server and the longest "typing..." pause before a bot
+  message is shown, so the static page needs no rebuild per deployment.
 
 The page's origin (http://HOST:PORT) must be the one given to `rasa run --cors`: the socket.io
-channel only accepts that origin. Environment defaults: WEB_HOST, WEB_PORT, RASA_SOCKET_URL.
+channel only accepts that origin. Environment defaults: WEB_HOST, WEB_PORT, RASA_SOCKET_URL,
+WEB_MESSAGE_DELAY_MS.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 BUNDLE = Path("node_modules") / "rasa-webchat" / "lib" / "index.js"
 BUNDLE_URL = "/vendor/rasa-webchat.js"
 CONFIG_URL = "/config.js"
+# rasa-webchat's own pause is 30 ms a character, 0.8 to 3 s a message: a step list waited 3 s
+# behind "typing...". Ours is capped at this (tests set 0: the pause is cosmetic).
+DEFAULT_MESSAGE_DELAY_MS = 1200
 SERVED_SUFFIXES = {".html", ".js", ".css", ".svg", ".png", ".ico", ".webmanifest"}
 
 
@@ -52,8 +58,9 @@ class WebHandler(SimpleHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
-    def __init__(self, *args, socket_url: str, root: Path, **kwargs) -> None:
+    def __init__(self, *args, socket_url: str, root: Path, message_delay_ms: int = DEFAULT_MESSAGE_DELAY_MS, **kwargs) -> None:
         self.socket_url = socket_url
+        self.message_delay_ms = message_delay_ms
         self.root = root.resolve()
         super().__init__(*args, directory=str(self.root), **kwargs)
 
@@ -73,7 +80,8 @@ class WebHandler(SimpleHTTPRequestHandler):
     def _serve(self, head_only: bool) -> None:
         path = urlsplit(self.path).path
         if path == CONFIG_URL:
-            body = f"window.TPC_CONFIG = {json.dumps({'socketUrl': self.socket_url})};\n".encode()
+            config = {"socketUrl": self.socket_url, "messageDelayMs": self.message_delay_ms}
+            body = f"window.TPC_CONFIG = {json.dumps(config)};\n".encode()
             self._send(body, "text/javascript; charset=utf-8", head_only)
             return
         target = self.resolve(path)
@@ -110,10 +118,12 @@ class WebHandler(SimpleHTTPRequestHandler):
         return target
 
 
-def make_server(host: str, port: int, socket_url: str, root: Path = WEB_ROOT) -> ThreadingHTTPServer:
+def make_server(
+    host: str, port: int, socket_url: str, root: Path = WEB_ROOT, message_delay_ms: int = DEFAULT_MESSAGE_DELAY_MS
+) -> ThreadingHTTPServer:
     if not (root / BUNDLE).is_file():
         raise SystemExit(f"widget bundle missing: {root / BUNDLE} (run `npm ci --prefix web`, or `make web/node_modules`)")
-    handler = partial(WebHandler, socket_url=socket_url, root=root)
+    handler = partial(WebHandler, socket_url=socket_url, root=root, message_delay_ms=message_delay_ms)
     return ThreadingHTTPServer((host, port), handler)
 
 
@@ -126,8 +136,14 @@ def main(argv: Optional[list] = None) -> None:
         default=os.environ.get("RASA_SOCKET_URL", "http://127.0.0.1:5005"),
         help="where the widget finds Rasa's socket.io channel",
     )
+    parser.add_argument(
+        "--message-delay-ms",
+        type=int,
+        default=int(os.environ.get("WEB_MESSAGE_DELAY_MS", str(DEFAULT_MESSAGE_DELAY_MS))),
+        help="longest typing pause before a bot message (0: none)",
+    )
     args = parser.parse_args(argv)
-    server = make_server(args.host, args.port, args.socket_url)
+    server = make_server(args.host, args.port, args.socket_url, message_delay_ms=max(0, args.message_delay_ms))
     print(f">> demo page on http://{args.host}:{server.server_address[1]} (widget -> {args.socket_url})", flush=True)
     try:
         server.serve_forever()

@@ -1,4 +1,4 @@
-"""Shared fixtures: a knowledge DB built from the real content, and service URLs.
+"""Shared fixtures: a knowledge DB built from the real content, the bot, and service URLs.
 
 Tests that need PostgreSQL (or other services) skip locally when the service is absent,
 but fail when CI=true: CI machines always run them.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List
 
 import pytest
 from sqlalchemy import text
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from knowledge.build import build
 from knowledge.db import CONTENT_DIR, make_engine
 from knowledge.repository import KnowledgeRepository
+from tests.servers import Bot, action_server, base_env, free_port, rasa_server, sqlite_tracker, write_endpoints
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -87,3 +88,34 @@ def postgres_engine() -> Iterator[Engine]:
 def module_postgres() -> Iterator[Engine]:
     """The same, shared by a module's tests (servers that several tests talk to)."""
     yield from fresh_postgres()
+
+
+@pytest.fixture(scope="session")
+def page_origin() -> str:
+    """Where tests/browser serves the demo page; the bot lets this origin's socket in."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def bot_cors_origins(page_origin: str) -> List[str]:
+    return [page_origin]
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, bot_cors_origins: List[str]) -> Iterator[Bot]:
+    """One Rasa server and one action server for the whole session (tests/e2e, tests/browser), on
+    free local ports, with a throw-away SQLite tracker store. Tests talk to it over HTTP like a
+    channel, each as a new sender; suites that restart or break servers start their own."""
+    workdir = tmp_path_factory.mktemp("bot")
+    action_port, rasa_port = free_port(), free_port()
+    env = base_env(DATABASE_URL=knowledge_db_url)
+    endpoints = write_endpoints(workdir, action_port, sqlite_tracker(workdir))
+    actions = action_server(workdir, action_port, {**env, "RASA_URL": f"http://127.0.0.1:{rasa_port}"}).launch()
+    rasa = rasa_server(workdir, rasa_port, endpoints, env, cors=bot_cors_origins).launch()
+    try:
+        actions.wait_ready()
+        rasa.wait_ready()
+        yield Bot(rasa.url, actions.url, knowledge_db_url, workdir)
+    finally:
+        rasa.stop()
+        actions.stop()

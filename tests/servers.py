@@ -11,7 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import requests
 
@@ -116,17 +116,19 @@ class Server:
             time.sleep(0.5)
         raise RuntimeError(f"{self.name} not up after {timeout}s:\n{self.log.read_text()[-3000:]}")
 
-    def kill(self, sig: int = signal.SIGKILL) -> None:
+    def kill(self, sig: int = signal.SIGKILL, grace: float = 30) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(sig)
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        self.kill(signal.SIGTERM)
+        """SIGTERM, then SIGKILL after 5 s: Sanic would wait 15 s for open socket.io long-polls,
+        and every turn is already in the tracker store (nothing is lost by not waiting)."""
+        self.kill(signal.SIGTERM, grace=5)
 
 
 def action_server(workdir: Path, port: int, env: Dict[str, str]) -> Server:
@@ -195,3 +197,23 @@ def tracker(url: str, sender: str) -> dict:
     response = requests.get(f"{url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30)
     response.raise_for_status()
     return response.json()
+
+
+@dataclass
+class Bot:
+    """The trained model served by `rasa run` with the real action server (tests/conftest.py `bot`)."""
+
+    url: str
+    action_url: str
+    knowledge_db_url: str
+    workdir: Path  # the throw-away stores: tracker.db, userdata.db
+
+    def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        return say(self.url, sender, text)
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        return tracker(self.url, sender)
+
+    @staticmethod
+    def new_sender() -> str:
+        return f"e2e-{uuid.uuid4().hex[:12]}"

@@ -1,5 +1,5 @@
 // Mount rasa-webchat (node_modules/rasa-webchat/lib/index.js, served as vendor/rasa-webchat.js) into #webchat.
-// The socket URL comes from config.js, written by scripts/serve_web.py (--socket-url).
+// The socket URL and the typing pause come from config.js, written by scripts/serve_web.py.
 (function () {
   "use strict";
   var config = window.TPC_CONFIG || {};
@@ -28,6 +28,11 @@
       userBackgroundColor: "#0f766e",
       userTextColor: "#ffffff",
       hideWhenNotConnected: false,
+      // a short "typing..." pause, longer for longer messages, capped by config.js (0: none)
+      customMessageDelay: function (message) {
+        var cap = typeof config.messageDelayMs === "number" ? config.messageDelayMs : 1200;
+        return Math.min(cap, Math.max(300, 15 * (message ? message.length : 0)));
+      },
       showFullScreenButton: false,
       params: { storage: "local" }
     },

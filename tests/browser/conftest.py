@@ -1,5 +1,5 @@
 """Browser fixtures: the demo page (scripts/serve_web.py), Debian's Chromium driven by Playwright,
-and the real bot (tests/e2e's `bot` fixture) started with `--cors` set to the page's origin.
+and the session's bot (tests/conftest.py), whose `--cors` lets the page's origin in.
 
 Chromium is /usr/bin/chromium (`make browser-deps`); Playwright's own browser download is never
 used. Without Chromium or the widget bundle (`make web/node_modules`) the tests skip locally and
@@ -21,11 +21,7 @@ import pytest
 import requests
 
 from tests.conftest import require_service
-from tests.e2e import conftest as e2e
-from tests.e2e.conftest import Bot
-from tests.servers import ROOT, free_port
-
-bot = e2e.bot  # tests/e2e's fixture, here resolved with this suite's bot_cors_origins (its own instance)
+from tests.servers import ROOT, Bot
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,7 +34,7 @@ CHROMIUM_ARGS = [
 ]
 BUNDLE = ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 REPORTS = ROOT / "reports"
-TIMEOUT_MS = 30_000  # one bot turn, widget delay included, is a few seconds; this is the ceiling
+TIMEOUT_MS = 30_000  # one bot turn, widget pause included, is about a second; this is the ceiling
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
@@ -56,23 +52,15 @@ def browser_ready() -> None:
 
 
 @pytest.fixture(scope="session")
-def page_origin() -> str:
-    return f"http://127.0.0.1:{free_port()}"
-
-
-@pytest.fixture(scope="session")
-def bot_cors_origins(page_origin: str) -> List[str]:
-    """Overrides tests/e2e's: the bot started for this suite lets the page's origin in."""
-    return [page_origin]
-
-
-@pytest.fixture(scope="session")
 def page_server(browser_ready: None, bot: Bot, page_origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """scripts/serve_web.py, as `make run` starts it, pointing the widget at the test bot."""
     port = str(urlsplit(page_origin).port)
     log = tmp_path_factory.mktemp("web") / "serve_web.log"
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1", "--port", port, "--socket-url", bot.url],
+        [
+            *(sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1", "--port", port),
+            *("--socket-url", bot.url, "--message-delay-ms", "300"),  # short: the pause is cosmetic
+        ],
         cwd=ROOT,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,

@@ -58,7 +58,7 @@ def test_the_page_its_assets_and_the_bundle_are_served(server: Tuple[str, int]) 
 def test_the_page_gets_the_socket_url_from_config_js(server: Tuple[str, int]) -> None:
     status, headers, body = get(server, "/config.js")
     assert status == 200 and "javascript" in headers["content-type"]
-    assert body.decode() == f'window.TPC_CONFIG = {{"socketUrl": "{SOCKET_URL}"}};\n'
+    assert body.decode() == f'window.TPC_CONFIG = {{"socketUrl": "{SOCKET_URL}", "messageDelayMs": 1200}};\n'
 
 
 def test_security_headers(server: Tuple[str, int]) -> None:

@@ -1,6 +1,6 @@
 """The widget's socket.io channel (channels/socketio.py) against the real bot, without a browser.
 
-The bot runs with `--cors <page origin>` (this suite's bot_cors_origins). A python-socketio client
+The bot runs with `--cors <page origin>` (tests/conftest.py bot_cors_origins). A python-socketio client
 plays the widget: it sends the Origin header a browser would send.
 """
 
@@ -16,7 +16,7 @@ import socketio
 from sanic import Sanic
 
 from channels.socketio import WebchatInput, cors_origins_of
-from tests.e2e.conftest import Bot
+from tests.servers import Bot
 
 ENGINE = "/socket.io/?EIO=4&transport="
 WAIT = 30  # seconds: one bot turn is well under that

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import TIMEOUT_MS, Chat
-from tests.e2e.conftest import Bot
+from tests.servers import Bot
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_lower_back_steps_through_the_screening_and_the_conversation_survives_a_
     page = chat.page
 
     chat.type_message("my lower back hurts")
-    # rasa-webchat shows a typing indicator while a reply is on its way (held >= 800 ms)
+    # rasa-webchat shows a typing indicator while a reply is on its way (300 ms here: --message-delay-ms)
     page.wait_for_selector(Chat.TYPING, state="attached", timeout=TIMEOUT_MS)
     chat.wait_for_bot("Quick safety check")
     chat.reply_button(NONE_OF_THESE).wait_for(timeout=TIMEOUT_MS)  # the checklist's last bubble carries its buttons

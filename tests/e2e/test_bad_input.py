@@ -8,8 +8,8 @@ import json
 import pytest
 import requests
 
-from tests.e2e.conftest import Bot
 from tests.e2e.replies import text_of
+from tests.servers import Bot
 
 pytestmark = pytest.mark.e2e
 

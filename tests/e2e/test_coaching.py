@@ -17,8 +17,8 @@ from typing import Any, Dict, List
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import Bot
 from tests.e2e.replies import has_instructions, is_checklist, is_referral, kinds, payloads, reply
+from tests.servers import Bot
 
 pytestmark = pytest.mark.e2e
 

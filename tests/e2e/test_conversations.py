@@ -12,8 +12,8 @@ import pytest
 
 from knowledge.db import make_engine
 from knowledge.repository import KnowledgeRepository
-from tests.e2e.conftest import Bot
 from tests.e2e.replies import has_instructions, is_checklist, is_emergency, is_referral, kinds, payloads, reply, text_of
+from tests.servers import Bot
 
 pytestmark = pytest.mark.e2e
 REPORTS = Path(__file__).resolve().parents[2] / "reports"

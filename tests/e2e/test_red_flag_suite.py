@@ -8,8 +8,8 @@ from typing import Dict, List
 
 import pytest
 
-from tests.e2e.conftest import Bot
 from tests.e2e.replies import has_instructions, is_emergency, is_referral, text_of
+from tests.servers import Bot
 
 pytestmark = pytest.mark.e2e
 RED: List[Dict[str, str]] = [
