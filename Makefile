@@ -78,8 +78,11 @@ test-stories: train
 	@mkdir -p reports
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model $$(cat models/LATEST) --out reports/stories --fail-on-prediction-errors --no-plot
 
+# Two workers, one test file each at a time (--dist loadfile keeps a module's shared servers in
+# one worker): on 2 cores the server start-ups overlap (README "Speed"). PYTEST_WORKERS=0: serial.
+PYTEST_WORKERS ?= 2
 pytest: train web/node_modules browser-deps tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 
 # `rasa data validate` and the NLU test run inside pytest (tests/quality), with thresholds.
 test: lint test-stories pytest

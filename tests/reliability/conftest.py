@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import socket
 import uuid
-from typing import Iterator
+from typing import Callable, Iterator, List
 
+import aio_pika
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -37,9 +40,39 @@ def new_rabbitmq_queue() -> str:
     return f"tpc_test_{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture()
-def rabbitmq() -> str:
-    return new_rabbitmq_queue()
+RABBITMQ = {"host": "127.0.0.1", "port": 5672, "login": "guest", "password": "guest"}  # the CI default
+
+
+def broker_section(queue: str) -> str:
+    """endpoints.yml lines for Rasa's pika event broker publishing to `queue`."""
+    return (
+        "event_broker:\n  type: pika\n  url: 127.0.0.1\n  port: 5672\n  username: guest\n  password: guest\n"
+        f"  queues:\n    - {queue}\n"
+    )
+
+
+async def drain(queue_name: str, until: Callable[[dict], bool], timeout: float = 30) -> List[dict]:
+    """Events from the queue, consumed, until one matches `until` (or the timeout)."""
+    connection = await aio_pika.connect_robust(**RABBITMQ)
+    events: List[dict] = []
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(queue_name, durable=True)
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not any(until(e) for e in events) and asyncio.get_running_loop().time() < deadline:
+            message = await queue.get(no_ack=True, fail=False)
+            if message is None:
+                await asyncio.sleep(0.2)
+                continue
+            events.append(json.loads(message.body))
+    return events
+
+
+async def delete_queue(queue_name: str) -> None:
+    connection = await aio_pika.connect_robust(**RABBITMQ)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(queue_name)
 
 
 def tracker_section(engine: Engine) -> str:

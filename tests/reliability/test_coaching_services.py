@@ -1,5 +1,6 @@
 """The coach's data on the real services: PostgreSQL for the tracker store and the user data,
-RabbitMQ for the deletion event, and reminders that survive SIGKILL of both servers.
+RabbitMQ as Rasa's event broker (conversation events, the deletion event), and reminders that
+survive SIGKILL of both servers.
 
 Time is injected (a reminder is made due by moving its time in the store); the test polls.
 """
@@ -15,8 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from tests.reliability.conftest import new_rabbitmq_queue, tracker_section
-from tests.reliability.test_event_broker import drain
+from tests.reliability.conftest import broker_section, delete_queue, drain, new_rabbitmq_queue, tracker_section
 from tests.servers import action_server, base_env, free_port, rasa_server, say, tracker, write_endpoints
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
@@ -45,11 +45,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, modu
     userdata_url = module_postgres.url.render_as_string(hide_password=False)
     action_port, rasa_port = free_port(), free_port()
     env = base_env(DATABASE_URL=knowledge_db_url, USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
-    broker = (
-        "event_broker:\n  type: pika\n  url: 127.0.0.1\n  port: 5672\n  username: guest\n  password: guest\n"
-        f"  queues:\n    - {queue}\n"
-    )
-    endpoints = write_endpoints(tmp_path, action_port, tracker_section(module_postgres), broker)
+    endpoints = write_endpoints(tmp_path, action_port, tracker_section(module_postgres), broker_section(queue))
     actions = action_server(tmp_path, action_port, env).start()
     rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
     try:
@@ -57,6 +53,16 @@ def shared(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, modu
     finally:
         rasa.stop()
         actions.stop()
+        asyncio.run(delete_queue(queue))
+
+
+def test_conversation_events_reach_rabbitmq(shared) -> None:  # type: ignore[no-untyped-def]
+    url, queue = shared
+    say(url, "broker-user", "hi")
+    events = asyncio.run(drain(queue, until=lambda e: e.get("event") == "user" and e.get("text") == "hi"))
+    user = [e for e in events if e.get("event") == "user" and e.get("text") == "hi"]
+    assert user and user[-1]["sender_id"] == "broker-user", events
+    assert {e.get("sender_id") for e in events} == {"broker-user"}  # the first conversation on this server
 
 
 def test_delete_removes_the_postgres_tracker_rows_and_publishes_the_deletion(shared, module_postgres: Engine) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,9 @@ trace, and the conversation works again once the service is back."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 import yaml
@@ -16,39 +18,50 @@ pytestmark = pytest.mark.e2e
 DEFAULT_REPLY = yaml.safe_load((ROOT / "domain" / "core.yml").read_text())["responses"]["utter_default"][0]["text"]
 
 
-def test_action_server_down_then_back(tmp_path: Path, knowledge_db_url: str) -> None:
-    env = base_env(DATABASE_URL=knowledge_db_url)
+@dataclass
+class Stack:
+    url: str
+    action_port: int
+    workdir: Path
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str) -> Iterator[Stack]:
+    """One Rasa server for the module; each test starts (and stops) its own action server on the
+    action endpoint's port, so every test begins with no action server."""
+    workdir = tmp_path_factory.mktemp("faults")
     action_port, rasa_port = free_port(), free_port()
-    rasa = rasa_server(tmp_path, rasa_port, write_endpoints(tmp_path, action_port, sqlite_tracker(tmp_path)), env).start()
-    url = f"http://127.0.0.1:{rasa_port}"
-    actions = action_server(tmp_path, action_port, env)
+    endpoints = write_endpoints(workdir, action_port, sqlite_tracker(workdir))
+    rasa = rasa_server(workdir, rasa_port, endpoints, base_env(DATABASE_URL=knowledge_db_url)).start()
     try:
-        down = say(url, "fault-user", "my lower back hurts")
+        yield Stack(rasa.url, action_port, workdir)
+    finally:
+        rasa.stop()
+
+
+def test_action_server_down_then_back(stack: Stack, knowledge_db_url: str) -> None:
+    actions = action_server(stack.workdir, stack.action_port, base_env(DATABASE_URL=knowledge_db_url))
+    try:
+        down = say(stack.url, "fault-user", "my lower back hurts")
         # Rasa's core fallback answers with utter_default; if nothing at all came back the
         # REST channel apologises (channels/guard.py): either way short and friendly
         assert text_of(down) in (NO_REPLY_TEXT, DEFAULT_REPLY)
         assert "Traceback" not in str(down)
         actions.start()
-        back = say(url, "fault-user", "my lower back hurts")
+        back = say(stack.url, "fault-user", "my lower back hurts")
         assert is_checklist(back), text_of(back)
     finally:
-        rasa.stop()
         actions.stop()
 
 
-def test_knowledge_db_unreachable_then_back(tmp_path: Path, knowledge_db_url: str) -> None:
+def test_knowledge_db_unreachable_then_back(stack: Stack, knowledge_db_url: str) -> None:
     broken = base_env(DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_port()}/nothing")
-    action_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(tmp_path, action_port, sqlite_tracker(tmp_path))
-    actions = action_server(tmp_path, action_port, broken).start()
-    rasa = rasa_server(tmp_path, rasa_port, endpoints, base_env(DATABASE_URL=knowledge_db_url)).start()
-    url = f"http://127.0.0.1:{rasa_port}"
+    actions = action_server(stack.workdir, stack.action_port, broken).start()
     try:
-        replies = say(url, "db-user", "which ball for plantar fasciitis")
+        replies = say(stack.url, "db-user", "which ball for plantar fasciitis")
         assert "can't reach my exercise library" in text_of(replies)
         actions.stop()
-        actions = action_server(tmp_path, action_port, base_env(DATABASE_URL=knowledge_db_url)).start()
-        assert "Why:" in text_of(say(url, "db-user", "which ball for plantar fasciitis"))
+        actions = action_server(stack.workdir, stack.action_port, base_env(DATABASE_URL=knowledge_db_url)).start()
+        assert "Why:" in text_of(say(stack.url, "db-user", "which ball for plantar fasciitis"))
     finally:
-        rasa.stop()
         actions.stop()
