@@ -39,6 +39,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from aiogram.utils.exceptions import TelegramAPIError, ValidationError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from rasa.shared.core.events import BotUttered
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -87,6 +88,37 @@ def telegram_html(reply: Reply) -> str:
     return "\n".join(lines)
 
 
+LONG_PAYLOAD_PREFIX = "~"
+PayloadSource = Callable[[str], Awaitable[List[str]]]  # sender id -> payloads of the buttons sent to them
+
+
+def long_payload_key(payload: str) -> str:
+    """The callback_data of a payload over Telegram's 64 bytes: a digest, the same in every replica."""
+    return LONG_PAYLOAD_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def tracker_button_payloads(app: Any) -> PayloadSource:
+    """The payloads of the buttons the bot sent in one conversation, newest first, from Rasa's
+    tracker store: a button made by another replica resolves here too (the store is shared)."""
+
+    async def payloads(sender_id: str) -> List[str]:
+        agent = getattr(getattr(app, "ctx", None), "agent", None)
+        store = getattr(agent, "tracker_store", None)
+        tracker = await store.retrieve(sender_id) if store is not None else None
+        found: List[str] = []
+        for event in reversed(list(tracker.events) if tracker is not None else []):
+            if isinstance(event, BotUttered):
+                data = event.data or {}
+                custom = data.get("custom")
+                nested = custom.get("buttons") if isinstance(custom, dict) else None
+                for button in [*(data.get("buttons") or []), *(nested or [])]:
+                    if isinstance(button, dict) and button.get("payload"):
+                        found.append(str(button["payload"]))
+        return found
+
+    return payloads
+
+
 class SecureTelegramOutput(StructuredOutput, TelegramOutput):
     """Bot API client for one bot token and one API base URL; every text goes as HTML."""
 
@@ -103,7 +135,7 @@ class SecureTelegramOutput(StructuredOutput, TelegramOutput):
     def callback_data(self, payload: str) -> str:
         if len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES:
             return payload
-        key = "~" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+        key = long_payload_key(payload)
         self._long_payloads[key] = payload
         self._long_payloads.move_to_end(key)
         while len(self._long_payloads) > 1000:
@@ -111,8 +143,8 @@ class SecureTelegramOutput(StructuredOutput, TelegramOutput):
         return key
 
     def payload_for(self, callback_data: str) -> Optional[str]:
-        """The payload a button was created with (None for an unknown long-payload key)."""
-        if callback_data.startswith("~"):
+        """The payload a button was created with (None for a long-payload key this process did not make)."""
+        if callback_data.startswith(LONG_PAYLOAD_PREFIX):
             return self._long_payloads.get(callback_data)
         return callback_data
 
@@ -263,8 +295,14 @@ class SecureTelegramInput(TelegramInput):
             return "/greet"
         return _COMMAND_MENTION.sub(r"\1", text)
 
-    async def handle_update(self, update: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
-        """Process one authenticated update; returns what happened (for the HTTP answer)."""
+    async def handle_update(
+        self,
+        update: Dict[str, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sent_payloads: Optional[PayloadSource] = None,
+    ) -> str:
+        """Process one authenticated update; returns what happened (for the HTTP answer).
+        `sent_payloads` resolves a long-payload button that another replica made."""
         out = self.get_output_channel()
         update_id = update.get("update_id")
         if update_id is not None and not await self.seen_updates.claim(str(update_id)):
@@ -280,7 +318,7 @@ class SecureTelegramInput(TelegramInput):
                 except TelegramAPIError as error:
                     logger.warning("answerCallbackQuery failed: %s", error)
             data = callback.get("data")
-            text = out.payload_for(data) if isinstance(data, str) else None
+            text = await self.callback_payload(data, source, sent_payloads) if isinstance(data, str) else None
         elif isinstance(message, dict):
             source = message
             text = message.get("text") if isinstance(message.get("text"), str) else None
@@ -295,6 +333,13 @@ class SecureTelegramInput(TelegramInput):
 
         await on_new_message(UserMessage(text, out, str(chat_id), input_channel=self.name()))
         return "success"
+
+    async def callback_payload(self, data: str, source: Any, sent_payloads: Optional[PayloadSource]) -> Optional[str]:
+        text = self.get_output_channel().payload_for(data)
+        chat = source.get("chat") if isinstance(source, dict) else None
+        if text is not None or sent_payloads is None or not isinstance(chat, dict) or chat.get("id") is None:
+            return text
+        return next((p for p in await sent_payloads(str(chat["id"])) if long_payload_key(p) == data), None)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         telegram_webhook = Blueprint("telegram_webhook", __name__)
@@ -325,7 +370,7 @@ class SecureTelegramInput(TelegramInput):
             if not isinstance(update, dict):
                 return response.text("Bad request", status=400)
             try:
-                outcome = await self.handle_update(update, on_new_message)
+                outcome = await self.handle_update(update, on_new_message, tracker_button_payloads(request.app))
             except Exception:  # noqa: BLE001 - answered 200: Telegram would redeliver the same failing update
                 logger.exception("Telegram update %s could not be handled", update.get("update_id"))
                 outcome = "error"

@@ -117,3 +117,43 @@ async def test_a_chart_is_a_photo_with_its_caption_and_an_export_a_document(tele
     assert photo.params["photo"].startswith(b"\x89PNG") and photo.params["caption"] == CHART_REPLY.chart.alt
     [document] = telegram_api.matching(lambda c: c.method == "sendDocument")
     assert json.loads(document.params["document"]) == {"sessions": []}
+
+
+async def test_a_long_payload_button_made_by_another_replica_resolves_from_the_tracker_store(
+    telegram_api: FakeTelegramApi,
+) -> None:
+    """Two Rasa replicas share the tracker store, not their memory: the key of a payload over 64
+    bytes is a digest, found among the buttons the bot sent in that conversation."""
+    from types import SimpleNamespace
+
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from channels.telegram import tracker_button_payloads
+
+    long_payload = '/ask_routine{"goal": "desk_work", "minutes": "10", "body_area": ["lower_back", "hip"]}'
+    replica_a, replica_b = (
+        SecureTelegramInput(TOKEN, None, None, secret_token="s3cret", api_url=telegram_api.url) for _ in range(2)
+    )
+    sent = {"custom": {"kind": "routine", "buttons": [{"title": "Desk reset", "payload": long_payload}]}}
+    store = InMemoryTrackerStore(Domain.empty())
+    await store.save(DialogueStateTracker.from_events("42", [BotUttered("Pick one", data=sent)]))
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store)))
+    received: list = []
+
+    async def on_new_message(message) -> None:  # type: ignore[no-untyped-def]
+        received.append(message.text)
+
+    try:
+        key = replica_a.get_output_channel().callback_data(long_payload)
+        assert replica_b.get_output_channel().payload_for(key) is None  # not in this replica's memory
+        tap = {"update_id": 7, "callback_query": {"id": "c1", "data": key, "message": {"chat": {"id": 42}}}}
+        assert await replica_b.handle_update(tap, on_new_message, tracker_button_payloads(app)) == "success"
+        unknown = {"update_id": 8, "callback_query": {"id": "c2", "data": "~" + "0" * 32, "message": {"chat": {"id": 42}}}}
+        assert await replica_b.handle_update(unknown, on_new_message, tracker_button_payloads(app)) == "ignored"
+    finally:
+        for replica in (replica_a, replica_b):
+            await replica.get_output_channel().close_session()
+    assert received == [long_payload]
