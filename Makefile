@@ -22,12 +22,19 @@ help:
 	@echo "make test-deploy  build the images, run the compose stack (2+2 replicas behind nginx) and test it (reports/deploy.json)"
 	@echo "make tools     the deployment checkers (kubernetes-validate, checkov) in their own venv, .venv-tools"
 
+# A Debian package the project needs (python3-venv, npm, chromium): installed when root, else named.
+define apt_install
+if [ "$$(id -u)" = 0 ]; then echo ">> installing $(1) (apt-get)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
+else echo "missing Debian package $(1): install it as root (apt-get install $(1))" >&2; exit 1; fi
+endef
+
 # Why two steps: rasa 3.6.21 and rasa-sdk 3.6.2 declare Requires-Python <3.11, but run on
 # 3.11 (measured). requirements/lock.txt pins every dependency (rasa's own, evaluated as for
 # Python 3.10, with matplotlib 3.7 because 3.5 has no 3.11 wheel); then rasa and rasa-sdk
 # are installed without dependency resolution and without the Python-version check.
 $(STAMP): requirements/lock.txt
-	@test -x $(BIN)/python || { echo ">> creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { $(call apt_install,python3-venv); }
+	@test -x $(BIN)/python || { echo ">> creating $(VENV)"; $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }; }
 	@echo ">> installing pinned dependencies (first time: a few minutes)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==24.3.1
 	$(BIN)/pip install --quiet --progress-bar off -r requirements/lock.txt
@@ -99,15 +106,13 @@ evaluate: train
 # The website widget: rasa-webchat 1.0.1 exactly as pinned by web/package-lock.json (npm ci).
 # Only its prebuilt bundle is served (scripts/serve_web.py); web/.npmrc turns install scripts off.
 web/node_modules: web/package.json web/package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for the website widget: apt-get install npm" >&2; exit 1; }
+	@command -v npm >/dev/null || { $(call apt_install,npm); }
 	npm ci --prefix web
 	@touch $@
 
 # Headless Chromium for tests/browser: Debian's package (Playwright's own browser download is never used).
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else echo "browser-deps: /usr/bin/chromium is missing; install it as root: apt-get install chromium" >&2; exit 1; fi
+	@test -x /usr/bin/chromium || { $(call apt_install,chromium); }
 
 # A benchmark, not a test: same REST load on this bot and a bare `rasa init` bot, as ratios.
 bench: train
