@@ -48,7 +48,7 @@ from sanic.response import HTTPResponse
 from channels.common import FORBIDDEN, api_base_url, secrets_match, setting, split_text
 from channels.dedupe import Dedupe, telegram_namespace
 from channels.structured import StructuredOutput
-from replies.model import Reply
+from replies.model import Reply, buttons
 
 logger = logging.getLogger(__name__)
 
@@ -109,11 +109,9 @@ def tracker_button_payloads(app: Any) -> PayloadSource:
         for event in reversed(list(tracker.events) if tracker is not None else []):
             if isinstance(event, BotUttered):
                 data = event.data or {}
-                custom = data.get("custom")
+                custom = data.get("custom")  # a structured reply keeps its buttons in there
                 nested = custom.get("buttons") if isinstance(custom, dict) else None
-                for button in [*(data.get("buttons") or []), *(nested or [])]:
-                    if isinstance(button, dict) and button.get("payload"):
-                        found.append(str(button["payload"]))
+                found.extend(button.payload for button in [*buttons(data.get("buttons")), *buttons(nested)])
         return found
 
     return payloads
@@ -310,6 +308,7 @@ class SecureTelegramInput(TelegramInput):
 
         callback = update.get("callback_query")
         message = update.get("message")
+        made_elsewhere: Optional[str] = None
         if isinstance(callback, dict):
             source = callback.get("message") if isinstance(callback.get("message"), dict) else {}
             if callback.get("id"):
@@ -318,7 +317,8 @@ class SecureTelegramInput(TelegramInput):
                 except TelegramAPIError as error:
                     logger.warning("answerCallbackQuery failed: %s", error)
             data = callback.get("data")
-            text = await self.callback_payload(data, source, sent_payloads) if isinstance(data, str) else None
+            text = out.payload_for(data) if isinstance(data, str) else None
+            made_elsewhere = data if isinstance(data, str) and text is None else None
         elif isinstance(message, dict):
             source = message
             text = message.get("text") if isinstance(message.get("text"), str) else None
@@ -328,18 +328,15 @@ class SecureTelegramInput(TelegramInput):
 
         chat = source.get("chat") if isinstance(source, dict) else None
         chat_id = chat.get("id") if isinstance(chat, dict) else None
-        if not text or not isinstance(chat_id, int | str) or isinstance(chat_id, bool):
+        if not isinstance(chat_id, int | str) or isinstance(chat_id, bool):
+            return "ignored"
+        if made_elsewhere is not None and sent_payloads is not None:  # a long-payload key of another replica
+            text = next((p for p in await sent_payloads(str(chat_id)) if long_payload_key(p) == made_elsewhere), None)
+        if not text:
             return "ignored"
 
         await on_new_message(UserMessage(text, out, str(chat_id), input_channel=self.name()))
         return "success"
-
-    async def callback_payload(self, data: str, source: Any, sent_payloads: Optional[PayloadSource]) -> Optional[str]:
-        text = self.get_output_channel().payload_for(data)
-        chat = source.get("chat") if isinstance(source, dict) else None
-        if text is not None or sent_payloads is None or not isinstance(chat, dict) or chat.get("id") is None:
-            return text
-        return next((p for p in await sent_payloads(str(chat["id"])) if long_payload_key(p) == data), None)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         telegram_webhook = Blueprint("telegram_webhook", __name__)

@@ -30,8 +30,7 @@
       hideWhenNotConnected: false,
       // a short "typing..." pause, longer for longer messages, capped by config.js (0: none)
       customMessageDelay: function (message) {
-        var cap = typeof config.messageDelayMs === "number" ? config.messageDelayMs : 1200;
-        return Math.min(cap, Math.max(300, 15 * (message ? message.length : 0)));
+        return Math.min(config.messageDelayMs || 0, Math.max(300, 15 * (message ? message.length : 0)));
       },
       showFullScreenButton: false,
       params: { storage: "local" }

@@ -46,8 +46,8 @@ RABBITMQ = {"host": "127.0.0.1", "port": 5672, "login": "guest", "password": "gu
 def broker_section(queue: str) -> str:
     """endpoints.yml lines for Rasa's pika event broker publishing to `queue`."""
     return (
-        "event_broker:\n  type: pika\n  url: 127.0.0.1\n  port: 5672\n  username: guest\n  password: guest\n"
-        f"  queues:\n    - {queue}\n"
+        f"event_broker:\n  type: pika\n  url: {RABBITMQ['host']}\n  port: {RABBITMQ['port']}\n"
+        f"  username: {RABBITMQ['login']}\n  password: {RABBITMQ['password']}\n  queues:\n    - {queue}\n"
     )
 
 
