@@ -20,25 +20,25 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
-# A few pinned packages (multidict...) have no wheel for 3.11 and are compiled: only in this stage.
+# The Makefile's install, runtime part only (no test runner, linters or browser driver): uv from
+# its hashed pin, then every runtime pin and rasa + rasa-sdk with --no-deps (they declare Python
+# <3.11 but run on 3.11). No compiler: multidict 5.2.0 is built without its C extension (Makefile).
 FROM base AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3-venv python3-dev gcc g++ libc6-dev \
+ && apt-get install -y --no-install-recommends python3-venv \
  && rm -rf /var/lib/apt/lists/* \
  && python3 -m venv /opt/venv
-ENV PATH=/opt/venv/bin:$PATH PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_DEFAULT_TIMEOUT=180
-COPY requirements/lock.txt /tmp/lock.txt
-# The Makefile's two-step install: every pinned dependency, then rasa and rasa-sdk without
-# resolution (they declare Python <3.11 but run on 3.11). The image leaves out the lock's
-# development tools (test runner, linters, browser driver): nothing at run time imports them.
+ENV PATH=/opt/venv/bin:$PATH PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_DEFAULT_TIMEOUT=180 \
+    UV_NO_CACHE=1 UV_HTTP_TIMEOUT=180 MULTIDICT_NO_EXTENSIONS=1
+COPY requirements/uv.lock.txt requirements/runtime.lock.txt requirements/rasa.lock.txt /tmp/req/
 RUN --mount=type=secret,id=pip_ca \
-    if [ -s /run/secrets/pip_ca ]; then export PIP_CERT=/run/secrets/pip_ca; fi \
- && python -m pip install --quiet pip==24.3.1 \
- && grep -viE '^(pytest|pytest-asyncio|ruff|mypy|playwright|types-[a-z0-9-]+)==' /tmp/lock.txt > /tmp/runtime.txt \
- && pip install --quiet --progress-bar off -r /tmp/runtime.txt \
- && pip install --quiet --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2 \
+    if [ -s /run/secrets/pip_ca ]; then export PIP_CERT=/run/secrets/pip_ca SSL_CERT_FILE=/run/secrets/pip_ca; fi \
+ && python -m pip install --quiet --require-hashes -r /tmp/req/uv.lock.txt \
+ && uv pip install --quiet --python /opt/venv/bin/python --no-deps --require-hashes \
+      -r /tmp/req/runtime.lock.txt -r /tmp/req/rasa.lock.txt \
+ && pip uninstall --quiet --yes uv \
  && find /opt/venv -name __pycache__ -prune -exec rm -rf {} + \
- && rm /tmp/lock.txt /tmp/runtime.txt
+ && rm -rf /tmp/req
 WORKDIR /app
 COPY . .
 ENV PYTHONPATH=/app RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1

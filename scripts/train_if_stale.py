@@ -5,11 +5,17 @@ data, the custom NLU components, the knowledge store (its content and the code t
 it into the NLU vocabulary: knowledge/*.py) and the pinned dependencies (the speller reads
 pyspellchecker's word list). An unchanged project reuses its model; a changed one never runs
 on a stale model. models/LATEST names the model to serve.
+
+Rasa's output goes to var/train.log and is shown only when training fails. Its warnings that
+responses are "not used in any story or rule" are expected: the actions compose those replies,
+and tests/quality/test_data_validate.py runs `rasa data validate` and checks that each such
+response is one the actions use, so nothing is hidden from the suite.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 import time
@@ -17,8 +23,12 @@ from pathlib import Path
 from typing import List
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "domain", "data", "components", "knowledge", "requirements/lock.txt"]
+INPUTS = ["config.yml", "domain", "data", "components", "knowledge", "requirements/runtime.lock.txt"]
 SUFFIXES = (".py", ".yml", ".yaml", ".txt")  # not READMEs: a documentation change needs no retraining
+LOG = ROOT / "var" / "train.log"
+#: Python warnings filters for the training process: the expected unused-response warnings, and
+#: the dependencies' own deprecation notices (TensorFlow, typer, pkg_resources...)
+QUIET = "ignore:The utterance 'utter_,ignore::DeprecationWarning"
 
 
 def fingerprint() -> str:
@@ -48,12 +58,16 @@ def main() -> int:
     if model.exists():
         print(f">> model up to date: {model.relative_to(ROOT)}")
     else:
-        print(f">> training {model.relative_to(ROOT)} (data, config or vocabulary changed; a few minutes)")
+        print(f">> training {model.relative_to(ROOT)} (data, config or vocabulary changed; under a minute)", flush=True)
         started = time.perf_counter()
         command = train_command(name, Path("models"))
-        result = subprocess.run(command, cwd=ROOT, check=False)
+        LOG.parent.mkdir(exist_ok=True)
+        environment = {**os.environ, "PYTHONWARNINGS": QUIET}
+        with LOG.open("w") as log:
+            result = subprocess.run(command, cwd=ROOT, check=False, stdout=log, stderr=subprocess.STDOUT, env=environment)
         if result.returncode != 0 or not model.exists():
-            print(">> training failed", file=sys.stderr)
+            print("".join(LOG.read_text().splitlines(keepends=True)[-40:]), file=sys.stderr)
+            print(f">> training failed (whole log: {LOG.relative_to(ROOT)})", file=sys.stderr)
             return result.returncode or 1
         print(f">> trained in {time.perf_counter() - started:.0f}s")
     latest.write_text(f"models/{model.name}\n")

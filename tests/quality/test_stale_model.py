@@ -30,7 +30,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "components/text.py",
         "knowledge/content/topics.yml",
         "data/nlu/basics.yml",
-        "requirements/lock.txt",
+        "requirements/runtime.lock.txt",
     ],
 )
 def test_a_change_to_a_training_input_changes_the_model_name(project: Path, changed: str) -> None:
