@@ -16,13 +16,13 @@ WORK="$(mktemp -d /tmp/tpc-deploy.XXXXXX)"
 PROJECT="tpcdeploy$$"
 TAG="tpc-deploy-test"
 BASE_IMAGE="debian:bookworm-slim"
-started_dockerd=""
 created_images=()
 compose_ready=""
 T0=$SECONDS
 
 log() { printf '>> [%4ds] %s\n' "$((SECONDS - T0))" "$*"; }
-as_root() { [ "$(id -u)" = 0 ] || { echo "test-deploy: $1 (run as root, or provide it)" >&2; exit 1; }; }
+# shellcheck source=tests/docker_engine.sh
+source "$ROOT/tests/docker_engine.sh"
 
 cleanup() {
   local rc=$?
@@ -35,13 +35,7 @@ cleanup() {
     compose down -v --remove-orphans --timeout 20 >/dev/null 2>&1
   fi
   for ((i = ${#created_images[@]} - 1; i >= 0; i--)); do "$DOCKER" image rm -f "${created_images[i]}" >/dev/null 2>&1; done
-  if [ -n "$started_dockerd" ]; then
-    "$DOCKER" builder prune -af >/dev/null 2>&1
-    "$DOCKER" image prune -f >/dev/null 2>&1
-    kill "$started_dockerd" 2>/dev/null
-    for _ in $(seq 1 60); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.5; done
-    log "stopped the Docker Engine this run started"
-  fi
+  docker_engine_stop
   rm -rf "$WORK"
   log "test-deploy finished with exit code $rc after $((SECONDS - T0)) s"
   exit "$rc"
@@ -50,37 +44,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # -- tools and engine ------------------------------------------------------------------------
-need_packages=()
-command -v dockerd >/dev/null || command -v docker >/dev/null || need_packages+=(docker.io)
-command -v openssl >/dev/null || need_packages+=(openssl)
-if [ "${#need_packages[@]}" -gt 0 ]; then
-  as_root "missing: ${need_packages[*]}"
-  log "installing ${need_packages[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
-fi
-
-# A CLI whose `docker build` does BuildKit (a build secret): buildx, or Debian's docker.io CLI.
-DOCKER=docker
-if ! docker buildx version >/dev/null 2>&1 && [ -x /usr/bin/docker ]; then DOCKER=/usr/bin/docker; fi
-export DOCKER_BUILDKIT=1
-
-if ! "$DOCKER" info >/dev/null 2>&1; then
-  as_root "no Docker Engine answers"
-  command -v dockerd >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null; }
-  [ -x /usr/bin/docker ] && ! docker buildx version >/dev/null 2>&1 && DOCKER=/usr/bin/docker
-  log "starting dockerd"
-  dockerd > "$WORK/dockerd.log" 2>&1 &
-  started_dockerd=$!
-  for _ in $(seq 1 120); do "$DOCKER" info >/dev/null 2>&1 && break; sleep 0.5; done
-  "$DOCKER" info >/dev/null 2>&1 || { cat "$WORK/dockerd.log"; echo "dockerd did not start" >&2; exit 1; }
-fi
+command -v openssl >/dev/null || apt_quiet openssl
+docker_engine_start
 
 if "$DOCKER" compose version >/dev/null 2>&1; then
   COMPOSE=("$DOCKER" compose)
 else
   if ! command -v docker-compose >/dev/null; then
-    as_root "neither 'docker compose' nor docker-compose is installed"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
+    apt_quiet docker-compose
   fi
   COMPOSE=(docker-compose)
 fi
@@ -96,22 +67,8 @@ elif timeout 120 "$DOCKER" pull -q "$BASE_IMAGE" >/dev/null 2>&1; then
   log "base image $BASE_IMAGE pulled"
 else
   log "no registry: making $BASE_IMAGE with debootstrap"
-  if ! command -v debootstrap >/dev/null; then
-    as_root "debootstrap is missing"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-  fi
-  as_root "debootstrap needs root"
-  debootstrap --variant=minbase bookworm "$WORK/rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" > "$WORK/debootstrap.log" 2>&1 \
-    || { tail -20 "$WORK/debootstrap.log"; exit 1; }
-  cat > "$WORK/rootfs/etc/apt/sources.list" <<EOF
-deb ${DEBIAN_MIRROR:-http://deb.debian.org/debian} bookworm main
-deb ${DEBIAN_MIRROR:-http://deb.debian.org/debian} bookworm-updates main
-deb ${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security} bookworm-security main
-EOF
-  rm -rf "$WORK/rootfs/var/cache/apt/archives/"*.deb "$WORK/rootfs/var/lib/apt/lists/"*
-  tar -C "$WORK/rootfs" -c . | "$DOCKER" import - "$BASE_IMAGE" >/dev/null
+  debootstrap_image "$BASE_IMAGE"
   created_images+=("$BASE_IMAGE")
-  rm -rf "$WORK/rootfs"
 fi
 
 # -- images ------------------------------------------------------------------------------------
