@@ -9,6 +9,9 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 export SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}"   # the action server listens on localhost only
 MODEL="$(cat models/LATEST)"
 mkdir -p var
+# The dependencies' own deprecation notices (TensorFlow, pkg_resources, click...) say nothing to
+# someone running the bot: not shown. Set PYTHONWARNINGS yourself to see them.
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 # Reminders: the action server's scheduler sends due reminders through Rasa's HTTP API, which is
 # only ever enabled with a token. Without RASA_AUTH_TOKEN a random one is made once (var/, 0600).
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then

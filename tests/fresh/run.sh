@@ -85,7 +85,8 @@ started=$SECONDS
 if [ -n "${TPC_FRESH_WORKTREE:-}" ]; then
   mkdir "$WORK/src"
   git -C "$ROOT" ls-files -z --cached --others --exclude-standard | (cd "$ROOT" && xargs -0 tar -c --ignore-failed-read 2>/dev/null) | tar -x -C "$WORK/src"
-  log "copied the working tree"
+  git -C "$WORK/src" init -q && git -C "$WORK/src" add -A && git -C "$WORK/src" -c user.name=fresh -c user.email=fresh@localhost commit -qm worktree
+  log "copied the working tree (as one commit)"
 else
   git clone --quiet --no-local "$ROOT" "$WORK/src"
   git -C "$WORK/src" checkout --quiet --detach "$(git -C "$ROOT" rev-parse HEAD)"
