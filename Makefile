@@ -159,7 +159,7 @@ test-fresh:
 
 # Recompile the locks from requirements/*.in for Python $(OLDEST_PYTHON), with hashes. Pins already
 # in a lock are kept where they still fit; UPGRADE=1 takes the newest that fit.
-UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
+UV_COMPILE = $(CURDIR)/$(BIN)/uv pip compile --quiet --generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
 lock: install
 	cd requirements && for name in runtime dev tools uv; do \
 	  $(UV_COMPILE) --python-version $(OLDEST_PYTHON) $$name.in -o $$name.lock.txt || exit 1; done
