@@ -5,7 +5,12 @@
 - history: "years ago", "as a kid", "long healed" (a past event, not a recent one);
 - other people: "my husband takes blood thinners" (someone else's risk), unless that person is
   the one who will do the massage ("...and wants to use the roller");
-- questions about a term: "what's a blood thinner?" asks what it is, it does not state it.
+- questions about a term: "what's a blood thinner?" asks what it is, it does not state it;
+- hypotheticals: "what should I do if I ever get tingling?" (a sign that has not happened);
+- work: "I'm a pharmacist, I dispense warfarin all day" (the person handles it, does not take it);
+- stopped medicines: "I came off warfarin" (not a current medicine: asked about, never assumed);
+- figures of speech and star signs: "my boss is a pain in the neck", "I'm a Cancer" (a sign word
+  that may not mean the sign: star signs never count, a figure of speech is asked about).
 
 The red-flag detector (components/red_flags.py) and the checklist-answer reader
 (components/answers.py) both use these functions. Pure Python on lower-case tokens: no Rasa,
@@ -62,7 +67,8 @@ HISTORY = re.compile(
     rf"(?:{_NUMBER_WORDS})\s+(?:year|yr)\s+(?:ago|back|earlier|before)|in\s+the\s+past|previously|years\s+before|"
     rf"(?:{_NUMBER_WORDS})\s+(?:years?|yrs?)\s+since|"
     r"(?:(?:[4-9]|1[0-9]|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)\s+months?\s+(?:ago|back))|"
-    r"decades?\s+ago|ages\s+ago|long\s+(?:time\s+)?ago|a\s+long\s+time\s+ago|years\s+back|way\s+back|"
+    r"decades?\s+ago|ages\s+ago|long\s+(?:time\s+)?ago|a\s+long\s+time\s+ago|years\s+back|way\s+back|a\s+lifetime\s+ago|"
+    r"(?:several|many|some|a\s+few|few)?\s*months\s+ago|long-ago|"
     r"as\s+a\s+(?:kid|child|teen|teenager|boy|girl|baby|toddler|youngster)|when\s+i\s+was\s+(?:a\s+)?(?:kid|child|little|"
     r"young|younger|small|teen|teenager|boy|girl|baby|\d+|in\s+school|at\s+school|at\s+uni|in\s+college)|"
     r"in\s+my\s+(?:childhood|youth|teens|twenties|thirties|20s|30s)|childhood|in\s+(?:primary|high|secondary)\s+school|"
@@ -75,9 +81,12 @@ HISTORY = re.compile(
 )
 
 #: someone other than the person typing
-THIRD_PERSON = re.compile(
-    r"\b(?:(?:my|our)\s+(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
-    r"father|son|daughter|kid|kids|child|children|brother|sister|friend|mate|grandad|granddad|grandpa|grandma|granny|"
+THIRD_PERSON = re.compile(  # noqa: E501
+    r"\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
+    r"(?:friend|mate|colleague)\s+of\s+(?:mine|ours)|"
+    r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
+    r"(?:my|our)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
+    r"father|son|daughter|kid|kids|child|children|brother|sister|friend|bestie|twin|mate|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
     r"teammate|coach|dog|cat)|(?:he|she|him|her|his|hers)|"
@@ -101,7 +110,11 @@ FOR_THIRD_PERSON = re.compile(
     rf"\b(?:{_USE}|ball|roller|stick|tool|it|ok|okay|safe)\s+(?:[\w',]+\s+){{0,5}}?(?:on|for)\s+(?:him|them|(?:his|her|their)\s+"
     rf"(?:back|calf|calves|neck|leg|legs|shoulder|shoulders|foot|feet|hip|hips|glute|glutes|hamstrings?|quads?|arms?|traps|"
     rf"spine))\b|"
-    rf"\b(?:roll|massage|massaging)\s+(?:him|her|them)\b",
+    rf"\b(?:roll|massage|massaging)\s+(?:him|her|them)\b|"
+    # the other person is here, or the message is typed for them: their signs are the ones that count
+    r"\b(?:(?:here|sat|sitting|right)\s+(?:here\s+)?(?:with|next\s+to|beside)\s+me|next\s+to\s+me|beside\s+me|with\s+me\s+now|"
+    r"(?:she|he|they)(?:'s|\s+is|\s+are|'re)\s+(?:right\s+)?(?:here|next\s+to\s+me|beside\s+me|sat\s+here|sitting\s+here)|"
+    r"asking\s+(?:for|on\s+behalf\s+of)\s+(?:my|our)|typing\s+for\s+(?:my|our|him|her)|on\s+behalf\s+of\s+(?:my|our))\b",
     re.I,
 )
 #: the person typing says it applies to them too ("...and I had one too", "me too")
@@ -111,7 +124,7 @@ FIRST_PERSON_TOO = re.compile(
     re.I,
 )
 FIRST_PERSON = re.compile(
-    r"\b(?:i|i'm|im|i've|ive|i'd|myself|i'll)\b|"
+    r"\b(?:i|i'm|im|i've|ive|i'd|myself|i'll|my\s+own)\b|"
     # reported speech about the person typing: "my gf says my words are slurred"
     r"\b(?:says|said|thinks|reckons|noticed|notices|tells\s+me|told\s+me)\s+(?:that\s+)?(?:my|i|i'm|im)\b|"
     r"\b(?:gave|give|given|gives|put|prescribed|started|injected|operated\s+on|diagnosed|told|sent|booked|treated)\s+me\b",
@@ -119,7 +132,7 @@ FIRST_PERSON = re.compile(
 )
 #: the person typing speaks of their own body ("...which ball for my traps?")
 MY_BODY = re.compile(
-    r"\bmy\s+(?:(?:left|right|lower|upper|own)\s+)?(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
+    r"\bmy\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
     r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
     r"lats?|shins?|heels?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back)\b",
     re.I,
@@ -188,10 +201,16 @@ def in_the_past(text: str, start: int, end: int) -> bool:
 
 
 _ASKED_ABOUT = re.compile(
-    r"\b(?:what(?:'s|s|\s+is|\s+are)|what\s+does|what\s+do\s+you\s+mean\s+by|what\s+counts\s+as|what\s+is\s+meant\s+by|"
-    r"meaning\s+of|define|explain)\s+(?:a|an|the)?\s*$",
+    r"\b(?:what(?:'s|s|\s+is|\s+are)|what\s+does|what\s+do\s+(?:you|people|doctors|they)\s+mean\s+by|what\s+counts\s+as|"
+    r"what\s+would\s+count\s+as|what\s+is\s+meant\s+by|meaning\s+of|define|explain|difference\s+between|"
+    r"what(?:'s|s|\s+is)\s+the\s+difference\s+between|how\s+do\s+(?:you|i|people)\s+tell|"
+    r"(?:heard|read|saw)\s+(?:about|the\s+word|the\s+term)|what\s+exactly\s+is|explain\s+what|(?:tell|teach)\s+me\s+(?:about|what)|"
+    r"when\s+people\s+say|is\s+(?:a|an)|same\s+as|what\s+is\s+the\s+\w+\s+(?:test|sign)\s+for|mean\s+when\s+\w+\s+say)"
+    r"\s+(?:a|an|the)?\s*['\"\u2018\u201c]?\s*$",
     re.I,
 )
+#: the second term of a question that compares two ("what's a herniated disc vs a bulging disc?")
+_CONNECTOR = re.compile(r"\s(?:vs\.?|versus|or|and)\s+(?:a|an|the)?\s*$", re.I)
 
 
 _WHAT_DOES = re.compile(r"\bwhat\s+does\s+(?:[\w-]+\s+){0,2}$", re.I)
@@ -202,7 +221,27 @@ def asked_about(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` is the term of a question about what it means ("what's a blood
     thinner?", "what does saddle numbness mean?"); "what is this numbness in my leg?" is not."""
     before = normalise_apostrophes(text[max(0, start - 40) : start])
-    return bool(_ASKED_ABOUT.search(before) or (_WHAT_DOES.search(before) and _MEAN_AFTER.search(text[end : end + 30])))
+    if _ASKED_ABOUT.search(before) or (_WHAT_DOES.search(before) and _MEAN_AFTER.search(text[end : end + 30])):
+        return True
+    connector = _CONNECTOR.search(before)
+    if not connector:
+        return False
+    words = before[: connector.start()].split()
+    return any(_ASKED_ABOUT.search(" ".join(words[:-k]) + " ") for k in range(1, min(4, len(words)) + 1))
+
+
+#: a question asked to learn a word, not to tell a symptom ("what is stenosis? I'm studying for an exam")
+STUDYING = re.compile(
+    r"\b(?:studying|study|exam|course|first\s+aid|article|articles|poster|tv|drama|podcast|reading\s+up|learning|for\s+fun|"
+    r"curious\s+about\s+the\s+word|in\s+a\s+book|on\s+the\s+news|a\s+documentary|homework|assignment|quiz)\b",
+    re.I,
+)
+
+
+def learning_the_word(text: str, start: int, end: int) -> bool:
+    """The sign is the subject of a question asked to learn about it ("what's a pulmonary embolism? saw it on TV")."""
+    text = normalise_apostrophes(text)
+    return "?" in text and bool(STUDYING.search(text)) and not FIRST_PERSON.search(sentence_around(text, start, end))
 
 
 def about_someone_else(text: str, start: int, end: int) -> bool:
@@ -214,7 +253,8 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     has a stiff neck and a fever, can we use the ball" -> False (the message is about him).
     """
     text = normalise_apostrophes(text)
-    if FOR_THIRD_PERSON.search(text) or FIRST_PERSON_TOO.search(text):
+    for_myself = re.search(r"\b(?:for|about)\s+(?:myself|my\s+own|me)\b", text, re.I)
+    if (FOR_THIRD_PERSON.search(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
     if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause):
@@ -231,3 +271,209 @@ def words(text: str) -> List[str]:
     text = re.sub(r"\b(can|won|ain)'?t\b", lambda m: {"can": "can not", "won": "will not", "ain": "is not"}[m.group(1)], text)
     text = re.sub(r"n'?t\b", " not", text)
     return re.findall(r"[a-z0-9]+|[.,!?;/]", text)
+
+
+#: a clause that supposes instead of stating: the sign has not happened ("what if I get tingling?")
+HYPOTHETICAL = re.compile(
+    r"\b(?:what\s+if|what\s+(?:should|do|would|must)\s+i\s+do\s+if|what\s+happens\s+if|if\s+i\s+ever|if\s+ever|"
+    r"in\s+case\s+i|supposing|suppose\s+i|hypothetically|"
+    r"if\s+(?:i|you|someone|somebody|one)\s+(?:get|gets|got|start|starts|develop|develops|notice|notices|feel|feels|have|has|"
+    r"experience|experiences|were\s+to)|when\s+should\s+i\s+stop\s+if|should\s+i\s+stop\s+if|would\s+you\s+tell\s+me\s+to|"
+    r"is\s+it\s+(?:a\s+)?(?:bad|normal|ok|okay)\s+(?:sign\s+)?if|how\s+would\s+i\s+know\s+if|how\s+do\s+i\s+know\s+if|"
+    r"which\s+(?:signs|symptoms)|what\s+(?:signs|symptoms|warning\s+signs)|warning\s+signs?\s+(?:like|such\s+as)|"
+    r"signs?\s+to\s+(?:watch|look)\s+(?:for|out)|(?:stop|avoid)\s+(?:rolling\s+)?if|"
+    r"if\s+(?:someone|somebody|anyone|a\s+person|people|i|you|my\s+\w+)\s+(?:\w+\s+){0,2}?(?:had|has|have|got|gets|get|ever|"
+    r"was|were|went|goes|felt|feel|feels|started|starts|developed)|"
+    r"(?<!should\s)(?<!would\s)(?<!must\s)(?<!to\s)(?<!could\s)(?<!i'd\s)(?<!need\s)(?<!i\s)"
+    r"say\s+(?:i|you|someone)\s+(?:felt|feel|had|have|got|get|noticed|started)|would\s+\w+(?:\s+\w+){0,4}\s+be\s+(?:a\s+problem|"
+    r"off\s+the\s+table|bad|dangerous|unsafe|ok|okay|safe)\s+(?:for\s+\w+\s+)?if)\b",
+    re.I,
+)
+#: the same, anywhere in the clause ("what would count as sciatica, in case it ever happens?")
+HYPOTHETICAL_ANYWHERE = re.compile(
+    r"\b(?:in\s+case\s+(?:it|that|this)\s+ever|planning\s+ahead|just\s+in\s+case|hypothetical\w*|theoretically|imagine|"
+    r"before\s+it\s+(?:ever\s+)?happens|if\s+(?:it|that|this)\s+ever\s+happens|for\s+future\s+reference|in\s+(?:the\s+)?future|"
+    r"(?:could|can|would|does|do)\s+(?:\w+\s+){0,2}ever\s+(?:cause|give|lead)|what\s+are\s+the\s+(?:signs|symptoms)\s+of|"
+    r"so\s+i\s+know\s+what\s+to\s+(?:look|watch)|just\s+wondering|just\s+curious)\b",
+    re.I,
+)
+#: the person says afterwards that the sign is not theirs ("...would I have hit a nerve? I don't have it")
+DISOWNED = re.compile(
+    r"\b(?:i\s+don'?t\s+have\s+(?:it|any|that|them|those|one)\b(?!\s+(?:other|else))|(?:nothing|none)\s+yet|"
+    r"i\s+don'?t\s*[.!,]|i'?m\s+not\s+(?:pregnant|allergic|on\s+(?:it|anything|any|them|blood)))",
+    re.I,
+)
+#: the person handles a medicine or sees a sign at work
+OCCUPATION = re.compile(
+    r"^\W*(?!(?:my|our|the|his|her|their)\b)(?:\w+\s+){0,2}(?:nurse|pharmacist|paramedic|doctor|midwife|carer|physio|surgeon|medic|"
+    r"emt|pharmacy\s+tech\w*|pharmacy\s+assistant|care\s+worker|support\s+worker|phlebotomist|radiographer|dispenser|therapist|"
+    r"ambulance\s+tech\w*|porter|first\s+aider|healthcare\s+assistant|hca|teacher|instructor|trainer|coach|chiropractor|osteopath)"
+    r"(?:\s*,|\s+and\b|\s+here\b|\s+by\s+trade|\s*-)|"
+    r"\bi\s+work\s+(?:in|at|on)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}(?:clinic|ward|pharmacy|hospital|surgery|practice|lab|"
+    r"chemist|care\s+home|hospice|a&e|er|icu|theatre|theatres)\b|"
+    r"\bi\s+(?:see|treat|scan|nurse|look\s+after)\s+(?:\w+\s+){0,3}(?:scans|patients|cases|people\s+with)\b|"
+    r"\b(?:packing|dispensing|stocking|counting)\s+(?:\w+\s+){0,3}(?:into|for|in)\b|"
+    r"\bi\s+(?:see|meet|treat|get|have|teach|handle|deal\s+with)\s+(?:\w+\s+){0,4}(?:in|with|among|from)\s+(?:my\s+)?"
+    r"(?:clients|patients|students|customers|residents|athletes|players)\b|"
+    r"\b(?:had\s+to\s+deal\s+with|dealt\s+with|treated|saw|seen\s+(?:plenty|lots|loads)\s+of)\s+(?:someone|somebody|a\s+\w+)'?s?\b|"
+    r"\b(?:on|at)\s+an?\s+(?:\w+\s+)?(?:ward|clinic)\b|\bmoving\s+patients\b|"
+    r"\b(?:i'?m\s+an?|i\s+am\s+an?|i\s+work\s+as\s+an?|work\s+as\s+an?|as\s+an?|job\s+as\s+an?|i'?m\s+training\s+as\s+an?)\s+"
+    r"(?:\w+\s+)?(?:therapist|porter|first\s+aider|teacher|instructor|trainer|coach|chiropractor|osteopath|nurse|pharmacist|pharmacy\s+(?:tech|technician|assistant)|paramedic|doctor|gp|midwife|carer|caregiver|"
+    r"care\s+worker|support\s+worker|vet|veterinary\s+nurse|physio|physiotherapist|surgeon|anaesthetist|anesthetist|"
+    r"medic|emt|hca|healthcare\s+assistant|dentist|phlebotomist|radiographer|sonographer|dispenser|chemist|"
+    r"medical\s+rep|sales\s+rep|lab\s+tech)|"
+    r"\b(?:dispens\w*|prescrib\w*|administer\w*|hand\s+out|handing\s+out|give|gives|giving|inject|injecting|draw\s+up|"
+    r"stock|stocking|sell|selling|deliver|delivering|count|counting|pack|packing)\s+(?:\w+\s+){0,3}?"
+    r"(?:to\s+)?(?:patients|residents|clients|customers|people|all\s+day|at\s+work|on\s+the\s+ward|every\s+shift)|"
+    r"\bmy\s+(?:patients|residents|clients)\b",
+    re.I,
+)
+#: the person typing takes or has it themselves, whatever their job
+TAKING = re.compile(
+    r"\b(?:i\s+(?:take|took|use|inject|have\s+to\s+take|need\s+to\s+take)|i'?m\s+(?:on|taking)|i\s+am\s+(?:on|taking)|"
+    r"im\s+(?:on|taking)|on\s+it\s+myself|(?:put|started|has|have|had|keeps)\s+me\s+on|prescribed\s+me|my\s+(?:own\s+)?(?:tablets|pills|meds|"
+    r"medication|injections))\b",
+    re.I,
+)
+#: a medicine the person no longer takes: never assumed current, so it is asked about
+STOPPED = re.compile(
+    r"\b(?:stopped|stop\s+taking|quit|came\s+off|come\s+off|came\s+of|been\s+off|weaned\s+off|taken\s+off|was\s+taken\s+off|"
+    r"no\s+longer|not\s+on\s+\w+\s+(?:any\s?more|now)|used\s+to\s+(?:take|be\s+on)|finished\s+(?:my|the)\s+course|"
+    r"was\s+on|were\s+on|had\s+been\s+on|off\s+it\s+(?:now|since)|(?:been\s+)?off\s+\w+\s+(?:since|for)|"
+    r"don'?t\s+need\s+it\s+any\s?more|signed\s+me\s+off|finished\s+(?:a|the|my)\s+(?:short\s+)?course|finished\s+(?:them|it)|"
+    r"haven'?t\s+(?:taken\s+(?:it|them|any)\s+)?since|took\s+me\s+off|taken\s+off|"
+    r"(?:a|one|two|three|a\s+few)\s+(?:months?|weeks?)\s+of|(?:none|no\s+meds|nothing)\s+since|(?:prescribed|given|put\s+on)\s+\w+(?:\s+\w+){0,3}\s+once)\b",
+    re.I,
+)
+#: a year or a span that dates a stopped medicine ("off Eliquis since 2021", "once in 2012")
+_LONG_SINCE = re.compile(r"\b(?:since|in|from)\s+(?:19[0-9]{2}|20[01][0-9]|202[0-4])\b", re.I)
+#: star signs: a sign word that is a zodiac sign here never counts
+ZODIAC = re.compile(
+    r"\b(?:star\s+sign|starsign|zodiac|horoscope|astrology|astrological|cancerian|typical\s+cancer|a\s+cancer\s+(?:sun|moon|rising)|"
+    r"(?:cancer|cancers)\s+(?:season|sun|moon|rising|are|is\s+a\s+water)|water\s+sign|born\s+in\s+(?:late\s+)?(?:june|july)|"
+    r"crab\b|(?:i'?m|im|i\s+am)\s+a\s+(?:cancer|virgo|leo|gemini|libra|scorpio|aries|taurus|pisces|aquarius|capricorn|sagittarius)\b|"
+    r"astrolog\w*|placements?|birthday\s+in\s+(?:late\s+)?(?:june|july)|july\s+baby|cancer\s+sign|sign\s+is\s+cancer|"
+    r"(?:being|as|proud|classic|typical|total|true|such)\s+(?:a\s+)?cancer\b(?!\s+(?:patient|survivor|diagnosis|treatment|scare))|"
+    r"(?:she'?s|he'?s|i'?m|im)\s+a\s+cancer\b(?!\s+(?:patient|survivor|diagnosis|treatment|scare)))",
+    re.I,
+)
+#: figures of speech that use a sign word: the sign may not be meant, so it is asked about
+FIGURATIVE = re.compile(
+    r"\b(?:pain\s+in\s+the\s+(?:neck|arse|ass|butt|backside|bum)|numb\s+to|numb\s+(?:with|from)\s+(?:boredom|shock|grief|the\s+news)|"
+    r"(?:mind|brain)\s+(?:is|goes|went|feels)\s+numb|emotionally\s+numb|heart\s+(?:sank|sinks|broke|breaks|is\s+broken|skipped|"
+    r"in\s+my\s+mouth|isn'?t\s+in\s+it|goes\s+out)|broken\s+heart|heartbroken|stabbed\s+(?:me\s+)?in\s+the\s+back|"
+    r"back\s*stab\w*|bleed(?:ing)?\s+(?:me|us)\s+dry|blood\s+(?:boil\w*|is\s+boiling)|weak\s+at\s+the\s+knees|"
+    r"(?:sick|tired)\s+(?:of|to\s+death)|(?:giving|give|gave|given)\s+me\s+a\s+heart\s+attack|"
+    r"nearly\s+(?:fainted|died|had\s+a\s+heart\s+attack)|(?:almost|could\s+have|could've)\s+(?:fainted|died)|"
+    r"heart\s+attack\s+(?:lol|haha)|(?:is|was)\s+a\s+(?:total\s+|complete\s+)?car\s+crash|car\s+crash\s+of\s+a|rash\s+decision|"
+    r"broke\s+my\s+heart|broken-hearted|pulling\s+my\s+hair\s+out|(?:turned|went)\s+to\s+jelly\s+when|swollen\s+with\s+pride|"
+    r"(?:the|a)\s+pacemaker\s+for|pacer\s+for\s+the|break\s+a\s+leg|(?:dying|dead)\s+(?:to|for)\b|dead\s+on\s+my\s+feet|"
+    r"(?:killing|kill)\s+(?:me|it)\s+(?:at\s+work|in\s+the\s+office)|swollen\s+head|chip\s+on\s+(?:my|his|her)\s+shoulder|"
+    r"pins\s+and\s+needles\s+(?:waiting|about|over)|on\s+pins\s+and\s+needles|cold\s+feet|(?:blew|blown|blow)\s+my\s+mind|"
+    r"losing\s+(?:my|the)\s+(?:plot|will\s+to\s+live)|(?:my|the)\s+(?:boss|manager|job|commute|kids?|mortgage|landlord|ex)\s+"
+    r"(?:is|are|has\s+been|gives\s+me)\s+(?:a\s+)?(?:real\s+)?(?:pain|headache|nightmare))",
+    re.I,
+)
+
+
+def _clause_before(text: str, start: int, end: int) -> str:
+    """The part of the sign's clause up to the sign."""
+    clause = sentence_around(text, start, end)
+    offset = text.find(clause)
+    return clause[: max(0, start - offset)] if offset >= 0 else clause
+
+
+def hypothetical(text: str, start: int, end: int) -> bool:
+    """The sign at `start:end` is supposed, not stated ("what if I get tingling?")."""
+    clause = normalise_apostrophes(sentence_around(text, start, end))
+    later = normalise_apostrophes(text[end:])
+    return bool(
+        HYPOTHETICAL.search(normalise_apostrophes(_clause_before(text, start, end)))
+        or HYPOTHETICAL_ANYWHERE.search(clause)
+        or DISOWNED.search(later)
+    )
+
+
+def at_work(text: str, start: int, end: int) -> bool:
+    """The sign belongs to the person's work, not their body ("I dispense warfarin all day")."""
+    text = normalise_apostrophes(text)
+    return bool(OCCUPATION.search(text)) and not TAKING.search(sentence_around(text, start, end))
+
+
+def stopped(text: str, start: int, end: int) -> bool:
+    """The medicine at `start:end` is one the person has stopped ("I came off warfarin")."""
+    return bool(STOPPED.search(normalise_apostrophes(sentence_around(text, start, end))))
+
+
+#: a medicine taken now ("on Marevan 3mg a day", "currently taking")
+PRESENT_USE = re.compile(
+    r"\b(?:i'?m\s+on|i\s+am\s+on|currently|still\s+(?:on|taking|take)|every\s+day|a\s+day|daily|each\s+day|twice\s+a\s+day|"
+    r"at\s+the\s+moment|right\s+now|these\s+days|has\s+me\s+on|have\s+me\s+on)\b",
+    re.I,
+)
+
+
+def stopped_long_ago(text: str, start: int, end: int) -> bool:
+    """A medicine of the past ("off Eliquis since 2021", "came off warfarin years ago", "took steroids
+    as a teenager"): stopped and dated, or dated long ago with nothing saying it is taken now."""
+    clause = normalise_apostrophes(sentence_around(text, start, end))
+    dated = bool(HISTORY.search(clause) or _LONG_SINCE.search(clause))
+    return dated and (stopped(text, start, end) or not PRESENT_USE.search(clause))
+
+
+def star_sign(text: str, start: int, end: int) -> bool:
+    """The sign word at `start:end` is a zodiac sign ("I'm a Cancer, typical crab")."""
+    return bool(ZODIAC.search(normalise_apostrophes(sentence_around(text, start, end))))
+
+
+def figurative(text: str, start: int, end: int) -> bool:
+    """The sign word at `start:end` sits in a figure of speech ("my boss is a pain in the neck")."""
+    straight = text.replace("\u2019", "'").replace("\u2018", "'")  # same length: offsets stay
+    return any(m.start() < end and start < m.end() for m in FIGURATIVE.finditer(straight))
+
+
+#: a condition that has gone ("it cleared up completely", "no problems since")
+RESOLVED = re.compile(
+    r"\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away)|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
+    r"(?:had\s+)?nothing\s+since|no\s+(?:problems|trouble|issues|symptoms)\s+since|(?:all\s+)?fine\s+since|healed\s+(?:up|fine|completely)|"
+    r"signed\s+(?:me\s+)?off|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
+    r"never\s+returned|hasn'?t\s+returned)\b",
+    re.I,
+)
+
+
+def resolved_long_ago(text: str, start: int, end: int) -> bool:
+    """The condition at `start:end` is dated long ago and has gone ("sciatica back in 2015, it
+    cleared up completely"): it does not count, whatever the condition."""
+    clause = normalise_apostrophes(sentence_around(text, start, end))
+    return bool(HISTORY.search(clause) and RESOLVED.search(normalise_apostrophes(text)))
+
+
+#: a knock that is already over ("tingled for a few seconds, all gone now", "no injury")
+OVER_NOW = re.compile(
+    r"\b(?:fine\s+now|all\s+gone|gone\s+now|healed|walking\s+fine|completely\s+better|"
+    r"for\s+a\s+(?:few\s+)?(?:seconds?|minute|moment|second)|only\s+for\s+a\s+(?:second|moment|minute)|sore\s+for\s+a\s+day|"
+    r"bit\s+sore\s+for\s+a\s+(?:day|minute)|just\s+a\s+graze)\b",
+    re.I,
+)
+
+
+def over_now(text: str, start: int, end: int) -> bool:
+    """The knock or passing sign at `start:end` is over ("hit my funny bone, tingled for a few
+    seconds, all gone now"), said in its own clause or the next one. Only for knocks and passing
+    signs: a clot history or a swollen calf is never "over" because the person says so."""
+    after = normalise_apostrophes(text[start:])
+    cuts = [m.start() for m in _SENTENCE.finditer(after)]
+    reach = cuts[1] if len(cuts) > 1 else len(after)
+    return bool(OVER_NOW.search(after[:reach]))
+
+
+#: "never had back trouble until three weeks ago": the denial ends, the sign is there now
+_UNTIL = re.compile(r"\b(?:until|till|til|up\s+until|before\s+(?:this|now|last|these))\b", re.I)
+
+
+def until_now(text: str, start: int, end: int) -> bool:
+    """The negated sign at `start:end` is followed, in its clause, by "until ...": it is there now."""
+    clause = normalise_apostrophes(sentence_around(text, start, end))
+    offset = normalise_apostrophes(text).find(clause)
+    return bool(_UNTIL.search(clause[max(0, end - offset) :] if offset >= 0 else clause))

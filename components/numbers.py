@@ -42,7 +42,7 @@ _PAIN_WORDS = re.compile(
     re.I,
 )
 _RATED = re.compile(
-    rf"\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))",
+    rf"\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably|level|easily)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))",
     re.I,
 )
 #: a message that is only a rating ("about a 7", "maybe a six", "a 4 now", "7"): the answer to "how does it feel, 0-10?"
@@ -97,6 +97,21 @@ def find_pain_levels(text: str) -> List[Found]:
     return sorted(found, key=lambda f: f[1])
 
 
+def find_pain_ratings(text: str) -> List[Found]:
+    """Pain rated in so many words: "9/10", "eight out of ten", "the pain is about an 8" (a pain
+    word in the message); not "9 now" (a child's age, a session report's after-value)."""
+    found = [(str(to_number(m.group(1))), m.start(), m.end()) for m in _OUT_OF_TEN.finditer(text)]
+    for m in _RATED.finditer(text):
+        near = text[max(0, m.start() - 60) : m.start()]  # "the pain is about an 8", "hurts, maybe a 9"
+        if (
+            _PAIN_WORDS.search(near)
+            and not re.match(r"\s+now\b", text[m.end(1) :])
+            and not any(s <= m.start(1) < e for _, s, e in found)
+        ):
+            found.append((str(to_number(m.group(1))), *m.span(1)))
+    return found
+
+
 def find_minutes(text: str) -> List[Found]:
     """Routine length: "10 minute", "ten minutes", "15-min" -> the number's span."""
     out = []
@@ -126,3 +141,52 @@ def find_sides(text: str, area_spans: Sequence[Tuple[int, int]]) -> List[Found]:
             start, end = match.span(1)
         out.append((word, start, end))
     return out
+
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_AGE_NUMBER = r"(?:\d{2,3}|(?:" + "|".join(_TENS) + r")(?:[\s-]?(?:" + "|".join(_UNITS) + r"))?)"
+_DECADES = {"fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90, "50s": 50, "60s": 60, "70s": 70,
+            "80s": 80, "90s": 90}  # fmt: skip
+_AGE = re.compile(
+    rf"\b(?:i'?m|i\s+am|im|aged?|at\s+(?:the\s+age\s+of\s+)?|just\s+turned|turned|turning|now|she'?s|he'?s|(?:is|who'?s)\s+)"
+    rf"\s*({_AGE_NUMBER})\b(?!\s*(?:kg|kgs|kilos?|lbs?|pounds|stone|min|mins|minutes?|secs?|seconds?|hours?|hrs?|days?|"
+    rf"weeks?|months?|times?|reps?|%|percent|miles?|km|k\b|cm|mm|degrees?|am|pm|o'?clock|/|out\s+of|\.\d))|"
+    rf"\b({_AGE_NUMBER})\s*(?:-\s*)?(?:years?|yrs?|yr)[\s-]*(?:of\s+age|old|young)\b|"
+    rf"\b({_AGE_NUMBER})\s*(?:yo|y/o|y\.o\.)\b|"
+    rf"\b({_AGE_NUMBER})\s+(?:here|this\s+year)\b|"
+    rf"\((\d{{2,3}})\s*[,)]|"
+    rf"^\s*({_AGE_NUMBER})\s*,|"
+    rf"\bin\s+(?:my|his|her|their)\s+(?:(?:late|early|mid)[\s-]+)?({'|'.join(_DECADES)})\b",
+    re.I,
+)
+
+
+def _age_value(token: str) -> int:
+    token = token.lower().replace("-", " ")
+    if token in _DECADES:
+        return _DECADES[token]
+    if token.isdigit():
+        return int(token)
+    parts = token.split()
+    return _TENS.get(parts[0], 0) + (_UNITS.get(parts[1], 0) if len(parts) > 1 else 0)
+
+
+#: words that say 65 or over without a number ("pensioner here", "got my bus pass")
+_OLDER = re.compile(r"\b(?:pensioner|oap|senior\s+citizen|bus\s+pass|coming\s+up\s+to\s+70|in\s+my\s+retirement)\b", re.I)
+
+
+def find_ages(text: str) -> List[Tuple[int, int, int]]:
+    """Ages people give: "I'm 74", "74 years old", "at 71", "grandad (86, next to me)", "in my
+    late sixties" (-> 65+: the decade's start plus 5 for "late" and "mid"), as (age, start, end).
+    Numbers that measure something else ("74 kg", "20 weeks", "7/10") are not ages."""
+    found = []
+    for match in _AGE.finditer(text):
+        index = next(i for i in range(1, (match.lastindex or 0) + 1) if match.group(i))
+        value = _age_value(match.group(index))
+        if index == (match.lastindex or 0) and re.search(r"\b(?:late|mid)", match.group(0), re.I):
+            value += 5
+        if 15 <= value <= 110:
+            found.append((value, match.start(index), match.end(index)))
+    found += [(65, m.start(), m.end()) for m in _OLDER.finditer(text)]
+    return found

@@ -32,6 +32,8 @@ from rapidfuzz.distance import OSA
 
 MIN_COUNT = 100  # a dictionary word seen at least this often is a real word, never corrected
 MIN_LENGTH = 4
+#: a one-edit correction of a word at least this long is a plain slip, not a guess
+SURE_FROM_LENGTH = 6
 
 
 def bound(length: int) -> int:
@@ -120,6 +122,13 @@ class Speller:
         if len(self._cache) < 50_000:
             self._cache[word] = fixed
         return fixed or word
+
+    def guessed(self, word: str) -> bool:
+        """`word` was read as another word by a wide guess: two edits, or a word of under 6
+        letters ("xeralto" -> "xarelto", "fevr" -> "fever"); one edit in a longer word ("numbnes",
+        "pregant", "warfrin") is a plain slip. A sign read through a guess is asked about."""
+        fixed = self.correct(word)
+        return fixed != word and (len(word) < SURE_FROM_LENGTH or OSA.distance(word, fixed) > 1)
 
     def _correct(self, word: str) -> Optional[str]:
         reach = bound(len(word))

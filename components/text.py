@@ -26,13 +26,15 @@ from spacy.util import filter_spans
 from components.spelling import Speller
 
 #: words whose lookup lemma has an everyday meaning of its own ("swollen" -> "swell", as in "swell idea")
-KEEP_AS_IS = frozenset({"swollen", "swelling"})
+KEEP_AS_IS = frozenset({"swollen", "swelling", "number", "numbers"})  # "number" is not "more numb"
 #: degree words that a phrase may carry or not without changing what it says ("I can't really
 #: feel", "a bit slurred", "getting steadily worse"); a Normalizer with `skip_fillers` drops them
 FILLERS = frozenset(
     {"really", "rly", "kinda", "sorta", "quite", "pretty", "very", "super", "totally", "literally", "slightly",
-     "somewhat", "fairly", "steadily", "gradually", "progressively", "even", "realy", "reallly"}
+     "somewhat", "fairly", "steadily", "gradually", "progressively", "even", "realy", "reallly", "-"}
 )  # fmt: skip
+#: "and" as people type it between two words
+AND_SPELLINGS = frozenset({"&", "n", "an", "'n'", "n'", "'n", "+"})
 #: the same, as runs of words
 FILLER_RUNS = (("a", "little", "bit", "of"), ("a", "bit", "of"), ("a", "little", "bit"), ("a", "bit"), ("kind", "of"),
                ("sort", "of"), ("a", "lil"))  # fmt: skip
@@ -77,6 +79,7 @@ class Normalizer:
         self._lemmas = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
         self._plurals: Dict[str, str] = {}
         words = {token.text for phrase in vocabulary_phrases for token in nlp.make_doc(phrase.lower())}
+        self._words = frozenset(words)
         lemma = lambda w: str(self._lemmas.get(w, w)).lower()  # noqa: E731
         # a listed plural whose singular is listed too keeps its own meaning ("legs" is not "leg")
         self._keep = frozenset(w for w in words if lemma(w) in words and w in plural_forms(lemma(w))) | KEEP_AS_IS
@@ -86,9 +89,28 @@ class Normalizer:
                     if form not in words:  # a plural the vocabulary lists itself ("legs") keeps its own meaning
                         self._plurals.setdefault(form, word)
 
+    def loose_form(self, lower: str) -> str:
+        """Slang and word-building around a vocabulary word, read as the word: "needlez" ->
+        "needles", "tinglyness" -> "tingly", "shocky" -> "shock" (only onto vocabulary words)."""
+        if lower in self._words or not lower.isalpha() or len(lower) < 4:
+            return lower
+        candidates = []
+        if lower.endswith("z"):
+            candidates.append(lower[:-1] + "s")
+        if lower.endswith("ness"):
+            candidates.append(lower[:-4])
+        if lower.endswith("y"):
+            candidates += [lower[:-1], lower[:-1] + "e"]
+        if lower.endswith("ish"):
+            candidates.append(lower[:-3])
+        return next((c for c in candidates if c in self._words or c in self._plurals), lower)
+
     def norm(self, lower: str) -> str:
         if lower.endswith("n't") or lower == "nt":  # "don't" and "dont" both split into "do" + "n't"/"nt"
             return "not"
+        if lower in AND_SPELLINGS:  # "pins & needles", "pins n needles"
+            return "and"
+        lower = self.loose_form(lower)
         if self.speller is not None and lower not in self._plurals:
             lower = self.speller.correct(lower)  # "numbnes" -> "numbness" (bounded, see components/spelling.py)
         if lower in self._plurals:
@@ -103,8 +125,12 @@ class Normalizer:
         doc = self.nlp.make_doc(text)
         if self.skip_fillers:
             doc = without_fillers(doc)
+        guessed = set()
         for token in doc:
             token.norm_ = self.norm(token.lower_)
+            if self.speller is not None and self.speller.guessed(self.loose_form(token.lower_)):
+                guessed.add(token.i)
+        doc.user_data["corrected"] = guessed  # tokens read through a wide guess of the speller
         return doc
 
     def pattern(self, phrase: str) -> Doc:
@@ -128,7 +154,9 @@ def without_fillers(doc: Doc) -> Doc:
     if not dropped or len(dropped) == len(doc):
         return doc
     kept = [t for t in doc if t.i not in dropped]
-    reduced = Doc(doc.vocab, words=[t.text for t in kept], spaces=[bool(t.whitespace_) for t in kept])
+    # a dropped filler between two words leaves a space ("seventy-three" -> "seventy three")
+    spaces = [bool(t.whitespace_) or (t.i + 1 < len(doc) and t.i + 1 in dropped) for t in kept]
+    reduced = Doc(doc.vocab, words=[t.text for t in kept], spaces=spaces)
     reduced.user_data["source_offsets"] = [(t.idx, t.idx + len(t)) for t in kept]
     return reduced
 

@@ -46,6 +46,8 @@ class Content:
     checklist: Optional[schema.ChecklistWording] = None
     concepts: List[schema.Concept] = field(default_factory=list)
     patterns: List[schema.RedFlagPattern] = field(default_factory=list)
+    medicine_classes: List[schema.MedicineClass] = field(default_factory=list)
+    medicines: List[schema.Medicine] = field(default_factory=list)
     care: List[schema.CareTip] = field(default_factory=list)
     facts: List[schema.Fact] = field(default_factory=list)
     fingerprint: str = ""
@@ -141,6 +143,14 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
         if path.name == "screening.yml":
             content.checklist = _mapping(path, root, data, *schema.CHECKLIST_KEY)
 
+    medicines = content_dir / schema.MEDICINES_FILE
+    if medicines.exists():
+        digest.update(medicines.read_bytes())
+        data = _read_yaml(medicines, root)
+        (class_key, class_model), (medicine_key, medicine_model) = schema.MEDICINE_KEYS
+        content.medicine_classes = _entries(medicines, root, data, class_key, class_model)
+        content.medicines = _entries(medicines, root, data, medicine_key, medicine_model)
+
     content.fingerprint = digest.hexdigest()
     _cross_check(content, origin, root)
     return content
@@ -219,7 +229,17 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
         raise ContentError(f"screening.yml: checklist.unsure_rule '{content.checklist.unsure_rule}' is not a safety rule")
     for pattern in content.patterns:
         check("patterns", pattern.id, "safety rule", [pattern.rule], "safety_rules")
-        check("patterns", pattern.id, "concept", pattern.all_of, "concepts")
+        check("patterns", pattern.id, "concept", [*pattern.all_of, *pattern.unless], "concepts")
+    classes = {c.id for c in content.medicine_classes}
+    for medicine_class in content.medicine_classes:
+        if medicine_class.rule not in ids["safety_rules"]:
+            raise ContentError(f"medicines.yml: class '{medicine_class.id}': unknown safety rule id '{medicine_class.rule}'")
+    generics = [m.generic for m in content.medicines]
+    for medicine in content.medicines:
+        if medicine.class_ not in classes:
+            raise ContentError(f"medicines.yml: medicine '{medicine.generic}': unknown class '{medicine.class_}'")
+        if generics.count(medicine.generic) > 1:
+            raise ContentError(f"medicines.yml: medicine '{medicine.generic}': listed twice")
     for topic in {d.topic for d in content.dosing}:
         defaults = [d.id for d in content.dosing if d.topic == topic and d.default]
         if len(defaults) != 1:

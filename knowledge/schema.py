@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import List, Literal, Optional
 
-from pydantic import BaseModel, Extra, conlist, constr, root_validator, validator
+from pydantic import BaseModel, Extra, Field, conlist, constr, root_validator, validator
 
 Identifier = constr(regex=r"^[a-z][a-z0-9_]*$", min_length=2, max_length=64)
 # strict: a YAML `off` or `no` (a boolean) is refused, not read as "False"
@@ -210,8 +210,13 @@ class DosingFigure(Entry):
     default: bool = False  # the figure the bot uses when seeds disagree
 
 
+#: how serious a safety rule is: carry on gently < see a clinician first < see a GP or urgent
+#: care today < call the emergency number now
+LEVEL = Literal["caution", "refer", "urgent", "emergency"]
+
+
 class SafetyRule(Entry):
-    level: Literal["caution", "refer", "emergency"]
+    level: LEVEL
     kind: Literal["contraindication", "warning_sign", "emergency_sign", "technique"]
     name: Text  # type: ignore[valid-type]
     description: Text  # type: ignore[valid-type]
@@ -220,6 +225,9 @@ class SafetyRule(Entry):
     #: about recent events only (surgery, injury, injection, childbirth): every sign of this
     #: rule stops counting when its sentence dates it long ago ("15 years ago", "as a kid")
     recent_only: bool = False
+    #: the yes/no question that confirms a possible sign of this rule (flag_check), after the
+    #: person's own words are quoted: "Is this happening to you now?"
+    confirm: Optional[Text] = None  # type: ignore[valid-type]
 
 
 class ChecklistItem(Entry):
@@ -229,7 +237,7 @@ class ChecklistItem(Entry):
     text: Text  # type: ignore[valid-type]  # the line itself, in plain words
     why: Text  # type: ignore[valid-type]  # answer to "why do you ask?"
     covers: conlist(Identifier, min_items=1)  # type: ignore[valid-type]  # safety rule ids; the first is the reason given
-    level: Literal["caution", "refer", "emergency"]  # what "this one applies" leads to
+    level: LEVEL  # what "this one applies" leads to
     #: general: asked once per screening; area: asked again for each newly named area
     scope: Literal["general", "area"]
     areas: List[Identifier] = []  # type: ignore[valid-type]  # shown only when one of these areas is in focus (empty: always)
@@ -250,13 +258,47 @@ class ChecklistWording(Strict):
     why_intro: Text  # type: ignore[valid-type]
     unclear: Text  # type: ignore[valid-type]  # "Sorry, is that a yes or a no?"
     unsure_rule: Identifier  # type: ignore[valid-type]  # safety rule for "not sure which one"
+    more_question: Text  # type: ignore[valid-type]  # after one item: "Anything else on the list?"
+    done_button: Text  # type: ignore[valid-type]  # "That's all"
+    #: the targeted question about a possible sign (flag_check): the person's own words, then the rule's question
+    flag_intro: Text  # type: ignore[valid-type]  # "You mentioned {quote}."
+    flag_intro_general: Text  # type: ignore[valid-type]  # when no words can be quoted
+    flag_if_emergency: Text  # type: ignore[valid-type]  # a possible emergency: "If this is happening to you now: {advice}"
+    flag_yes_button: Text  # type: ignore[valid-type]
+    flag_no_button: Text  # type: ignore[valid-type]
+    flag_unsure_button: Text  # type: ignore[valid-type]
+    flag_unclear: Text  # type: ignore[valid-type]
+
+
+class ConceptCategory(Strict):
+    """One category of a concept written from a taxonomy, with its members."""
+
+    name: Text  # type: ignore[valid-type]
+    terms: conlist(Text, min_items=1)  # type: ignore[valid-type]
 
 
 class Concept(Strict):
-    """A group of interchangeable words for the red-flag detector."""
+    """A group of interchangeable words for the red-flag detector.
+
+    Either `terms`, or `categories` named from a published taxonomy (`source`), each with its
+    members: then `terms` is every category's members. A term may hold `#` for any number
+    ("# weeks ago")."""
 
     id: Identifier  # type: ignore[valid-type]
-    terms: conlist(Text, min_items=1)  # type: ignore[valid-type]
+    source: Optional[Text] = None  # type: ignore[valid-type]  # the taxonomy the categories come from
+    #: a concept read by code instead of words: the ages people give (components/numbers.py)
+    computed: Optional[Literal["age_50_plus", "age_70_plus"]] = None
+    categories: List[ConceptCategory] = []
+    terms: List[Text] = []  # type: ignore[valid-type]
+
+    @validator("terms", always=True)
+    def _terms_or_categories(cls, value: list, values: dict) -> list:
+        members = [term for category in values.get("categories") or [] for term in category.terms]
+        if value and members:
+            raise ValueError("give terms or categories, not both")
+        if not value and not members and not values.get("computed"):
+            raise ValueError("needs terms, categories or computed")
+        return value or members
 
 
 class RedFlagPattern(Entry):
@@ -270,6 +312,12 @@ class RedFlagPattern(Entry):
     recent_only: bool = False
     #: for all_of: the concepts must occur within this many words of each other (None: anywhere)
     within: Optional[int] = None
+    #: certain: a match is a stated sign; possible: a match is asked about first (flag_check)
+    certainty: Literal["certain", "possible"] = "certain"
+    #: a medicine: stopped long ago it does not count, stopped lately it is asked about
+    stoppable: bool = False
+    #: concepts that, said in the same message, mean the pattern does not apply ("the same old back for years")
+    unless: List[Identifier] = []  # type: ignore[valid-type]
 
     @validator("all_of", always=True)
     def _has_trigger(cls, value: list, values: dict) -> list:
@@ -320,6 +368,27 @@ class Fact(Entry):
 
 
 #: file name (under knowledge/content/) -> (top-level key, entry model)
+class MedicineClass(Strict):
+    """A class of medicines that changes the screening (medicines.yml `classes`)."""
+
+    id: Identifier  # type: ignore[valid-type]
+    atc: constr(regex=r"^[A-Z][0-9]{2}[A-Z]{0,2}$")  # type: ignore[valid-type]  # its ATC group
+    name: Text  # type: ignore[valid-type]  # how the bot names it ("blood thinner")
+    rule: Identifier  # type: ignore[valid-type]  # the safety rule it raises
+    certainty: Literal["certain", "possible"]
+
+
+class Medicine(Strict):
+    """A generic medicine of a class (medicines.yml `medicines`)."""
+
+    generic: Identifier  # type: ignore[valid-type]
+    class_: Identifier = Field(alias="class")  # type: ignore[valid-type]
+    #: the drug dictionary's entries that are this generic, when more than the generic itself
+    names: List[Text] = []  # type: ignore[valid-type]
+    extra_names: List[Text] = []  # type: ignore[valid-type]  # names the dictionary lacks
+    certainty: Optional[Literal["certain", "possible"]] = None  # overrides the class's
+
+
 CONTENT_FILES = {
     "sources.yml": ("seeds", Source),
     "body_areas.yml": ("body_areas", BodyArea),
@@ -344,5 +413,9 @@ EXERCISES_DIR = ("exercises", "exercises", Exercise)
 CONCEPTS_KEY = ("concepts", Concept)
 #: sources.yml also holds the clinical guidelines under this key
 GUIDELINES_KEY = ("guidelines", Guideline)
+#: medicines.yml: medicine classes and generics, read apart from the knowledge DB (they feed the
+#: red-flag detector at training time only)
+MEDICINES_FILE = "medicines.yml"
+MEDICINE_KEYS = (("classes", MedicineClass), ("medicines", Medicine))
 #: screening.yml also holds the checklist wording (one mapping) under this key
 CHECKLIST_KEY = ("checklist", ChecklistWording)

@@ -119,3 +119,44 @@ def bot(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, bot_cor
     finally:
         rasa.stop()
         actions.stop()
+
+
+@pytest.fixture(scope="session")
+def red_flag_vocabulary() -> dict:
+    """The red-flag detector's vocabulary with its speller, as training builds it (once per session)."""
+    from components.entity_extractor import knowledge_vocabulary
+    from components.red_flags import RedFlagDetector, detector_vocabulary, knowledge_red_flags
+
+    return RedFlagDetector.with_speller(detector_vocabulary(knowledge_red_flags(), knowledge_vocabulary()))
+
+
+@pytest.fixture(scope="session")
+def rule_matcher(red_flag_vocabulary: dict):
+    """The red-flag detector's rules alone (no learned backstop)."""
+    from components.red_flags import RedFlagDetector, RedFlagMatcher
+
+    return RedFlagMatcher(red_flag_vocabulary, RedFlagDetector.speller_of(red_flag_vocabulary))
+
+
+@pytest.fixture(scope="session")
+def detector(red_flag_vocabulary: dict):
+    """The whole detector as the bot runs it: the rules, then the learned backstop trained on
+    data/safety and the benign NLU examples, with config.yml's threshold (about 15 s to train)."""
+    import yaml
+
+    from components.backstop import Backstop, Corpus
+    from components.red_flags import RED_FLAG_INTENT, RedFlagDetector, RedFlagMatcher
+
+    root = Path(__file__).resolve().parents[1]
+    config = next(c for c in yaml.safe_load((root / "config.yml").read_text())["pipeline"] if c["name"].endswith("RedFlagDetector"))
+    benign = []
+    for path in sorted((root / "data" / "nlu").glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
+            if block.get("intent") and block["intent"] != RED_FLAG_INTENT:
+                benign += [line.strip()[2:] for line in str(block.get("examples") or "").splitlines() if line.strip().startswith("- ")]
+    import re
+
+    benign = [re.sub(r"\[([^\]]+)\]\{[^}]*\}", r"\1", text) for text in benign]
+    backstop = Backstop.train(Corpus.read(root / config["backstop_corpus"]), benign)
+    speller = RedFlagDetector.speller_of(red_flag_vocabulary)
+    return RedFlagMatcher(red_flag_vocabulary, speller, backstop, float(config["possible_from"]))

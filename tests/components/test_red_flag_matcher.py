@@ -10,11 +10,8 @@ from components.red_flags import RedFlagDetector, RedFlagMatcher, detector_vocab
 
 
 @pytest.fixture(scope="session")
-def matcher(repo) -> RedFlagMatcher:
-    vocabulary = RedFlagDetector.with_speller(
-        detector_vocabulary(dataclasses.asdict(repo.red_flag_vocabulary()), repo.vocabulary())
-    )
-    return RedFlagMatcher(vocabulary, RedFlagDetector.speller_of(vocabulary))
+def matcher(rule_matcher: RedFlagMatcher) -> RedFlagMatcher:
+    return rule_matcher
 
 
 def levels(matcher: RedFlagMatcher, text: str) -> set:

@@ -1,0 +1,95 @@
+"""What the red-flag detector matches, built from the validated content (not the knowledge DB).
+
+Read at training time by components/red_flags.py and persisted in the model: concept terms,
+patterns (with each rule's level, whether the sign only counts when recent, and how certain a
+match is), conditions that carry a safety rule (naming one raises it), and one concept and
+pattern per medicine class and certainty, whose terms are every name of its medicines
+(knowledge/medicines.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Dict, List
+
+from knowledge.loader import Content, load_content
+from knowledge.medicines import medicine_names
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+
+
+@functools.lru_cache(maxsize=1)
+def content() -> Content:
+    """The validated content, read once per process."""
+    return load_content(CONTENT_DIR)
+
+
+def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = True) -> Dict[str, Any]:
+    """{"concepts": {id: [terms]}, "patterns": [...], "levels": {rule: level}} (JSON-ready)."""
+    source = source or content()
+    levels = {rule.id: rule.level for rule in source.safety_rules}
+    recent = {rule.id for rule in source.safety_rules if rule.recent_only}
+    concepts: Dict[str, List[str]] = {c.id: list(c.terms) for c in source.concepts}
+    patterns: List[Dict[str, Any]] = [
+        {
+            "id": p.id,
+            "rule": p.rule,
+            "level": levels[p.rule],
+            "phrases": list(p.phrases),
+            "all_of": list(p.all_of),
+            "recent_only": p.recent_only or p.rule in recent,
+            "within": p.within,
+            "certainty": p.certainty,
+            "stoppable": p.stoppable,
+            "unless": list(p.unless),
+        }
+        for p in source.patterns
+    ]
+    for condition in source.conditions:
+        if condition.safety_rule:
+            patterns.append(
+                {
+                    "id": f"condition_{condition.id}",
+                    "rule": condition.safety_rule,
+                    "level": levels[condition.safety_rule],
+                    "phrases": list(condition.aliases),
+                    "all_of": [],
+                    "recent_only": condition.safety_rule in recent,
+                    "within": None,
+                    "certainty": "certain",
+                    "stoppable": False,
+                }
+            )
+    if with_medicines:
+        classes = {c.id: c for c in source.medicine_classes}
+        for (class_id, certainty), names in medicine_names(source).items():
+            concept = f"medicine_{class_id}_{certainty}"
+            concepts[concept] = names
+            rule = classes[class_id].rule
+            # a medicine stopped long ago does not count ("came off warfarin in 2019"); one stopped lately is asked about
+            patterns.append(
+                {
+                    "id": concept,
+                    "rule": rule,
+                    "level": levels[rule],
+                    "phrases": [],
+                    "all_of": [concept],
+                    "recent_only": False,
+                    "within": None,
+                    "certainty": certainty,
+                    "stoppable": True,
+                }
+            )
+    return {"concepts": concepts, "patterns": patterns, "levels": levels}
+
+
+def confirm_question(rule_id: str) -> str | None:
+    """The flag_check question of a safety rule, if it has one."""
+    rule = next((r for r in content().safety_rules if r.id == rule_id), None)
+    return rule.confirm if rule else None
+
+
+def medicine_class_names() -> Dict[str, str]:
+    """medicine concept id -> how the bot names the class ("blood thinner")."""
+    return {f"medicine_{c.id}_{certainty}": c.name for c in content().medicine_classes for certainty in ("certain", "possible")}
