@@ -1,4 +1,5 @@
-"""The one-step safety checklist as replies: the list, "which one?", "why do you ask?".
+"""The one-step safety checklist as replies: the list, "which ones?", "why do you ask?", and
+the one targeted question about a possible sign (flag_check).
 
 Every word comes from the knowledge store (knowledge/content/screening.yml), so the list
 and its wording have one definition; each channel draws its own buttons.
@@ -60,11 +61,40 @@ def unclear_reply(checklist: ChecklistView) -> Reply:
     return Reply(kind="checklist_unclear", intro=checklist.wording["unclear"], buttons=answer_buttons(checklist))
 
 
-def which_reply(checklist: ChecklistView, items: Sequence[ChecklistItemView]) -> Reply:
-    """ "Which one?": a button per item shown, plus "Not sure"."""
-    buttons = [Button(item.label, payload("inform", **{ITEM_ENTITY: item.id})) for item in items]
-    buttons.append(Button(checklist.wording["not_sure_button"], payload("unsure")))
-    return Reply(kind="checklist_which", intro=checklist.wording["which_question"], buttons=tuple(buttons))
+def which_reply(checklist: ChecklistView, items: Sequence[ChecklistItemView], chosen: Sequence[str] = ()) -> Reply:
+    """ "Which ones?": a button per item shown (not yet chosen), "Not sure", and once one is
+    chosen, "That's all"."""
+    words = checklist.wording
+    buttons = [Button(item.label, payload("inform", **{ITEM_ENTITY: item.id})) for item in items if item.id not in chosen]
+    if chosen:
+        buttons.append(Button(words["done_button"], payload("deny")))
+    buttons.append(Button(words["not_sure_button"], payload("unsure")))
+    return Reply(
+        kind="checklist_which",
+        intro=words["more_question"] if chosen else words["which_question"],
+        buttons=tuple(buttons),
+        data={"chosen": list(chosen)},
+    )
+
+
+def flag_check_reply(checklist: ChecklistView, rule: str, level: str, quote: str, question: str, unclear: bool = False) -> Reply:
+    """One yes/no question about a possible sign, quoting the person's words (kind flag_check)."""
+    words = checklist.wording
+    if unclear:
+        intro = words["flag_unclear"]
+    else:
+        intro = words["flag_intro"].replace("{quote}", quote) if quote else words["flag_intro_general"]
+    return Reply(
+        kind="flag_check",
+        intro=intro,
+        outro=question,
+        buttons=(
+            Button(words["flag_yes_button"], payload("affirm")),
+            Button(words["flag_no_button"], payload("deny")),
+            Button(words["flag_unsure_button"], payload("unsure")),
+        ),
+        data={"rule": rule, "level": level, "quote": quote},
+    )
 
 
 def why_reply(checklist: ChecklistView, items: Sequence[ChecklistItemView]) -> Reply:

@@ -113,6 +113,8 @@ class ActionRequestHandsOn(KnowledgeAction):
         worse = self._worse_areas(tracker, focus)
         events.append(SlotSet(WORSE_SLOT, worse))
         needed = screening_state.scope_needed(tracker, focus, must_screen=worse)
+        if needed is None and screening_state.pending_flags(tracker, {r.id: r.level for r in repo.safety_rules()}):
+            needed = (screening_state.NONE, list(focus))  # a possible sign to ask about first, no list
         if needed is None:
             return [*events, SlotSet("hands_on_next", "deliver")]
         scope, about = needed

@@ -1,8 +1,13 @@
 """The safety levels, the named thresholds, and how a referral or an emergency is worded.
 
-Levels rank clear < caution < refer < emergency. Refer and emergency block hands-on advice
-for the rest of the conversation (unless the referral came from a checklist answer and the
-person answers the checklist again, see actions/screening.py).
+Levels rank clear < caution < refer < urgent < emergency. Refer (see a clinician first), urgent
+(a GP or urgent care today) and emergency (the emergency number now) block hands-on advice for
+the rest of the conversation (unless the referral came from a checklist answer and the person
+answers the checklist again, see actions/screening.py).
+
+Every referral and emergency reply is whole sentences from the store: the rule's advice, where
+to go (one destination, one timescale, from the rule), and the not-a-clinician line; the rules'
+names are the title, never spliced into a sentence.
 """
 
 from __future__ import annotations
@@ -16,14 +21,16 @@ from knowledge.repository import KnowledgeRepository
 from knowledge.views import SafetyRuleView
 from replies.model import Button, Reply
 
-LEVELS = ("clear", "caution", "refer", "emergency")
-BLOCKING = ("refer", "emergency")
+LEVELS = ("clear", "caution", "refer", "urgent", "emergency")
+BLOCKING = ("refer", "urgent", "emergency")
 OUTCOME_SLOT = "screening_outcome"
 REASONS_SLOT = "screening_reasons"
 STATED_SLOT = "stated_flags"  # safety rules the person stated themselves (never cleared by re-answering)
 
-#: pain (0-10) from which a clear screening becomes a gentle (caution) session
-GENTLE_FROM_PAIN = 8
+#: pain (0-10) from which the screening refers (rule severe_persistent_pain), however it was
+#: given: a typed "9/10" is caught by the red-flag detector, a rating slot from earlier here
+SEVERE_FROM_PAIN = 8
+SEVERE_PAIN_RULE = "severe_persistent_pain"
 #: pain from which the ball recommendation treats the person as sensitive
 SENSITIVE_FROM_PAIN = 7
 
@@ -44,9 +51,21 @@ def pain_at_least(value: object, threshold: int) -> bool:
 
 
 def red_flag_rules(tracker: Tracker) -> List[str]:
-    """Safety rule ids the red-flag detector (or a red-flag button) put in the latest message."""
+    """Safety rule ids the red-flag detector (or a red-flag button) put in the latest message.
+    A value that is not text (a forged payload) is kept as "unknown", never dropped: it must not
+    clear the screening (see `known_or_unsure`)."""
     entities = tracker.latest_message.get("entities") or []
-    return list(dict.fromkeys(str(e["value"]) for e in entities if e.get("entity") == "red_flag"))
+    values = [e.get("value") for e in entities if e.get("entity") == "red_flag"]
+    return list(dict.fromkeys(v if isinstance(v, str) and v else UNKNOWN_RULE for v in values))
+
+
+#: what an unknown red-flag code stands for: not a sign the store knows, and never a clear
+UNKNOWN_RULE = "checklist_unsure"
+
+
+def known_or_unsure(repo: KnowledgeRepository, rule_ids: Iterable[str]) -> List[str]:
+    """The rule ids, with any the store does not know read as "not sure" (which refers)."""
+    return list(dict.fromkeys(r if repo.safety_rule(r) else UNKNOWN_RULE for r in rule_ids))
 
 
 def _rules(repo: KnowledgeRepository, rule_ids: Iterable[str]) -> List[SafetyRuleView]:
@@ -62,7 +81,7 @@ def referral_reply(
     still: bool = False,
     can_reanswer: bool = False,
 ) -> Reply:
-    """The referral or emergency message for these safety rules (the most serious first).
+    """The referral, same-day or emergency message for these safety rules (the most serious first).
 
     `still`: a later hands-on request after the referral; `can_reanswer`: the referral came
     from a checklist answer, so the person may answer the checklist again.
@@ -70,23 +89,43 @@ def referral_reply(
     rules = _rules(repo, rule_ids)
     if level == "emergency":
         urgent = [r for r in rules if r.level == "emergency"] or rules
-        reason = urgent[0].name[0].lower() + urgent[0].name[1:] if urgent else wording("utter_reason_default")
+        top = urgent[0] if urgent else None
+        parts = [top.advice if top else wording("utter_emergency_default"), wording("utter_emergency")]
+        if still:
+            parts.insert(0, wording("utter_referral_still_applies"))
+        parts.append(wording("utter_not_a_clinician"))
         return Reply(
             kind="emergency",
-            intro=wording("utter_emergency", reason=reason, advice=urgent[0].advice if urgent else ""),
+            title=top.name if top else None,
+            intro=" ".join(parts),
             data={"level": "emergency", "rules": [r.id for r in urgent]},
         )
-    names = [r.name[0].lower() + r.name[1:] for r in rules[:2]]
-    top = rules[0] if rules else None
-    values = {
-        "reason": f" {wording('utter_word_and')} ".join(names) if names else wording("utter_reason_default"),
-        "advice": top.advice if top else wording("utter_advice_default"),
-        "see": (top.see if top and top.see else wording("utter_see_default")),
-    }
+    shown = [r for r in rules if r.level == level] or rules
+    top = shown[0] if shown else None
+    parts = [
+        top.advice if top else wording("utter_advice_default"),
+        wording("utter_see", see=top.see if top and top.see else wording("utter_see_default")),
+        wording("utter_not_a_clinician"),
+    ]
+    if still:
+        parts.insert(0, wording("utter_referral_still_applies"))
     buttons = (Button(wording("utter_button_reanswer"), payload("correct_answer")),) if can_reanswer else ()
     return Reply(
         kind="referral",
-        intro=wording("utter_referral_still_applies" if still else "utter_refer", **values),
+        title=" · ".join(r.name for r in shown[:2]) or None,
+        intro=" ".join(parts),
         buttons=buttons,
-        data={"level": "refer", "rules": [r.id for r in rules]},
+        data={"level": level if level in BLOCKING else "refer", "rules": [r.id for r in rules]},
+    )
+
+
+def conditional_emergency(repo: KnowledgeRepository, rule_id: str, template: str, wording: Wording) -> Reply:
+    """A possible emergency, worded conditionally ("If this is happening to you now: call...")."""
+    rule = repo.safety_rule(rule_id)
+    advice = rule.advice if rule else wording("utter_emergency_default")
+    return Reply(
+        kind="emergency",
+        title=rule.name if rule else None,
+        intro=" ".join([template.replace("{advice}", advice), wording("utter_not_a_clinician")]),
+        data={"level": "emergency", "rules": [rule_id], "conditional": True},
     )

@@ -1,19 +1,27 @@
-"""The safety screening: a one-step checklist, its answers, red flags and the outcome.
+"""The safety screening: possible signs asked about, a one-step checklist, and the outcome.
 
-Only `validate_screening_form` writes `screening_outcome` (clear | caution | refer |
+Only `validate_screening_form` writes `screening_outcome` (clear | caution | refer | urgent |
 emergency) and its reasons: the slot has a custom mapping, so no entity, intent or
 `/intent{...}` payload can set it. One validation loop reads the checklist from the knowledge
 store; there are no per-question methods.
 
 Each run of the form (activation, an answer, the return after an aside) is one call here:
-1. a red flag in the latest message, or one stated earlier, ends the screening at once;
-2. on activation or return, the current step is asked again (the list, or "which one?");
-3. otherwise the latest message is read as an answer (actions/screening_answers.py):
+1. a red flag in the latest message, or one stated earlier, ends the screening at once (an
+   unknown or malformed red-flag code counts as "not sure", which refers: never as clear);
+2. a possible sign not answered yet (the detector's `possible_flag`, from any message) is asked
+   about first, one yes/no question quoting the person's words (kind flag_check); a possible
+   emergency comes with the emergency advice worded conditionally; yes (or not sure) leads to
+   the sign's level, no goes on, anything else asks again. A possible sign never clears the
+   screening silently: a "none of these" waits until every pending one is answered;
+3. on activation or return, the current step is asked again (the question, the list, or
+   "which ones?");
+4. otherwise the latest message is read as an answer (actions/screening_answers.py):
    "none" clears it and the advice follows in the same turn (unless the last logged session
-   on an area of the checklist felt worse: then it refers, rule `persistent_or_worsening`); "yes" or "not sure" asks which
-   item; an item gives that item's outcome; a correction asks the list again; anything
-   unreadable gets "is that a yes or a no?"; an aside (a question, a new request) is left to
-   the rules, and the form then asks again.
+   on an area of the checklist felt worse, or the pain was rated 8 or more: then it refers);
+   "yes" or "not sure" asks which items; each tapped item is kept and the list asked again
+   until "That's all", and the most serious item decides (an emergency item at once); a
+   correction asks the list again; anything unreadable gets "is that a yes or a no?"; an aside
+   (a question, a new request) is left to the rules, and the form then asks again.
 """
 
 from __future__ import annotations
@@ -34,11 +42,14 @@ from actions.delivery import deliver
 from actions.knowledge_access import KnowledgeAction, run_guarded
 from actions.replying import Wording, send
 from actions.safety_policy import (
-    GENTLE_FROM_PAIN,
     OUTCOME_SLOT,
     REASONS_SLOT,
+    SEVERE_FROM_PAIN,
+    SEVERE_PAIN_RULE,
     STATED_SLOT,
+    conditional_emergency,
     is_blocking,
+    known_or_unsure,
     pain_at_least,
     red_flag_rules,
     referral_reply,
@@ -47,6 +58,7 @@ from actions.safety_policy import (
 from actions.screening_answers import ASIDE, ITEM, Reading, read_turn
 from actions.session_log import WORSE_RULE, WORSE_SLOT
 from components.answers import CORRECTION, NO, UNSURE, YES
+from knowledge.red_flag_vocabulary import confirm_question
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ChecklistView
 
@@ -90,6 +102,7 @@ def stated_block(repo: KnowledgeRepository, tracker: Tracker, flagged: Sequence[
     earlier = [r for r in tracker.get_slot(STATED_SLOT) or [] if r]
     if not flagged and not earlier:
         return None
+    flagged = known_or_unsure(repo, flagged)
     rules = [rule for rule in (repo.safety_rule(r) for r in flagged) if rule]
     previous = tracker.get_slot(OUTCOME_SLOT)
     level = worst([previous if is_blocking(previous) else None, *(r.level for r in rules), "refer" if earlier else None])
@@ -118,15 +131,27 @@ class ValidateScreeningForm(FormValidationAction):
         if blocked is not None:
             return blocked
         checklist = repo.checklist()
-        step = tracker.get_slot(REQUESTED_SLOT) or state.ANSWER_SLOT
-        if not tracker.get_slot(REQUESTED_SLOT) or not heard_the_user(tracker):
-            return self.ask(dispatcher, repo, tracker, checklist, step, domain)
+        levels = {rule.id: rule.level for rule in repo.safety_rules()}
+        pending = state.pending_flags(tracker, levels)
+        step = tracker.get_slot(REQUESTED_SLOT)
+        if not step or not heard_the_user(tracker):
+            return self.ask(dispatcher, repo, tracker, checklist, pending, levels, domain)
         reading = read_turn(tracker, state.shown_items(tracker, checklist))
+        if step == state.FLAG_SLOT:
+            return self.flag_step(dispatcher, repo, tracker, checklist, pending, levels, reading, domain)
         if reading.kind == ASIDE:
             return []  # not an answer: the rules answer it, then the form asks again
+        if pending and reading.kind != ITEM:  # a possible sign in the answer itself: asked about first
+            return [*self._keep_answer(reading), *self.ask(dispatcher, repo, tracker, checklist, pending, levels, domain)]
         if step == state.ITEM_SLOT:
             return self.which_step(dispatcher, repo, tracker, checklist, reading, domain)
         return self.answer_step(dispatcher, repo, tracker, checklist, reading, domain)
+
+    @staticmethod
+    def _keep_answer(reading: Reading) -> List[EventType]:
+        """A plain "none of these" given together with a possible sign: kept, so the screening
+        clears once the sign is answered "no"."""
+        return [SlotSet(state.ANSWER_SLOT, NO)] if reading.kind == NO else []
 
     def ask(
         self,
@@ -134,18 +159,85 @@ class ValidateScreeningForm(FormValidationAction):
         repo: KnowledgeRepository,
         tracker: Tracker,
         checklist: ChecklistView,
-        step: str,
+        pending: Sequence[state.PossibleFlag],
+        levels: Dict[str, str],
         domain: DomainDict,
+        step: Optional[str] = None,
     ) -> List[EventType]:
-        """Ask the current step: the whole list, or "which one?"."""
+        """Ask the current step: a possible sign's question, the whole list, or "which ones?"."""
+        if pending:
+            return self.ask_flag(dispatcher, repo, checklist, pending[0], levels, domain)
+        step = step or tracker.get_slot(REQUESTED_SLOT) or state.ANSWER_SLOT
+        if step == state.FLAG_SLOT:
+            step = state.ANSWER_SLOT
+        if tracker.get_slot(state.SCOPE_SLOT) == state.NONE or tracker.get_slot(state.ANSWER_SLOT) == NO:
+            return self.cleared(tracker)  # only possible signs were to be asked, or the list was answered already
         items = state.shown_items(tracker, checklist)
         if step == state.ITEM_SLOT:
-            send(dispatcher, lists.which_reply(checklist, items))
+            send(dispatcher, lists.which_reply(checklist, items, tracker.get_slot(state.ITEMS_SLOT) or []))
             return [SlotSet(REQUESTED_SLOT, state.ITEM_SLOT)]
         area_only = tracker.get_slot(state.SCOPE_SLOT) == state.AREA
         names = lists.area_names(repo, tracker.get_slot(state.AREAS_SLOT) or [])
         send(dispatcher, lists.checklist_reply(checklist, items, area_only, names, Wording(domain)))
         return [SlotSet(REQUESTED_SLOT, state.ANSWER_SLOT), *remember("checklist", [("checklist_item", i.id) for i in items])]
+
+    @staticmethod
+    def ask_flag(
+        dispatcher: CollectingDispatcher,
+        repo: KnowledgeRepository,
+        checklist: ChecklistView,
+        flag: state.PossibleFlag,
+        levels: Dict[str, str],
+        domain: DomainDict,
+        unclear: bool = False,
+    ) -> List[EventType]:
+        """The one yes/no question about a possible sign; a possible emergency's advice first."""
+        level = levels[flag.rule]
+        if level == "emergency" and not unclear:
+            send(dispatcher, conditional_emergency(repo, flag.rule, checklist.wording["flag_if_emergency"], Wording(domain)))
+        question = confirm_question(flag.rule) or confirm_question(checklist.wording["unsure_rule"]) or ""
+        send(dispatcher, lists.flag_check_reply(checklist, flag.rule, level, flag.quote, question, unclear))
+        return [SlotSet(state.FLAG_SLOT, flag.rule), SlotSet(REQUESTED_SLOT, state.FLAG_SLOT)]
+
+    def flag_step(
+        self,
+        dispatcher: CollectingDispatcher,
+        repo: KnowledgeRepository,
+        tracker: Tracker,
+        checklist: ChecklistView,
+        pending: Sequence[state.PossibleFlag],
+        levels: Dict[str, str],
+        reading: Reading,
+        domain: DomainDict,
+    ) -> List[EventType]:
+        """The answer to a possible sign's question."""
+        asked = tracker.get_slot(state.FLAG_SLOT)
+        flag = next((f for f in pending if f.rule == asked), pending[0] if pending else None)
+        if flag is None:  # nothing left to ask (answered in the meantime): carry on with the list
+            return [SlotSet(state.FLAG_SLOT, None), *self.ask(dispatcher, repo, tracker, checklist, [], levels, domain)]
+        if reading.kind in (YES, UNSURE):
+            stated = [SlotSet(STATED_SLOT, [*(tracker.get_slot(STATED_SLOT) or []), flag.rule])] if reading.kind == YES else []
+            return [*stated, *outcome_events(tracker, levels[flag.rule], [flag.rule])]
+        if reading.kind == NO:
+            checked = [*(tracker.get_slot(state.CHECKED_SLOT) or []), flag.rule]
+            rest = [f for f in pending if f.rule != flag.rule]
+            events: List[EventType] = [SlotSet(state.CHECKED_SLOT, checked), SlotSet(state.FLAG_SLOT, None)]
+            return [*events, *self.ask(dispatcher, repo, tracker, checklist, rest, levels, domain, state.ANSWER_SLOT)]
+        if reading.kind == ASIDE:
+            return []  # the rules answer it, then the question comes again
+        return self.ask_flag(dispatcher, repo, checklist, flag, levels, domain, unclear=True)
+
+    def cleared(self, tracker: Tracker) -> List[EventType]:
+        """Nothing on the list applies (or there was no list): clear, unless something else refers."""
+        worse = set(tracker.get_slot(WORSE_SLOT) or []) & set(tracker.get_slot(state.AREAS_SLOT) or [])
+        if worse:  # the last session on this area felt worse: none of the list changes that
+            return [SlotSet(state.ANSWER_SLOT, NO), *outcome_events(tracker, "refer", [WORSE_RULE])]
+        if pain_at_least(tracker.get_slot("pain_level"), SEVERE_FROM_PAIN):  # as a typed "9/10" does
+            return [SlotSet(state.ANSWER_SLOT, NO), *outcome_events(tracker, "refer", [SEVERE_PAIN_RULE])]
+        if tracker.get_slot(state.SCOPE_SLOT) == state.NONE:
+            previous = tracker.get_slot(OUTCOME_SLOT)
+            return outcome_events(tracker, previous if previous in ("clear", "caution") else "clear", [])
+        return [SlotSet(state.ANSWER_SLOT, NO), *outcome_events(tracker, "clear", [])]
 
     def answer_step(
         self,
@@ -158,18 +250,21 @@ class ValidateScreeningForm(FormValidationAction):
     ) -> List[EventType]:
         """The answer to "Does any of these apply to you?"."""
         if reading.kind == NO:
-            worse = set(tracker.get_slot(WORSE_SLOT) or []) & set(tracker.get_slot(state.AREAS_SLOT) or [])
-            if worse:  # the last session on this area felt worse: none of the list changes that
-                return [SlotSet(state.ANSWER_SLOT, NO), *outcome_events(tracker, "refer", [WORSE_RULE])]
-            level = "caution" if pain_at_least(tracker.get_slot("pain_level"), GENTLE_FROM_PAIN) else "clear"
-            return [SlotSet(state.ANSWER_SLOT, NO), *outcome_events(tracker, level, [])]
+            return self.cleared(tracker)
         if reading.kind == ITEM and reading.item:
-            return self.item_outcome(tracker, checklist, reading.item)
+            return self.choose(dispatcher, tracker, checklist, reading.item)
         if reading.kind in (YES, UNSURE):
             send(dispatcher, lists.which_reply(checklist, state.shown_items(tracker, checklist)))
-            return [SlotSet(state.ANSWER_SLOT, reading.kind), SlotSet(REQUESTED_SLOT, state.ITEM_SLOT)]
+            return [
+                SlotSet(state.ANSWER_SLOT, reading.kind),
+                SlotSet(state.ITEMS_SLOT, []),
+                SlotSet(REQUESTED_SLOT, state.ITEM_SLOT),
+            ]
         if reading.kind == CORRECTION:
-            return [SlotSet(state.ANSWER_SLOT, None), *self.ask(dispatcher, repo, tracker, checklist, state.ANSWER_SLOT, domain)]
+            return [
+                SlotSet(state.ANSWER_SLOT, None),
+                *self.ask(dispatcher, repo, tracker, checklist, [], {}, domain, state.ANSWER_SLOT),
+            ]
         send(dispatcher, lists.unclear_reply(checklist))  # UNCLEAR: never a guessed yes or no
         return [SlotSet(state.ANSWER_SLOT, None), SlotSet(REQUESTED_SLOT, state.ANSWER_SLOT)]
 
@@ -182,25 +277,49 @@ class ValidateScreeningForm(FormValidationAction):
         reading: Reading,
         domain: DomainDict,
     ) -> List[EventType]:
-        """The answer to "Which one?"."""
+        """The answer to "Which ones?": every item that applies, until "That's all"."""
+        chosen = [i for i in tracker.get_slot(state.ITEMS_SLOT) or [] if isinstance(i, str) and checklist.item(i)]
         if reading.kind == ITEM and reading.item:
-            return self.item_outcome(tracker, checklist, reading.item)
+            return self.choose(dispatcher, tracker, checklist, reading.item)
         if reading.kind == UNSURE:
-            return [SlotSet(state.ITEM_SLOT, UNSURE), *outcome_events(tracker, "refer", [checklist.wording["unsure_rule"]])]
+            return [
+                SlotSet(state.ITEM_SLOT, UNSURE),
+                *self.decide(tracker, checklist, chosen, [checklist.wording["unsure_rule"]]),
+            ]
+        if reading.kind == NO and chosen:  # "That's all"
+            return self.decide(tracker, checklist, chosen)
         if reading.kind in (NO, CORRECTION):  # "sorry, none of them": the list again
             return [
                 SlotSet(state.ANSWER_SLOT, None),
                 SlotSet(state.ITEM_SLOT, None),
-                *self.ask(dispatcher, repo, tracker, checklist, state.ANSWER_SLOT, domain),
+                SlotSet(state.ITEMS_SLOT, []),
+                *self.ask(dispatcher, repo, tracker, checklist, [], {}, domain, state.ANSWER_SLOT),
             ]
-        send(dispatcher, lists.which_reply(checklist, state.shown_items(tracker, checklist)))
-        return [SlotSet(state.ITEM_SLOT, None), SlotSet(REQUESTED_SLOT, state.ITEM_SLOT)]
+        send(dispatcher, lists.which_reply(checklist, state.shown_items(tracker, checklist), chosen))
+        return [SlotSet(REQUESTED_SLOT, state.ITEM_SLOT)]
 
-    @staticmethod
-    def item_outcome(tracker: Tracker, checklist: ChecklistView, item_id: str) -> List[EventType]:
+    def choose(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, checklist: ChecklistView, item_id: str
+    ) -> List[EventType]:
+        """One more item applies: an emergency item decides at once, otherwise "anything else?"."""
         item = checklist.item(item_id)
         assert item is not None  # read_turn only returns items of this checklist
-        return [SlotSet(state.ITEM_SLOT, item.id), *outcome_events(tracker, item.level, item.covers[:1])]
+        chosen = list(dict.fromkeys([*(tracker.get_slot(state.ITEMS_SLOT) or []), item.id]))
+        if item.level == "emergency":
+            return [SlotSet(state.ITEMS_SLOT, chosen), *self.decide(tracker, checklist, chosen)]
+        send(dispatcher, lists.which_reply(checklist, state.shown_items(tracker, checklist), chosen))
+        return [SlotSet(state.ITEM_SLOT, item.id), SlotSet(state.ITEMS_SLOT, chosen), SlotSet(REQUESTED_SLOT, state.ITEM_SLOT)]
+
+    @staticmethod
+    def decide(tracker: Tracker, checklist: ChecklistView, chosen: Sequence[str], more: Sequence[str] = ()) -> List[EventType]:
+        """The outcome of the items chosen (and `more` rules): the most serious decides."""
+        items = [i for i in (checklist.item(c) for c in chosen) if i is not None]
+        ranked = sorted(items, key=lambda i: LEVEL_RANK[i.level], reverse=True)
+        level = worst([*(i.level for i in ranked), "refer" if more else None])
+        return outcome_events(tracker, level, [*(i.covers[0] for i in ranked), *more])
+
+
+LEVEL_RANK = {"caution": 1, "refer": 2, "urgent": 3, "emergency": 4}
 
 
 class ActionExplainChecklist(KnowledgeAction):
@@ -268,6 +387,7 @@ class ActionRedoChecklist(KnowledgeAction):
         return [
             SlotSet(OUTCOME_SLOT, None),
             SlotSet(REASONS_SLOT, []),
+            SlotSet(state.CHECKED_SLOT, []),
             SlotSet(state.SCREENED_AT_SLOT, None),
             *state.start_events(state.GENERAL, areas),
             SlotSet("pending_request", tracker.get_slot("pending_request") or "exercise"),

@@ -49,8 +49,9 @@ def _intent_confidence(tracker: Tracker) -> float:
 def _chosen_item(tracker: Tracker, items: Sequence[ChecklistItemView]) -> Optional[str]:
     ids = {item.id for item in items}
     for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == ITEM_ENTITY and entity.get("value") in ids:
-            return str(entity["value"])
+        value = entity.get("value")  # a forged payload may carry any JSON here: only a known id counts
+        if entity.get("entity") == ITEM_ENTITY and isinstance(value, str) and value in ids:
+            return value
     return None
 
 

@@ -193,8 +193,9 @@ def say(url: str, sender: str, text: str, timeout: float = 60) -> list:
     return response.json()
 
 
-def tracker(url: str, sender: str) -> dict:
-    response = requests.get(f"{url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30)
+def tracker(url: str, sender: str, include_events: str = "AFTER_RESTART") -> dict:
+    params = {"token": TOKEN, "include_events": include_events}
+    response = requests.get(f"{url}/conversations/{sender}/tracker", params=params, timeout=30)
     response.raise_for_status()
     return response.json()
 
@@ -211,8 +212,8 @@ class Bot:
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
         return say(self.url, sender, text)
 
-    def tracker(self, sender: str) -> Dict[str, Any]:
-        return tracker(self.url, sender)
+    def tracker(self, sender: str, include_events: str = "AFTER_RESTART") -> Dict[str, Any]:
+        return tracker(self.url, sender, include_events)
 
     @staticmethod
     def new_sender() -> str:

@@ -49,13 +49,28 @@ async def test_first_hands_on_request_starts_the_whole_checklist(dispatcher: Col
         SlotSet("shown_exercises", []),
         SlotSet("areas_in_focus", ["lower_back"]),
         SlotSet("worse_areas", []),
+        SlotSet("flag_check", None),
         SlotSet("checklist_answer", None),
         SlotSet("checklist_item", None),
+        SlotSet("checklist_items", []),
         SlotSet("checklist_scope", "general"),
         SlotSet("checklist_areas", ["lower_back"]),
         SlotSet("hands_on_next", "screen"),
     ]
     assert dispatcher.messages == []  # the checklist itself is the first thing said
+
+
+async def test_a_possible_sign_asked_of_no_one_yet_comes_before_advice_even_when_screened(
+    dispatcher: CollectingDispatcher, domain: dict
+) -> None:
+    earlier = "by the way I'm on xeralto"
+    said = {"event": "user", "text": earlier, "parse_data": {"entities": [{"entity": "possible_flag", "value": "blood_thinners_or_clots", "start": 19, "end": 26}]}}
+    tracker = make_tracker(
+        screened(), text="lower back again", intent="ask_exercise", entities=[entity("body_area", "lower_back")], events=[said]
+    )
+    events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
+    assert SlotSet("checklist_scope", "none") in events
+    assert events[-1] == SlotSet("hands_on_next", "screen")
 
 
 async def test_already_screened_area_goes_straight_to_advice(dispatcher: CollectingDispatcher, domain: dict) -> None:
@@ -108,7 +123,8 @@ async def test_a_referral_is_never_bypassed(dispatcher: CollectingDispatcher, do
     dispatcher.messages.clear()
     events = await ActionDeliverHandsOn().run(dispatcher, tracker, domain)
     reply = reply_of(dispatcher, "referral")
-    assert "Earlier you mentioned" in (reply.intro or "")
+    assert reply.data == {"level": "refer", "rules": ["blood_thinners_or_clots"]}
+    assert (reply.intro or "").endswith(domain["responses"]["utter_not_a_clinician"][0]["text"])
     assert not any(m.get("custom", {}).get("kind") == "exercise" for m in dispatcher.messages)
     assert events[0]["value"]["kind"] == "referral"
 

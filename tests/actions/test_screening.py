@@ -66,7 +66,7 @@ async def test_a_newly_named_area_shows_only_the_area_items(domain: dict, repo) 
     reply = reply_of(dispatcher, "checklist")
     area_items = [i.id for i in repo.checklist().for_areas(("neck",), area_only=True)]
     assert reply.data["items"] == area_items
-    assert set(area_items) == {"recent_procedure", "skin_or_swelling", "neck_vessel_signs"}
+    assert set(area_items) == {"recent_procedure", "skin_or_swelling", "implanted_device", "neck_vessel_signs"}
     assert "neck" in (reply.intro or "")
 
 
@@ -81,33 +81,59 @@ async def test_none_of_these_clears_the_screening(domain: dict, text: str, inten
     assert dispatcher.messages == []  # the result action says it, then the advice follows
 
 
-async def test_high_pain_makes_a_clear_screening_gentle(domain: dict) -> None:
+async def test_pain_of_8_or_more_refers_as_a_typed_9_out_of_10_does(domain: dict) -> None:
     events, _ = await run(answer_tracker("/deny", "deny", slots={"pain_level": "8"}), domain)
-    assert outcome(events) == "caution"
+    assert outcome(events) == "refer"
+    assert SlotSet("screening_reasons", ["severe_persistent_pain"]) in events
+    events, _ = await run(answer_tracker("/deny", "deny", slots={"pain_level": "7"}), domain)
+    assert outcome(events) == "clear"
 
 
 @pytest.mark.parametrize(("text", "intent", "answer"), [("/affirm", "affirm", "yes"), ("not really", "unsure", "unsure")])
 async def test_yes_or_a_hedge_asks_which_one(domain: dict, repo, text: str, intent: str, answer: str) -> None:
     events, dispatcher = await run(answer_tracker(text, intent), domain)
-    assert events == [SlotSet("checklist_answer", answer), SlotSet("requested_slot", "checklist_item")]
+    assert events == [SlotSet("checklist_answer", answer), SlotSet("checklist_items", []), SlotSet("requested_slot", "checklist_item")]
     reply = reply_of(dispatcher, "checklist_which")
     shown = repo.checklist().for_areas(("lower_back",))
     assert [b.payload for b in reply.buttons][:-1] == [f'/inform{{"checklist_item": "{i.id}"}}' for i in shown]
     assert reply.buttons[-1].payload == "/unsure"
 
 
-async def test_the_chosen_item_decides_the_outcome(domain: dict) -> None:
+async def test_every_item_that_applies_is_kept_then_the_most_serious_decides(domain: dict) -> None:
     tracker = answer_tracker(
         '/inform{"checklist_item": "blood_thinners"}',
         "inform",
         step="checklist_item",
-        slots={"checklist_answer": "yes"},
+        slots={"checklist_answer": "yes", "checklist_items": []},
         entities=[entity("checklist_item", "blood_thinners")],
     )
+    events, dispatcher = await run(tracker, domain)
+    assert events == [
+        SlotSet("checklist_item", "blood_thinners"),
+        SlotSet("checklist_items", ["blood_thinners"]),
+        SlotSet("requested_slot", "checklist_item"),
+    ]
+    more = reply_of(dispatcher, "checklist_which")
+    assert '/inform{"checklist_item": "blood_thinners"}' not in [b.payload for b in more.buttons]
+    assert more.data["chosen"] == ["blood_thinners"] and "/deny" in [b.payload for b in more.buttons]
+    # "That's all": a serious-illness item (same day) and blood thinners (refer): same day wins
+    done = answer_tracker("/deny", "deny", step="checklist_item", slots={"checklist_answer": "yes", "checklist_items": ["blood_thinners", "serious_illness"]})
+    events, _ = await run(done, domain)
+    assert outcome(events) == "urgent"
+    assert SlotSet("screening_reasons", ["back_pain_systemic", "blood_thinners_or_clots"]) in events
+
+
+async def test_an_emergency_item_decides_at_once_whatever_was_chosen_before(domain: dict) -> None:
+    tracker = answer_tracker(
+        '/inform{"checklist_item": "leg_clot_signs"}',
+        "inform",
+        step="checklist_item",
+        slots={"checklist_answer": "yes", "checklist_items": ["recent_procedure"], "checklist_areas": ["calf"]},
+        entities=[entity("checklist_item", "leg_clot_signs")],
+    )
     events, _ = await run(tracker, domain)
-    assert events[0] == SlotSet("checklist_item", "blood_thinners")
-    assert outcome(events) == "refer"
-    assert SlotSet("screening_reasons", ["blood_thinners_or_clots"]) in events
+    assert outcome(events) == "emergency"
+    assert SlotSet("screening_reasons", ["dvt_signs", "recent_surgery_or_injury"]) in events
 
 
 async def test_an_emergency_item_is_an_emergency(domain: dict) -> None:
@@ -122,7 +148,7 @@ async def test_a_typed_ordinal_picks_that_item(domain: dict, repo) -> None:
         answer_tracker("the third one", "inform", step="checklist_item", slots={"checklist_answer": "yes"}), domain
     )
     third = repo.checklist().for_areas(("lower_back",))[2]
-    assert events[0] == SlotSet("checklist_item", third.id)
+    assert SlotSet("checklist_items", [third.id]) in events or SlotSet("checklist_item", third.id) in events
 
 
 async def test_not_sure_which_is_a_referral_with_its_own_reason(domain: dict, repo) -> None:
@@ -149,9 +175,10 @@ async def test_the_classifier_vetoes_a_no_it_disagrees_with(domain: dict) -> Non
 async def test_sorry_i_meant_no_asks_the_list_again(domain: dict) -> None:
     tracker = answer_tracker("sorry, I meant no", "correct_answer", step="checklist_item", slots={"checklist_answer": "yes"})
     events, dispatcher = await run(tracker, domain)
-    assert events[:3] == [
+    assert events[:4] == [
         SlotSet("checklist_answer", None),
         SlotSet("checklist_item", None),
+        SlotSet("checklist_items", []),
         SlotSet("requested_slot", "checklist_answer"),
     ]
     assert outcome(events) is None
@@ -267,9 +294,12 @@ async def test_a_checklist_referral_can_be_answered_again(domain: dict) -> None:
     assert events == [
         SlotSet("screening_outcome", None),
         SlotSet("screening_reasons", []),
+        SlotSet("flags_checked", []),
         SlotSet("screened_at", None),
+        SlotSet("flag_check", None),
         SlotSet("checklist_answer", None),
         SlotSet("checklist_item", None),
+        SlotSet("checklist_items", []),
         SlotSet("checklist_scope", "general"),
         SlotSet("checklist_areas", ["lower_back"]),
         SlotSet("pending_request", "exercise"),
@@ -283,3 +313,94 @@ async def test_a_stated_red_flag_cannot_be_answered_away(domain: dict) -> None:
     events = await ActionRedoChecklist().run(dispatcher, make_tracker(slots, intent="correct_answer"), domain)
     assert events == [SlotSet("hands_on_next", "none")]
     assert reply_of(dispatcher, "referral").buttons == ()
+
+
+# --- possible signs: one targeted question each (flag_check) ---------------------------------
+
+
+def possible(rule: str, text: str, quote: str) -> Dict[str, Any]:
+    start = text.index(quote)
+    return {"entity": "possible_flag", "value": rule, "start": start, "end": start + len(quote)}
+
+
+async def test_a_possible_sign_is_asked_about_before_the_list_quoting_the_person(domain: dict) -> None:
+    text = "my calves are tight, I'm on xeralto"
+    tracker = make_tracker({**LOWER_BACK}, text=text, intent="report_pain", entities=[possible("blood_thinners_or_clots", text, "xeralto")])
+    tracker.events.append({"event": "action", "name": FORM})
+    events, dispatcher = await run(tracker, domain)
+    assert events == [SlotSet("flag_check", "blood_thinners_or_clots"), SlotSet("requested_slot", "flag_check")]
+    [reply] = replies(dispatcher)
+    assert reply.kind == "flag_check"
+    assert reply.data == {"rule": "blood_thinners_or_clots", "level": "refer", "quote": "xeralto"}
+    assert "xeralto" in (reply.intro or "") and reply.outro
+    assert [b.payload for b in reply.buttons] == ["/affirm", "/deny", "/unsure"]
+
+
+def flag_answer_tracker(text: str, intent: str, extra_slots: Optional[Dict[str, Any]] = None):  # type: ignore[no-untyped-def]
+    said = "my calves are tight, I'm on xeralto"
+    earlier = {"event": "user", "text": said, "parse_data": {"entities": [possible("blood_thinners_or_clots", said, "xeralto")]}}
+    slots = {"flag_check": "blood_thinners_or_clots", **(extra_slots or {})}
+    return answer_tracker(text, intent, step="flag_check", slots=slots, events=[earlier])
+
+
+async def test_yes_to_a_possible_sign_refers_with_that_sign(domain: dict) -> None:
+    events, _ = await run(flag_answer_tracker("/affirm", "affirm"), domain)
+    assert outcome(events) == "refer"
+    assert SlotSet("screening_reasons", ["blood_thinners_or_clots"]) in events
+    assert SlotSet("stated_flags", ["blood_thinners_or_clots"]) in events
+
+
+async def test_no_to_a_possible_sign_goes_on_to_the_list_and_never_clears_silently(domain: dict) -> None:
+    events, dispatcher = await run(flag_answer_tracker("/deny", "deny"), domain)
+    assert events[:2] == [SlotSet("flags_checked", ["blood_thinners_or_clots"]), SlotSet("flag_check", None)]
+    assert outcome(events) is None
+    assert reply_of(dispatcher, "checklist")
+
+
+async def test_an_unclear_answer_to_a_possible_sign_asks_again(domain: dict) -> None:
+    events, dispatcher = await run(flag_answer_tracker("purple", "thank"), domain)
+    assert outcome(events) is None
+    assert events[-1] == SlotSet("requested_slot", "flag_check")
+    assert reply_of(dispatcher, "flag_check")
+
+
+async def test_none_of_these_with_a_possible_sign_asks_about_the_sign_first(domain: dict) -> None:
+    text = "none of these apply, I take aspirin daily"
+    tracker = answer_tracker(text, "deny", entities=[possible("blood_thinners_or_clots", text, "aspirin")])
+    events, dispatcher = await run(tracker, domain)
+    assert outcome(events) is None
+    assert SlotSet("checklist_answer", "no") in events
+    assert reply_of(dispatcher, "flag_check")
+    # then "no": the screening clears, without showing the list again
+    said = {"event": "user", "text": text, "parse_data": {"entities": tracker.latest_message["entities"]}}
+    slots = {"flag_check": "blood_thinners_or_clots", "checklist_answer": "no"}
+    events, dispatcher = await run(answer_tracker("no", "deny", step="flag_check", slots=slots, events=[said]), domain)
+    assert outcome(events) == "clear"
+
+
+async def test_a_possible_emergency_gives_the_advice_at_once_worded_conditionally(domain: dict) -> None:
+    text = "my leg went kind of swolen and hot"
+    tracker = make_tracker({**LOWER_BACK}, text=text, intent="report_red_flag", entities=[possible("dvt_signs", text, "swolen")])
+    tracker.events.append({"event": "action", "name": FORM})
+    events, dispatcher = await run(tracker, domain)
+    emergency, question = replies(dispatcher)
+    assert emergency.kind == "emergency" and emergency.data["conditional"] is True
+    assert question.kind == "flag_check" and question.data["level"] == "emergency"
+    assert outcome(events) is None  # no steps in this turn: the form waits for the answer
+
+
+# --- fail closed ---------------------------------------------------------------------------------
+
+
+async def test_an_unknown_red_flag_code_never_clears_the_screening(domain: dict) -> None:
+    tracker = answer_tracker('/inform{"red_flag":"bogus_rule"}', "inform", entities=[entity("red_flag", "bogus_rule")])
+    events, _ = await run(tracker, domain)
+    assert outcome(events) == "refer"
+    assert "checklist_unsure" in next(e["value"] for e in events if e.get("name") == "screening_reasons")
+
+
+async def test_a_malformed_checklist_item_neither_crashes_nor_decides(domain: dict) -> None:
+    tracker = answer_tracker('/inform{"checklist_item": {"x": 1}}', "inform", step="checklist_item", slots={"checklist_answer": "yes"})
+    tracker.latest_message["entities"] = [{"entity": "checklist_item", "value": {"x": 1}}]
+    events, _ = await run(tracker, domain)
+    assert events == []  # read as an aside (a tap that is no item): the form asks again, nothing is decided

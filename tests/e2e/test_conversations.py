@@ -101,7 +101,9 @@ def test_yes_then_an_item_refers_and_the_checklist_can_be_answered_again(bot: Bo
     which = bot.say(sender, "/affirm")
     assert "checklist_which" in kinds(which)
     blood = next(p for p in payloads(which) if "blood_thinners" in p)
-    referred = bot.say(sender, blood)
+    more = bot.say(sender, blood)  # every item that applies can be tapped; "That's all" decides
+    assert "checklist_which" in kinds(more) and blood not in payloads(more) and not has_instructions(more)
+    referred = bot.say(sender, "/deny")
     assert is_referral(referred) and not has_instructions(referred)
     assert "/correct_answer" in payloads(referred)
     again = bot.say(sender, "/correct_answer")
