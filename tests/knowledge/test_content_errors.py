@@ -117,3 +117,16 @@ def test_a_yaml_boolean_is_not_read_as_a_word(content: Path) -> None:
     path.write_text(path.read_text().replace("terms: [calf, calves,", "terms: [off, calf, calves,", 1))
     with pytest.raises(ContentError, match=r"red_flags.yml: entry 'calf': terms"):
         load_content(content)
+
+
+def test_an_id_inside_a_list_is_checked_too(content: Path) -> None:
+    path = first_exercise_file(content)
+    edit(path, "exercises", lambda items: items[0].update(also_with=["Foam Roller"]))
+    with pytest.raises(ContentError, match=rf"{path.name}: entry '.+': also_with.0: string does not match regex"):
+        load_content(content)
+
+
+def test_a_feeling_is_better_same_or_worse(content: Path) -> None:
+    edit(content / "feelings.yml", "feelings", lambda items: items[0].update(id="happy"))
+    with pytest.raises(ContentError, match=r"feelings.yml: entry 'happy': id: unknown feeling id 'happy'"):
+        load_content(content)
