@@ -22,7 +22,7 @@ import time
 from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -31,7 +31,7 @@ from actions import checklist as lists
 from actions import screening_state as state
 from actions.context import remember
 from actions.delivery import deliver
-from actions.knowledge_access import KnowledgeAction, run_guarded
+from actions.knowledge_access import KnowledgeAction, repository
 from actions.replying import Wording, send
 from actions.safety_policy import (
     GENTLE_FROM_PAIN,
@@ -51,8 +51,6 @@ from knowledge.repository import KnowledgeRepository
 from knowledge.views import ChecklistView
 
 FORM = "screening_form"
-#: what the form does when the knowledge store is down: stop, give no advice
-STOP = [SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
 
 
 def heard_the_user(tracker: Tracker) -> bool:
@@ -109,7 +107,7 @@ class ValidateScreeningForm(FormValidationAction):
         return "validate_screening_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        return await run_guarded(self.name(), dispatcher, lambda repo: self.validate(dispatcher, tracker, domain, repo), STOP)
+        return await self.validate(dispatcher, tracker, domain, repository())
 
     async def validate(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, repo: KnowledgeRepository

@@ -38,7 +38,7 @@ EVERYDAY_SENSES = "everyday_senses"
 def knowledge_red_flags() -> Dict[str, Any]:
     from knowledge.repository import KnowledgeRepository
 
-    return dataclasses.asdict(KnowledgeRepository.from_env().red_flag_vocabulary())
+    return dataclasses.asdict(KnowledgeRepository.shared().red_flag_vocabulary())
 
 
 def detector_vocabulary(red_flags: Dict[str, Any], entity_vocabulary: Dict[str, Any]) -> Dict[str, Any]:

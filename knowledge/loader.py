@@ -7,7 +7,6 @@ lists, sources that are not seed files.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Type, TypeVar
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from knowledge import schema
 
 M = TypeVar("M", bound=BaseModel)
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 
 class ContentError(ValueError):
@@ -48,7 +48,6 @@ class Content:
     patterns: List[schema.RedFlagPattern] = field(default_factory=list)
     care: List[schema.CareTip] = field(default_factory=list)
     facts: List[schema.Fact] = field(default_factory=list)
-    fingerprint: str = ""
 
 
 def _describe(error: ValidationError) -> str:
@@ -102,7 +101,6 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
     root = root or content_dir.parent.parent
     content = Content()
     origin: Dict[Tuple[str, str], Path] = {}  # (kind, id) -> file, for messages
-    digest = hashlib.sha256()
 
     files: List[Tuple[Path, str, Any, str]] = []
     attributes = {"seeds": "sources", "items": "checklist_items"}
@@ -115,8 +113,6 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
     for path, key, model, attr in files:
         if not path.exists():
             raise ContentError(f"{path.relative_to(root)}: file missing")
-        digest.update(path.relative_to(content_dir).as_posix().encode())
-        digest.update(path.read_bytes())
         data = _read_yaml(path, root)
         entries: List[Any] = _entries(path, root, data, key, model)
         for entry in entries:
@@ -141,7 +137,6 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
         if path.name == "screening.yml":
             content.checklist = _mapping(path, root, data, *schema.CHECKLIST_KEY)
 
-    content.fingerprint = digest.hexdigest()
     _cross_check(content, origin, root)
     return content
 
@@ -172,7 +167,7 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
             if value not in ids[known]:
                 fail(kind, ident, f"unknown {what} id '{value}'")
 
-    kinds = [k for k in vars(content) if k not in ("sources", "guidelines", "checklist", "fingerprint")]
+    kinds = [k for k in vars(content) if k not in ("sources", "guidelines", "checklist")]
     for kind in kinds:
         for entry in getattr(content, kind):
             for source in getattr(entry, "sources", []):

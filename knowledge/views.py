@@ -1,13 +1,15 @@
 """Plain, immutable results of repository queries.
 
-Actions get these instead of ORM objects, so no session or lazy load escapes the
-repository and the values are safe to share between concurrent requests.
+Built once from the validated content (knowledge/repository.py) and shared by every request.
+They keep the shape actions want, which is not always the YAML's: resolved references (a
+routine item holds its exercise), spans instead of ranges, tuples instead of lists, the seed
+files of an entry sorted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from typing import Dict, Mapping, Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -75,17 +77,6 @@ class ToolView:
     beginner_friendly: bool
     sources: Tuple[str, ...]
     estimates: Tuple[str, ...] = ()  # fields that are the project's estimate ("typical"), not a seed figure
-
-
-@dataclass(frozen=True)
-class GuidanceView:
-    id: str
-    dimension: str
-    name: str
-    best_for: str
-    pros: str
-    cons: str
-    tools: Tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -168,7 +159,7 @@ class ChecklistItemView:
 class ChecklistView:
     """The one-step safety checklist: its wording and its items, in order."""
 
-    wording: Dict[str, str]
+    wording: Mapping[str, str]
     items: Tuple[ChecklistItemView, ...]
 
     def item(self, item_id: str) -> Optional[ChecklistItemView]:

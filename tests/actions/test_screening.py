@@ -5,15 +5,12 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 import pytest
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import OperationalError
 
-from actions import knowledge_access
 from actions.screening import ActionExplainChecklist, ActionRedoChecklist, ActionScreeningResult, ValidateScreeningForm
 from tests.actions.conftest import entity, make_tracker, replies, reply_of
 
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 FORM = "screening_form"
 LOWER_BACK = {"areas_in_focus": ["lower_back"], "checklist_scope": "general", "checklist_areas": ["lower_back"]}
 
@@ -200,20 +197,6 @@ async def test_a_stated_red_flag_stays_for_the_conversation(domain: dict) -> Non
     slots = {"stated_flags": ["pregnancy"], "screening_outcome": "refer", "screening_reasons": ["pregnancy"]}
     events, dispatcher = await run(activation_tracker(slots), domain)
     assert outcome(events) == "refer" and dispatcher.messages == []
-
-
-async def test_the_form_stops_with_a_friendly_reply_when_the_library_is_down(domain: dict, monkeypatch) -> None:
-    class Broken:
-        def checklist(self):  # type: ignore[no-untyped-def]
-            raise OperationalError("select", {}, Exception("down"))
-
-        def safety_rule(self, _):  # type: ignore[no-untyped-def]
-            raise OperationalError("select", {}, Exception("down"))
-
-    monkeypatch.setattr(knowledge_access, "repository", lambda: Broken())
-    events, dispatcher = await run(activation_tracker(), domain)
-    assert events == [SlotSet("requested_slot", None), ActiveLoop(None)]
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_service_unavailable"]
 
 
 async def test_why_do_you_ask_explains_each_item_from_the_store(domain: dict, repo) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
+from knowledge.loader import CONTENT_DIR, load_content
 from knowledge.repository import KnowledgeRepository
 from knowledge.schema import BODY_AREA_IDS
 
 
 def test_steps_come_back_in_curated_order(repo: KnowledgeRepository) -> None:
     import yaml
-
-    from knowledge.db import CONTENT_DIR
 
     curated = {}
     for path in (CONTENT_DIR / "exercises").glob("*.yml"):
@@ -92,3 +95,13 @@ def test_facts_and_care_tips_by_topic(repo: KnowledgeRepository) -> None:
     assert repo.facts("referred_pain")
     assert repo.care_tips("cleaning")
     assert repo.sources_of("exercise", repo.exercises_for_area("neck")[0].id)
+
+
+def test_what_is_loaded_once_is_read_only(repo: KnowledgeRepository) -> None:
+    with pytest.raises(TypeError, match="immutable"):
+        load_content(CONTENT_DIR).exercises[0].name = "changed"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        repo.exercises_for_area("neck")[0].name = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        repo.checklist().wording["question"] = "changed"  # type: ignore[index]
+    assert KnowledgeRepository.shared() is repo
