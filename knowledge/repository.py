@@ -14,10 +14,6 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 
-from pydantic import BaseModel
-
-from knowledge import schema
-from knowledge.loader import CONTENT_DIR, Content, load_content
 from knowledge.views import (
     AreaView,
     ChecklistItemView,
@@ -63,8 +59,12 @@ CITED_KINDS = {
     "fact": "facts",
 }
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # at run time pydantic, the schema and YAML are imported on first use (_shared)
     from _typeshed import DataclassInstance
+    from pydantic import BaseModel
+
+    from knowledge import schema
+    from knowledge.loader import Content
 
 V = TypeVar("V", bound="DataclassInstance")
 
@@ -304,4 +304,6 @@ class KnowledgeRepository:
 
 @lru_cache(maxsize=1)
 def _shared() -> KnowledgeRepository:
+    from knowledge.loader import CONTENT_DIR, load_content
+
     return KnowledgeRepository(load_content(CONTENT_DIR))
