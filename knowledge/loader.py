@@ -60,7 +60,9 @@ def _describe(error: ValidationError) -> str:
 
 def _read_yaml(path: Path, root: Path) -> Dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's safe loader (the locked PyYAML wheel bundles it): the same result as
+        # yaml.safe_load, several times faster, which was most of the first request's second
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     except yaml.YAMLError as exc:
         raise ContentError(f"{path.relative_to(root)}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
