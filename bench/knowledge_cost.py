@@ -4,8 +4,8 @@ In process, for the two ways an exercise reply is made (the checklist tap "None 
 which the screening form answers with the steps in the same turn, and the hands-on delivery
 action): the repository calls the reply makes, the SQL statements it sends (any engine), the
 first reply of a fresh process (which loads the store) and the median of warm replies.
-With `--server`: the resident memory of a real action server (`rasa run actions`) after start
-and after its first exercise reply. Prints JSON; writes it to `--out` when given.
+With `--server`: the resident memory of a real action server (`rasa run actions`) after start,
+after its first exercise reply and after `--server-turns` more. Prints JSON; writes it to `--out` when given.
 """
 
 from __future__ import annotations
@@ -134,8 +134,9 @@ def in_process(repeat: int) -> Dict[str, Any]:
     return out
 
 
-def server_memory() -> Dict[str, Any]:
-    """RSS of `rasa run actions` after start and after one exercise reply."""
+def server_memory(replies: int) -> Dict[str, Any]:
+    """RSS of `rasa run actions` after start, after one exercise reply and after `replies` more
+    turns (each scenario's action calls in turn)."""
     port = free_port()
     with tempfile.TemporaryDirectory() as workdir:
         env = server_env(
@@ -161,14 +162,29 @@ def server_memory() -> Dict[str, Any]:
                 time.sleep(0.5)
             time.sleep(2)
             after_start = memory_mb(process.pid)
-            [(name, state)] = SCENARIOS["deliver_hands_on"]
-            body = {"next_action": name, "sender_id": state["sender_id"], "tracker": state, "domain": load_domain()}
+            domain = load_domain()
+
+            def call(name: str, state: Dict[str, Any]) -> List[Dict[str, Any]]:
+                body = {"next_action": name, "sender_id": state["sender_id"], "tracker": state, "domain": domain}
+                response = requests.post(f"{url}/webhook", json=body, timeout=60)
+                response.raise_for_status()
+                return list(response.json()["responses"])
+
             started = time.perf_counter()
-            response = requests.post(f"{url}/webhook", json=body, timeout=60)
+            first = call(*SCENARIOS["deliver_hands_on"][0])
             first_ms = (time.perf_counter() - started) * 1000
-            response.raise_for_status()
-            assert any((r.get("custom") or {}).get("kind") == "exercise" for r in response.json()["responses"])
-            return {"after_start": after_start, "after_first_reply": memory_mb(process.pid), "first_reply_ms": round(first_ms, 1)}
+            assert any((r.get("custom") or {}).get("kind") == "exercise" for r in first)
+            after_first = memory_mb(process.pid)
+            turns = list(SCENARIOS.values())
+            for index in range(replies):
+                for name, state in turns[index % len(turns)]:
+                    call(name, state)
+            return {
+                "after_start": after_start,
+                "after_first_reply": after_first,
+                f"after_{replies}_more_turns": memory_mb(process.pid),
+                "first_reply_ms": round(first_ms, 1),
+            }
         finally:
             process.terminate()
             process.wait(timeout=20)
@@ -178,11 +194,12 @@ def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200, help="warm replies per scenario")
     parser.add_argument("--server", action="store_true", help="also measure a real action server's memory")
+    parser.add_argument("--server-turns", type=int, default=300, help="turns sent to it before its last measurement")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     result: Dict[str, Any] = {"in_process": in_process(args.repeat)}
     if args.server:
-        result["action_server_rss_mb"] = server_memory()
+        result["action_server_rss_mb"] = server_memory(args.server_turns)
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
