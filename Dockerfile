@@ -9,9 +9,10 @@
 # for the install step only and never lands in a layer:
 #   docker build --secret id=pip_ca,src=/etc/ssl/certs/ca-certificates.crt -t trigger-point-coach .
 #
-# The trained model and the knowledge DB are built INTO the image (see deploy/README.md): the
-# image is the unit that is tested, rolled out and rolled back, every replica serves the same
-# model, and no volume has to be shared between nodes. A model in models/ of the build context
+# The trained model is built INTO the image, next to the knowledge content it was trained with
+# (knowledge/content/, read by the action server at run time; see deploy/README.md): the image is
+# the unit that is tested, rolled out and rolled back, every replica serves the same model and
+# content, and no volume has to be shared between nodes. A model in models/ of the build context
 # that matches the inputs (scripts/train_if_stale.py: hash of config, domain, data, components,
 # knowledge, lock file) is reused; otherwise it is trained here. Nothing is downloaded at run time.
 FROM debian:bookworm-slim AS base
@@ -42,16 +43,15 @@ RUN --mount=type=secret,id=pip_ca \
 WORKDIR /app
 COPY . .
 ENV PYTHONPATH=/app RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
-RUN python -m knowledge.build \
- && python scripts/train_if_stale.py \
+RUN python scripts/train_if_stale.py \
  && rm -rf .rasa \
  && find /app -name __pycache__ -prune -exec rm -rf {} +
 
 FROM base
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
-# Files stay root-owned and read-only to the app user: the code, the model and the knowledge DB
-# are never written at run time (the containers run with a read-only root filesystem).
+# Files stay root-owned and read-only to the app user: the code, the model and the knowledge
+# content are never written at run time (the containers run with a read-only root filesystem).
 RUN useradd --system --uid 10001 --user-group --home-dir /nonexistent --shell /usr/sbin/nologin app \
  && chmod 0755 /app/deploy/docker/entrypoint.sh
 WORKDIR /app

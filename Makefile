@@ -16,10 +16,10 @@ STAMP := $(VENV)/.installed-$(shell { cat $(LOCKS); echo $(INSTALL_RECIPE); } | 
 OLDEST_PYTHON := 3.11.2
 
 PHONY_EXTRA := run-production browser-deps bench test-deploy test-fresh tools
-.PHONY: help install knowledge train userdata purge screenshot run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
+.PHONY: help install train userdata purge screenshot run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
-	@echo "make run       set up, build the knowledge DB, train if stale, start the bot (REST on :5005)"
+	@echo "make run       set up, train if stale, start the bot (REST on :5005)"
 	@echo "make test      same setup, then the whole suite (lint, data validation, NLU + story tests, pytest)"
 	@echo "make evaluate  NLU reports and confusion matrix under reports/"
 	@echo "make bench     load benchmark against a bare rasa init bot (reports/bench.json, reports/bench.png)"
@@ -60,10 +60,7 @@ $(STAMP): $(LOCKS)
 
 install: $(STAMP)
 
-knowledge: install
-	@$(BIN)/python -m knowledge.build
-
-train: knowledge
+train: install
 	@$(BIN)/python scripts/train_if_stale.py
 
 userdata: install

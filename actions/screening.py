@@ -30,7 +30,7 @@ import time
 from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -39,7 +39,7 @@ from actions import checklist as lists
 from actions import screening_state as state
 from actions.context import remember
 from actions.delivery import deliver
-from actions.knowledge_access import KnowledgeAction, run_guarded
+from actions.knowledge_access import KnowledgeAction, repository
 from actions.replying import Wording, send
 from actions.safety_policy import (
     OUTCOME_SLOT,
@@ -58,13 +58,10 @@ from actions.safety_policy import (
 from actions.screening_answers import ASIDE, ITEM, Reading, read_turn
 from actions.session_log import WORSE_RULE, WORSE_SLOT
 from components.answers import CORRECTION, NO, UNSURE, YES
-from knowledge.red_flag_vocabulary import confirm_question
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ChecklistView
 
 FORM = "screening_form"
-#: what the form does when the knowledge store is down: stop, give no advice
-STOP = [SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
 
 
 def heard_the_user(tracker: Tracker) -> bool:
@@ -122,7 +119,7 @@ class ValidateScreeningForm(FormValidationAction):
         return "validate_screening_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        return await run_guarded(self.name(), dispatcher, lambda repo: self.validate(dispatcher, tracker, domain, repo), STOP)
+        return await self.validate(dispatcher, tracker, domain, repository())
 
     async def validate(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, repo: KnowledgeRepository
@@ -195,7 +192,8 @@ class ValidateScreeningForm(FormValidationAction):
         level = levels[flag.rule]
         if level == "emergency" and not unclear:
             send(dispatcher, conditional_emergency(repo, flag.rule, checklist.wording["flag_if_emergency"], Wording(domain)))
-        question = confirm_question(flag.rule) or confirm_question(checklist.wording["unsure_rule"]) or ""
+        rule, fallback = repo.safety_rule(flag.rule), repo.safety_rule(checklist.wording["unsure_rule"])
+        question = (rule.confirm if rule else None) or (fallback.confirm if fallback else None) or ""
         send(dispatcher, lists.flag_check_reply(checklist, flag.rule, level, flag.quote, question, unclear))
         return [SlotSet(state.FLAG_SLOT, flag.rule), SlotSet(REQUESTED_SLOT, state.FLAG_SLOT)]
 

@@ -1,20 +1,23 @@
 """How actions reach the user-data store, and what people see when it is down.
 
-The same pattern as the knowledge store (actions/knowledge_access.py): one process-wide
-repository created on first use, and a database failure becomes a friendly reply instead of
-a crash. Who the person is comes from the tracker: the input channel and the sender id.
+One process-wide repository created on first use, and a database failure becomes a friendly
+reply instead of a crash. Who the person is comes from the tracker: the input channel and the
+sender id.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
-from actions.knowledge_access import guarded
 from userdata.repository import UserDataRepository
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -33,5 +36,12 @@ async def with_userdata(
     dispatcher: CollectingDispatcher,
     work: Callable[[UserDataRepository], Awaitable[List[Dict[str, Any]]]],
 ) -> List[Dict[str, Any]]:
-    """`work(store)`, or the "can't reach your log" reply when the user-data store fails."""
-    return await guarded(name, dispatcher, userdata, work, "utter_userdata_unavailable")
+    """`work(store)`, or, when the user-data store fails, the "can't reach your log" reply (and
+    nothing half-said is kept). `name` names the caller in the log."""
+    try:
+        return await work(userdata())
+    except SQLAlchemyError:
+        logger.exception("the user-data store is unavailable in %s", name)
+        dispatcher.messages.clear()
+        dispatcher.utter_message(response="utter_userdata_unavailable")
+        return []

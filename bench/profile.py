@@ -83,7 +83,7 @@ def _profile(name: str, tracker: str, count: int, workdir: Path) -> int:
     profile = workdir / "rasa.prof"
     if name == "ours":
         credentials = rest_only_credentials(ROOT / "credentials.yml", workdir / "credentials.yml")
-        env = server_env(ROOT, DATABASE_URL=f"sqlite:///{ROOT / 'var' / 'knowledge.db'}")
+        env = server_env(ROOT)
         model = ROOT / (ROOT / "models" / "LATEST").read_text().strip()
         bot = Bot("ours", ROOT, model, credentials, workdir, env, tracker, "profile")
     else:

@@ -18,12 +18,10 @@ import platform
 import secrets
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List
@@ -85,19 +83,6 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     return args
 
 
-def build_knowledge(database_url: str) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "knowledge.build"],
-        cwd=ROOT,
-        check=True,
-        timeout=300,
-        env=server_env(ROOT, DATABASE_URL=database_url),
-        stdout=subprocess.DEVNULL,
-    )
-    return round(time.perf_counter() - started, 2)
-
-
 def nlu_probe(bot: Bot, texts: List[str]) -> Dict[str, Any]:
     """Latency of NLU alone (POST /model/parse, sequential) for the messages of the script."""
     samples = []
@@ -115,14 +100,6 @@ def nlu_probe(bot: Bot, texts: List[str]) -> Dict[str, Any]:
         "p50_ms": round(float(np.percentile(values, 50)), 1),
         "p95_ms": round(float(np.percentile(values, 95)), 1),
     }
-
-
-def snapshot_sqlite(source: Path, target: Path) -> str:
-    """A consistent private copy of the knowledge DB (SQLite backup API), so that another process
-    rebuilding var/knowledge.db during the run cannot disturb the action server."""
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-    return f"sqlite:///{target}"
 
 
 def rest_only_credentials(source: Path, target: Path) -> Path:
@@ -163,7 +140,7 @@ def latest_model() -> Path:
     return model
 
 
-def make_bots(workdir: Path, tracker: str, database_url: str, ours_model: Path) -> Dict[str, Bot]:
+def make_bots(workdir: Path, tracker: str, ours_model: Path) -> Dict[str, Bot]:
     model = bare_model()
     if model is None:
         raise RuntimeError("no bare model")
@@ -183,7 +160,6 @@ def make_bots(workdir: Path, tracker: str, database_url: str, ours_model: Path) 
             workdir,
             server_env(
                 ROOT,
-                DATABASE_URL=database_url,
                 USERDATA_URL=f"sqlite:///{workdir / 'userdata.db'}",  # a throw-away session log
                 USERDATA_KEY=token,
                 REMINDERS_ENABLED="false",
@@ -200,7 +176,6 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
     run_id = datetime.now().strftime("%H%M%S") + secrets.token_hex(2)
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(Path(args.out) / "bench-logs", ignore_errors=True)  # logs of an earlier run's errors
-    knowledge_db = ROOT / "var" / "knowledge.db"
     meta: Dict[str, Any] = {
         "started_at": started_at,
         "cpus": os.cpu_count(),
@@ -223,11 +198,8 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
             "each level runs in rounds that alternate the bots (ABBA), so background load hits both alike; "
             "rasa_cpu_bound_turns_per_s = 1000 / Rasa CPU ms per turn, the ceiling of one Rasa process whatever else runs",
             "errors = non-200, timeouts/exceptions, empty replies or the channel's no-reply apology",
-            "our action server reads a snapshot of var/knowledge.db (built first) taken into the run's temp dir",
         ],
     }
-    log(">> building the knowledge DB (python -m knowledge.build)")
-    meta["knowledge_build_s"] = build_knowledge(f"sqlite:///{knowledge_db}")
     training = {"bare": ensure_bare_bot(log)}
     retrain_s = 0.0
     if args.retrain:
@@ -247,9 +219,8 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
 
     workdir = Path(tempfile.mkdtemp(prefix="tpc-bench-"))
     try:
-        database_url = snapshot_sqlite(knowledge_db, workdir / "knowledge.db")
-        bots = make_bots(workdir, args.tracker, database_url, latest)
-    except (OSError, sqlite3.Error):
+        bots = make_bots(workdir, args.tracker, latest)
+    except OSError:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
     results: Dict[str, Dict[str, Any]] = {
@@ -341,7 +312,7 @@ def main(argv: List[str]) -> int:
     except KeyboardInterrupt:
         log(">> interrupted")
         return 130
-    except (RuntimeError, OSError, sqlite3.Error, subprocess.SubprocessError, requests.RequestException) as exc:
+    except (RuntimeError, OSError, subprocess.SubprocessError, requests.RequestException) as exc:
         log(f">> the benchmark could not run: {exc}")
         return 2
     out = Path(args.out)

@@ -1,7 +1,7 @@
 """Knowledge-driven entity extractor: canonical body areas, tools, conditions and more.
 
 Patterns come from the knowledge store's alias vocabulary at training time and are
-persisted inside the model, so the running bot never needs the knowledge DB to parse a
+persisted inside the model, so the running bot never needs the knowledge store to parse a
 message. Numbers (pain 0-10, routine minutes) and sides come from small, tested rules.
 """
 
@@ -33,7 +33,7 @@ def knowledge_vocabulary() -> Dict[str, Any]:
     """entity -> {alias: canonical id}, read from the knowledge store."""
     from knowledge.repository import KnowledgeRepository
 
-    return KnowledgeRepository.from_env().vocabulary()
+    return KnowledgeRepository.shared().vocabulary()
 
 
 def alias_phrases(vocabulary: Dict[str, Any]) -> List[str]:

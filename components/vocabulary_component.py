@@ -1,7 +1,7 @@
 """Base for NLU components whose patterns come from the knowledge store.
 
 The vocabulary is read from the repository at training time, persisted inside the model
-(the running bot never needs the knowledge DB to parse a message) and added to Rasa's
+(the running bot never needs the knowledge store to parse a message) and added to Rasa's
 cache fingerprint, so a vocabulary change retrains the component. A speller for the
 vocabulary's words (components/spelling.py) is built at training time and persisted with it.
 """

@@ -36,14 +36,14 @@ def dictionary_names() -> Dict[str, List[str]]:
 def medicine_names(content: Content, dictionary: Dict[str, List[str]] | None = None) -> Dict[Tuple[str, str], List[str]]:
     """(class id, certainty) -> every name of the class's generics with that certainty."""
     dictionary = dictionary_names() if dictionary is None else dictionary
-    classes = {c.id: c for c in content.medicine_classes}
+    classes = {str(c.id): c for c in content.medicine_classes}
     grouped: Dict[Tuple[str, str], set] = defaultdict(set)
     for medicine in content.medicines:
-        certainty = medicine.certainty or classes[medicine.class_].certainty
+        certainty = medicine.certainty or classes[str(medicine.class_)].certainty
         found = {str(medicine.generic), *map(str, medicine.extra_names)}
-        for canonical in medicine.names or [medicine.generic]:
+        for canonical in [str(n) for n in medicine.names] or [str(medicine.generic)]:
             found.update(dictionary.get(str(canonical).lower(), []))
-        grouped[(medicine.class_, certainty)].update(
+        grouped[(str(medicine.class_), certainty)].update(
             name.lower() for name in found if len(name) >= MIN_NAME_LENGTH and _NAME.match(name)
         )
     return {key: sorted(names) for key, names in sorted(grouped.items())}

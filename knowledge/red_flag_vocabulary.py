@@ -9,20 +9,17 @@ pattern per medicine class and certainty, whose terms are every name of its medi
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any, Dict, List
 
-from knowledge.loader import Content, load_content
+from knowledge.loader import Content
 from knowledge.medicines import medicine_names
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
-
-@functools.lru_cache(maxsize=1)
 def content() -> Content:
-    """The validated content, read once per process."""
-    return load_content(CONTENT_DIR)
+    """The validated content, read once per process (the shared repository's)."""
+    from knowledge.repository import KnowledgeRepository
+
+    return KnowledgeRepository.shared().content
 
 
 def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = True) -> Dict[str, Any]:
@@ -62,7 +59,7 @@ def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = Tr
                 }
             )
     if with_medicines:
-        classes = {c.id: c for c in source.medicine_classes}
+        classes = {str(c.id): c for c in source.medicine_classes}
         for (class_id, certainty), names in medicine_names(source).items():
             concept = f"medicine_{class_id}_{certainty}"
             concepts[concept] = names
@@ -82,12 +79,6 @@ def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = Tr
                 }
             )
     return {"concepts": concepts, "patterns": patterns, "levels": levels}
-
-
-def confirm_question(rule_id: str) -> str | None:
-    """The flag_check question of a safety rule, if it has one."""
-    rule = next((r for r in content().safety_rules if r.id == rule_id), None)
-    return rule.confirm if rule else None
 
 
 def medicine_class_names() -> Dict[str, str]:

@@ -8,13 +8,38 @@ Every entry carries `sources`: the seed file(s) it was curated from.
 from __future__ import annotations
 
 import re
-from typing import List, Literal, Optional
+from typing import Annotated, List, Literal, Optional
 
-from pydantic import BaseModel, Extra, Field, conlist, constr, root_validator, validator
+from pydantic import BaseModel, ConstrainedStr, Extra, Field, root_validator, validator
 
-Identifier = constr(regex=r"^[a-z][a-z0-9_]*$", min_length=2, max_length=64)
-# strict: a YAML `off` or `no` (a boolean) is refused, not read as "False"
-Text = constr(strip_whitespace=True, min_length=2, strict=True)
+
+# Constrained strings as classes, not `constr(...)` calls: a type checker reads a class as a
+# type, and pydantic 1.10 applies its constraints inside List and Optional too, where an
+# `Annotated[str, Field(...)]` item would silently lose them (only a field's outer Annotated
+# is read). Lists with a minimum length are `Annotated[List[...], Field(min_items=...)]`.
+class Identifier(ConstrainedStr):
+    """A lower snake_case id."""
+
+    regex = re.compile(r"^[a-z][a-z0-9_]*$")
+    min_length = 2
+    max_length = 64
+
+
+class Text(ConstrainedStr):
+    """Words people read. Strict: a YAML `off` or `no` (a boolean) is refused, not read as "False"."""
+
+    strip_whitespace = True
+    min_length = 2
+    strict = True
+
+
+class ButtonLabel(ConstrainedStr):
+    """A checklist button's label: short."""
+
+    strip_whitespace = True
+    min_length = 2
+    max_length = 32
+
 
 BODY_AREA_IDS = (
     "foot",
@@ -34,6 +59,7 @@ BODY_AREA_IDS = (
     "chest",
 )
 
+FEELING_IDS = ("better", "same", "worse")
 SAFETY_LEVELS = ("caution", "refer", "emergency")
 GOALS = ("desk_work", "running", "lifting", "general")
 
@@ -42,6 +68,7 @@ class Strict(BaseModel):
     class Config:
         extra = Extra.forbid
         anystr_strip_whitespace = True
+        allow_mutation = False  # loaded once per process and shared: read-only
 
 
 class Range(Strict):
@@ -62,11 +89,11 @@ NOT_FROM_SEED = re.compile(r"not (?:from|in) (?:the|a|any) seed", re.I)
 
 
 class Entry(Strict):
-    id: Identifier  # type: ignore[valid-type]
-    sources: List[Text] = []  # type: ignore[valid-type]  # seed files (sources.yml `seeds`)
-    guidelines: List[Identifier] = []  # type: ignore[valid-type]  # clinical guidelines (sources.yml `guidelines`)
+    id: Identifier
+    sources: List[Text] = []  # seed files (sources.yml `seeds`)
+    guidelines: List[Identifier] = []  # clinical guidelines (sources.yml `guidelines`)
     #: fields whose values are the project's own estimate, not a figure from a source
-    estimates: List[Identifier] = []  # type: ignore[valid-type]
+    estimates: List[Identifier] = []
     note: Optional[str] = None  # curator's note: conflicts between seeds, why a safe version
 
     @validator("guidelines", always=True)
@@ -91,26 +118,26 @@ class Entry(Strict):
 class Source(Strict):
     """A seed article (the five files in ../shared/seeds/)."""
 
-    file: Text  # type: ignore[valid-type]
-    title: Text  # type: ignore[valid-type]
-    summary: Text  # type: ignore[valid-type]
+    file: Text
+    title: Text
+    summary: Text
 
 
 class Guideline(Strict):
     """A published clinical framework that safety rules beyond the seeds come from."""
 
-    id: Identifier  # type: ignore[valid-type]
-    title: Text  # type: ignore[valid-type]
-    publisher: Text  # type: ignore[valid-type]
+    id: Identifier
+    title: Text
+    publisher: Text
     year: int
-    citation: Text  # type: ignore[valid-type]  # how to find it (authors, journal or URL)
-    summary: Text  # type: ignore[valid-type]  # what the project takes from it
+    citation: Text  # how to find it (authors, journal or URL)
+    summary: Text  # what the project takes from it
 
 
 class BodyArea(Entry):
-    name: Text  # type: ignore[valid-type]
-    aliases: List[Text] = []  # type: ignore[valid-type]
-    description: Text  # type: ignore[valid-type]
+    name: Text
+    aliases: List[Text] = []
+    description: Text
 
     @validator("id")
     def _known_area(cls, value: str) -> str:
@@ -120,19 +147,19 @@ class BodyArea(Entry):
 
 
 class Tool(Entry):
-    name: Text  # type: ignore[valid-type]
+    name: Text
     kind: Literal["ball", "double_ball", "roller", "stick", "handheld"]
-    aliases: List[Text] = []  # type: ignore[valid-type]
-    size: Text  # type: ignore[valid-type]  # as the seeds give it, e.g. '~2.5"'
+    aliases: List[Text] = []
+    size: Text  # as the seeds give it, e.g. '~2.5"'
     size_min_in: float
     size_max_in: float
     density: Literal["soft", "soft_medium", "medium", "medium_firm", "firm", "very_firm"]
-    material: Text  # type: ignore[valid-type]
+    material: Text
     texture: Literal["smooth", "textured", "spiky", "grooved"]
-    best_for_areas: List[Identifier] = []  # type: ignore[valid-type]
-    best_for: Text  # type: ignore[valid-type]
-    good_to_know: Text  # type: ignore[valid-type]
-    cautions: List[Text] = []  # type: ignore[valid-type]
+    best_for_areas: List[Identifier] = []
+    best_for: Text
+    good_to_know: Text
+    cautions: List[Text] = []
     beginner_friendly: bool
 
 
@@ -140,54 +167,54 @@ class GuidanceOption(Entry):
     """One option of the seeds' 'how to choose' guidance (a size, a density...)."""
 
     dimension: Literal["size", "density", "material", "texture", "format"]
-    name: Text  # type: ignore[valid-type]
-    best_for: Text  # type: ignore[valid-type]
-    pros: Text  # type: ignore[valid-type]
-    cons: Text  # type: ignore[valid-type]
-    tools: List[Identifier] = []  # type: ignore[valid-type]
+    name: Text
+    best_for: Text
+    pros: Text
+    cons: Text
+    tools: List[Identifier] = []
 
 
 class Preference(Entry):
     """A user preference the recommender understands (sensitive, beginner, ...)."""
 
-    name: Text  # type: ignore[valid-type]
-    aliases: List[Text] = []  # type: ignore[valid-type]
-    prefer_tools: List[Identifier] = []  # type: ignore[valid-type]
-    avoid_tools: List[Identifier] = []  # type: ignore[valid-type]
-    reason: Text  # type: ignore[valid-type]
+    name: Text
+    aliases: List[Text] = []
+    prefer_tools: List[Identifier] = []
+    avoid_tools: List[Identifier] = []
+    reason: Text
 
 
 class Exercise(Entry):
-    body_area: Identifier  # type: ignore[valid-type]
-    name: Text  # type: ignore[valid-type]
-    tool: Identifier  # type: ignore[valid-type]  # tool the seed describes
-    also_with: List[Identifier] = []  # type: ignore[valid-type]  # other tools that work the same way
-    steps: conlist(Text, min_items=1)  # type: ignore[valid-type]
+    body_area: Identifier
+    name: Text
+    tool: Identifier  # tool the seed describes
+    also_with: List[Identifier] = []  # other tools that work the same way
+    steps: Annotated[List[Text], Field(min_items=1)]
     hold_seconds: Optional[Range] = None  # per tender spot
     roll_seconds: Optional[Range] = None  # rolling time per pass/direction
     total_seconds: Range  # time per side (or in total if not per_side) for routine budgets
     per_side: bool = True
-    pressure: Text  # type: ignore[valid-type]
-    more_pressure: List[Text] = []  # type: ignore[valid-type]
-    less_pressure: List[Text] = []  # type: ignore[valid-type]
-    cautions: List[Text] = []  # type: ignore[valid-type]
+    pressure: Text
+    more_pressure: List[Text] = []
+    less_pressure: List[Text] = []
+    cautions: List[Text] = []
     goals: List[Literal["desk_work", "running", "lifting", "general"]] = []
 
 
 class RoutineItem(Strict):
-    exercise: Identifier  # type: ignore[valid-type]
+    exercise: Identifier
     seconds: Range  # per side when the exercise is per_side
-    note: Optional[Text] = None  # type: ignore[valid-type]
+    note: Optional[Text] = None
 
 
 class Routine(Entry):
-    name: Text  # type: ignore[valid-type]
-    goals: conlist(Literal["desk_work", "running", "lifting", "general"], min_items=1)  # type: ignore[valid-type]
+    name: Text
+    goals: Annotated[List[Literal["desk_work", "running", "lifting", "general"]], Field(min_items=1)]
     minutes: Range
-    best_for: Text  # type: ignore[valid-type]
-    equipment: Text  # type: ignore[valid-type]
-    items: conlist(RoutineItem, min_items=1)  # type: ignore[valid-type]
-    finish: Text  # type: ignore[valid-type]
+    best_for: Text
+    equipment: Text
+    items: Annotated[List[RoutineItem], Field(min_items=1)]
+    finish: Text
 
 
 class DosingFigure(Entry):
@@ -206,7 +233,7 @@ class DosingFigure(Entry):
     #: the figure; None when the source gives no number (then only `summary` says it)
     value: Optional[Range] = None
     unit: Literal["days_per_week", "minutes", "seconds", "pain_scale_0_10", "times_per_day"]
-    summary: Text  # type: ignore[valid-type]
+    summary: Text
     default: bool = False  # the figure the bot uses when seeds disagree
 
 
@@ -218,63 +245,63 @@ LEVEL = Literal["caution", "refer", "urgent", "emergency"]
 class SafetyRule(Entry):
     level: LEVEL
     kind: Literal["contraindication", "warning_sign", "emergency_sign", "technique"]
-    name: Text  # type: ignore[valid-type]
-    description: Text  # type: ignore[valid-type]
-    advice: Text  # type: ignore[valid-type]
-    see: Optional[Text] = None  # type: ignore[valid-type]  # whom to see
+    name: Text
+    description: Text
+    advice: Text
+    see: Optional[Text] = None  # whom to see
     #: about recent events only (surgery, injury, injection, childbirth): every sign of this
     #: rule stops counting when its sentence dates it long ago ("15 years ago", "as a kid")
     recent_only: bool = False
     #: the yes/no question that confirms a possible sign of this rule (flag_check), after the
     #: person's own words are quoted: "Is this happening to you now?"
-    confirm: Optional[Text] = None  # type: ignore[valid-type]
+    confirm: Optional[Text] = None
 
 
 class ChecklistItem(Entry):
     """One line of the one-step safety checklist shown before hands-on advice."""
 
-    label: constr(strip_whitespace=True, min_length=2, max_length=32)  # type: ignore[valid-type]  # its button
-    text: Text  # type: ignore[valid-type]  # the line itself, in plain words
-    why: Text  # type: ignore[valid-type]  # answer to "why do you ask?"
-    covers: conlist(Identifier, min_items=1)  # type: ignore[valid-type]  # safety rule ids; the first is the reason given
+    label: ButtonLabel  # its button
+    text: Text  # the line itself, in plain words
+    why: Text  # answer to "why do you ask?"
+    covers: Annotated[List[Identifier], Field(min_items=1)]  # safety rule ids; the first is the reason given
     level: LEVEL  # what "this one applies" leads to
     #: general: asked once per screening; area: asked again for each newly named area
     scope: Literal["general", "area"]
-    areas: List[Identifier] = []  # type: ignore[valid-type]  # shown only when one of these areas is in focus (empty: always)
+    areas: List[Identifier] = []  # shown only when one of these areas is in focus (empty: always)
 
 
 class ChecklistWording(Strict):
     """The words around the checklist items (screening.yml `checklist`)."""
 
-    title: Text  # type: ignore[valid-type]
-    intro: Text  # type: ignore[valid-type]
-    area_intro: Text  # type: ignore[valid-type]  # for a newly named area: "For your {areas}, a quick check:"
-    question: Text  # type: ignore[valid-type]
-    none_button: Text  # type: ignore[valid-type]
-    yes_button: Text  # type: ignore[valid-type]
-    why_button: Text  # type: ignore[valid-type]
-    which_question: Text  # type: ignore[valid-type]
-    not_sure_button: Text  # type: ignore[valid-type]
-    why_intro: Text  # type: ignore[valid-type]
-    unclear: Text  # type: ignore[valid-type]  # "Sorry, is that a yes or a no?"
-    unsure_rule: Identifier  # type: ignore[valid-type]  # safety rule for "not sure which one"
-    more_question: Text  # type: ignore[valid-type]  # after one item: "Anything else on the list?"
-    done_button: Text  # type: ignore[valid-type]  # "That's all"
+    title: Text
+    intro: Text
+    area_intro: Text  # for a newly named area: "For your {areas}, a quick check:"
+    question: Text
+    none_button: Text
+    yes_button: Text
+    why_button: Text
+    which_question: Text
+    not_sure_button: Text
+    why_intro: Text
+    unclear: Text  # "Sorry, is that a yes or a no?"
+    unsure_rule: Identifier  # safety rule for "not sure which one"
+    more_question: Text  # after one item: "Anything else on the list?"
+    done_button: Text  # "That's all"
     #: the targeted question about a possible sign (flag_check): the person's own words, then the rule's question
-    flag_intro: Text  # type: ignore[valid-type]  # "You mentioned {quote}."
-    flag_intro_general: Text  # type: ignore[valid-type]  # when no words can be quoted
-    flag_if_emergency: Text  # type: ignore[valid-type]  # a possible emergency: "If this is happening to you now: {advice}"
-    flag_yes_button: Text  # type: ignore[valid-type]
-    flag_no_button: Text  # type: ignore[valid-type]
-    flag_unsure_button: Text  # type: ignore[valid-type]
-    flag_unclear: Text  # type: ignore[valid-type]
+    flag_intro: Text  # "You mentioned {quote}."
+    flag_intro_general: Text  # when no words can be quoted
+    flag_if_emergency: Text  # a possible emergency: "If this is happening to you now: {advice}"
+    flag_yes_button: Text
+    flag_no_button: Text
+    flag_unsure_button: Text
+    flag_unclear: Text
 
 
 class ConceptCategory(Strict):
     """One category of a concept written from a taxonomy, with its members."""
 
-    name: Text  # type: ignore[valid-type]
-    terms: conlist(Text, min_items=1)  # type: ignore[valid-type]
+    name: Text
+    terms: Annotated[List[Text], Field(min_items=1)]
 
 
 class Concept(Strict):
@@ -282,14 +309,13 @@ class Concept(Strict):
 
     Either `terms`, or `categories` named from a published taxonomy (`source`), each with its
     members: then `terms` is every category's members. A term may hold `#` for any number
-    ("# weeks ago")."""
+    ("# weeks ago"). A `computed` concept is read by code instead of words (the ages people give)."""
 
-    id: Identifier  # type: ignore[valid-type]
-    source: Optional[Text] = None  # type: ignore[valid-type]  # the taxonomy the categories come from
-    #: a concept read by code instead of words: the ages people give (components/numbers.py)
+    id: Identifier
+    source: Optional[Text] = None  # the taxonomy the categories come from
     computed: Optional[Literal["age_50_plus", "age_70_plus"]] = None
     categories: List[ConceptCategory] = []
-    terms: List[Text] = []  # type: ignore[valid-type]
+    terms: List[Text] = []
 
     @validator("terms", always=True)
     def _terms_or_categories(cls, value: list, values: dict) -> list:
@@ -304,9 +330,9 @@ class Concept(Strict):
 class RedFlagPattern(Entry):
     """A deterministic red-flag trigger: any phrase, or all concepts in one sentence."""
 
-    rule: Identifier  # type: ignore[valid-type]  # safety rule id it raises
-    phrases: List[Text] = []  # type: ignore[valid-type]
-    all_of: List[Identifier] = []  # type: ignore[valid-type]  # concept ids
+    rule: Identifier  # safety rule id it raises
+    phrases: List[Text] = []
+    all_of: List[Identifier] = []  # concept ids
     #: the sign only counts when recent ("years ago" or "as a child" in its sentence cancels it);
     #: always true when the rule itself is recent_only
     recent_only: bool = False
@@ -317,7 +343,7 @@ class RedFlagPattern(Entry):
     #: a medicine: stopped long ago it does not count, stopped lately it is asked about
     stoppable: bool = False
     #: concepts that, said in the same message, mean the pattern does not apply ("the same old back for years")
-    unless: List[Identifier] = []  # type: ignore[valid-type]
+    unless: List[Identifier] = []
 
     @validator("all_of", always=True)
     def _has_trigger(cls, value: list, values: dict) -> list:
@@ -327,65 +353,76 @@ class RedFlagPattern(Entry):
 
 
 class Condition(Entry):
-    name: Text  # type: ignore[valid-type]
-    aliases: List[Text] = []  # type: ignore[valid-type]
-    body_areas: List[Identifier] = []  # type: ignore[valid-type]
-    description: Text  # type: ignore[valid-type]
-    safety_rule: Optional[Identifier] = None  # type: ignore[valid-type]  # raised when mentioned
+    name: Text
+    aliases: List[Text] = []
+    body_areas: List[Identifier] = []
+    description: Text
+    safety_rule: Optional[Identifier] = None  # raised when mentioned
 
 
 class Goal(Entry):
-    name: Text  # type: ignore[valid-type]
-    aliases: List[Text] = []  # type: ignore[valid-type]
+    name: Text
+    aliases: List[Text] = []
 
 
 class Feeling(Entry):
     """How a session felt afterwards (better / same / worse); its aliases feed the NLU `feeling` entity."""
 
-    id: Literal["better", "same", "worse"]  # type: ignore[assignment]
-    name: Text  # type: ignore[valid-type]
-    aliases: List[Text] = []  # type: ignore[valid-type]
-    safety_rule: Optional[Identifier] = None  # type: ignore[valid-type]  # raised for the area when reported
+    name: Text
+    aliases: List[Text] = []
+    safety_rule: Optional[Identifier] = None  # raised for the area when reported
+
+    @validator("id")
+    def _known_feeling(cls, value: str) -> str:
+        if value not in FEELING_IDS:
+            raise ValueError(f"unknown feeling id {value!r} (one of {', '.join(FEELING_IDS)})")
+        return value
 
 
 class Topic(Entry):
     """What a fact or a care tip is about; its aliases feed the NLU `topic` entity."""
 
     kind: Literal["fact", "care"]
-    name: Text  # type: ignore[valid-type]
-    aliases: List[Text] = []  # type: ignore[valid-type]
+    name: Text
+    aliases: List[Text] = []
 
 
 class CareTip(Entry):
-    topic: Identifier  # type: ignore[valid-type]  # a topics.yml id of kind care
-    text: Text  # type: ignore[valid-type]
+    topic: Identifier  # a topics.yml id of kind care
+    text: Text
 
 
 class Fact(Entry):
-    topic: Identifier  # type: ignore[valid-type]  # a topics.yml id of kind fact
-    title: Text  # type: ignore[valid-type]
-    text: Text  # type: ignore[valid-type]
+    topic: Identifier  # a topics.yml id of kind fact
+    title: Text
+    text: Text
 
 
 #: file name (under knowledge/content/) -> (top-level key, entry model)
+class AtcCode(ConstrainedStr):
+    """An ATC group ("B01A", "H02AB", "L04")."""
+
+    regex = re.compile(r"^[A-Z][0-9]{2}[A-Z]{0,2}$")
+
+
 class MedicineClass(Strict):
     """A class of medicines that changes the screening (medicines.yml `classes`)."""
 
-    id: Identifier  # type: ignore[valid-type]
-    atc: constr(regex=r"^[A-Z][0-9]{2}[A-Z]{0,2}$")  # type: ignore[valid-type]  # its ATC group
-    name: Text  # type: ignore[valid-type]  # how the bot names it ("blood thinner")
-    rule: Identifier  # type: ignore[valid-type]  # the safety rule it raises
+    id: Identifier
+    atc: AtcCode  # its ATC group
+    name: Text  # how the bot names it ("blood thinner")
+    rule: Identifier  # the safety rule it raises
     certainty: Literal["certain", "possible"]
 
 
 class Medicine(Strict):
     """A generic medicine of a class (medicines.yml `medicines`)."""
 
-    generic: Identifier  # type: ignore[valid-type]
-    class_: Identifier = Field(alias="class")  # type: ignore[valid-type]
+    generic: Identifier
+    class_: Identifier = Field(alias="class")
     #: the drug dictionary's entries that are this generic, when more than the generic itself
-    names: List[Text] = []  # type: ignore[valid-type]
-    extra_names: List[Text] = []  # type: ignore[valid-type]  # names the dictionary lacks
+    names: List[Text] = []
+    extra_names: List[Text] = []  # names the dictionary lacks
     certainty: Optional[Literal["certain", "possible"]] = None  # overrides the class's
 
 
@@ -413,9 +450,8 @@ EXERCISES_DIR = ("exercises", "exercises", Exercise)
 CONCEPTS_KEY = ("concepts", Concept)
 #: sources.yml also holds the clinical guidelines under this key
 GUIDELINES_KEY = ("guidelines", Guideline)
-#: medicines.yml: medicine classes and generics, read apart from the knowledge DB (they feed the
-#: red-flag detector at training time only)
-MEDICINES_FILE = "medicines.yml"
-MEDICINE_KEYS = (("classes", MedicineClass), ("medicines", Medicine))
 #: screening.yml also holds the checklist wording (one mapping) under this key
 CHECKLIST_KEY = ("checklist", ChecklistWording)
+#: medicines.yml: medicine classes and generics (they feed the red-flag detector at training time)
+MEDICINES_FILE = "medicines.yml"
+MEDICINE_KEYS = (("classes", MedicineClass), ("medicines", Medicine))

@@ -1,13 +1,15 @@
 """Plain, immutable results of repository queries.
 
-Actions get these instead of ORM objects, so no session or lazy load escapes the
-repository and the values are safe to share between concurrent requests.
+Built once from the validated content (knowledge/repository.py) and shared by every request.
+They keep the shape actions want, which is not always the YAML's: resolved references (a
+routine item holds its exercise), spans instead of ranges, tuples instead of lists, the seed
+files of an entry sorted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from dataclasses import dataclass
+from typing import Mapping, Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -78,17 +80,6 @@ class ToolView:
 
 
 @dataclass(frozen=True)
-class GuidanceView:
-    id: str
-    dimension: str
-    name: str
-    best_for: str
-    pros: str
-    cons: str
-    tools: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class PreferenceView:
     id: str
     name: str
@@ -146,6 +137,7 @@ class SafetyRuleView:
     description: str
     advice: str
     see: Optional[str]
+    confirm: Optional[str] = None  # the flag_check question for a possible sign of this rule
 
 
 @dataclass(frozen=True)
@@ -168,7 +160,7 @@ class ChecklistItemView:
 class ChecklistView:
     """The one-step safety checklist: its wording and its items, in order."""
 
-    wording: Dict[str, str]
+    wording: Mapping[str, str]
     items: Tuple[ChecklistItemView, ...]
 
     def item(self, item_id: str) -> Optional[ChecklistItemView]:
@@ -215,23 +207,3 @@ class TextView:
     title: str
     text: str
     sources: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RedFlagPatternView:
-    id: str
-    rule: str
-    level: str
-    phrases: Tuple[str, ...]
-    all_of: Tuple[str, ...]
-    recent_only: bool = False
-    within: Optional[int] = None
-
-
-@dataclass(frozen=True)
-class RedFlagVocabulary:
-    """What the deterministic red-flag detector matches, all from the knowledge store."""
-
-    concepts: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
-    patterns: Tuple[RedFlagPatternView, ...] = ()
-    levels: Dict[str, str] = field(default_factory=dict)  # safety rule id -> level

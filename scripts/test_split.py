@@ -4,7 +4,7 @@
     scripts/test_split.py             # from a fresh clone: runs the make steps of `make test` in order
     scripts/test_split.py --no-run    # only summarise reports/pytest.xml
 
-Each step of `make test`'s dependency chain (install, knowledge DB, training, the tools venv, the
+Each step of `make test`'s dependency chain (install, training, the tools venv, the
 widget bundle, lint, story tests) is run on its own and timed, then pytest, whose JUnit report
 (reports/pytest.xml, written by every pytest run) gives the time per test folder. The result goes to
 reports/test_split.json and is printed as a Markdown table.
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
 JUNIT = REPORTS / "pytest.xml"
 # make test = lint test-stories pytest, and their prerequisites, in the order make runs them
-STEPS = ["install", "knowledge", "train", "web/node_modules", "browser-deps", "tools", "lint", "test-stories", "pytest"]
+STEPS = ["install", "train", "web/node_modules", "browser-deps", "tools", "lint", "test-stories", "pytest"]
 
 
 def run_steps() -> List[Tuple[str, float]]:

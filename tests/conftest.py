@@ -1,4 +1,4 @@
-"""Shared fixtures: a knowledge DB built from the real content, the bot, and service URLs.
+"""Shared fixtures: the knowledge repository over the real content, the bot, and service URLs.
 
 Tests that need PostgreSQL (or other services) skip locally when the service is absent,
 but fail when CI=true: CI machines always run them.
@@ -15,10 +15,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from knowledge.build import build
-from knowledge.db import CONTENT_DIR, make_engine
 from knowledge.repository import KnowledgeRepository
 from tests.servers import Bot, action_server, base_env, free_port, rasa_server, sqlite_tracker, write_endpoints
+from userdata.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -33,29 +32,9 @@ def require_service(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def knowledge_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("knowledge") / "knowledge.db"
-    engine = make_engine(f"sqlite:///{path}")
-    build(engine, CONTENT_DIR)
-    engine.dispose()
-    return f"sqlite:///{path}"
-
-
-@pytest.fixture(scope="session")
-def repo(knowledge_db_url: str) -> KnowledgeRepository:
-    return KnowledgeRepository(make_engine(knowledge_db_url))
-
-
-@pytest.fixture()
-def use_knowledge_db(knowledge_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point the action server's repository at the test DB."""
-    from actions import knowledge_access
-
-    monkeypatch.setenv("DATABASE_URL", knowledge_db_url)
-    clear = knowledge_access.repository.cache_clear
-    clear()
-    yield
-    clear()
+def repo() -> KnowledgeRepository:
+    """The repository the actions use: knowledge/content/, loaded once per process."""
+    return KnowledgeRepository.shared()
 
 
 def fresh_postgres() -> Iterator[Engine]:
@@ -102,20 +81,20 @@ def bot_cors_origins(page_origin: str) -> List[str]:
 
 
 @pytest.fixture(scope="session")
-def bot(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, bot_cors_origins: List[str]) -> Iterator[Bot]:
+def bot(tmp_path_factory: pytest.TempPathFactory, bot_cors_origins: List[str]) -> Iterator[Bot]:
     """One Rasa server and one action server for the whole session (tests/e2e, tests/browser), on
     free local ports, with a throw-away SQLite tracker store. Tests talk to it over HTTP like a
     channel, each as a new sender; suites that restart or break servers start their own."""
     workdir = tmp_path_factory.mktemp("bot")
     action_port, rasa_port = free_port(), free_port()
-    env = base_env(DATABASE_URL=knowledge_db_url)
+    env = base_env()
     endpoints = write_endpoints(workdir, action_port, sqlite_tracker(workdir))
     actions = action_server(workdir, action_port, {**env, "RASA_URL": f"http://127.0.0.1:{rasa_port}"}).launch()
     rasa = rasa_server(workdir, rasa_port, endpoints, env, cors=bot_cors_origins).launch()
     try:
         actions.wait_ready()
         rasa.wait_ready()
-        yield Bot(rasa.url, actions.url, knowledge_db_url, workdir)
+        yield Bot(rasa.url, actions.url, workdir)
     finally:
         rasa.stop()
         actions.stop()
@@ -148,12 +127,16 @@ def detector(red_flag_vocabulary: dict):
     from components.red_flags import RED_FLAG_INTENT, RedFlagDetector, RedFlagMatcher
 
     root = Path(__file__).resolve().parents[1]
-    config = next(c for c in yaml.safe_load((root / "config.yml").read_text())["pipeline"] if c["name"].endswith("RedFlagDetector"))
+    config = next(
+        c for c in yaml.safe_load((root / "config.yml").read_text())["pipeline"] if c["name"].endswith("RedFlagDetector")
+    )
     benign = []
     for path in sorted((root / "data" / "nlu").glob("*.yml")):
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
             if block.get("intent") and block["intent"] != RED_FLAG_INTENT:
-                benign += [line.strip()[2:] for line in str(block.get("examples") or "").splitlines() if line.strip().startswith("- ")]
+                benign += [
+                    line.strip()[2:] for line in str(block.get("examples") or "").splitlines() if line.strip().startswith("- ")
+                ]
     import re
 
     benign = [re.sub(r"\[([^\]]+)\]\{[^}]*\}", r"\1", text) for text in benign]

@@ -206,7 +206,6 @@ class Bot:
 
     url: str
     action_url: str
-    knowledge_db_url: str
     workdir: Path  # the throw-away stores: tracker.db, userdata.db
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:

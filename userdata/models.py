@@ -15,7 +15,7 @@ mapper_registry = registry()
 
 
 class Base(metaclass=DeclarativeMeta):
-    """Declarative base spelled out so type checkers understand it (as in knowledge/models.py)."""
+    """Declarative base spelled out so type checkers understand it (SQLAlchemy 1.4)."""
 
     __abstract__ = True
     registry = mapper_registry

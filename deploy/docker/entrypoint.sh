@@ -5,7 +5,7 @@
 #   actions  the action server (no authentication: never publish its port)
 #   migrate  apply the user-data schema migrations once (python -m userdata.migrate)
 #   purge    the retention purge (python -m userdata.purge)
-#   anything else is run as given (e.g. `python -m knowledge.build`)
+#   anything else is run as given (e.g. `rasa --version`)
 set -eu
 role="${1:-rasa}"
 [ "$#" -gt 0 ] && shift

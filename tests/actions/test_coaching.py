@@ -18,7 +18,6 @@ from actions.session_log import ActionLogSession
 from tests.actions.conftest import entity, make_tracker, reply_of
 from userdata.repository import UserDataRepository
 
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 OPEN = {"open_session": {"exercise": "calf_ball_roll", "area": "calf", "tool": "lacrosse_ball", "pain_before": 6}}
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.exercises import deliver_next_exercise, exercise_reply, gentle_hold_max
 from tests.actions.conftest import make_tracker, reply_of, wording
-
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 
 
 def facts(reply) -> dict:  # type: ignore[no-untyped-def]

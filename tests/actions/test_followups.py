@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.followups import ActionClarifyFeeling, ActionLessPressure, ActionMorePressure
@@ -10,8 +9,6 @@ from actions.questions import ANSWERS, RESPONSES, ActionAnswerQuestion
 from actions.session import ActionSessionStart
 from actions.sources import ActionSources
 from tests.actions.conftest import make_tracker, reply_of
-
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 
 
 def after_exercise(exercise_id: str, **slots) -> dict:

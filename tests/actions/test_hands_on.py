@@ -13,8 +13,6 @@ from actions.hands_on import ActionNoteRequest, ActionRequestHandsOn
 from actions.routines import build_routine
 from tests.actions.conftest import entity, make_tracker, reply_of
 
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
-
 
 def screened(**extra) -> dict:
     return {"screening_outcome": "clear", "screened_areas": ["lower_back"], "screened_at": time.time(), **extra}
@@ -64,7 +62,11 @@ async def test_a_possible_sign_asked_of_no_one_yet_comes_before_advice_even_when
     dispatcher: CollectingDispatcher, domain: dict
 ) -> None:
     earlier = "by the way I'm on xeralto"
-    said = {"event": "user", "text": earlier, "parse_data": {"entities": [{"entity": "possible_flag", "value": "blood_thinners_or_clots", "start": 19, "end": 26}]}}
+    said = {
+        "event": "user",
+        "text": earlier,
+        "parse_data": {"entities": [{"entity": "possible_flag", "value": "blood_thinners_or_clots", "start": 19, "end": 26}]},
+    }
     tracker = make_tracker(
         screened(), text="lower back again", intent="ask_exercise", entities=[entity("body_area", "lower_back")], events=[said]
     )
@@ -188,15 +190,3 @@ async def test_next_exercise_when_all_were_shown(dispatcher: CollectingDispatche
     tracker = make_tracker(screened(areas_in_focus=["forearm"], shown_exercises=shown), intent="next_exercise")
     assert await ActionNextExercise().run(dispatcher, tracker, domain) == []
     assert dispatcher.messages[0]["response"] == "utter_no_more_exercises"
-
-
-async def test_knowledge_db_down_gives_a_friendly_message(
-    dispatcher: CollectingDispatcher, domain: dict, monkeypatch: pytest.MonkeyPatch, tmp_path
-) -> None:
-    from actions import knowledge_access
-
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/missing-dir/absent.db")
-    knowledge_access.repository.cache_clear()
-    tracker = make_tracker(screened(areas_in_focus=["lower_back"], pending_request="exercise"), intent="report_pain")
-    assert await ActionDeliverHandsOn().run(dispatcher, tracker, domain) == []
-    assert [m["response"] for m in dispatcher.messages] == ["utter_service_unavailable"]

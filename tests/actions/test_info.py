@@ -8,8 +8,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo
 from tests.actions.conftest import entity, make_tracker, reply_of
 
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
-
 
 async def test_dosage_gives_the_default_figures(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
     events = await ActionDosage().run(dispatcher, make_tracker(text="how often should I do this", intent="ask_dosage"), domain)

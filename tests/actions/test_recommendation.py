@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.recommendation import ActionNoTool, ActionRecommendBall, recommend
 from tests.actions.conftest import entity, make_tracker, reply_of, wording
-
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 
 
 def test_plantar_fasciitis_gets_a_small_firm_ball(repo) -> None:

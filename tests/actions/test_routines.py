@@ -8,8 +8,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.routines import build_routine, deliver_routine
 from tests.actions.conftest import make_tracker, reply_of, wording
 
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
-
 
 def test_desk_work_uses_the_seed_routine_within_budget(repo) -> None:
     plan = build_routine(repo, "desk_work", 10, [])

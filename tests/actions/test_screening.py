@@ -5,15 +5,12 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 import pytest
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import OperationalError
 
-from actions import knowledge_access
 from actions.screening import ActionExplainChecklist, ActionRedoChecklist, ActionScreeningResult, ValidateScreeningForm
 from tests.actions.conftest import entity, make_tracker, replies, reply_of
 
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 FORM = "screening_form"
 LOWER_BACK = {"areas_in_focus": ["lower_back"], "checklist_scope": "general", "checklist_areas": ["lower_back"]}
 
@@ -92,7 +89,11 @@ async def test_pain_of_8_or_more_refers_as_a_typed_9_out_of_10_does(domain: dict
 @pytest.mark.parametrize(("text", "intent", "answer"), [("/affirm", "affirm", "yes"), ("not really", "unsure", "unsure")])
 async def test_yes_or_a_hedge_asks_which_one(domain: dict, repo, text: str, intent: str, answer: str) -> None:
     events, dispatcher = await run(answer_tracker(text, intent), domain)
-    assert events == [SlotSet("checklist_answer", answer), SlotSet("checklist_items", []), SlotSet("requested_slot", "checklist_item")]
+    assert events == [
+        SlotSet("checklist_answer", answer),
+        SlotSet("checklist_items", []),
+        SlotSet("requested_slot", "checklist_item"),
+    ]
     reply = reply_of(dispatcher, "checklist_which")
     shown = repo.checklist().for_areas(("lower_back",))
     assert [b.payload for b in reply.buttons][:-1] == [f'/inform{{"checklist_item": "{i.id}"}}' for i in shown]
@@ -117,7 +118,12 @@ async def test_every_item_that_applies_is_kept_then_the_most_serious_decides(dom
     assert '/inform{"checklist_item": "blood_thinners"}' not in [b.payload for b in more.buttons]
     assert more.data["chosen"] == ["blood_thinners"] and "/deny" in [b.payload for b in more.buttons]
     # "That's all": a serious-illness item (same day) and blood thinners (refer): same day wins
-    done = answer_tracker("/deny", "deny", step="checklist_item", slots={"checklist_answer": "yes", "checklist_items": ["blood_thinners", "serious_illness"]})
+    done = answer_tracker(
+        "/deny",
+        "deny",
+        step="checklist_item",
+        slots={"checklist_answer": "yes", "checklist_items": ["blood_thinners", "serious_illness"]},
+    )
     events, _ = await run(done, domain)
     assert outcome(events) == "urgent"
     assert SlotSet("screening_reasons", ["back_pain_systemic", "blood_thinners_or_clots"]) in events
@@ -229,20 +235,6 @@ async def test_a_stated_red_flag_stays_for_the_conversation(domain: dict) -> Non
     assert outcome(events) == "refer" and dispatcher.messages == []
 
 
-async def test_the_form_stops_with_a_friendly_reply_when_the_library_is_down(domain: dict, monkeypatch) -> None:
-    class Broken:
-        def checklist(self):  # type: ignore[no-untyped-def]
-            raise OperationalError("select", {}, Exception("down"))
-
-        def safety_rule(self, _):  # type: ignore[no-untyped-def]
-            raise OperationalError("select", {}, Exception("down"))
-
-    monkeypatch.setattr(knowledge_access, "repository", lambda: Broken())
-    events, dispatcher = await run(activation_tracker(), domain)
-    assert events == [SlotSet("requested_slot", None), ActiveLoop(None)]
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_service_unavailable"]
-
-
 async def test_why_do_you_ask_explains_each_item_from_the_store(domain: dict, repo) -> None:
     dispatcher = CollectingDispatcher()
     await ActionExplainChecklist().run(dispatcher, make_tracker(LOWER_BACK, intent="ask_why"), domain)
@@ -325,7 +317,9 @@ def possible(rule: str, text: str, quote: str) -> Dict[str, Any]:
 
 async def test_a_possible_sign_is_asked_about_before_the_list_quoting_the_person(domain: dict) -> None:
     text = "my calves are tight, I'm on xeralto"
-    tracker = make_tracker({**LOWER_BACK}, text=text, intent="report_pain", entities=[possible("blood_thinners_or_clots", text, "xeralto")])
+    tracker = make_tracker(
+        {**LOWER_BACK}, text=text, intent="report_pain", entities=[possible("blood_thinners_or_clots", text, "xeralto")]
+    )
     tracker.events.append({"event": "action", "name": FORM})
     events, dispatcher = await run(tracker, domain)
     assert events == [SlotSet("flag_check", "blood_thinners_or_clots"), SlotSet("requested_slot", "flag_check")]
@@ -400,7 +394,9 @@ async def test_an_unknown_red_flag_code_never_clears_the_screening(domain: dict)
 
 
 async def test_a_malformed_checklist_item_neither_crashes_nor_decides(domain: dict) -> None:
-    tracker = answer_tracker('/inform{"checklist_item": {"x": 1}}', "inform", step="checklist_item", slots={"checklist_answer": "yes"})
+    tracker = answer_tracker(
+        '/inform{"checklist_item": {"x": 1}}', "inform", step="checklist_item", slots={"checklist_answer": "yes"}
+    )
     tracker.latest_message["entities"] = [{"entity": "checklist_item", "value": {"x": 1}}]
     events, _ = await run(tracker, domain)
     assert events == []  # read as an aside (a tap that is no item): the form asks again, nothing is decided

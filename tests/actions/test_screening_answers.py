@@ -11,7 +11,6 @@ import yaml
 from actions.screening_answers import ASIDE, ASIDE_INTENTS, ITEM, UNCLEAR, read_turn
 from tests.actions.conftest import entity, make_tracker
 
-pytestmark = pytest.mark.usefixtures("use_knowledge_db")
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -32,9 +32,9 @@ SLACK_SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SLACK_BOT_CHANNEL = "C0BOTCHANNEL"
 
 
-def clean_env(knowledge_db_url: str, **channel: str) -> Dict[str, str]:
+def clean_env(**channel: str) -> Dict[str, str]:
     """No channel variable unless given here (unset = off): no real token, no proxy."""
-    return base_env(DATABASE_URL=knowledge_db_url, **channel)
+    return base_env(**channel)
 
 
 @dataclass
@@ -110,12 +110,11 @@ def fake_slack() -> Iterator[FakeSlackApi]:
 
 @pytest.fixture(scope="session")
 def bots(
-    tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, fake_telegram: FakeTelegramApi, fake_slack: FakeSlackApi
+    tmp_path_factory: pytest.TempPathFactory, fake_telegram: FakeTelegramApi, fake_slack: FakeSlackApi
 ) -> Iterator[Dict[str, ChannelBot]]:
     """The action server and two Rasa servers, started together (about a minute)."""
     workdir = tmp_path_factory.mktemp("channels")
     configured_env = clean_env(
-        knowledge_db_url,
         TELEGRAM_ACCESS_TOKEN=TELEGRAM_TOKEN,
         TELEGRAM_BOT_NAME=BOT_USERNAME,
         TELEGRAM_WEBHOOK_URL=TELEGRAM_WEBHOOK_URL,
@@ -130,12 +129,12 @@ def bots(
     started: List[Server] = []
     try:
         # the action server's reminder scheduler pushes through the configured Rasa server
-        actions_env = clean_env(knowledge_db_url, RASA_URL=f"http://127.0.0.1:{configured_port}")
+        actions_env = clean_env(RASA_URL=f"http://127.0.0.1:{configured_port}")
         started.append(action_server(workdir, action_port, actions_env).launch())
         bots: Dict[str, ChannelBot] = {}
         for name, env, port in (
             ("configured", configured_env, configured_port),
-            ("unconfigured", clean_env(knowledge_db_url), free_port()),
+            ("unconfigured", clean_env(), free_port()),
         ):
             endpoints = write_endpoints(workdir, action_port, sqlite_tracker(workdir, f"tracker-{name}"))
             rasa = rasa_server(workdir, port, endpoints, env).launch()

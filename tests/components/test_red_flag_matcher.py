@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from components.red_flags import RedFlagDetector, RedFlagMatcher, detector_vocabulary
+from components.red_flags import RedFlagMatcher
 
 
 @pytest.fixture(scope="session")

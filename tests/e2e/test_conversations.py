@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.db import make_engine
 from knowledge.repository import KnowledgeRepository
 from tests.e2e.replies import has_instructions, is_checklist, is_emergency, is_referral, kinds, payloads, reply, text_of
 from tests.servers import Bot
@@ -51,7 +50,7 @@ def test_lower_back_pain_goes_through_the_checklist_to_the_steps_in_two_turns(bo
     assert is_checklist(first) and not has_instructions(first)
     assert payloads(first)[-3:] == ["/deny", "/affirm", "/ask_why"]
     final = bot.say(sender, "/deny")
-    repo = KnowledgeRepository(make_engine(bot.knowledge_db_url))
+    repo = KnowledgeRepository.shared()
     assert reply(final, "exercise")["steps"] == list(repo.exercises_for_area("lower_back")[0].steps)
     slots = bot.tracker(sender)["slots"]
     assert slots["screening_outcome"] == "clear" and slots["screened_areas"] == ["lower_back"]

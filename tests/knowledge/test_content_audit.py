@@ -1,7 +1,7 @@
 """Issue #10's content audit: one test per audit point (safety, honest sources, missing content).
 
-Each test reads the built knowledge DB (`repo`, built from the real content) or the validated
-content itself (`content`, for curator notes the DB views do not carry). Every test failed on the
+Each test reads the repository (`repo`, over the real content) or the validated content itself
+(`content`, for curator notes the views do not carry). Every test failed on the
 content as it was before the audit fixes (see the closing note of issue #10).
 """
 
@@ -12,8 +12,7 @@ from typing import Dict, Tuple
 
 import pytest
 
-from knowledge.db import CONTENT_DIR
-from knowledge.loader import Content, load_content
+from knowledge.loader import CONTENT_DIR, Content, load_content
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView
 

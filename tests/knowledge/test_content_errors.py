@@ -1,4 +1,4 @@
-"""Bad content fails the build with a message naming the file and the entry."""
+"""Bad content is refused on loading, with a message naming the file and the entry."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from typing import Callable
 import pytest
 import yaml
 
-from knowledge.db import CONTENT_DIR
-from knowledge.loader import ContentError, load_content
+from knowledge.loader import CONTENT_DIR, ContentError, load_content
 
 
 @pytest.fixture()
@@ -30,9 +29,12 @@ def first_exercise_file(content: Path) -> Path:
     return sorted((content / "exercises").glob("*.yml"))[0]
 
 
-def test_the_real_content_is_valid() -> None:
+def test_the_real_content_is_valid_with_every_kind() -> None:
     loaded = load_content(CONTENT_DIR)
-    assert loaded.exercises and loaded.fingerprint
+    assert len(loaded.body_areas) == 15 and len(loaded.routines) == 3
+    assert len(loaded.tools) == 11  # the ten tool types plus the home-made double ball
+    assert len(loaded.exercises) >= 20
+    assert all(getattr(loaded, kind) for kind in vars(loaded)), [kind for kind in vars(loaded) if not getattr(loaded, kind)]
 
 
 def test_missing_required_field(content: Path) -> None:
@@ -116,4 +118,17 @@ def test_a_yaml_boolean_is_not_read_as_a_word(content: Path) -> None:
     path = content / "red_flags.yml"
     path.write_text(path.read_text().replace("terms: [calf, calves,", "terms: [off, calf, calves,", 1))
     with pytest.raises(ContentError, match=r"red_flags.yml: entry 'calf': terms"):
+        load_content(content)
+
+
+def test_an_id_inside_a_list_is_checked_too(content: Path) -> None:
+    path = first_exercise_file(content)
+    edit(path, "exercises", lambda items: items[0].update(also_with=["Foam Roller"]))
+    with pytest.raises(ContentError, match=rf"{path.name}: entry '.+': also_with.0: string does not match regex"):
+        load_content(content)
+
+
+def test_a_feeling_is_better_same_or_worse(content: Path) -> None:
+    edit(content / "feelings.yml", "feelings", lambda items: items[0].update(id="happy"))
+    with pytest.raises(ContentError, match=r"feelings.yml: entry 'happy': id: unknown feeling id 'happy'"):
         load_content(content)

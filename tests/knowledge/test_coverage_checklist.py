@@ -212,8 +212,7 @@ def test_every_tool_area_the_seeds_name(repo: KnowledgeRepository, tool_id: str,
 
 @pytest.mark.parametrize(("claim", "seed", "entry_id"), EXCLUDED_CLAIMS, ids=[c[0] for c in EXCLUDED_CLAIMS])
 def test_every_excluded_claim_is_recorded(claim: str, seed: str, entry_id: str) -> None:
-    from knowledge.db import CONTENT_DIR
-    from knowledge.loader import load_content
+    from knowledge.loader import CONTENT_DIR, load_content
 
     note = next(f for f in load_content(CONTENT_DIR).facts if f.id == entry_id).note or ""
     assert claim in note and seed[:3] in note, f"the note on {entry_id} should record {seed}'s claim"

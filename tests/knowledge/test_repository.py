@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
+from knowledge.loader import CONTENT_DIR, load_content
 from knowledge.repository import KnowledgeRepository
 from knowledge.schema import BODY_AREA_IDS
 
 
 def test_steps_come_back_in_curated_order(repo: KnowledgeRepository) -> None:
     import yaml
-
-    from knowledge.db import CONTENT_DIR
 
     curated = {}
     for path in (CONTENT_DIR / "exercises").glob("*.yml"):
@@ -79,12 +82,19 @@ def test_safety_rules_have_levels_and_advice(repo: KnowledgeRepository) -> None:
     assert all(set(item.covers) <= rules for item in checklist.items)
 
 
-def test_red_flag_vocabulary_includes_conditions_with_a_rule(repo: KnowledgeRepository) -> None:
-    vocab = repo.red_flag_vocabulary()
-    by_id = {p.id: p for p in vocab.patterns}
-    assert by_id["condition_sciatica"].rule == "nerve_symptoms"
-    assert "sciatica" in by_id["condition_sciatica"].phrases
-    assert all(p.level in ("caution", "refer", "emergency") for p in vocab.patterns)
+def test_red_flag_vocabulary_includes_conditions_with_a_rule_and_every_medicine_name(repo: KnowledgeRepository) -> None:
+    from knowledge.red_flag_vocabulary import red_flag_vocabulary
+
+    vocab = red_flag_vocabulary(repo.content)
+    by_id = {p["id"]: p for p in vocab["patterns"]}
+    assert by_id["condition_sciatica"]["rule"] == "nerve_symptoms"
+    assert "sciatica" in by_id["condition_sciatica"]["phrases"]
+    assert all(p["level"] in ("caution", "refer", "urgent", "emergency") for p in vocab["patterns"])
+    # brands nobody typed into the content come from the maintained drug dictionary
+    blood_thinners = vocab["concepts"]["medicine_antithrombotic_certain"]
+    assert {"eliquis", "xarelto", "plavix", "clexane", "coumadin", "brilinta"} <= set(blood_thinners)
+    assert by_id["medicine_antithrombotic_certain"]["rule"] == "blood_thinners_or_clots"
+    assert "aspirin" in vocab["concepts"]["medicine_antithrombotic_possible"]  # asked: a daily prescribed dose?
 
 
 def test_facts_and_care_tips_by_topic(repo: KnowledgeRepository) -> None:
@@ -92,3 +102,13 @@ def test_facts_and_care_tips_by_topic(repo: KnowledgeRepository) -> None:
     assert repo.facts("referred_pain")
     assert repo.care_tips("cleaning")
     assert repo.sources_of("exercise", repo.exercises_for_area("neck")[0].id)
+
+
+def test_what_is_loaded_once_is_read_only(repo: KnowledgeRepository) -> None:
+    with pytest.raises(TypeError, match="immutable"):
+        load_content(CONTENT_DIR).exercises[0].name = "changed"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        repo.exercises_for_area("neck")[0].name = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        repo.checklist().wording["question"] = "changed"  # type: ignore[index]
+    assert KnowledgeRepository.shared() is repo

@@ -38,13 +38,13 @@ def steps(url: str, sender: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, module_postgres: Engine):  # type: ignore[no-untyped-def]
+def shared(tmp_path_factory: pytest.TempPathFactory, module_postgres: Engine):  # type: ignore[no-untyped-def]
     """One action server and one Rasa server on PostgreSQL with a RabbitMQ event broker, for the module."""
     tmp_path = tmp_path_factory.mktemp("coaching-services")
     queue = new_rabbitmq_queue()
     userdata_url = module_postgres.url.render_as_string(hide_password=False)
     action_port, rasa_port = free_port(), free_port()
-    env = base_env(DATABASE_URL=knowledge_db_url, USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
+    env = base_env(USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
     endpoints = write_endpoints(tmp_path, action_port, tracker_section(module_postgres), broker_section(queue))
     actions = action_server(tmp_path, action_port, env).start()
     rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
@@ -90,11 +90,11 @@ def test_an_hour_late_reminder_is_skipped(shared, module_postgres: Engine) -> No
     assert not [e for e in tracker(url, "late")["events"] if e.get("name") == "action_send_reminder"]
 
 
-def start(tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engine: Engine):  # type: ignore[no-untyped-def]
+def start(tmp_path: Path, tracker_db: str, postgres_engine: Engine):  # type: ignore[no-untyped-def]
     """An action server (with its reminder scheduler) and a Rasa server, user data on PostgreSQL."""
     userdata_url = postgres_engine.url.render_as_string(hide_password=False)
     action_port, rasa_port = free_port(), free_port()
-    env = base_env(DATABASE_URL=knowledge_db_url, USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
+    env = base_env(USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
     endpoints = write_endpoints(tmp_path, action_port, tracker_db)
     actions = action_server(tmp_path, action_port, env).start()
     rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
@@ -102,9 +102,9 @@ def start(tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engin
 
 
 def test_a_pending_reminder_fires_exactly_once_after_both_servers_are_killed(
-    tmp_path: Path, knowledge_db_url: str, tracker_db: str, postgres_engine: Engine
+    tmp_path: Path, tracker_db: str, postgres_engine: Engine
 ) -> None:
-    actions, rasa, url, (action_port, rasa_port, env, endpoints) = start(tmp_path, knowledge_db_url, tracker_db, postgres_engine)
+    actions, rasa, url, (action_port, rasa_port, env, endpoints) = start(tmp_path, tracker_db, postgres_engine)
     try:
         say(url, "remind-me", "remind me in 2 hours")
         actions.kill()

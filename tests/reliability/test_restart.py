@@ -14,11 +14,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
-def test_sigkill_mid_screening_and_continue(
-    store: str, tmp_path: Path, knowledge_db_url: str, request: pytest.FixtureRequest
-) -> None:
+def test_sigkill_mid_screening_and_continue(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     tracker_section = sqlite_tracker(tmp_path) if store == "sqlite" else request.getfixturevalue("tracker_db")
-    env = base_env(DATABASE_URL=knowledge_db_url)
+    env = base_env()
     action_port, rasa_port = free_port(), free_port()
     endpoints = write_endpoints(tmp_path, action_port, tracker_section)
     actions = action_server(tmp_path, action_port, env).start()

@@ -51,7 +51,7 @@ def run_conversation(urls: Tuple[str, str], sender: str) -> List[list]:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, module_postgres: Engine):  # type: ignore[no-untyped-def]
+def stack(tmp_path_factory: pytest.TempPathFactory, module_postgres: Engine):  # type: ignore[no-untyped-def]
     """Two Rasa instances, each with its own action server (and reminder scheduler), sharing
     PostgreSQL (tracker store and user data) and Redis (the lock store); started once for the module."""
     tmp_path = tmp_path_factory.mktemp("two-instances")
@@ -62,7 +62,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, knowledge_db_url: str, modul
     urls = []
     for _ in range(2):
         action_port, rasa_port = free_port(), free_port()
-        env = base_env(DATABASE_URL=knowledge_db_url, USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
+        env = base_env(USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
         endpoints = write_endpoints(tmp_path, action_port, tracker, lock)
         servers.append(action_server(tmp_path, action_port, env).launch())
         servers.append(rasa_server(tmp_path, rasa_port, endpoints, env).launch())

@@ -81,9 +81,9 @@ def listening_addresses(port: int) -> set:
 
 
 @pytest.mark.e2e
-def test_action_server_listens_on_loopback_only(tmp_path: Path, knowledge_db_url: str) -> None:
+def test_action_server_listens_on_loopback_only(tmp_path: Path) -> None:
     port = free_port()
-    server = action_server(tmp_path, port, base_env(DATABASE_URL=knowledge_db_url)).start()
+    server = action_server(tmp_path, port, base_env()).start()
     try:
         assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1, nothing else
     finally:
