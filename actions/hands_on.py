@@ -89,6 +89,8 @@ class ActionRequestHandsOn(KnowledgeAction):
     ) -> List[Dict[str, Any]]:
         wording = Wording(domain)
         areas, request, focus, events = record_request(tracker, repo)
+        if is_blocking(tracker.get_slot(OUTCOME_SLOT)):  # a referral or an emergency stands: say it again, ask nothing
+            return [*events, SlotSet("hands_on_next", "deliver")]
         if request == "exercise" and not focus:
             self._ask_area(dispatcher, tracker, repo, wording)
             return [*events, SlotSet("hands_on_next", "ask_area")]
@@ -106,8 +108,6 @@ class ActionRequestHandsOn(KnowledgeAction):
             events.append(SlotSet("areas_in_focus", areas[:1]))
             focus = areas[:1]
 
-        if is_blocking(tracker.get_slot(OUTCOME_SLOT)):
-            return [*events, SlotSet("hands_on_next", "deliver")]
         if request == "routine" and not focus:
             focus = planned_areas(repo, tracker.get_slot("goal"), requested_minutes(tracker), [])
         worse = self._worse_areas(tracker, focus)

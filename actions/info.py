@@ -16,6 +16,7 @@ from actions.context import remember
 from actions.knowledge_access import KnowledgeAction
 from actions.recommendation import named_tools, send_comparison, tool_facts
 from actions.replying import Wording, payload, send
+from actions.safety_policy import emergency_stands
 from actions.tracker_reading import entity_values
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ToolView
@@ -76,6 +77,8 @@ class ActionDosage(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
         wording = Wording(domain)
+        if emergency_stands(dispatcher, tracker, repo, wording):
+            return []
         defaults = repo.default_dosing()
         topics = [t for t in DOSING_ORDER if t in defaults]
         send(
@@ -131,6 +134,8 @@ class ActionCareTips(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
         wording = Wording(domain)
+        if emergency_stands(dispatcher, tracker, repo, wording):
+            return []
         topic = topic_of(tracker, repo, "care")
         if topic is None and "travel" in (entity_values(tracker, "preference") or []):
             topic = "travel"  # "plane", "flight", "trip" are aliases of the travel preference

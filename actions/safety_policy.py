@@ -12,11 +12,11 @@ names are the title, never spliced into a sentence.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence
+from typing import Any, Iterable, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 
-from actions.replying import Wording, payload
+from actions.replying import Wording, payload, send
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import SafetyRuleView
 from replies.model import Button, Reply
@@ -129,3 +129,12 @@ def conditional_emergency(repo: KnowledgeRepository, rule_id: str, template: str
         intro=" ".join([template.replace("{advice}", advice), wording("utter_not_a_clinician")]),
         data={"level": "emergency", "rules": [rule_id], "conditional": True},
     )
+
+
+def emergency_stands(dispatcher: Any, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> bool:
+    """After an emergency, advice on how to roll ("should I keep rolling?", "how long per spot?")
+    repeats the emergency instead: True when it did."""
+    if tracker.get_slot(OUTCOME_SLOT) != "emergency":
+        return False
+    send(dispatcher, referral_reply(repo, wording, tracker.get_slot(REASONS_SLOT) or [], "emergency", still=True))
+    return True

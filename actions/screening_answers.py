@@ -25,6 +25,7 @@ ASIDE_INTENTS = frozenset(
     {
         "ask_trigger_point_info", "ask_tool_info", "ask_dosage", "ask_care", "ask_ball_recommendation", "ask_source",
         "bot_challenge", "help", "ask_why", "stop", "report_pain", "ask_exercise", "ask_routine", "inform",
+        "export_data", "delete_data", "restart",
     }
 )  # fmt: skip
 #: a "no" is vetoed when the classifier says one of these with at least this confidence

@@ -90,7 +90,13 @@ _NO_WORDS = re.compile(
     r"im\s+(?:good|fine|healthy|ok|okay|well)|i\s+am\s+(?:good|fine|healthy|ok|okay|well)|healthy|"
     r"(?:does|do)\s+not\s+apply|(?:doesn'?t|dont|don'?t)\s+apply|(?:does|do)n'?t\s+apply|"
     r"i\s+(?:do|have|did|am)\s+not|i\s+(?:don'?t|haven'?t|didn'?t|havent|didnt|dont)|i'?m\s+not|"
-    r"never\s+had|haven'?t\s+had|havent\s+had|clear\s+on\s+all|fine\s+on\s+all)\b",
+    r"never\s+had|haven'?t\s+had|havent\s+had|clear\s+on\s+all|fine\s+on\s+all|not\s+once|"
+    r"haven'?t\s+got|havent\s+got|(?:that|it|this|those|these)\s+(?:is\s+not|isn'?t|isnt|are\s+not|aren'?t|arent)\s+me)\b",
+    re.I,
+)
+#: "nothing there applies to me", "none of those apply to me": the "applies to me" is denied
+_NOTHING_APPLIES = re.compile(
+    r"\b(?:nothing|none|not\s+one|neither|no\s+one)(?:\s+[\w']+){0,4}?\s+(?:applies|apply|is|are|relates?)\s+(?:to\s+|for\s+)?me\b",
     re.I,
 )
 
@@ -127,7 +133,7 @@ def read_answer(text: str) -> Optional[Answer]:
     lowered = _FILLERS.sub(" ", plain.lower()).strip(" .!,") or plain.lower()
     if _BUT_HAVING.search(lowered):
         return YES
-    if _NOT.match(lowered):
+    if _NOT.match(lowered) or (_NOTHING_APPLIES.search(lowered) and not _BUT_HAVING.search(lowered)):
         return NO
     says_yes = bool(_YES_WORDS.match(lowered)) or bool(_YES_ANYWHERE.search(lowered))
     says_no = bool(_NO_WORDS.search(lowered))

@@ -53,7 +53,7 @@ HEDGE = re.compile(
     r"on and off|ish\b|hard to tell|tough to tell|can't tell|don't believe so|do not believe so|i believe not|"
     r"don't really know|do not really know|not really sure|no clue|not a clue|who knows|might be|may be|"
     r"i reckon not|reckon so|i suppose not|not that i can remember|not that i remember|could have|might have|"
-    r"50\s*[/ -]?\s*50|fifty fifty)",
+    r"50\s*[/ -]?\s*50|fifty\s+fifty|haven'?t\s+(?:got\s+)?a\s+clue|havent\s+(?:got\s+)?a\s+clue)\b",
     re.I,
 )
 

@@ -133,7 +133,9 @@ class RedFlagMatcher:
         self.concepts: Dict[str, List[str]] = vocabulary["concepts"]
         self.patterns: List[Dict[str, Any]] = vocabulary["patterns"]
         self.levels: Dict[str, str] = vocabulary.get("levels") or {}
-        self.normalizer = Normalizer(blank_english(), red_flag_phrases(vocabulary), speller=speller, skip_fillers=True)
+        self.normalizer = Normalizer(
+            blank_english(), red_flag_phrases(vocabulary), speller=speller, skip_fillers=True, word_building=True
+        )
         plain = [(c, t) for c, terms in self.concepts.items() for t in terms if NUMBER not in t]
         labelled = [(f"phrase|{p['id']}", phrase) for p in self.patterns for phrase in p["phrases"]]
         labelled += [(f"concept|{c}", term) for c, term in plain]

@@ -70,8 +70,10 @@ class Normalizer:
         use_lemmas: bool = True,
         speller: Optional[Speller] = None,
         skip_fillers: bool = False,
+        word_building: bool = False,
     ) -> None:
         self.nlp = nlp
+        self.word_building = word_building
         self.use_lemmas = use_lemmas
         self.speller = speller
         self.skip_fillers = skip_fillers
@@ -90,18 +92,18 @@ class Normalizer:
                         self._plurals.setdefault(form, word)
 
     def loose_form(self, lower: str) -> str:
-        """Slang and word-building around a vocabulary word, read as the word: "needlez" ->
-        "needles", "tinglyness" -> "tingly", "shocky" -> "shock" (only onto vocabulary words)."""
+        """Slang around a vocabulary word, read as the word: "needlez" -> "needles"; with
+        `word_building`, also "tinglyness" -> "tingly", "shocky" -> "shock" (only onto vocabulary words)."""
         if lower in self._words or not lower.isalpha() or len(lower) < 4:
             return lower
         candidates = []
         if lower.endswith("z"):
             candidates.append(lower[:-1] + "s")
-        if lower.endswith("ness"):
+        if self.word_building and lower.endswith("ness"):
             candidates.append(lower[:-4])
-        if lower.endswith("y"):
+        if self.word_building and lower.endswith("y"):
             candidates += [lower[:-1], lower[:-1] + "e"]
-        if lower.endswith("ish"):
+        if self.word_building and lower.endswith("ish"):
             candidates.append(lower[:-3])
         return next((c for c in candidates if c in self._words or c in self._plurals), lower)
 
