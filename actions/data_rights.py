@@ -54,7 +54,7 @@ class ActionDeleteData(Action):
         return "action_delete_data"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        async def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
             store.delete_user(*person(tracker))
             dispatcher.utter_message(response="utter_data_deleted")
             return [SlotSet(FORGET_SLOT, True)]
@@ -86,7 +86,7 @@ class ActionExportData(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         wording = Wording(domain)
 
-        async def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
             document = {**store.export_user(*person(tracker)), "conversation": conversation_events(tracker)}
             send(
                 dispatcher,

@@ -7,6 +7,7 @@ checklist items it shows, is the screening module's call (actions/screening_stat
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any, Dict, List, Tuple
@@ -110,7 +111,7 @@ class ActionRequestHandsOn(KnowledgeAction):
 
         if request == "routine" and not focus:
             focus = planned_areas(repo, tracker.get_slot("goal"), requested_minutes(tracker), [])
-        worse = self._worse_areas(tracker, focus)
+        worse = await asyncio.to_thread(self._worse_areas, tracker, focus)
         events.append(SlotSet(WORSE_SLOT, worse))
         needed = screening_state.scope_needed(tracker, focus, must_screen=worse)
         if needed is None and screening_state.pending_flags(tracker, {r.id: r.level for r in repo.safety_rules()}):

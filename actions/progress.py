@@ -112,7 +112,7 @@ class ActionShowProgress(KnowledgeAction):
     ) -> List[Dict[str, Any]]:
         wording = Wording(domain)
 
-        async def show(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def show(store: UserDataRepository) -> List[Dict[str, Any]]:
             sessions = store.sessions(*person(tracker))
             if not sessions:
                 send(

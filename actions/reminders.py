@@ -151,7 +151,7 @@ class ActionSetReminder(KnowledgeAction):
             dispatcher.utter_message(response="utter_reminder_when")
             return [SlotSet(PENDING_SLOT, None)]
 
-        async def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
             channel, sender_id = person(tracker)
             if len(store.active_reminders(channel, sender_id)) >= MAX_ACTIVE:
                 dispatcher.utter_message(response="utter_reminder_too_many", limit=MAX_ACTIVE)
@@ -218,7 +218,7 @@ class ActionListReminders(KnowledgeAction):
     ) -> List[Dict[str, Any]]:
         wording = Wording(domain)
 
-        async def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
             reminders = store.active_reminders(*person(tracker))
             if not reminders:
                 dispatcher.utter_message(response="utter_reminders_none")
@@ -253,7 +253,7 @@ class ActionCancelReminder(KnowledgeAction):
             (str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "reminder"), None
         )
 
-        async def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
             channel, sender_id = person(tracker)
             reminders = store.active_reminders(channel, sender_id)
             if not reminders:
@@ -305,7 +305,7 @@ class ActionSendReminder(KnowledgeAction):
     ) -> List[Dict[str, Any]]:
         wording = Wording(domain)
 
-        async def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
             send(dispatcher, reminder_reply(repo, wording, usual_area(store, tracker)))
             return []
 

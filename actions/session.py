@@ -13,6 +13,7 @@ the whole conversation, and a clear screening stays valid for SCREENING_VALID_DA
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Dict, List
 
@@ -36,6 +37,8 @@ NOT_CARRIED = (
     "hands_on_next",
     "checklist_answer",
     "checklist_item",
+    "checklist_items",
+    "flag_check",
     "open_session",
 )
 
@@ -53,7 +56,7 @@ class ActionSessionStart(Action):
         if first_contact:
             dispatcher.utter_message(response="utter_disclaimer")
         else:
-            self._welcome_back(dispatcher, tracker, domain)
+            await asyncio.to_thread(self._welcome_back, dispatcher, tracker, domain)  # reads the user-data store
         carried = []
         if carries_over(domain):
             carried = [

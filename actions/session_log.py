@@ -116,7 +116,7 @@ class ActionLogSession(KnowledgeAction):
             send(dispatcher, self._how_does_it_feel(wording))
             return []
 
-        async def log(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def log(store: UserDataRepository) -> List[Dict[str, Any]]:
             channel, sender_id = person(tracker)
             store.log_session(
                 channel,

@@ -7,9 +7,10 @@ sender id.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -34,12 +35,13 @@ def person(tracker: Tracker) -> Tuple[str, str]:
 async def with_userdata(
     name: str,
     dispatcher: CollectingDispatcher,
-    work: Callable[[UserDataRepository], Awaitable[List[Dict[str, Any]]]],
+    work: Callable[[UserDataRepository], List[Dict[str, Any]]],
 ) -> List[Dict[str, Any]]:
-    """`work(store)`, or, when the user-data store fails, the "can't reach your log" reply (and
+    """`work(store)` in a worker thread (its database calls block: they never run on the action
+    server's event loop), or, when the user-data store fails, the "can't reach your log" reply (and
     nothing half-said is kept). `name` names the caller in the log."""
     try:
-        return await work(userdata())
+        return await asyncio.to_thread(work, userdata())
     except SQLAlchemyError:
         logger.exception("the user-data store is unavailable in %s", name)
         dispatcher.messages.clear()

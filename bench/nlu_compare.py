@@ -79,6 +79,25 @@ def variants(pipeline: List[Dict[str, Any]]) -> Dict[str, Tuple[str, List[Dict[s
                 ["LexicalSyntacticFeaturizer"],
             ),
         ),
+        "logreg_liblinear": (
+            "LogisticRegressionClassifier, liblinear (one-vs-rest), n-grams seen twice (config.yml)",
+            _replace_classifier(
+                pipeline,
+                {
+                    "name": "LogisticRegressionClassifier",
+                    "solver": "liblinear",
+                    "tol": 0.001,
+                    "max_iter": 200,
+                    "random_state": 42,
+                },
+            ),
+        ),
+        "logreg_lbfgs_60": (
+            "LogisticRegressionClassifier, lbfgs, at most 60 iterations, tolerance 1e-3",
+            _replace_classifier(
+                pipeline, {"name": "LogisticRegressionClassifier", "max_iter": 60, "tol": 0.001, "random_state": 42}
+            ),
+        ),
         "keyword": (
             "KeywordIntentClassifier (exact keywords, baseline)",
             _replace_classifier(pipeline, {"name": "KeywordIntentClassifier"}),
