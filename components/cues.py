@@ -68,6 +68,7 @@ HISTORY = re.compile(
     rf"(?:{_NUMBER_WORDS})\s+(?:years?|yrs?)\s+since|"
     r"(?:(?:[4-9]|1[0-9]|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)\s+months?\s+(?:ago|back))|"
     r"decades?\s+ago|ages\s+ago|long\s+(?:time\s+)?ago|a\s+long\s+time\s+ago|years\s+back|way\s+back|a\s+lifetime\s+ago|"
+    r"(?:long\s+)?behind\s+me|"
     r"(?:several|many|some|a\s+few|few)?\s*months\s+ago|long-ago|"
     r"as\s+a\s+(?:kid|child|teen|teenager|boy|girl|baby|toddler|youngster)|when\s+i\s+was\s+(?:a\s+)?(?:kid|child|little|"
     r"young|younger|small|teen|teenager|boy|girl|baby|\d+|in\s+school|at\s+school|at\s+uni|in\s+college)|"
@@ -85,6 +86,7 @@ THIRD_PERSON = re.compile(  # noqa: E501
     r"\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
     r"(?:friend|mate|colleague)\s+of\s+(?:mine|ours)|"
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
+    r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey)\b|"
     r"(?:my|our)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
     r"father|son|daughter|kid|kids|child|children|brother|sister|friend|bestie|twin|mate|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
@@ -203,7 +205,8 @@ def in_the_past(text: str, start: int, end: int) -> bool:
 _ASKED_ABOUT = re.compile(
     r"\b(?:what(?:'s|s|\s+is|\s+are)|what\s+does|what\s+do\s+(?:you|people|doctors|they)\s+mean\s+by|what\s+counts\s+as|"
     r"what\s+would\s+count\s+as|what\s+is\s+meant\s+by|meaning\s+of|define|explain|difference\s+between|"
-    r"what(?:'s|s|\s+is)\s+the\s+difference\s+between|how\s+do\s+(?:you|i|people)\s+tell|"
+    r"what(?:'s|s|\s+is)\s+the\s+difference\s+between|how\s+do\s+(?:you|i|people)\s+tell|what\s+actually\s+is|"
+    r"warns?\s+about|warning\s+about|(?:^|[.?!]\s*)is|"
     r"(?:heard|read|saw)\s+(?:about|the\s+word|the\s+term)|what\s+exactly\s+is|explain\s+what|(?:tell|teach)\s+me\s+(?:about|what)|"
     r"when\s+people\s+say|is\s+(?:a|an)|same\s+as|what\s+is\s+the\s+\w+\s+(?:test|sign)\s+for|mean\s+when\s+\w+\s+say)"
     r"\s+(?:a|an|the)?\s*['\"\u2018\u201c]?\s*$",
@@ -293,7 +296,8 @@ HYPOTHETICAL = re.compile(
 HYPOTHETICAL_ANYWHERE = re.compile(
     r"\b(?:in\s+case\s+(?:it|that|this)\s+ever|planning\s+ahead|just\s+in\s+case|hypothetical\w*|theoretically|imagine|"
     r"before\s+it\s+(?:ever\s+)?happens|if\s+(?:it|that|this)\s+ever\s+happens|for\s+future\s+reference|in\s+(?:the\s+)?future|"
-    r"(?:could|can|would|does|do)\s+(?:\w+\s+){0,2}ever\s+(?:cause|give|lead)|what\s+are\s+the\s+(?:signs|symptoms)\s+of|"
+    r"(?:could|can|would|does|do)\s+(?:\w+\s+){0,2}ever\s+(?:cause|give|lead)|one\s+day|would\s+you\s+tell\s+someone|general\s+knowledge|"
+    r"just\s+planning|what\s+are\s+the\s+(?:signs|symptoms)\s+of|"
     r"so\s+i\s+know\s+what\s+to\s+(?:look|watch)|just\s+wondering|just\s+curious)\b",
     re.I,
 )
@@ -307,6 +311,7 @@ DISOWNED = re.compile(
 OCCUPATION = re.compile(
     r"^\W*(?!(?:my|our|the|his|her|their)\b)(?:\w+\s+){0,2}(?:nurse|pharmacist|paramedic|doctor|midwife|carer|physio|surgeon|medic|"
     r"emt|pharmacy\s+tech\w*|pharmacy\s+assistant|care\s+worker|support\s+worker|phlebotomist|radiographer|dispenser|therapist|"
+    r"receptionist|administrator|secretary|cleaner|volunteer|fundraiser|"
     r"ambulance\s+tech\w*|porter|first\s+aider|healthcare\s+assistant|hca|teacher|instructor|trainer|coach|chiropractor|osteopath)"
     r"(?:\s*,|\s+and\b|\s+here\b|\s+by\s+trade|\s*-)|"
     r"\bi\s+work\s+(?:in|at|on)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}(?:clinic|ward|pharmacy|hospital|surgery|practice|lab|"
@@ -352,7 +357,7 @@ ZODIAC = re.compile(
     r"\b(?:star\s+sign|starsign|zodiac|horoscope|astrology|astrological|cancerian|typical\s+cancer|a\s+cancer\s+(?:sun|moon|rising)|"
     r"(?:cancer|cancers)\s+(?:season|sun|moon|rising|are|is\s+a\s+water)|water\s+sign|born\s+in\s+(?:late\s+)?(?:june|july)|"
     r"crab\b|(?:i'?m|im|i\s+am)\s+a\s+(?:cancer|virgo|leo|gemini|libra|scorpio|aries|taurus|pisces|aquarius|capricorn|sagittarius)\b|"
-    r"astrolog\w*|placements?|birthday\s+in\s+(?:late\s+)?(?:june|july)|july\s+baby|cancer\s+sign|sign\s+is\s+cancer|"
+    r"astrolog\w*|placements?|(?:sun|moon)\s+in\s+(?:cancer|virgo|leo|gemini|libra|scorpio|aries|taurus|pisces|aquarius|capricorn|sagittarius)|birthday\s+in\s+(?:late\s+)?(?:june|july)|july\s+baby|cancer\s+sign|sign\s+is\s+cancer|"
     r"(?:being|as|proud|classic|typical|total|true|such)\s+(?:a\s+)?cancer\b(?!\s+(?:patient|survivor|diagnosis|treatment|scare))|"
     r"(?:she'?s|he'?s|i'?m|im)\s+a\s+cancer\b(?!\s+(?:patient|survivor|diagnosis|treatment|scare)))",
     re.I,

@@ -35,14 +35,14 @@ WORD_NUMBERS = {
 _NUM = r"(?:10|[0-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
 _BIG = r"(?:\d{1,3}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
 
-_OUT_OF_TEN = re.compile(rf"\b({_NUM})\s*(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)\b", re.I)
+_OUT_OF_TEN = re.compile(rf"(?<![\d.,])\b({_NUM})(?:[.,]\d)?\s*(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)\b", re.I)
 _PAIN_WORDS = re.compile(
     r"\b(pain|painful|hurts?|hurting|aches?|aching|sore|soreness|tight|tightness|stiff|stiffness|tense|level|rate|rating|"
     r"scale|intensity)\b",
     re.I,
 )
 _RATED = re.compile(
-    rf"\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably|level|easily)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))",
+    rf"\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably|level|easily|goes\s+to|up\s+to|sitting\s+at)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))",
     re.I,
 )
 #: a message that is only a rating ("about a 7", "maybe a six", "a 4 now", "7"): the answer to "how does it feel, 0-10?"
@@ -156,7 +156,7 @@ _AGE = re.compile(
     rf"\b({_AGE_NUMBER})\s*(?:yo|y/o|y\.o\.)\b|"
     rf"\b({_AGE_NUMBER})\s+(?:here|this\s+year)\b|"
     rf"\((\d{{2,3}})\s*[,)]|"
-    rf"^\s*({_AGE_NUMBER})\s*,|"
+    rf"^\s*({_AGE_NUMBER})\s*(?:,|and\b)|"
     rf"\bin\s+(?:my|his|her|their)\s+(?:(?:late|early|mid)[\s-]+)?({'|'.join(_DECADES)})\b",
     re.I,
 )

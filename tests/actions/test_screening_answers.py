@@ -61,5 +61,6 @@ def test_the_asides_are_exactly_the_intents_with_a_rule_during_the_screening() -
             continue
         first = rule["steps"][0]
         with_rule |= {s["intent"] for s in first.get("or", [])} | ({first["intent"]} if "intent" in first else set())
-    assert with_rule == ASIDE_INTENTS
+    # restart needs no rule of ours: Rasa's default rule runs action_restart ahead of any active loop
+    assert with_rule | {"restart"} == ASIDE_INTENTS
     assert all(re.fullmatch(r"[a-z_]+", i) for i in with_rule)
