@@ -171,3 +171,48 @@ def test_gentle_pressure_figure_is_marked_as_an_estimate(content: Content) -> No
     shown = re.search(r"(\d+)-(\d+)/10", gentle)
     assert shown is not None and (float(shown.group(1)), float(shown.group(2))) == (figure.value.min, figure.value.max)
     assert gentle.endswith(wording("utter_typical", text="")), "shown as the project's estimate"
+
+
+# --- citations -------------------------------------------------------------------------------------
+
+
+def test_lower_back_exercises_say_what_they_take_from_seed_002(content: Content) -> None:
+    for exercise_id in LOWER_BACK:
+        ex = entry(content, "exercises", exercise_id)
+        note = (ex.note or "").lower()
+        assert S002 in ex.sources
+        assert "002" in note and "no lower-back exercise" in note and "where the ribs end" in note, exercise_id
+
+
+def test_bleeding_disorders_cite_a_published_guideline(content: Content) -> None:
+    rule = entry(content, "safety_rules", "blood_thinners_or_clots")
+    assert "bleeding disorder" in rule.description.lower()
+    assert "haemophilia_physio_cpg_2024" in rule.guidelines
+    guideline = entry(content, "guidelines", "haemophilia_physio_cpg_2024")
+    assert "10.1111/hae.15065" in guideline.citation and guideline.year == 2024
+    for kind, entry_id in (("patterns", "bleeding_disorder_named"), ("checklist_items", "blood_thinners")):
+        assert entry(content, kind, entry_id).guidelines, (kind, entry_id)
+
+
+def test_night_pain_cites_a_published_guideline(content: Content) -> None:
+    rule = entry(content, "safety_rules", "severe_persistent_pain")
+    assert "night" in rule.description.lower() and "nice_cks_back_pain" in rule.guidelines
+    assert "night" in entry(content, "guidelines", "nice_cks_back_pain").summary.lower()
+    pattern = entry(content, "patterns", "severe_or_persistent_pain")
+    assert any("night" in p for p in pattern.phrases) and "nice_cks_back_pain" in pattern.guidelines
+
+
+@pytest.mark.parametrize(
+    ("kind", "entry_id"),
+    [("safety_rules", "structural_back_problem"), ("facts", "back_pain_herniated_disc"), ("facts", "back_pain_stenosis")],
+)
+def test_disc_problem_referral_cites_the_guideline_it_comes_from(content: Content, kind: str, entry_id: str) -> None:
+    found = entry(content, kind, entry_id)
+    assert "nice_ng59" in found.guidelines
+    assert "not from the seed text" in (found.note or "").lower()
+
+
+def test_cervical_framework_is_dated_2023(content: Content) -> None:
+    framework = entry(content, "guidelines", "ifompt_cervical_framework")
+    assert framework.year == 2023
+    assert "2023;53(1):7-22" in framework.citation and "2020" not in framework.citation
