@@ -31,7 +31,7 @@ EXERCISES = [
     ("hips: side-lying, wall variant (soft ball default, 002)", S000, "hip", "soft_foam_ball"),
     ("hip flexor / psoas: face down, inside the front hip bone (safe version)", S002, "hip_flexor", "layered_foam_ball"),
     ("glutes: seated on the ball", S000, "glute", "lacrosse_ball"),
-    ("piriformis: seated mini ball hold 30-60 s", S001, "glute", "lacrosse_ball"),
+    ("piriformis: seated mini ball hold (softer ball, 15-30 s default, 002)", S001, "glute", "tennis_ball"),
     ("piriformis / deep hip rotators rock", S002, "glute", "lacrosse_ball"),
     ("lower back: peanut ball (000's exercise, 002/004's groove technique)", S000, "lower_back", "peanut_ball"),
     ("lower back: groove over the spine, never on the vertebrae", S002, "lower_back", "peanut_ball"),
@@ -45,7 +45,7 @@ EXERCISES = [
     ("upper trapezius against the wall", S002, "shoulder", "tennis_ball"),
     ("neck: below the skull beside the spine (softer ball default, 002)", S000, "neck", "tennis_ball"),
     ("forearms: ball on a table", S000, "forearm", "lacrosse_ball"),
-    ("chest: facing the wall", S000, "chest", "lacrosse_ball"),
+    ("chest: facing the wall (soft ball default, 002)", S000, "chest", "soft_foam_ball"),
     ("pec minor sweep below the collarbone", S002, "chest", "tennis_ball"),
 ]
 
