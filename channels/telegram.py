@@ -49,6 +49,7 @@ from channels.common import FORBIDDEN, api_base_url, secrets_match, setting, spl
 from channels.dedupe import Dedupe, telegram_namespace
 from channels.structured import StructuredOutput
 from replies.model import Reply, buttons
+from settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -214,12 +215,13 @@ class SecureTelegramInput(TelegramInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        env = settings()
         return cls(
-            access_token=setting(credentials, "access_token", "TELEGRAM_ACCESS_TOKEN"),
-            verify=setting(credentials, "verify", "TELEGRAM_BOT_NAME"),
-            webhook_url=setting(credentials, "webhook_url", "TELEGRAM_WEBHOOK_URL"),
-            secret_token=setting(credentials, "secret_token", "TELEGRAM_SECRET_TOKEN"),
-            api_url=setting(credentials, "api_url", "TELEGRAM_API_URL"),
+            access_token=setting(credentials, "access_token", env.telegram_access_token),
+            verify=setting(credentials, "verify", env.telegram_bot_name),
+            webhook_url=setting(credentials, "webhook_url", env.telegram_webhook_url),
+            secret_token=setting(credentials, "secret_token", env.telegram_secret_token),
+            api_url=setting(credentials, "api_url", env.telegram_api_url),
         )
 
     def __init__(

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 
+from settings import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "var" / "userdata.db"
 
 
 def database_url() -> str:
-    return os.environ.get("USERDATA_URL") or f"sqlite:///{DEFAULT_PATH}"
+    return settings().userdata_url or f"sqlite:///{DEFAULT_PATH}"
 
 
 def make_engine(url: Optional[str] = None) -> Engine:

@@ -204,7 +204,7 @@ def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_o
     assert len(stack.containers("rasa")) == 2
     web_port = os.environ["TPC_WEB_PORT"]
     page_url = f"http://127.0.0.1:{web_port}/"
-    argv = [sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1", "--port", web_port]
+    argv = [sys.executable, "-m", "scripts.serve_web", "--host", "127.0.0.1", "--port", web_port]
     server = subprocess.Popen([*argv, "--socket-url", f"https://localhost:{stack.port}"], cwd=ROOT)
     try:
         poll("the demo page", lambda: requests.get(page_url, timeout=2, proxies={"http": ""}).status_code == 200, timeout=30)
