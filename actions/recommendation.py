@@ -81,19 +81,16 @@ def recommend(
     return Recommendation(best, tuple(reasons), alternative)
 
 
-def _typical(wording: Wording, tool: ToolView, field: str, text: str) -> str:
-    return wording("utter_typical", text=text) if field in tool.estimates else text
-
-
 def tool_facts(tool: ToolView, wording: Wording) -> Tuple[Fact, ...]:
     """Size, density, material, texture and best use; the project's estimates marked "typical"."""
-    return (
-        Fact(wording("utter_label_size"), _typical(wording, tool, "size", tool.size)),
-        Fact(wording("utter_label_density"), _typical(wording, tool, "density", wording(f"utter_density_{tool.density}"))),
-        Fact(wording("utter_label_material"), _typical(wording, tool, "material", tool.material)),
-        Fact(wording("utter_label_texture"), _typical(wording, tool, "texture", wording(f"utter_texture_{tool.texture}"))),
-        Fact(wording("utter_label_best_for"), _typical(wording, tool, "best_for", tool.best_for)),
-    )
+    shown = {
+        "size": tool.size,
+        "density": wording(f"utter_density_{tool.density}"),
+        "material": tool.material,
+        "texture": wording(f"utter_texture_{tool.texture}"),
+        "best_for": tool.best_for,
+    }
+    return tuple(Fact(wording(f"utter_label_{key}"), wording.typical(tool.estimates, key, text)) for key, text in shown.items())
 
 
 def recommendation_reply(rec: Recommendation, wording: Wording) -> Reply:
@@ -122,9 +119,9 @@ def comparison_reply(tools: Sequence[ToolView], area: Optional[str], repo: Knowl
     area_view = repo.body_area(area) if area else None
     facts = []
     for tool in tools:
-        density = _typical(wording, tool, "density", wording(f"utter_density_{tool.density}"))
+        density = wording.typical(tool.estimates, "density", wording(f"utter_density_{tool.density}"))
         text = wording(
-            "utter_compare_line", density=density, size=_typical(wording, tool, "size", tool.size), best_for=tool.best_for
+            "utter_compare_line", density=density, size=wording.typical(tool.estimates, "size", tool.size), best_for=tool.best_for
         )
         if area_view:
             exercises = repo.exercises_for_area(area_view.id, tool.id)

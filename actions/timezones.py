@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz, process
 
-_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\b", re.I)
+from actions.reminder_times import clock_time
+
 _FILLER = re.compile(r"\b(?:it'?s|its|it is|i'?m in|i am in|i live in|in|at|now|right now|here|the time is|time)\b", re.I)
 
 
@@ -36,19 +37,12 @@ def is_zone(name: str) -> bool:
 
 
 def from_clock(text: str, now: datetime) -> Optional[str]:
-    match = _CLOCK.search(text)
-    if not match:
+    """The zone whose clock shows the time `text` states, at `now` (a whole-hour offset: Etc/GMT)."""
+    clock = clock_time(text)
+    if clock is None or not clock.possible:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    suffix = (match.group(3) or "").lower().replace(".", "")
-    if hour > 23 or minute > 59 or (suffix and hour > 12):
-        return None
-    if suffix == "pm" and hour < 12:
-        hour += 12
-    if suffix == "am" and hour == 12:
-        hour = 0
     utc = now.astimezone(timezone.utc)
-    stated = utc.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    stated = utc.replace(hour=clock.hour_24, minute=clock.minute, second=0, microsecond=0)
     offset = stated - utc.replace(second=0, microsecond=0)
     # the closest offset within -12h..+14h, in quarter hours
     while offset > timedelta(hours=14):
@@ -72,7 +66,7 @@ def resolve(text: str, now: datetime) -> Optional[str]:
         return None
     if is_zone(raw):
         return raw
-    if _CLOCK.search(raw) and not re.search(r"[a-z]{4,}", _FILLER.sub(" ", raw.lower()).replace("am", "").replace("pm", "")):
+    if clock_time(raw) and not re.search(r"[a-z]{4,}", _FILLER.sub(" ", raw.lower()).replace("am", "").replace("pm", "")):
         return from_clock(raw, now)
     cleaned = _FILLER.sub(" ", raw.lower())
     place = " ".join(cleaned.replace(",", " ").split())
