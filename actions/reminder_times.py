@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import FrozenSet, Optional, Tuple, Union
 
-import dateparser  # type: ignore[import-untyped]
+import dateparser
 
 DAY_NAMES = {
     "mon": 1, "monday": 1, "tue": 2, "tues": 2, "tuesday": 2, "wed": 3, "wednesday": 3, "thu": 4, "thur": 4,

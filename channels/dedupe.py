@@ -21,8 +21,8 @@ import logging
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from redis import asyncio as aioredis  # type: ignore[import-untyped]
-from redis.exceptions import RedisError  # type: ignore[import-untyped]
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
 
 from channels.common import SeenKeys
 from settings import settings
