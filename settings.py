@@ -3,6 +3,7 @@
 Modules never read `os.environ` themselves: they call `settings()`, which reads the environment
 once per process, on first use (never at import time). A value that does not parse (a word where
 a number is expected) is logged and its default used, as before; secrets are never logged.
+Values are stripped of surrounding blanks, except the two used byte for byte (BYTE_EXACT).
 The README's configuration table is generated from this class (`python -m scripts.settings_table`),
 and tests/quality/test_settings.py checks that it matches and that no other module reads the
 environment. Variables read only by the launch scripts or by Rasa from endpoints.production.yml
@@ -16,11 +17,14 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseSettings, Field, ValidationError, validator
+from pydantic.fields import ModelField
 
 logger = logging.getLogger(__name__)
 
 LOCAL_RASA_URL = "http://127.0.0.1:5005"
 TRUTHY = frozenset({"1", "true", "yes", "on"})
+#: used as given, never stripped: the user-data key makes the pseudonyms, so it must not change
+BYTE_EXACT = frozenset({"userdata_key", "redis_password"})
 
 
 def flag(value: Any) -> bool:
@@ -97,7 +101,9 @@ class Settings(BaseSettings):
         return flag(value)
 
     @validator("*")
-    def _strip(cls, value: Any) -> Any:  # noqa: N805
+    def _strip(cls, value: Any, field: ModelField) -> Any:  # noqa: N805
+        if field.name in BYTE_EXACT:
+            return value
         return value.strip() if isinstance(value, str) else value
 
 

@@ -71,3 +71,9 @@ def test_a_value_that_does_not_parse_falls_back_to_its_default(
 )
 def test_one_boolean_parser(value: object, expected: bool) -> None:
     assert flag(value) is expected
+
+
+def test_values_are_stripped_but_the_user_data_key_is_used_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_SECRET_TOKEN", " secret\n")
+    monkeypatch.setenv("USERDATA_KEY", " key with blanks ")  # the pseudonyms must not change
+    assert (settings().telegram_secret_token, settings().userdata_key) == ("secret", " key with blanks ")
