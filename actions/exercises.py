@@ -33,10 +33,6 @@ def gentle_hold_max(repo: KnowledgeRepository) -> float:
     return hold.value.max if hold and hold.value else 30.0
 
 
-def _typical(wording: Wording, exercise: ExerciseView, field: str, text: str) -> str:
-    return wording("utter_typical", text=text) if field in exercise.estimates else text
-
-
 def exercise_reply(
     exercise: ExerciseView,
     repo: KnowledgeRepository,
@@ -63,14 +59,15 @@ def exercise_reply(
         facts.append(
             Fact(
                 wording("utter_label_hold"),
-                _typical(wording, exercise, "hold_seconds", wording("utter_per_spot", duration=duration(hold))),
+                wording.typical(exercise.estimates, "hold_seconds", wording("utter_per_spot", duration=duration(hold))),
             )
         )
     if exercise.roll:
-        facts.append(Fact(wording("utter_label_roll"), _typical(wording, exercise, "roll_seconds", duration(exercise.roll))))
+        roll = wording.typical(exercise.estimates, "roll_seconds", duration(exercise.roll))
+        facts.append(Fact(wording("utter_label_roll"), roll))
     total = duration(exercise.total)
     total = wording("utter_per_side", duration=total) if exercise.per_side else total
-    facts.append(Fact(wording("utter_label_time"), _typical(wording, exercise, "total_seconds", total)))
+    facts.append(Fact(wording("utter_label_time"), wording.typical(exercise.estimates, "total_seconds", total)))
     facts.append(Fact(wording("utter_label_pressure"), wording("utter_gentle_pressure") if gentle else exercise.pressure))
     bullets = [wording("utter_less_pressure", text=exercise.less_pressure[0])] if exercise.less_pressure else []
     if exercise.more_pressure and not gentle:

@@ -27,6 +27,17 @@ from replies.model import Button, Fact, Reply
 
 BALL_KINDS = ("ball", "double_ball", "handheld")
 _BALL_WORD = re.compile(r"\bballs?\b", re.I)
+# The score's weights: the project's own choice (no source gives numbers), set so that their
+# order is the seeds' order of concerns. An area the tool is best for counts most, less the
+# further down its list the area is; a preference (sensitive, beginner...) next, less for each
+# later tool it names; a tool a preference avoids scores below any match it might have; and a
+# first purchase favours a beginner-friendly ball, by less when an area already decides.
+AREA_MATCH, AREA_RANK_STEP = 4.0, 0.3
+PREFERENCE_MATCH, PREFERENCE_RANK_STEP = 3.0, 0.5
+AVOIDED = -5.0  # larger than an area match: an avoided tool scores below zero on one area
+FIRST_BALL, FIRST_BALL_WITH_AREA = 1.0, 0.5
+#: exercises named per tool in a comparison line ("has steps for your calf: A, B")
+EXERCISES_NAMED = 2
 
 
 @dataclass(frozen=True)
@@ -58,14 +69,14 @@ def recommend(
         value = 0.0
         for area in areas:
             if area in tool.best_for_areas:
-                value += 4 - 0.3 * tool.best_for_areas.index(area)
+                value += AREA_MATCH - AREA_RANK_STEP * tool.best_for_areas.index(area)
         for pref in prefs:
             if tool.id in pref.prefer_tools:
-                value += 3 - 0.5 * pref.prefer_tools.index(tool.id)
+                value += PREFERENCE_MATCH - PREFERENCE_RANK_STEP * pref.prefer_tools.index(tool.id)
             if tool.id in pref.avoid_tools:
-                value -= 5
+                value += AVOIDED
         if not prefs and tool.beginner_friendly:
-            value += 0.5 if areas else 1  # a first ball: versatile and forgiving
+            value += FIRST_BALL_WITH_AREA if areas else FIRST_BALL  # a first ball: versatile and forgiving
         return value
 
     ranked = sorted(tools, key=lambda t: (-score(t), t.id))
@@ -81,19 +92,16 @@ def recommend(
     return Recommendation(best, tuple(reasons), alternative)
 
 
-def _typical(wording: Wording, tool: ToolView, field: str, text: str) -> str:
-    return wording("utter_typical", text=text) if field in tool.estimates else text
-
-
 def tool_facts(tool: ToolView, wording: Wording) -> Tuple[Fact, ...]:
     """Size, density, material, texture and best use; the project's estimates marked "typical"."""
-    return (
-        Fact(wording("utter_label_size"), _typical(wording, tool, "size", tool.size)),
-        Fact(wording("utter_label_density"), _typical(wording, tool, "density", wording(f"utter_density_{tool.density}"))),
-        Fact(wording("utter_label_material"), _typical(wording, tool, "material", tool.material)),
-        Fact(wording("utter_label_texture"), _typical(wording, tool, "texture", wording(f"utter_texture_{tool.texture}"))),
-        Fact(wording("utter_label_best_for"), _typical(wording, tool, "best_for", tool.best_for)),
-    )
+    shown = {
+        "size": tool.size,
+        "density": wording(f"utter_density_{tool.density}"),
+        "material": tool.material,
+        "texture": wording(f"utter_texture_{tool.texture}"),
+        "best_for": tool.best_for,
+    }
+    return tuple(Fact(wording(f"utter_label_{key}"), wording.typical(tool.estimates, key, text)) for key, text in shown.items())
 
 
 def recommendation_reply(rec: Recommendation, wording: Wording) -> Reply:
@@ -122,9 +130,9 @@ def comparison_reply(tools: Sequence[ToolView], area: Optional[str], repo: Knowl
     area_view = repo.body_area(area) if area else None
     facts = []
     for tool in tools:
-        density = _typical(wording, tool, "density", wording(f"utter_density_{tool.density}"))
+        density = wording.typical(tool.estimates, "density", wording(f"utter_density_{tool.density}"))
         text = wording(
-            "utter_compare_line", density=density, size=_typical(wording, tool, "size", tool.size), best_for=tool.best_for
+            "utter_compare_line", density=density, size=wording.typical(tool.estimates, "size", tool.size), best_for=tool.best_for
         )
         if area_view:
             exercises = repo.exercises_for_area(area_view.id, tool.id)
@@ -132,7 +140,7 @@ def comparison_reply(tools: Sequence[ToolView], area: Optional[str], repo: Knowl
                 wording(
                     "utter_compare_has_steps",
                     area=area_view.short_name.lower(),
-                    exercises=", ".join(e.name for e in exercises[:2]),
+                    exercises=", ".join(e.name for e in exercises[:EXERCISES_NAMED]),
                 )
                 if exercises
                 else wording("utter_compare_no_steps", area=area_view.short_name.lower())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import FrozenSet, Optional, Tuple, Union
 
-import dateparser  # type: ignore[import-untyped]
+import dateparser
 
 DAY_NAMES = {
     "mon": 1, "monday": 1, "tue": 2, "tues": 2, "tuesday": 2, "wed": 3, "wednesday": 3, "thu": 4, "thur": 4,
@@ -36,8 +36,8 @@ _TOO_OFTEN = re.compile(
     r"\bevery\s+(?:\d+\s*|few\s+|couple\s+of\s+|half\s+an\s+)?(?:seconds?|secs?|minutes?|mins?|hour)\b|\bhourly\b"
 )
 _UNSUPPORTED = re.compile(r"\bevery\s+(?:other|second|\d+)\s+(?:day|days|week|weeks|hours)\b|\bmonthly\b|\bevery\s+month\b")
-_CLOCK = re.compile(r"\b(\d{1,2})\s*[:.h]\s*(\d{2})\s*(am|pm|a\.m\.|p\.m\.)?(?!\d)")
-_HOUR_AMPM = re.compile(r"\b(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.)")
+#: a clock time as written: "7:30", "19.30", "7h30", "7pm", "7 a.m.", or a bare hour "7"
+_CLOCK = re.compile(r"\b(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?(?!\d)(?:\s*(am|pm|a\.m\.|p\.m\.))?(?![a-z])", re.IGNORECASE)
 _AT_HOUR = re.compile(r"\b(?:at|@|for|by)\s+(\d{1,2})(?!\s*(?:[:.\d]|min|hour|h\b|days?|weeks?))")
 _HALF_PAST = re.compile(
     r"\b(half|quarter)\s+(past|to)\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
@@ -87,49 +87,67 @@ class Problem:
 Reading = Union[Request, Problem]
 
 
-def _hour(raw: str, suffix: Optional[str], text: str) -> int:
-    hour = int(raw)
-    suffix = (suffix or "").replace(".", "")
-    if suffix == "pm" and hour < 12:
-        return hour + 12
-    if suffix == "am" and hour == 12:
-        return 0
-    if suffix:
-        return hour
-    evening = re.search(r"\b(?:pm|evening|tonight|night|after\s+work|after\s+dinner)\b", text)
-    if evening and hour < 12:
-        return hour + 12
-    if 1 <= hour <= 6 and not re.search(r"\bmorning\b", text):
-        return hour + 12  # "at 6" means 6 pm, nobody asks for 6 am without saying so
-    return hour
+@dataclass(frozen=True)
+class ClockTime:
+    """A clock time as written: the hour as written (0-23), the minute, and "am", "pm" or ""."""
+
+    hour: int
+    minute: int = 0
+    suffix: str = ""
+
+    @property
+    def possible(self) -> bool:
+        return self.hour <= 23 and self.minute <= 59 and not (self.suffix and self.hour > 12)
+
+    @property
+    def hour_24(self) -> int:
+        """The hour on a 24-hour clock: 7pm is 19, 12am is 0; without am/pm, as written."""
+        if self.suffix == "pm" and self.hour < 12:
+            return self.hour + 12
+        if self.suffix == "am" and self.hour == 12:
+            return 0
+        return self.hour
+
+
+def clock_time(text: str, bare_hour: bool = True) -> Optional[ClockTime]:
+    """The first clock time written in `text` (see `_CLOCK`), or None. The one parser of written
+    times: reminders, time zones ("it's 3:45pm") and "cancel the 7pm one" all read them here.
+    Without `bare_hour`, a number alone ("the 2 of us") is not a time: it needs minutes or am/pm."""
+    for match in _CLOCK.finditer(text):
+        if bare_hour or match.group(2) or match.group(3):
+            suffix = (match.group(3) or "").lower().replace(".", "")
+            return ClockTime(int(match.group(1)), int(match.group(2) or 0), suffix)
+    return None
+
+
+def _hour(clock: ClockTime, text: str) -> int:
+    """The hour meant: am/pm as said; without it, "at 7 tonight" is 19 and "at 6" is 18."""
+    if clock.suffix or clock.hour >= 12:
+        return clock.hour_24
+    if re.search(r"\b(?:pm|evening|tonight|night|after\s+work|after\s+dinner)\b", text):
+        return clock.hour + 12
+    if 1 <= clock.hour <= 6 and not re.search(r"\bmorning\b", text):
+        return clock.hour + 12  # "at 6" means 6 pm, nobody asks for 6 am without saying so
+    return clock.hour
 
 
 def time_of_day(text: str) -> Union[Tuple[int, int], Problem, None]:
     """(hour, minute) said in `text`, a Problem for an impossible one ("25:99"), or None."""
-    clock = _CLOCK.search(text)
+    clock = clock_time(text, bare_hour=False)
     if clock:
-        hour, minute = int(clock.group(1)), int(clock.group(2))
-        if hour > 23 or minute > 59:
-            return Problem("impossible_time")
-        return _hour(str(hour), clock.group(3), text) if hour <= 12 else hour, minute
+        return (_hour(clock, text), clock.minute) if clock.possible else Problem("impossible_time")
     half = _HALF_PAST.search(text)
     if half:
         base = int(half.group(3)) if half.group(3).isdigit() else _CLOCK_WORDS[half.group(3)]
         minutes = 30 if half.group(1) == "half" else 15
-        hour = _hour(str(base), None, text)
+        hour = _hour(ClockTime(base), text)
         if half.group(2) == "to":
             return (hour - 1) % 24, 60 - minutes
         return hour, minutes
-    ampm = _HOUR_AMPM.search(text)
-    if ampm:
-        if int(ampm.group(1)) > 12:
-            return Problem("impossible_time")
-        return _hour(ampm.group(1), ampm.group(2), text), 0
     at = _AT_HOUR.search(text)
     if at:
-        if int(at.group(1)) > 23:
-            return Problem("impossible_time")
-        return _hour(at.group(1), None, text), 0
+        at_clock = ClockTime(int(at.group(1)))
+        return (_hour(at_clock, text), 0) if at_clock.possible else Problem("impossible_time")
     for words, moment in PARTS_OF_DAY.items():
         if re.search(rf"\b{words}\b", text):
             return moment

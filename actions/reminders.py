@@ -29,7 +29,7 @@ from rasa_sdk.types import DomainDict
 from actions import timezones
 from actions.checklist import area_names
 from actions.knowledge_access import KnowledgeAction
-from actions.reminder_times import Problem, Request, first_local_time, read
+from actions.reminder_times import Problem, Request, clock_time, first_local_time, read
 from actions.replying import Wording, payload, send
 from actions.tracker_reading import latest_text
 from actions.userdata_access import person, with_userdata
@@ -199,10 +199,9 @@ def _matching(reminders: Sequence[ReminderView], text: str) -> List[ReminderView
         "night": range(19, 24), "tonight": range(17, 24),
     }  # fmt: skip
     chosen = [r for r in reminders if any(re.search(rf"\b{w}\b", text) and r.hour in hours for w, hours in parts.items())]
-    clock = re.search(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b", text)
+    clock = clock_time(text)
     if not chosen and clock:
-        hour = int(clock.group(1)) % 12 + (12 if clock.group(3) == "pm" else 0)
-        chosen = [r for r in reminders if r.hour is not None and r.hour % 12 == hour % 12]
+        chosen = [r for r in reminders if r.hour is not None and r.hour % 12 == clock.hour % 12]
     for repeat, words in (("weekdays", "weekday"), ("weekends", "weekend"), ("daily", "daily|every day|each day")):
         if not chosen and re.search(rf"\b(?:{words})\b", text):
             chosen = [r for r in reminders if r.repeat == repeat]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, Iterable, List, Mapping
+from typing import Any, Collection, Dict, Iterable, List, Mapping
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -33,6 +33,10 @@ class Wording:
             raise KeyError(f"the domain has no text response {response!r}")
         template = str(variants[0]["text"])
         return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+
+    def typical(self, estimates: Collection[str], field: str, text: str) -> str:
+        """`text`, marked as typical when `field` is one of the project's estimates, not a seed figure."""
+        return self("utter_typical", text=text) if field in estimates else text
 
     def button(self, response: str, payload: str, **values: Any) -> Button:
         """A button whose title is the text of `response`."""

@@ -21,7 +21,6 @@ answered is pending (the red-flag detector's `possible_flag` entities, in any ea
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -31,8 +30,8 @@ from rasa_sdk.events import SlotSet
 
 from actions.safety_policy import LEVELS, OUTCOME_SLOT, STATED_SLOT
 from knowledge.views import ChecklistItemView, ChecklistView
+from settings import settings
 
-DEFAULT_VALID_DAYS = 7
 ANSWER_SLOT = "checklist_answer"
 ITEM_SLOT = "checklist_item"
 SCOPE_SLOT = "checklist_scope"
@@ -48,11 +47,8 @@ QUOTE_CHARACTERS = 80
 
 
 def valid_days() -> float:
-    """How long a screening stays valid (env SCREENING_VALID_DAYS, default 7)."""
-    try:
-        return float(os.environ.get("SCREENING_VALID_DAYS", DEFAULT_VALID_DAYS))
-    except ValueError:
-        return DEFAULT_VALID_DAYS
+    """How long a screening stays valid, in days (SCREENING_VALID_DAYS)."""
+    return settings().screening_valid_days
 
 
 def scope_needed(

@@ -16,7 +16,18 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz, process
 
-_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\b", re.I)
+from actions.reminder_times import clock_time
+
+# UTC offsets in use run from -12:00 (Etc/GMT+12) to +14:00 (Pacific/Kiritimati), and every one is
+# a whole number of quarter hours (+5:45 Nepal, +8:45 Eucla), per the IANA tz database.
+EARLIEST_OFFSET, LATEST_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+OFFSET_STEP_SECONDS = 15 * 60
+HOUR_SECONDS = 3600
+#: rapidfuzz ratio (0-100) a typed place needs to match a zone's city; the project's choice:
+#: one letter missing from a six-letter city passes ("berln" ~ "berlin": 91), two do not ("brln": 80)
+CITY_MATCH_CUTOFF = 88
+#: four letters in a row make a text a place, not a clock time with filler ("it's 3pm now")
+_PLACE_WORD = re.compile(r"[a-z]{4,}")
 _FILLER = re.compile(r"\b(?:it'?s|its|it is|i'?m in|i am in|i live in|in|at|now|right now|here|the time is|time)\b", re.I)
 
 
@@ -36,28 +47,21 @@ def is_zone(name: str) -> bool:
 
 
 def from_clock(text: str, now: datetime) -> Optional[str]:
-    match = _CLOCK.search(text)
-    if not match:
+    """The zone whose clock shows the time `text` states, at `now` (a whole-hour offset: Etc/GMT)."""
+    clock = clock_time(text)
+    if clock is None or not clock.possible:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    suffix = (match.group(3) or "").lower().replace(".", "")
-    if hour > 23 or minute > 59 or (suffix and hour > 12):
-        return None
-    if suffix == "pm" and hour < 12:
-        hour += 12
-    if suffix == "am" and hour == 12:
-        hour = 0
     utc = now.astimezone(timezone.utc)
-    stated = utc.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    stated = utc.replace(hour=clock.hour_24, minute=clock.minute, second=0, microsecond=0)
     offset = stated - utc.replace(second=0, microsecond=0)
-    # the closest offset within -12h..+14h, in quarter hours
-    while offset > timedelta(hours=14):
+    # the closest offset in use, in quarter hours
+    while offset > LATEST_OFFSET:
         offset -= timedelta(days=1)
-    while offset < timedelta(hours=-12):
+    while offset < EARLIEST_OFFSET:
         offset += timedelta(days=1)
-    quarter = round(offset.total_seconds() / 900) * 900
-    if quarter % 3600 == 0:
-        hours = int(quarter // 3600)
+    quarter = round(offset.total_seconds() / OFFSET_STEP_SECONDS) * OFFSET_STEP_SECONDS
+    if quarter % HOUR_SECONDS == 0:
+        hours = int(quarter // HOUR_SECONDS)
         return "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"  # Etc/GMT-2 is UTC+2 (POSIX sign)
     for zone in sorted(available_timezones()):
         if now.astimezone(ZoneInfo(zone)).utcoffset() == timedelta(seconds=quarter):
@@ -72,7 +76,7 @@ def resolve(text: str, now: datetime) -> Optional[str]:
         return None
     if is_zone(raw):
         return raw
-    if _CLOCK.search(raw) and not re.search(r"[a-z]{4,}", _FILLER.sub(" ", raw.lower()).replace("am", "").replace("pm", "")):
+    if clock_time(raw) and not _PLACE_WORD.search(_FILLER.sub(" ", raw.lower()).replace("am", "").replace("pm", "")):
         return from_clock(raw, now)
     cleaned = _FILLER.sub(" ", raw.lower())
     place = " ".join(cleaned.replace(",", " ").split())
@@ -82,7 +86,7 @@ def resolve(text: str, now: datetime) -> Optional[str]:
     for candidate in filter(None, candidates):
         if candidate in zones:
             return zones[candidate]
-        found = process.extractOne(candidate, list(zones), scorer=fuzz.ratio, score_cutoff=88)
+        found = process.extractOne(candidate, list(zones), scorer=fuzz.ratio, score_cutoff=CITY_MATCH_CUTOFF)
         if found:
             return zones[found[0]]
     return None

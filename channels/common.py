@@ -10,7 +10,6 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-import os
 import time
 from collections import OrderedDict
 from typing import Any, Callable, List, Optional
@@ -22,25 +21,16 @@ logger = logging.getLogger(__name__)
 FORBIDDEN = 403
 
 
-def setting(credentials: Optional[dict], key: str, env: str = "") -> str:
+def setting(credentials: Optional[dict], key: str, fallback: str = "") -> str:
     """A channel setting as a stripped string: the credentials.yml value when it is there,
-    else the environment variable `env`, else '' ("not configured").
+    else `fallback` (its environment variable, from settings.py), else '' ("not configured").
 
     Secrets are never in credentials.yml: the connectors read them from the environment
     themselves, so an unset variable simply means the channel is off (Rasa's `${VAR}`
     placeholders would make `rasa run` refuse to start instead).
     """
     value: Any = (credentials or {}).get(key)
-    if value is None and env:
-        value = os.environ.get(env)
-    return "" if value is None else str(value).strip()
-
-
-def flag(value: Any) -> bool:
-    """A boolean setting that may arrive as text from an environment variable."""
-    if isinstance(value, bool):
-        return value
-    return str(value or "").strip().lower() in {"1", "true", "yes", "on"}
+    return fallback if value is None else str(value).strip()
 
 
 def secrets_match(received: Optional[str], expected: str) -> bool:

@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from redis import asyncio as aioredis  # type: ignore[import-untyped]
-from redis.exceptions import RedisError  # type: ignore[import-untyped]
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
 
 from channels.common import SeenKeys
+from settings import settings
 
 logger = logging.getLogger(__name__)
 
-URL_ENV = "DEDUPE_REDIS_URL"
-PASSWORD_ENV = "REDIS_PASSWORD"  # noqa: S105 - a variable name, not a secret
 KEY_PREFIX = "tpc:dedupe:"
 #: webhook retries come within minutes (Slack: 3 within an hour at most)
 TTL_SECONDS = 3600
@@ -50,8 +48,8 @@ class Dedupe:
 
     @classmethod
     def from_env(cls, namespace: str) -> Dedupe:
-        url = (os.environ.get(URL_ENV) or "").strip()
-        return cls(namespace, url=url, password=os.environ.get(PASSWORD_ENV) or "")
+        config = settings()
+        return cls(namespace, url=config.dedupe_redis_url, password=config.redis_password)
 
     @property
     def shared(self) -> bool:

@@ -10,11 +10,11 @@ lives in Python: it is sent exactly when the bot, and so its domain, could not a
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any, Dict, List, Optional
 
-DEFAULT_MAX_MESSAGE_CHARS = 2000
+from settings import settings
+
 MAX_SENDER_CHARS = 128
 NO_REPLY_TEXT = "Sorry, I'm having a technical problem right now. Please try again in a minute."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -31,11 +31,8 @@ class InputRejected(ValueError):
 
 
 def max_message_chars() -> int:
-    """Longest accepted message (env MAX_MESSAGE_CHARS, default 2000 characters)."""
-    try:
-        return max(1, int(os.environ.get("MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)))
-    except ValueError:
-        return DEFAULT_MAX_MESSAGE_CHARS
+    """Longest accepted message, in characters (MAX_MESSAGE_CHARS)."""
+    return settings().max_message_chars
 
 
 def clean_text(text: Any) -> str:

@@ -42,11 +42,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.common import FORBIDDEN, api_base_url, flag, setting, split_text
+from channels.common import FORBIDDEN, api_base_url, setting, split_text
 from channels.dedupe import Dedupe
 from channels.structured import StructuredOutput
 from replies import plain
 from replies.model import Reply
+from settings import flag, settings
 
 logger = logging.getLogger(__name__)
 
@@ -190,14 +191,15 @@ class SecureSlackInput(SlackInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        env = settings()
         return cls(
-            slack_token=setting(credentials, "slack_token", "SLACK_BOT_TOKEN"),
-            slack_channel=setting(credentials, "slack_channel", "SLACK_CHANNEL") or None,
+            slack_token=setting(credentials, "slack_token", env.slack_bot_token),
+            slack_channel=setting(credentials, "slack_channel", env.slack_channel) or None,
             proxy=setting(credentials, "proxy") or None,
             use_threads=flag(setting(credentials, "use_threads")),
-            slack_signing_secret=setting(credentials, "slack_signing_secret", "SLACK_SIGNING_SECRET"),
+            slack_signing_secret=setting(credentials, "slack_signing_secret", env.slack_signing_secret),
             conversation_granularity=setting(credentials, "conversation_granularity") or "sender",
-            api_url=setting(credentials, "slack_api_url", "SLACK_API_URL"),
+            api_url=setting(credentials, "slack_api_url", env.slack_api_url),
         )
 
     def __init__(

@@ -40,7 +40,6 @@ import functools
 import inspect
 import json
 import logging
-import os
 import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional
@@ -55,6 +54,7 @@ from socketio import AsyncServer
 from channels.guard import InputRejected, clean_text
 from channels.structured import StructuredOutput
 from replies.model import Reply
+from settings import LOCAL_RASA_URL, settings
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def user_store() -> Any:
 def export_link(sender_id: str, content: str) -> str:
     """A one-time download link for a data export (served by WebchatInput, /webhooks/socketio/export/...)."""
     token = user_store().create_export("socketio", sender_id, content)
-    base = (os.environ.get("RASA_PUBLIC_URL") or os.environ.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/")
+    base = (settings().rasa_public_url or settings().rasa_url or LOCAL_RASA_URL).rstrip("/")
     return f"{base}/webhooks/socketio/export/{token}"
 
 

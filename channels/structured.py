@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
+from rasa.core.channels.channel import OutputChannel
+
 from replies.model import Reply
 
 
-class StructuredOutput:
-    """Mixin for a Rasa OutputChannel: renders structured replies with `send_reply`."""
+class StructuredOutput(OutputChannel):
+    """Mixin for a Rasa OutputChannel (listed before it): renders structured replies with `send_reply`."""
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         reply = Reply.from_json(message.get("custom"))
         if reply is None:
-            await super().send_response(recipient_id, message)  # type: ignore[misc]
+            await super().send_response(recipient_id, message)
             return
         await self.send_reply(recipient_id, reply)
 

@@ -49,24 +49,33 @@ from channels.common import FORBIDDEN, api_base_url, secrets_match, setting, spl
 from channels.dedupe import Dedupe, telegram_namespace
 from channels.structured import StructuredOutput
 from replies.model import Reply, buttons
+from settings import settings
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
-# What Telegram accepts as secret_token in setWebhook.
+# The limits below are the Bot API's (core.telegram.org/bots/api): setWebhook's secret_token is
+# 1-256 characters from A-Z, a-z, 0-9, _ and -; sendMessage's text 1-4096 characters; a photo's
+# caption 0-1024 characters; an inline button's callback_data 1-64 bytes.
 SECRET_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,256}")
-ALLOWED_UPDATES = ["message", "callback_query"]
-API_TIMEOUT_SECONDS = 30
 MAX_MESSAGE_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
-# A row holds up to this many buttons when every title is short; otherwise one per row.
+ALLOWED_UPDATES = ["message", "callback_query"]
+API_TIMEOUT_SECONDS = 30  # the project's choice: a Bot API call that takes longer has failed
+# A row holds up to this many buttons when every title is short; otherwise one per row (the
+# project's choice: three short titles fit a phone's width).
 MAX_ROW_BUTTONS = 3
 MAX_ROW_TITLE = 20
+# A payload over MAX_CALLBACK_DATA_BYTES goes as "~" + this many hex digits of its SHA-256 (128
+# bits, 33 bytes in all); this process remembers the latest ones (enough for the buttons of the
+# conversations in flight; another replica finds them in the tracker store).
+LONG_PAYLOAD_DIGEST_CHARS = 32
+REMEMBERED_LONG_PAYLOADS = 1000
 
 _START = re.compile(r"/start(?:@\w+)?(?:\s.*)?", re.DOTALL)
 _COMMAND_MENTION = re.compile(r"^(/\w+)@\w+[Bb][Oo][Tt]\b")
-MAX_CAPTION_LENGTH = 1024
 
 
 def escape(text: str) -> str:
@@ -94,7 +103,7 @@ PayloadSource = Callable[[str], Awaitable[List[str]]]  # sender id -> payloads o
 
 def long_payload_key(payload: str) -> str:
     """The callback_data of a payload over Telegram's 64 bytes: a digest, the same in every replica."""
-    return LONG_PAYLOAD_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+    return LONG_PAYLOAD_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:LONG_PAYLOAD_DIGEST_CHARS]
 
 
 def tracker_button_payloads(app: Any) -> PayloadSource:
@@ -136,7 +145,7 @@ class SecureTelegramOutput(StructuredOutput, TelegramOutput):
         key = long_payload_key(payload)
         self._long_payloads[key] = payload
         self._long_payloads.move_to_end(key)
-        while len(self._long_payloads) > 1000:
+        while len(self._long_payloads) > REMEMBERED_LONG_PAYLOADS:
             self._long_payloads.popitem(last=False)
         return key
 
@@ -214,12 +223,13 @@ class SecureTelegramInput(TelegramInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        env = settings()
         return cls(
-            access_token=setting(credentials, "access_token", "TELEGRAM_ACCESS_TOKEN"),
-            verify=setting(credentials, "verify", "TELEGRAM_BOT_NAME"),
-            webhook_url=setting(credentials, "webhook_url", "TELEGRAM_WEBHOOK_URL"),
-            secret_token=setting(credentials, "secret_token", "TELEGRAM_SECRET_TOKEN"),
-            api_url=setting(credentials, "api_url", "TELEGRAM_API_URL"),
+            access_token=setting(credentials, "access_token", env.telegram_access_token),
+            verify=setting(credentials, "verify", env.telegram_bot_name),
+            webhook_url=setting(credentials, "webhook_url", env.telegram_webhook_url),
+            secret_token=setting(credentials, "secret_token", env.telegram_secret_token),
+            api_url=setting(credentials, "api_url", env.telegram_api_url),
         )
 
     def __init__(

@@ -20,7 +20,7 @@ no spaCy, so the action server can import it too.
 from __future__ import annotations
 
 import re
-from typing import List, Sequence, Set
+from typing import AbstractSet, List, Sequence
 
 #: words that cancel a following sign ("no numbness", "without any tingling", "never had a clot")
 NEGATIONS = {
@@ -147,7 +147,7 @@ _SENTENCE = re.compile(
 )
 
 
-def negated(tokens: Sequence[str], start: int, flag_tokens: Set[int] = frozenset(), reach: int = 6) -> bool:  # type: ignore[assignment]
+def negated(tokens: Sequence[str], start: int, flag_tokens: AbstractSet[int] = frozenset(), reach: int = 6) -> bool:
     """True when a negation governs the sign that starts at `tokens[start]`.
 
     `tokens` are normalised lower-case tokens ("n't" already read as "not"); list words and

@@ -4,45 +4,48 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
+from typing import Any, cast
 
 from sanic import Sanic
 
 from rasa_sdk_plugins import hookimpl
+from settings import settings
 
 logger = logging.getLogger(__name__)
 
 
-def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+async def migrate_user_data(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+    if settings().userdata_migrate_on_start:
+        from userdata.migrate import upgrade
+
+        logger.info("user-data store at revision %s", upgrade())
+
+
+async def start_reminders(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+    if not settings().reminders_enabled:
+        return
+    from userdata.repository import UserDataRepository
+    from userdata.scheduler import ReminderScheduler, SchedulerSettings
+
+    scheduler_settings = SchedulerSettings.from_env()
+    if scheduler_settings is None:
+        logger.warning("reminders are not sent: set RASA_AUTH_TOKEN (Rasa runs with --enable-api --auth-token)")
+        return
+    scheduler = ReminderScheduler(UserDataRepository.from_env(), scheduler_settings)
+    app.ctx.reminder_task = asyncio.get_running_loop().create_task(scheduler.run_forever())
+
+
+async def stop_reminders(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+    task = getattr(app.ctx, "reminder_task", None)
+    if task is not None:
+        task.cancel()
 
 
 @hookimpl
 def attach_sanic_app_extensions(app: Sanic) -> None:
-    @app.listener("before_server_start")
-    async def migrate_user_data(app: Sanic, _loop) -> None:  # type: ignore[no-untyped-def]
-        if _flag("USERDATA_MIGRATE_ON_START", True):
-            from userdata.migrate import upgrade
-
-            logger.info("user-data store at revision %s", upgrade())
-
-    @app.listener("after_server_start")
-    async def start_reminders(app: Sanic, _loop) -> None:  # type: ignore[no-untyped-def]
-        if not _flag("REMINDERS_ENABLED", True):
-            return
-        from userdata.repository import UserDataRepository
-        from userdata.scheduler import ReminderScheduler, SchedulerSettings
-
-        settings = SchedulerSettings.from_env()
-        if settings is None:
-            logger.warning("reminders are not sent: set RASA_AUTH_TOKEN (Rasa runs with --enable-api --auth-token)")
-            return
-        scheduler = ReminderScheduler(UserDataRepository.from_env(), settings)
-        app.ctx.reminder_task = asyncio.get_running_loop().create_task(scheduler.run_forever())
-
-    @app.listener("before_server_stop")
-    async def stop_reminders(app: Sanic, _loop) -> None:  # type: ignore[no-untyped-def]
-        task = getattr(app.ctx, "reminder_task", None)
-        if task is not None:
-            task.cancel()
+    # Sanic 21.12 annotates listeners as `ListenerType[Sanic]`, a subscripted alias that is not
+    # generic, which mypy reads as Never: the app is used untyped for these three calls only.
+    listeners = cast(Any, app)
+    listeners.listener(migrate_user_data, "before_server_start")
+    listeners.listener(start_reminders, "after_server_start")
+    listeners.listener(stop_reminders, "before_server_stop")

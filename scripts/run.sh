@@ -47,7 +47,7 @@ echo ">> starting Rasa server on ${RASA_HOST:-127.0.0.1}:${RASA_PORT} with $MODE
 pids+=($!)
 
 echo ">> starting the demo page (chat widget) on http://${WEB_HOST}:${WEB_PORT}"
-"$BIN/python" scripts/serve_web.py --host "$WEB_HOST" --port "$WEB_PORT" \
+"$BIN/python" -m scripts.serve_web --host "$WEB_HOST" --port "$WEB_PORT" \
   --socket-url "${RASA_SOCKET_URL:-http://127.0.0.1:${RASA_PORT}}" &
 pids+=($!)
 

@@ -1,6 +1,6 @@
 """Serve the demo page (web/) with the rasa-webchat widget, standard library only.
 
-    python scripts/serve_web.py [--host 127.0.0.1] [--port 8080] [--socket-url http://127.0.0.1:5005]
+    python -m scripts.serve_web [--host 127.0.0.1] [--port 8080] [--socket-url http://127.0.0.1:5005]
                                 [--message-delay-ms 1200]
 
 What is served, and nothing else:
@@ -11,15 +11,14 @@ What is served, and nothing else:
   message is shown, so the static page needs no rebuild per deployment.
 
 The page's origin (http://HOST:PORT) must be the one given to `rasa run --cors`: the socket.io
-channel only accepts that origin. Environment defaults: WEB_HOST, WEB_PORT, RASA_SOCKET_URL,
-WEB_MESSAGE_DELAY_MS.
+channel only accepts that origin. Defaults from the environment (settings.py): WEB_HOST, WEB_PORT,
+RASA_SOCKET_URL, WEB_MESSAGE_DELAY_MS.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import posixpath
 import sys
 from functools import partial
@@ -28,6 +27,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote, urlsplit
+
+from settings import settings
 
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 BUNDLE = Path("node_modules") / "rasa-webchat" / "lib" / "index.js"
@@ -128,19 +129,13 @@ def make_server(
 
 
 def main(argv: Optional[list] = None) -> None:
+    env = settings()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
+    parser.add_argument("--host", default=env.web_host)
+    parser.add_argument("--port", type=int, default=env.web_port)
+    parser.add_argument("--socket-url", default=env.rasa_socket_url, help="where the widget finds Rasa's socket.io channel")
     parser.add_argument(
-        "--socket-url",
-        default=os.environ.get("RASA_SOCKET_URL", "http://127.0.0.1:5005"),
-        help="where the widget finds Rasa's socket.io channel",
-    )
-    parser.add_argument(
-        "--message-delay-ms",
-        type=int,
-        default=int(os.environ.get("WEB_MESSAGE_DELAY_MS", str(DEFAULT_MESSAGE_DELAY_MS))),
-        help="longest typing pause before a bot message (0: none)",
+        "--message-delay-ms", type=int, default=env.web_message_delay_ms, help="longest typing pause before a message (0: none)"
     )
     args = parser.parse_args(argv)
     server = make_server(args.host, args.port, args.socket_url, message_delay_ms=max(0, args.message_delay_ms))

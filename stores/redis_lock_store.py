@@ -22,6 +22,7 @@ from typing import Callable, Optional, Tuple, TypeVar
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+from redis.client import Pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class AtomicRedisLockStore(RedisLockStore):
         key = self.key_prefix + conversation_id
         outcome: list = []
 
-        def attempt(pipe) -> None:  # type: ignore[no-untyped-def]
+        def attempt(pipe: Pipeline) -> None:
             serialised = pipe.get(key)  # immediate read: the key is WATCHed
             lock = TicketLock.from_dict(json.loads(serialised)) if serialised else None
             new_lock, value = change(lock)

@@ -16,12 +16,22 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from knowledge.repository import KnowledgeRepository
+from settings import settings
 from tests.servers import Bot, action_server, base_env, free_port, rasa_server, sqlite_tracker, write_endpoints
 from userdata.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_CI = os.environ.get("CI", "").lower() == "true"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """settings() reads the environment once per process: each test reads it afresh, after
+    its own monkeypatch.setenv (autouse fixtures run before the fixtures a test asks for)."""
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
 
 
 def require_service(reason: str) -> None:

@@ -7,7 +7,6 @@ with Rasa's own SQLTrackerStore.get_db_url, so both always point at the same dat
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -15,6 +14,7 @@ from typing import Optional
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, create_engine
 
+from settings import settings
 from userdata.db import ROOT
 
 
@@ -23,7 +23,7 @@ def tracker_store_url(endpoints: Optional[Path] = None) -> Optional[str]:
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.utils.endpoints import read_endpoint_config
 
-    path = endpoints or ROOT / os.environ.get("RASA_ENDPOINTS", "endpoints.yml")
+    path = endpoints or ROOT / settings().rasa_endpoints
     config = read_endpoint_config(str(path), "tracker_store")
     if config is None or "SQL" not in str(config.type or ""):
         return None

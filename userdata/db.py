@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import os
+import sqlite3
 from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 
+from settings import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "var" / "userdata.db"
 
 
 def database_url() -> str:
-    return os.environ.get("USERDATA_URL") or f"sqlite:///{DEFAULT_PATH}"
+    return settings().userdata_url or f"sqlite:///{DEFAULT_PATH}"
 
 
 def make_engine(url: Optional[str] = None) -> Engine:
@@ -24,7 +26,7 @@ def make_engine(url: Optional[str] = None) -> Engine:
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(connection: sqlite3.Connection, _record: object) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")

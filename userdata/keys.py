@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from settings import settings
 from userdata.db import ROOT
 
 KEY_FILE = ROOT / "var" / "userdata.key"
@@ -39,7 +40,7 @@ def _secret_from(value: str | None, path: str) -> bytes:
 
 
 def secret() -> bytes:
-    return _secret_from(os.environ.get("USERDATA_KEY"), str(KEY_FILE))
+    return _secret_from(settings().userdata_key, str(KEY_FILE))
 
 
 def user_key(channel: str, sender_id: str) -> str:

@@ -8,22 +8,17 @@ that long (unless a reminder of theirs is still active). Prints what it deleted 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import timedelta
 from typing import Dict
 
+from settings import settings
 from userdata.conversations import purge_events, tracker_engine
 from userdata.repository import UserDataRepository, utcnow
 
-DEFAULT_RETENTION_DAYS = 365
-
 
 def retention_days() -> int:
-    try:
-        return max(1, int(os.environ.get("RETENTION_DAYS", DEFAULT_RETENTION_DAYS)))
-    except ValueError:
-        return DEFAULT_RETENTION_DAYS
+    return settings().retention_days
 
 
 def purge(store: UserDataRepository, days: int) -> Dict[str, int]:

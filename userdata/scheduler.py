@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import quote
 
 import aiohttp
 
+from settings import LOCAL_RASA_URL, settings
 from userdata.repository import DueReminder, UserDataRepository
 
 logger = logging.getLogger(__name__)
 REMINDER_INTENT = "EXTERNAL_reminder"
-DEFAULT_POLL_SECONDS = 15.0
 HTTP_TIMEOUT_SECONDS = 10.0
 
 
@@ -31,18 +30,14 @@ HTTP_TIMEOUT_SECONDS = 10.0
 class SchedulerSettings:
     rasa_url: str
     token: str
-    poll_seconds: float = DEFAULT_POLL_SECONDS
+    poll_seconds: float
 
     @classmethod
     def from_env(cls) -> Optional[SchedulerSettings]:
-        token = os.environ.get("RASA_AUTH_TOKEN")
-        if not token:
+        config = settings()
+        if not config.rasa_auth_token:
             return None
-        try:
-            poll = float(os.environ.get("REMINDER_POLL_SECONDS", DEFAULT_POLL_SECONDS))
-        except ValueError:
-            poll = DEFAULT_POLL_SECONDS
-        return cls(os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"), token, poll)
+        return cls((config.rasa_url or LOCAL_RASA_URL).rstrip("/"), config.rasa_auth_token, config.reminder_poll_seconds)
 
 
 class ReminderScheduler:

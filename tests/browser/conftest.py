@@ -58,7 +58,7 @@ def page_server(browser_ready: None, bot: Bot, page_origin: str, tmp_path_factor
     log = tmp_path_factory.mktemp("web") / "serve_web.log"
     process = subprocess.Popen(
         [
-            *(sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1", "--port", port),
+            *(sys.executable, "-m", "scripts.serve_web", "--host", "127.0.0.1", "--port", port),
             *("--socket-url", bot.url, "--message-delay-ms", "300"),  # short: the pause is cosmetic
         ],
         cwd=ROOT,

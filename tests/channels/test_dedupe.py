@@ -21,6 +21,7 @@ import redis
 from channels.dedupe import KEY_PREFIX, Dedupe, telegram_namespace
 from channels.slack import SecureSlackInput
 from channels.telegram import SecureTelegramInput
+from settings import settings
 from tests.conftest import require_service
 from tests.servers import free_port
 
@@ -105,6 +106,7 @@ def test_the_password_comes_from_the_url_or_else_redis_password(monkeypatch: pyt
     assert pool.connection_kwargs["password"] == "from-the-lock-store"
     assert pool.connection_kwargs["db"] == 1
     monkeypatch.setenv("DEDUPE_REDIS_URL", "redis://:in-the-url@redis:6379/1")
+    settings.cache_clear()  # the environment changed within the test
     assert Dedupe.from_env("t")._redis().connection_pool.connection_kwargs["password"] == "in-the-url"
 
 

@@ -129,3 +129,8 @@ export TPC_COMPOSE="${COMPOSE[*]}" TPC_DEPLOY_SECONDS_BEFORE_STACK="$((SECONDS -
 export TPC_DEPLOY_IMAGES="$APP_IMAGE $POSTGRES_IMAGE $REDIS_IMAGE $NGINX_IMAGE"
 log "running tests/deploy/stack"
 "$ROOT/.venv/bin/python" -m pytest "$ROOT/tests/deploy/stack" -p no:cacheprovider -v
+# A measurement, not a test: turns per second with 2 and 1 Rasa replicas, on the same stack.
+if [ "${TPC_DEPLOY_BENCH:-0}" = 1 ]; then
+  log "measuring throughput (bench/deploy_throughput.py, reports/deploy_throughput.json)"
+  "$ROOT/.venv/bin/python" -m bench.deploy_throughput
+fi

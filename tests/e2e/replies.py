@@ -34,5 +34,11 @@ def is_checklist(messages: List[Dict[str, Any]]) -> bool:
     return "checklist" in kinds(messages)
 
 
+def responses(tracker: Dict[str, Any]) -> List[str]:
+    """The domain responses the bot said, in order: the `utter_action` of the tracker's bot events."""
+    said = [(e.get("metadata") or {}).get("utter_action") for e in tracker.get("events") or [] if e.get("event") == "bot"]
+    return [str(name) for name in said if name]
+
+
 def payloads(messages: List[Dict[str, Any]]) -> List[str]:
     return [b["payload"] for m in messages for b in m.get("buttons") or []]

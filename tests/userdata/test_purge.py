@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from settings import settings
 from tests.clock import Clock
 from userdata.purge import purge
 from userdata.repository import UserDataRepository
@@ -35,6 +36,7 @@ def test_purge_removes_what_is_older_than_the_window_in_both_stores(
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n')
     monkeypatch.setenv("RASA_ENDPOINTS", str(endpoints))
+    settings.cache_clear()  # the store fixture read the settings before this variable was set
 
     assert purge(store, 365) == {"sessions": 1, "reminders": 0, "users": 1, "conversation_events": 3}
     with create_engine(f"sqlite:///{tmp_path / 'tracker.db'}").connect() as db:

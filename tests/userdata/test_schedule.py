@@ -25,7 +25,10 @@ def test_weekdays_skip_the_weekend_and_a_one_off_has_no_next() -> None:
     assert Schedule("once", 9, 0, "UTC").next_after(friday) is None
 
 
-def test_a_time_skipped_by_spring_forward_moves_forward() -> None:
+def test_a_time_skipped_by_spring_forward_moves_forward_by_the_hour_skipped() -> None:
     daily = Schedule("daily", 2, 30, "Europe/Berlin")
     moment = daily.next_after(datetime(2026, 3, 28, 12, 0, tzinfo=timezone.utc))
-    assert moment is not None and moment.astimezone(ZoneInfo("Europe/Berlin")).hour in (1, 3)
+    # 29 March 2026, 02:00 CET becomes 03:00 CEST: 02:30 does not exist and is read with the
+    # offset before the change (+1), so it fires at 01:30 UTC, which is 03:30 on the clock
+    assert moment == datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc)
+    assert moment.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M %Z") == "03:30 CEST"

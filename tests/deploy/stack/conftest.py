@@ -79,6 +79,18 @@ class Stack:
     port: int
     figures: Dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_env(cls) -> Stack:
+        """The stack tests/deploy/run.sh started (its variables)."""
+        env = os.environ
+        return cls(
+            project=env["TPC_DEPLOY_PROJECT"],
+            docker=env["TPC_DOCKER"],
+            compose_argv=shlex.split(env["TPC_COMPOSE"]),
+            work=Path(env["TPC_DEPLOY_WORK"]),
+            port=int(env["LB_PORT"]),
+        )
+
     # -- docker ----------------------------------------------------------------------------
     def compose(self, *args: str, timeout: float = 600, env: Optional[Dict[str, str]] = None) -> str:
         files = ["-f", str(ROOT / "deploy" / "docker-compose.yml"), "-f", str(ROOT / "tests" / "deploy" / "compose.test.yml")]
@@ -221,13 +233,7 @@ def stack() -> Iterator[Stack]:
     env = os.environ
     if env.get("TPC_DEPLOY_STACK") != "1":
         pytest.fail("tests/deploy/stack runs under `make test-deploy` (tests/deploy/run.sh) only")
-    the_stack = Stack(
-        project=env["TPC_DEPLOY_PROJECT"],
-        docker=env["TPC_DOCKER"],
-        compose_argv=shlex.split(env["TPC_COMPOSE"]),
-        work=Path(env["TPC_DEPLOY_WORK"]),
-        port=int(env["LB_PORT"]),
-    )
+    the_stack = Stack.from_env()
     figures = the_stack.figures
     app_image = env["TPC_IMAGE"]
     figures["image_bytes"] = {
