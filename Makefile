@@ -131,6 +131,7 @@ browser-deps:
 bench: train
 	@mkdir -p reports
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.pictures --out reports/pictures.json
 
 # Deployment checkers (tests/deploy): kubernetes-validate and checkov pin their own trees,
 # which clash with rasa's (jsonschema...), so they live in a venv of their own, from their own lock.

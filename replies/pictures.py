@@ -58,8 +58,13 @@ def figure_data() -> Tuple[BodyFigure, Dict[str, Placement]]:
 
 def picture_key(picture: Picture) -> str:
     """The content hash of a picture: what it is drawn from, and the drawing code's version."""
+    return _key(picture, DRAWING_VERSION)
+
+
+@lru_cache(maxsize=512)
+def _key(picture: Picture, version: int) -> str:
     figure, placements = figure_data()
-    source: Dict[str, Any] = {"version": DRAWING_VERSION, "kind": picture.kind, "title": picture.title}
+    source: Dict[str, Any] = {"version": version, "kind": picture.kind, "title": picture.title}
     if picture.kind == "placement":
         placement = placements.get(picture.exercise or "")
         source.update(figure=figure.dict(exclude={"zones"}), placement=placement.dict() if placement else None)
