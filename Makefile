@@ -66,12 +66,16 @@ train: install
 userdata: install
 	@$(BIN)/python -m userdata.migrate
 
-# The README's progress picture: the browser test draws a conversation with a chart and
-# screenshots it; the picture is then kept in docs/images (regenerate it, never edit it by hand).
+# The README's pictures: browser tests draw conversations (the progress chart, the body map at
+# desktop width and phone width, an exercise's placement picture at phone width) and screenshot
+# them; the pictures are then kept in docs/images (regenerate them, never edit them by hand).
+SCREENSHOTS := progress.png body_map.png body_map_phone.png placement_phone.png
 screenshot: train web/node_modules browser-deps
 	$(BIN)/python -m pytest -q tests/browser/test_progress_and_a11y.py -k progress_chart
-	@mkdir -p docs/images && cp reports/progress.png docs/images/progress.png
-	@echo "docs/images/progress.png regenerated"
+	$(BIN)/python -m pytest -q tests/browser/test_pictures_and_timer.py
+	@mkdir -p docs/images && for name in $(SCREENSHOTS); do cp reports/$$name docs/images/$$name || exit 1; done
+	@echo "docs/images/{$(SCREENSHOTS)} regenerated" | tr ' ' ','
+
 
 # Retention (RETENTION_DAYS, default 365): run it from cron, or the Kubernetes CronJob (deploy/k8s).
 purge: userdata
