@@ -151,11 +151,18 @@
       var zone = zones[i];
       zone.setAttribute("role", "button");
       zone.setAttribute("tabindex", "0");
-      zone.setAttribute("aria-label", zone.getAttribute("data-name") || "");
+      // named as drawn ("13 Hamstrings": its number, then its area), so the visible number is in the name
+      var title = zone.querySelector("title");
+      zone.setAttribute("aria-label", (title && title.textContent) || zone.getAttribute("data-name") || "");
       zone.addEventListener("click", function (event) {
         choose(event.currentTarget);
       });
-      zone.addEventListener("keydown", activate);
+      zone.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") {
+          event.preventDefault();
+          choose(event.currentTarget);
+        }
+      });
     }
     var frame = image.closest(".rw-image-details") || image;
     frame.parentNode.insertBefore(svg, frame);
