@@ -74,7 +74,7 @@ screenshot: train web/node_modules browser-deps
 	$(BIN)/python -m pytest -q tests/browser/test_progress_and_a11y.py -k progress_chart
 	$(BIN)/python -m pytest -q tests/browser/test_pictures_and_timer.py
 	@mkdir -p docs/images && for name in $(SCREENSHOTS); do cp reports/$$name docs/images/$$name || exit 1; done
-	@echo "docs/images/{$(SCREENSHOTS)} regenerated" | tr ' ' ','
+	@echo "regenerated in docs/images: $(SCREENSHOTS)"
 
 
 # Retention (RETENTION_DAYS, default 365): run it from cron, or the Kubernetes CronJob (deploy/k8s).

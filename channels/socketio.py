@@ -106,9 +106,13 @@ class WebchatOutput(StructuredOutput, SocketIOOutput):
         elif reply.picture:
             from replies.pictures import data_url as picture_url
 
-            # as the chart: the picture, then its text alternative (the exercise's position sentence)
-            messages.append({"attachment": {"type": "image", "payload": {"src": picture_url(reply.picture)}}})
-            messages.append({"text": f"_{md(reply.picture.alt)}_"})
+            # as the chart: the picture, then its text alternative (the exercise's position sentence);
+            # right under the title, before the steps it shows
+            at = 1 if reply.title or reply.intro else 0
+            messages[at:at] = [
+                {"attachment": {"type": "image", "payload": {"src": picture_url(reply.picture)}}},
+                {"text": f"_{md(reply.picture.alt)}_"},
+            ]
         if reply.timer:  # a link web/app.js turns into a countdown button (the page's own timer)
             messages.append({"text": timer_link(reply.timer)})
         if reply.attachment:

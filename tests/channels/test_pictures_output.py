@@ -145,9 +145,11 @@ async def test_the_widget_gets_the_placement_picture_its_alt_and_a_timer_link() 
     await WebchatOutput(socket, "bot_uttered").send_response("room1", {"text": "x", "custom": PLACEMENT_REPLY.to_json()})  # type: ignore[arg-type]
     sent = [e["data"] for e in socket.emitted]
     [index] = [i for i, m in enumerate(sent) if "attachment" in m]
+    assert index == 1 and sent[0]["text"].startswith("**Calf: calf ball roll**")  # under the title, before the steps
     assert sent[index]["attachment"]["payload"]["src"].startswith("data:image/png;base64,")
     assert sent[index + 1]["text"] == "_Sit on the floor with the working leg straight & the other knee bent._"
-    timer = sent[index + 2]["text"]
+    assert sent[index + 2]["text"].startswith("1. Sit on the floor")
+    [timer] = [m["text"] for m in sent if "tpc-timer" in m.get("text", "")]
     match = re.fullmatch(r"\[Start a 15 s timer\]\(#tpc-timer:15:([^)\s]+)\)", timer)
     assert match and unquote(match.group(1)) == "Time's up (ease off)."
     assert sent[-1]["quick_replies"][0]["payload"] == "/report_session"
