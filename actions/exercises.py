@@ -7,6 +7,7 @@ comes from the domain (actions.replying.Wording) or the knowledge store.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -62,7 +63,8 @@ def exercise_reply(
         if gentle:
             top = min(hold.max, gentle_hold_max(repo))
             hold = Span(min(hold.min, top), top)
-        seconds = round((hold.min + hold.max) / 2)  # the middle of the hold: 30-60 s -> 45 s
+        # the middle of the hold to the nearest 5 s, within it: 30-60 s -> 45 s, 15-30 s -> 25 s
+        seconds = int(min(hold.max, max(hold.min, 5 * math.floor((hold.min + hold.max) / 10 + 0.5))))
         timer = Timer(seconds, wording("utter_timer_start", seconds=seconds), wording("utter_timer_done"))
         facts.append(
             Fact(

@@ -57,7 +57,9 @@ def test_a_hold_time_gets_a_timer_of_its_middle_and_none_without_one(repo) -> No
     assert timer is not None and timer.seconds == 45
     assert timer.label == wording()("utter_timer_start", seconds=45) and timer.done == wording()("utter_timer_done")
     gentle = exercise_reply(held, repo, wording(), "caution").timer  # caution: holds end at the default (30 s)
-    assert gentle is not None and gentle.seconds == round((30 + gentle_hold_max(repo)) / 2)
+    assert gentle is not None and gentle.seconds == gentle_hold_max(repo) == 30
+    other = next(e for e in exercises if e.hold and (e.hold.min, e.hold.max) == (15, 30))
+    assert exercise_reply(other, repo, wording(), "clear").timer.seconds == 25  # type: ignore[union-attr]  # nearest 5 s
     rolled = next(e for e in exercises if e.hold is None)
     assert exercise_reply(rolled, repo, wording(), "clear").timer is None
 
