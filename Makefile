@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed-$(shell { cat $(LOCKS); echo $(INSTALL_RECIPE); } | 
 # and tests/quality/test_locks.py fails when an installed pin's Requires-Python excludes it.
 OLDEST_PYTHON := 3.11.2
 
-PHONY_EXTRA := run-production browser-deps bench test-deploy test-fresh tools
+PHONY_EXTRA := run-production browser-deps bench test-deploy test-fresh tools pictures
 .PHONY: help install train userdata purge screenshot run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
@@ -81,7 +81,11 @@ screenshot: train web/node_modules browser-deps
 purge: userdata
 	@$(BIN)/python -m userdata.purge
 
-run: train userdata web/node_modules
+# The body map and every placement picture, drawn once per version into var/pictures (replies/pictures.py)
+pictures: install
+	@$(BIN)/python -m replies.pictures
+
+run: train userdata web/node_modules pictures
 	@scripts/run.sh
 
 run-production: train

@@ -33,27 +33,11 @@ CACHED_TARGET_MS = 20.0
 BUILD_TARGET_S = 10.0
 
 
-def every_picture() -> List[Any]:
-    """The body map and one placement picture per exercise, as the actions make them."""
-    from knowledge.repository import KnowledgeRepository
-    from replies.model import Picture, ZoneLabel
-    from replies.pictures import figure_data, placement_picture
-
-    repo = KnowledgeRepository.shared()
-    figure, _ = figure_data()
-    zones = tuple(ZoneLabel(n, z.area, z.area, f"/inform-{z.area}") for n, z in enumerate(figure.zones, 1))
-    out: List[Any] = [Picture(kind="body_map", alt="body map", title="Body map", zones=zones)]
-    for area in repo.body_areas():
-        for exercise in repo.exercises_for_area(area.id):
-            out.append(placement_picture(exercise.id, exercise.body_area, exercise.name, exercise.steps))
-    return out
-
-
 def _child(mode: str) -> None:
     """Run in a fresh process: draw everything (build) or fetch one picture (first)."""
-    pictures = every_picture()
-    from replies.pictures import figure_data, png
+    from replies.pictures import every_picture, figure_data, png
 
+    pictures = every_picture()
     figure_data.cache_clear()  # the figure is read again inside the timing, as on a first turn
     start, cpu = time.perf_counter(), time.process_time()
     for picture in pictures if mode == "build" else pictures[1:2]:
@@ -69,7 +53,7 @@ def _fresh(mode: str, cache: Path) -> Dict[str, Any]:
 
 
 def measure(repeat: int) -> Dict[str, Any]:
-    from replies.pictures import data_url, png
+    from replies.pictures import data_url, every_picture, png
 
     with tempfile.TemporaryDirectory() as folder:
         cache = Path(folder) / "pictures"

@@ -296,3 +296,40 @@ def placement_picture(exercise: str, area: str, title: Optional[str], steps: Tup
         return None
     alt = " ".join(steps[n - 1] for n in placement.position_steps if n <= len(steps))
     return Picture(kind="placement", alt=alt, title=title, exercise=exercise, area=area)
+
+
+def every_picture() -> List[Picture]:
+    """The body map and every exercise's placement picture, keyed as the actions make them (the
+    body map's key depends on its zones' numbers and areas, not on their names)."""
+    from knowledge.repository import KnowledgeRepository
+    from replies.model import ZoneLabel
+
+    repo = KnowledgeRepository.shared()
+    figure, _ = figure_data()
+    zones = tuple(ZoneLabel(n, z.area, z.area, "") for n, z in enumerate(figure.zones, 1))
+    out: List[Picture] = [Picture(kind="body_map", alt="", zones=zones)]
+    for area in repo.body_areas():
+        for exercise in repo.exercises_for_area(area.id):
+            picture = placement_picture(exercise.id, exercise.body_area, exercise.name, exercise.steps)
+            if picture is not None:
+                out.append(picture)
+    return out
+
+
+def build_all() -> int:
+    """Draw every picture not yet in the cache directory (`make run` does this before starting:
+    then no conversation waits for a first drawing). Returns how many were drawn."""
+    drawn = 0
+    for picture in every_picture():
+        if not (cache_dir() / f"{picture_key(picture)}.png").exists():
+            drawn += 1
+        png(picture)
+    return drawn
+
+
+if __name__ == "__main__":
+    import time
+
+    started = time.perf_counter()
+    count = build_all()
+    print(f"pictures: {count} drawn into {cache_dir()} in {time.perf_counter() - started:.1f} s")

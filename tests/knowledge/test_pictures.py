@@ -132,3 +132,19 @@ def test_a_missing_zone_is_refused(content: Path) -> None:
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(ContentError, match=r"body_figure.yml: zones: .*\['chest'\]"):
         load_content(content)
+
+
+def test_the_prebuild_draws_the_pictures_the_replies_ask_for(fresh_cache: Path) -> None:
+    from actions.exercises import exercise_reply
+    from actions.hands_on import body_map
+    from knowledge.repository import KnowledgeRepository
+    from tests.actions.conftest import wording
+
+    assert pictures.build_all() == len(pictures.every_picture())
+    assert pictures.build_all() == 0  # drawn once per version
+    repo = KnowledgeRepository.shared()
+    asked = [body_map(repo, wording())] + [
+        exercise_reply(e, repo, wording(), "clear").picture for a in repo.body_areas() for e in repo.exercises_for_area(a.id)
+    ]
+    for picture in asked:
+        assert picture is not None and (fresh_cache / f"{pictures.picture_key(picture)}.png").exists(), picture
