@@ -72,12 +72,30 @@ def test_every_spot_lies_on_the_body(loaded) -> None:  # type: ignore[no-untyped
 
 
 def test_every_placement_picture_renders_with_the_exercise_position_as_alt(loaded, fresh_cache: Path) -> None:  # type: ignore[no-untyped-def]
+    assert pictures.build_all() == len(loaded.exercises) + 1  # every placement, and the body map
     for exercise in loaded.exercises:
         picture = pictures.placement_picture(exercise.id, exercise.body_area, exercise.name, tuple(exercise.steps))
         assert picture is not None and picture.alt.startswith(exercise.steps[0]), exercise.id
-        image = pictures.png(picture)
+        image = (fresh_cache / f"{pictures.picture_key(picture)}.png").read_bytes()
         assert image.startswith(PNG) and len(image) > 5_000, exercise.id
     assert len(list(fresh_cache.glob("placement-*.png"))) == len(loaded.exercises)  # one file each: no two share a key
+    assert pictures.build_all() == 0  # drawn once per version
+    _the_replies_ask_for_the_prebuilt_pictures(fresh_cache)
+
+
+def _the_replies_ask_for_the_prebuilt_pictures(cache: Path) -> None:
+    """`make pictures` draws exactly what the actions' replies will ask for."""
+    from actions.exercises import exercise_reply
+    from actions.hands_on import body_map
+    from knowledge.repository import KnowledgeRepository
+    from tests.actions.conftest import wording
+
+    repo = KnowledgeRepository.shared()
+    asked = [body_map(repo, wording())] + [
+        exercise_reply(e, repo, wording(), "clear").picture for a in repo.body_areas() for e in repo.exercises_for_area(a.id)
+    ]
+    for picture in asked:
+        assert picture is not None and (cache / f"{pictures.picture_key(picture)}.png").exists(), picture
 
 
 def test_the_body_map_renders_once_per_version(loaded, fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -132,19 +150,3 @@ def test_a_missing_zone_is_refused(content: Path) -> None:
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(ContentError, match=r"body_figure.yml: zones: .*\['chest'\]"):
         load_content(content)
-
-
-def test_the_prebuild_draws_the_pictures_the_replies_ask_for(fresh_cache: Path) -> None:
-    from actions.exercises import exercise_reply
-    from actions.hands_on import body_map
-    from knowledge.repository import KnowledgeRepository
-    from tests.actions.conftest import wording
-
-    assert pictures.build_all() == len(pictures.every_picture())
-    assert pictures.build_all() == 0  # drawn once per version
-    repo = KnowledgeRepository.shared()
-    asked = [body_map(repo, wording())] + [
-        exercise_reply(e, repo, wording(), "clear").picture for a in repo.body_areas() for e in repo.exercises_for_area(a.id)
-    ]
-    for picture in asked:
-        assert picture is not None and (fresh_cache / f"{pictures.picture_key(picture)}.png").exists(), picture
