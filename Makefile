@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed-$(shell { cat $(LOCKS); echo $(INSTALL_RECIPE); } | 
 # and tests/quality/test_locks.py fails when an installed pin's Requires-Python excludes it.
 OLDEST_PYTHON := 3.11.2
 
-PHONY_EXTRA := run-production browser-deps bench test-deploy test-fresh tools
+PHONY_EXTRA := run-production browser-deps bench test-deploy test-fresh tools pictures
 .PHONY: help install train userdata purge screenshot run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
@@ -66,18 +66,26 @@ train: install
 userdata: install
 	@$(BIN)/python -m userdata.migrate
 
-# The README's progress picture: the browser test draws a conversation with a chart and
-# screenshots it; the picture is then kept in docs/images (regenerate it, never edit it by hand).
+# The README's pictures: browser tests draw conversations (the progress chart, the body map at
+# desktop width and phone width, an exercise's placement picture at phone width) and screenshot
+# them; the pictures are then kept in docs/images (regenerate them, never edit them by hand).
+SCREENSHOTS := progress.png body_map.png body_map_phone.png placement_phone.png
 screenshot: train web/node_modules browser-deps
 	$(BIN)/python -m pytest -q tests/browser/test_progress_and_a11y.py -k progress_chart
-	@mkdir -p docs/images && cp reports/progress.png docs/images/progress.png
-	@echo "docs/images/progress.png regenerated"
+	$(BIN)/python -m pytest -q tests/browser/test_pictures_and_timer.py
+	@mkdir -p docs/images && for name in $(SCREENSHOTS); do cp reports/$$name docs/images/$$name || exit 1; done
+	@echo "regenerated in docs/images: $(SCREENSHOTS)"
+
 
 # Retention (RETENTION_DAYS, default 365): run it from cron, or the Kubernetes CronJob (deploy/k8s).
 purge: userdata
 	@$(BIN)/python -m userdata.purge
 
-run: train userdata web/node_modules
+# The body map and every placement picture, drawn once per version into var/pictures (replies/pictures.py)
+pictures: install
+	@$(BIN)/python -m replies.pictures
+
+run: train userdata web/node_modules pictures
 	@scripts/run.sh
 
 run-production: train
@@ -131,6 +139,7 @@ browser-deps:
 bench: train
 	@mkdir -p reports
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.pictures --out reports/pictures.json
 
 # Deployment checkers (tests/deploy): kubernetes-validate and checkov pin their own trees,
 # which clash with rasa's (jsonschema...), so they live in a venv of their own, from their own lock.

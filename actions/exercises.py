@@ -7,6 +7,7 @@ comes from the domain (actions.replying.Wording) or the knowledge store.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -18,7 +19,8 @@ from actions.replying import Wording, payload, send
 from actions.session_log import open_session_events
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView, Span
-from replies.model import Button, Fact, Reply
+from replies.model import Button, Fact, Reply, Timer
+from replies.pictures import placement_picture
 
 
 def duration(span: Span) -> str:
@@ -51,11 +53,15 @@ def exercise_reply(
     if gentle:
         intro = f"{intro} {wording('utter_exercise_gentle')}"
     facts: List[Fact] = []
+    timer = None
     if exercise.hold:
         hold = exercise.hold
         if gentle:
             top = min(hold.max, gentle_hold_max(repo))
             hold = Span(min(hold.min, top), top)
+        # the middle of the hold to the nearest 5 s, within it: 30-60 s -> 45 s, 15-30 s -> 25 s
+        seconds = int(min(hold.max, max(hold.min, 5 * math.floor((hold.min + hold.max) / 10 + 0.5))))
+        timer = Timer(seconds, wording("utter_timer_start", seconds=seconds), wording("utter_timer_done"))
         facts.append(
             Fact(
                 wording("utter_label_hold"),
@@ -83,6 +89,8 @@ def exercise_reply(
         outro=wording("utter_session_prompt"),
         safety=wording("utter_safety_reminder"),
         buttons=buttons,
+        picture=placement_picture(exercise.id, exercise.body_area, exercise.name, exercise.steps),
+        timer=timer,
         data={"exercise": exercise.id, "area": exercise.body_area, "tool": exercise.tool},
     )
 

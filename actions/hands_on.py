@@ -21,13 +21,14 @@ from actions import screening_state
 from actions.checklist import area_names
 from actions.context import recall
 from actions.knowledge_access import KnowledgeAction
-from actions.replying import Wording, join_names, payload
+from actions.replying import Wording, join_names, payload, send
 from actions.routines import planned_areas, requested_minutes
 from actions.safety_policy import OUTCOME_SLOT, is_blocking
 from actions.session_log import WORSE_SLOT, worse_areas
 from actions.tracker_reading import entity_values, first_entity, latest_intent, latest_text
 from actions.userdata_access import person, userdata
 from knowledge.repository import KnowledgeRepository
+from replies.model import Button, Picture, Reply, ZoneLabel
 
 logger = logging.getLogger(__name__)
 
@@ -138,13 +139,26 @@ class ActionRequestHandsOn(KnowledgeAction):
         elif _LEG.search(text):
             dispatcher.utter_message(response="utter_ask_body_area_leg")
         else:
-            dispatcher.utter_message(
-                response="utter_ask_body_area",
-                buttons=[
-                    {"title": name.capitalize(), "payload": payload("inform", body_area=area)}
-                    for area, name in zip(ASK_AREAS, area_names(repo, ASK_AREAS), strict=False)
-                ],
+            buttons = tuple(
+                Button(name.capitalize(), payload("inform", body_area=area))
+                for area, name in zip(ASK_AREAS, area_names(repo, ASK_AREAS), strict=False)
             )
+            reply = Reply(kind="ask_area", intro=wording("utter_ask_body_area"), buttons=buttons, picture=body_map(repo, wording))
+            send(dispatcher, reply)
+
+
+def body_map(repo: KnowledgeRepository, wording: Wording) -> Picture:
+    """The body map: every area a numbered zone (head to foot) that sends what its button would."""
+    from replies.pictures import figure_data
+
+    figure, _ = figure_data()
+    zones = []
+    for number, zone in enumerate(figure.zones, 1):
+        area = repo.body_area(zone.area)
+        name = area.short_name if area else zone.area.replace("_", " ")
+        zones.append(ZoneLabel(number, zone.area, name, payload("inform", body_area=zone.area)))
+    listed = ", ".join(wording("utter_body_map_zone", number=z.number, name=z.name) for z in zones)
+    return Picture(kind="body_map", alt=wording("utter_body_map_alt", areas=listed), zones=tuple(zones))
 
 
 class ActionNoteRequest(KnowledgeAction):

@@ -7,7 +7,8 @@ and if the bot produced nothing (action server down) the person gets a short apo
 
 Output: a structured reply is one message with `text` (plain text, replies.plain), `buttons`
 and `custom` (the structure itself, see replies/model.py), so a client can show the text or
-draw the structure. A chart comes inline as `image`, a `data:image/png;base64,...` URL.
+draw the structure. A chart comes inline as `image`, a `data:image/png;base64,...` URL; so does a
+picture (the body map, an exercise's placement), also kept in `custom.picture.image`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ class RestOutput(StructuredOutput, CollectingOutputChannel):
             from replies.chart import data_url
 
             message["image"] = data_url(reply.chart)
+        if reply.picture:  # the body map or a placement picture: inline in `custom`, and as `image`
+            from replies.pictures import data_url as picture_url
+
+            message["custom"]["picture"]["image"] = picture_url(reply.picture)
+            message.setdefault("image", message["custom"]["picture"]["image"])
         await self._persist_message(message)
 
 

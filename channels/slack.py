@@ -57,6 +57,7 @@ RETRY_NUM_HEADER = "X-Slack-Retry-Num"
 RETRY_REASON_HEADER = "X-Slack-Retry-Reason"
 # Block Kit limits.
 MAX_SECTION_TEXT = 3000
+MAX_ALT_TEXT = 1000  # files_upload_v2 alt_txt
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 MAX_ACTIONS_PER_BLOCK = 25
@@ -168,6 +169,20 @@ class SecureSlackBot(StructuredOutput, SlackBot):
             if self.thread_id:
                 upload["thread_ts"] = self.thread_id
             await self.client.files_upload_v2(**upload)
+        if reply.picture:  # the body map (numbered zones) or where the tool goes
+            from replies.pictures import png as picture_png
+
+            alt = reply.picture.alt
+            picture: Dict[str, Any] = {
+                "channel": recipient,
+                "content": picture_png(reply.picture),
+                "filename": f"{reply.picture.kind}.png",
+            }
+            title = reply.picture.title or reply.title or reply.intro or reply.picture.kind
+            picture.update(title=title, alt_txt=alt[:MAX_ALT_TEXT], initial_comment=slack_escape(alt))
+            if self.thread_id:
+                picture["thread_ts"] = self.thread_id
+            await self.client.files_upload_v2(**picture)
         fallback = split_text(slack_escape(plain.render(reply)), MAX_SECTION_TEXT)[0] if plain.render(reply) else " "
         await self._post_message(channel=recipient, text=fallback, blocks=reply_blocks(reply))
         if reply.attachment:  # the data export, as a file

@@ -43,6 +43,7 @@ import logging
 import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional
+from urllib.parse import quote
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -53,7 +54,7 @@ from socketio import AsyncServer
 
 from channels.guard import InputRejected, clean_text
 from channels.structured import StructuredOutput
-from replies.model import Reply
+from replies.model import Reply, Timer
 from settings import LOCAL_RASA_URL, settings
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,23 @@ class WebchatOutput(StructuredOutput, SocketIOOutput):
             # the picture, then its text alternative (web/app.js also sets it as the image's alt)
             messages.append({"attachment": {"type": "image", "payload": {"src": data_url(reply.chart)}}})
             messages.append({"text": f"_{md(reply.chart.alt)}_"})
+        if reply.picture and reply.picture.kind == "body_map":
+            from replies.body_svg import svg_data_url
+
+            # an SVG that web/app.js turns into tappable, keyboard-usable zones (its alt is inside it)
+            messages.append({"attachment": {"type": "image", "payload": {"src": svg_data_url(reply.picture)}}})
+        elif reply.picture:
+            from replies.pictures import data_url as picture_url
+
+            # as the chart: the picture, then its text alternative (the exercise's position sentence);
+            # right under the title, before the steps it shows
+            at = 1 if reply.title or reply.intro else 0
+            messages[at:at] = [
+                {"attachment": {"type": "image", "payload": {"src": picture_url(reply.picture)}}},
+                {"text": f"_{md(reply.picture.alt)}_"},
+            ]
+        if reply.timer:  # a link web/app.js turns into a countdown button (the page's own timer)
+            messages.append({"text": timer_link(reply.timer)})
         if reply.attachment:
             messages.append({"text": f"[{md(reply.attachment.name)}]({export_link(recipient_id, reply.attachment.content)})"})
         if reply.buttons and messages:
@@ -107,6 +125,11 @@ class WebchatOutput(StructuredOutput, SocketIOOutput):
                 messages[-1]["quick_replies"] = quick
         for message in messages:
             await self._send_message(recipient_id, message)
+
+
+def timer_link(timer: Timer) -> str:
+    """`[Start a 45 s timer](#tpc-timer:45:<the words at the end>)`: without app.js, a harmless link."""
+    return f"[{md(timer.label)}](#tpc-timer:{timer.seconds}:{quote(timer.done, safe='')})"
 
 
 @functools.lru_cache(maxsize=1)

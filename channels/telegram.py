@@ -195,6 +195,11 @@ class SecureTelegramOutput(StructuredOutput, TelegramOutput):
 
             caption = reply.chart.alt[:MAX_CAPTION_LENGTH]
             await self.send_photo(recipient_id, InputFile(io.BytesIO(png(reply.chart)), filename="progress.png"), caption=caption)
+        if reply.picture:  # the body map (numbered zones) or where the tool goes, its text alternative as caption
+            from replies.pictures import png as picture_png
+
+            photo = InputFile(io.BytesIO(picture_png(reply.picture)), filename=f"{reply.picture.kind}.png")
+            await self.send_photo(recipient_id, photo, caption=reply.picture.alt[:MAX_CAPTION_LENGTH])
         markup = self.inline_keyboard([b.to_json() for b in reply.buttons]) if reply.buttons else None
         keyboard = markup if markup and markup.inline_keyboard else None
         await self._send_html(recipient_id, telegram_html(reply), reply_markup=keyboard)

@@ -50,6 +50,8 @@ class Content:
     medicines: List[schema.Medicine] = field(default_factory=list)
     care: List[schema.CareTip] = field(default_factory=list)
     facts: List[schema.Fact] = field(default_factory=list)
+    figure: Optional[schema.BodyFigure] = None  # the body figure (body_figure.yml)
+    placements: List[schema.Placement] = field(default_factory=list)  # one per exercise (placements.yml)
 
 
 def _describe(error: ValidationError) -> str:
@@ -148,8 +150,50 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
         content.medicine_classes = _entries(medicines, root, data, class_key, class_model)
         content.medicines = _entries(medicines, root, data, medicine_key, medicine_model)
 
+    content.figure, content.placements = load_pictures(content_dir, root)
     _cross_check(content, origin, root)
+    _check_placements(content, root)
     return content
+
+
+def load_pictures(content_dir: Path, root: Path | None = None) -> Tuple[schema.BodyFigure, List[schema.Placement]]:
+    """Only the body figure and the placements, validated (what the channels draw pictures from)."""
+    root = root or content_dir.parent.parent
+    path = content_dir / schema.FIGURE_FILE
+    if not path.exists():
+        raise ContentError(f"{path.relative_to(root)}: file missing")
+    try:
+        figure = schema.BodyFigure(**_read_yaml(path, root))
+    except ValidationError as exc:
+        raise ContentError(f"{path.relative_to(root)}: {_describe(exc)}") from exc
+    name, key, model = schema.PLACEMENTS_FILE
+    placements_path = content_dir / name
+    if not placements_path.exists():
+        raise ContentError(f"{placements_path.relative_to(root)}: file missing")
+    placements = _entries(placements_path, root, _read_yaml(placements_path, root), key, model)
+    seen = set()
+    for placement in placements:
+        if placement.exercise in seen:
+            raise ContentError(f"{name}: exercise '{placement.exercise}' placed twice")
+        seen.add(placement.exercise)
+    return figure, placements
+
+
+def _check_placements(content: Content, root: Path) -> None:
+    """Every exercise has exactly one placement, and its position steps exist."""
+    name = schema.PLACEMENTS_FILE[0]
+    exercises = {e.id: e for e in content.exercises}
+    placed = {p.exercise: p for p in content.placements}
+    unknown = sorted(placed.keys() - exercises.keys())
+    if unknown:
+        raise ContentError(f"{name}: {unknown} are not exercises")
+    for ident, exercise in exercises.items():
+        placement = placed.get(ident)
+        if placement is None:
+            raise ContentError(f"{name}: exercise '{ident}' has no placement (view, posture, spots)")
+        beyond = [n for n in placement.position_steps if n > len(exercise.steps)]
+        if beyond:
+            raise ContentError(f"{name}: exercise '{ident}': position_steps {beyond} beyond its {len(exercise.steps)} steps")
 
 
 def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Path) -> None:

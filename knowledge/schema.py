@@ -8,9 +8,9 @@ Every entry carries `sources`: the seed file(s) it was curated from.
 from __future__ import annotations
 
 import re
-from typing import Annotated, List, Literal, Optional
+from typing import Annotated, Dict, List, Literal, Optional, Tuple
 
-from pydantic import BaseModel, ConstrainedStr, Extra, Field, root_validator, validator
+from pydantic import BaseModel, ConstrainedFloat, ConstrainedInt, ConstrainedStr, Extra, Field, root_validator, validator
 
 
 # Constrained strings as classes, not `constr(...)` calls: a type checker reads a class as a
@@ -455,3 +455,142 @@ CHECKLIST_KEY = ("checklist", ChecklistWording)
 #: medicines.yml: medicine classes and generics (they feed the red-flag detector at training time)
 MEDICINES_FILE = "medicines.yml"
 MEDICINE_KEYS = (("classes", MedicineClass), ("medicines", Medicine))
+
+
+# --- The body figure and the placement pictures (body_figure.yml, placements.yml) ---------------
+
+
+class Unit(ConstrainedFloat):
+    """A coordinate of the figure's unit system: 0 (left, top) to 1 (right, bottom)."""
+
+    ge = 0.0
+    le = 1.0
+    strict = False
+
+
+VIEW_IDS = ("front", "back")
+POSTURE_IDS = (
+    "lying_face_up",
+    "lying_face_down",
+    "lying_on_side",
+    "sitting_floor",
+    "sitting_chair",
+    "standing_back_to_wall",
+    "standing_facing_wall",
+    "standing",
+)
+ViewId = Literal["front", "back"]
+PostureId = Literal[
+    "lying_face_up",
+    "lying_face_down",
+    "lying_on_side",
+    "sitting_floor",
+    "sitting_chair",
+    "standing_back_to_wall",
+    "standing_facing_wall",
+    "standing",
+]
+Point2 = Tuple[Unit, Unit]
+
+
+class StepNumber(ConstrainedInt):
+    """A step of an exercise, counted from 1."""
+
+    ge = 1
+
+
+class Shape(Strict):
+    """A polygon (`points`, at least 3) or an ellipse (`ellipse`: centre x, centre y, radius x, radius y)."""
+
+    points: Optional[Annotated[List[Point2], Field(min_items=3)]] = None
+    ellipse: Optional[Tuple[Unit, Unit, Unit, Unit]] = None
+
+    @root_validator(skip_on_failure=True)
+    def _one_kind(cls, values: dict) -> dict:
+        if (values.get("points") is None) == (values.get("ellipse") is None):
+            raise ValueError("a shape is either `points` or `ellipse`")
+        return values
+
+
+class FigureView(Strict):
+    id: ViewId
+    label: Text
+    silhouette: Annotated[List[Shape], Field(min_items=1)]
+
+
+class Zone(Strict):
+    """A body area on the figure; zones are numbered in file order."""
+
+    area: Identifier
+    view: ViewId
+    label_at: Point2  # where its number is drawn
+    shapes: Annotated[List[Shape], Field(min_items=1)]
+
+    @validator("area")
+    def _known_area(cls, value: str) -> str:
+        if value not in BODY_AREA_IDS:
+            raise ValueError(f"unknown body-area id {value!r}")
+        return value
+
+
+class Posture(Strict):
+    """A stick-figure pictogram: head circle (x, y, radius), body polylines, prop polylines."""
+
+    label: Text
+    head: Tuple[Unit, Unit, Unit]
+    body: Annotated[List[Annotated[List[Point2], Field(min_items=2)]], Field(min_items=1)]
+    props: List[Annotated[List[Point2], Field(min_items=2)]] = []
+
+
+class BodyFigure(Strict):
+    """body_figure.yml: the views, one zone per body area, the posture pictograms."""
+
+    aspect: float = Field(gt=0)  # a view's height over its width
+    views: Annotated[List[FigureView], Field(min_items=2, max_items=2)]
+    zones: List[Zone]
+    postures: Dict[PostureId, Posture]
+
+    @validator("views")
+    def _both_views(cls, value: List[FigureView]) -> List[FigureView]:
+        if sorted(v.id for v in value) != sorted(VIEW_IDS):
+            raise ValueError("needs exactly the views front and back")
+        return value
+
+    @validator("zones")
+    def _one_zone_per_area(cls, value: List[Zone]) -> List[Zone]:
+        areas = [z.area for z in value]
+        duplicates = sorted({a for a in areas if areas.count(a) > 1})
+        if duplicates:
+            raise ValueError(f"areas with more than one zone: {duplicates}")
+        missing = sorted(set(BODY_AREA_IDS) - set(areas))
+        if missing:
+            raise ValueError(f"areas without a zone: {missing}")
+        return value
+
+    @validator("postures")
+    def _every_posture(cls, value: dict) -> dict:
+        missing = sorted(set(POSTURE_IDS) - set(value))
+        if missing:
+            raise ValueError(f"postures without a pictogram: {missing}")
+        return value
+
+
+class Arrow(Strict):
+    at: Point2
+    direction: Literal["up_down", "left_right", "circles", "up", "down", "left", "right"]
+
+
+class Placement(Strict):
+    """placements.yml: where the tool goes for one exercise, and how the body moves."""
+
+    exercise: Identifier
+    view: ViewId
+    posture: PostureId
+    tool: Literal["ball", "double_ball", "roller", "stick"] = "ball"
+    spots: Annotated[List[Point2], Field(min_items=1)]
+    arrows: List[Arrow] = []  # none: hold still
+    position_steps: Annotated[List[StepNumber], Field(min_items=1)] = [StepNumber(1)]
+
+
+FIGURE_FILE = "body_figure.yml"
+PLACEMENTS_FILE = ("placements.yml", "placements", Placement)

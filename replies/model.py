@@ -59,6 +59,66 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class ZoneLabel:
+    """A numbered zone of the body map: the area it sends, its name, the payload of its button."""
+
+    number: int
+    area: str
+    name: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture drawn from the project's body figure (replies.pictures): the body map to pick an
+    area (`zones`), or where an exercise's tool goes (`exercise`, `area`). `alt` is shown beside it."""
+
+    kind: str  # body_map | placement
+    alt: str
+    title: Optional[str] = None
+    exercise: Optional[str] = None
+    area: Optional[str] = None
+    zones: Tuple[ZoneLabel, ...] = ()
+
+    def to_json(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"kind": self.kind, "alt": self.alt}
+        for name in ("title", "exercise", "area"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        if self.zones:
+            out["zones"] = [{"number": z.number, "area": z.area, "name": z.name, "payload": z.payload} for z in self.zones]
+        return out
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Picture:
+        zones = tuple(
+            ZoneLabel(int(z.get("number", 0)), str(z.get("area", "")), str(z.get("name", "")), str(z.get("payload", "")))
+            for z in raw.get("zones") or []
+            if isinstance(z, Mapping)
+        )
+        return cls(
+            kind=str(raw.get("kind", "")),
+            alt=str(raw.get("alt", "")),
+            title=_text(raw.get("title")),
+            exercise=_text(raw.get("exercise")),
+            area=_text(raw.get("area")),
+            zones=zones,
+        )
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A hold timer the widget can run in the page: its seconds, button label and the words at the end."""
+
+    seconds: int
+    label: str  # "Start a 45 s timer"
+    done: str  # said (and announced) when it ends
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"seconds": self.seconds, "label": self.label, "done": self.done}
+
+
+@dataclass(frozen=True)
 class Reply:
     """One bot message as data.
 
@@ -77,6 +137,8 @@ class Reply:
     buttons: Tuple[Button, ...] = ()
     chart: Optional[Chart] = None
     attachment: Optional[Attachment] = None
+    picture: Optional[Picture] = None
+    timer: Optional[Timer] = None
     data: Mapping[str, Any] = field(default_factory=dict)  # machine-readable extras (ids, numbers)
 
     def to_json(self) -> Dict[str, Any]:
@@ -112,6 +174,10 @@ class Reply:
                 "media_type": self.attachment.media_type,
                 "content": self.attachment.content,
             }
+        if self.picture:
+            out["picture"] = self.picture.to_json()
+        if self.timer:
+            out["timer"] = self.timer.to_json()
         if self.data:
             out["data"] = dict(self.data)
         return out
@@ -123,6 +189,8 @@ class Reply:
             return None
         chart = payload.get("chart")
         attachment = payload.get("attachment")
+        picture = payload.get("picture")
+        timer = payload.get("timer")
         return cls(
             kind=payload["kind"],
             title=_text(payload.get("title")),
@@ -143,6 +211,8 @@ class Reply:
                 if isinstance(attachment, Mapping) and attachment.get("content")
                 else None
             ),
+            picture=Picture.from_json(picture) if isinstance(picture, Mapping) and picture.get("kind") else None,
+            timer=_timer(timer) if isinstance(timer, Mapping) else None,
             data=dict(payload.get("data") or {}),
         )
 
@@ -174,6 +244,13 @@ def _chart(raw: Mapping[str, Any]) -> Chart:
         )
         series.append(Series(str(s.get("name", "")), points))
     return Chart(str(raw.get("title", "")), str(raw.get("alt", "")), tuple(series))
+
+
+def _timer(raw: Mapping[str, Any]) -> Optional[Timer]:
+    seconds = raw.get("seconds")
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds <= 0:
+        return None
+    return Timer(seconds, str(raw.get("label", "")), str(raw.get("done", "")))
 
 
 def _number(value: Any) -> Optional[float]:

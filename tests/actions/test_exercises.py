@@ -41,6 +41,29 @@ def test_caution_means_lighter_pressure_shorter_holds_and_no_deeper_variation(re
     assert wording()("utter_exercise_gentle") in (gentle.intro or "")
 
 
+def test_every_exercise_reply_carries_its_placement_picture_with_its_position_sentence_as_alt(repo) -> None:
+    for area in repo.body_areas():
+        for exercise in repo.exercises_for_area(area.id):
+            picture = exercise_reply(exercise, repo, wording(), "clear").picture
+            assert picture is not None and picture.kind == "placement", exercise.id
+            assert (picture.exercise, picture.area, picture.title) == (exercise.id, exercise.body_area, exercise.name)
+            assert picture.alt.startswith(exercise.steps[0])
+
+
+def test_a_hold_time_gets_a_timer_of_its_middle_and_none_without_one(repo) -> None:
+    exercises = [e for a in repo.body_areas() for e in repo.exercises_for_area(a.id)]
+    held = next(e for e in exercises if e.hold and (e.hold.min, e.hold.max) == (30, 60))
+    timer = exercise_reply(held, repo, wording(), "clear").timer
+    assert timer is not None and timer.seconds == 45
+    assert timer.label == wording()("utter_timer_start", seconds=45) and timer.done == wording()("utter_timer_done")
+    gentle = exercise_reply(held, repo, wording(), "caution").timer  # caution: holds end at the default (30 s)
+    assert gentle is not None and gentle.seconds == gentle_hold_max(repo) == 30
+    other = next(e for e in exercises if e.hold and (e.hold.min, e.hold.max) == (15, 30))
+    assert exercise_reply(other, repo, wording(), "clear").timer.seconds == 25  # type: ignore[union-attr]  # nearest 5 s
+    rolled = next(e for e in exercises if e.hold is None)
+    assert exercise_reply(rolled, repo, wording(), "clear").timer is None
+
+
 def test_an_estimated_figure_is_shown_as_typical(repo) -> None:
     estimated = [e for a in repo.body_areas() for e in repo.exercises_for_area(a.id) if "hold_seconds" in e.estimates and e.hold]
     for exercise in estimated:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.delivery import ActionDeliverHandsOn, ActionNextExercise
 from actions.hands_on import ActionNoteRequest, ActionRequestHandsOn
+from actions.replying import Wording
 from actions.routines import build_routine
 from tests.actions.conftest import entity, make_tracker, reply_of
 
@@ -35,8 +37,26 @@ async def test_no_area_at_all_offers_area_buttons_named_from_the_store(
 ) -> None:
     await ActionRequestHandsOn().run(dispatcher, make_tracker(text="it hurts", intent="report_pain"), domain)
     [message] = dispatcher.messages
-    assert message["response"] == "utter_ask_body_area"
+    reply = reply_of(dispatcher, "ask_area")
+    assert reply.intro == Wording(domain)("utter_ask_body_area")
     assert message["buttons"][0] == {"title": repo.body_area("neck").short_name, "payload": '/inform{"body_area": "neck"}'}
+
+
+async def test_the_area_question_carries_the_body_map_every_zone_sending_what_its_button_sends(
+    dispatcher: CollectingDispatcher, domain: dict, repo
+) -> None:
+    await ActionRequestHandsOn().run(dispatcher, make_tracker(text="it hurts", intent="report_pain"), domain)
+    reply = reply_of(dispatcher, "ask_area")
+    picture = reply.picture
+    assert picture is not None and picture.kind == "body_map"
+    assert [z.number for z in picture.zones] == list(range(1, 16))
+    assert sorted(z.area for z in picture.zones) == sorted(a.id for a in repo.body_areas())
+    zones = {z.area: z for z in picture.zones}
+    for button in reply.buttons:  # a zone sends exactly what the button of its area sends
+        area = json.loads(button.payload[len("/inform") :])["body_area"]
+        assert zones[area].payload == button.payload
+    assert zones["calf"].name == repo.body_area("calf").short_name
+    assert f"{zones['calf'].number} {zones['calf'].name}" in picture.alt
 
 
 async def test_first_hands_on_request_starts_the_whole_checklist(dispatcher: CollectingDispatcher, domain: dict) -> None:

@@ -159,11 +159,13 @@ def open_chat(browser, page_server: str) -> Iterator[Callable[..., Chat]]:  # ty
     contexts = []
     guards: List[PageGuards] = []
 
-    def open_(viewport: Optional[Dict[str, int]] = None, **context_options) -> Chat:  # type: ignore[no-untyped-def]
+    def open_(viewport: Optional[Dict[str, int]] = None, fake_clock: bool = False, **context_options) -> Chat:  # type: ignore[no-untyped-def]
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, **context_options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
+        if fake_clock:  # Playwright's clock: time flows until the test pauses it and runs it on by hand
+            page.clock.install()
         guard = PageGuards()
         guards.append(guard)
 

@@ -35,11 +35,13 @@ def session_with_a_report(chat: Chat) -> None:
 def test_the_progress_chart_shows_in_the_widget_with_its_text_alternative(open_chat, reports_dir: Path) -> None:
     chat = open_chat(viewport={"width": 900, "height": 1000})
     session_with_a_report(chat)
+    images = chat.page.locator("img.rw-image-frame").count()  # the exercise's placement picture is one already
     chat.type_message("how am I doing?")
-    image = chat.page.locator("img.rw-image-frame").last
+    image = chat.page.locator("img.rw-image-frame").nth(images)
     image.wait_for(timeout=TIMEOUT_MS)
     chat.page.wait_for_function(
-        "() => { const i = [...document.querySelectorAll('img.rw-image-frame')].pop(); return i && i.alt && i.complete; }",
+        "n => { const i = document.querySelectorAll('img.rw-image-frame')[n]; return i && i.alt && i.complete; }",
+        arg=images,
         timeout=TIMEOUT_MS,
     )
     chat.wait_until_idle()

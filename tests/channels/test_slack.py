@@ -191,6 +191,9 @@ def test_the_checklist_has_its_buttons_and_a_click_on_none_gives_the_steps(
     fake_slack.wait_for(
         lambda c: c.params.get("channel") == dm and any(first_step in str(b) for b in c.params.get("blocks") or [])
     )
+    # the placement picture was uploaded as a file first, its alt text the exercise's position sentence
+    [upload] = fake_slack.matching(lambda c: c.method == "files.completeUploadExternal" and c.params.get("channel_id") == dm)
+    assert upload.params["initial_comment"] == first_step
     assert channel_bot.user_texts_once_saved(user, "/deny") == ["my lower back hurts", "/deny"]
 
 

@@ -138,6 +138,10 @@ def test_tapping_none_of_these_answers_the_callback_and_sends_the_steps(
     [steps] = fake_telegram.wait_for(lambda c: c.params.get("chat_id") == str(chat) and first_step in c.text)
     assert steps.text.startswith("<b>") and re.search(r"\n<b>[^<>]+:</b> ", steps.text)  # title, bold labelled facts
     assert "&amp;lt;" not in steps.text and "&amp;amp;" not in steps.text  # escaped once, never twice
+    # the placement picture came first, as a photo whose caption is the exercise's position sentence
+    [photo] = fake_telegram.matching(lambda c: c.method == "sendPhoto" and str(c.params.get("chat_id")) == str(chat))
+    assert photo.params["photo"].startswith(b"\x89PNG")
+    assert photo.params["caption"] == repo.exercises_for_area("lower_back")[0].steps[0]
     latest = channel_bot.tracker(str(chat))["latest_message"]
     assert latest["text"] == "/deny" and latest["intent"]["name"] == "deny"
 
