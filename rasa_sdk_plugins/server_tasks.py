@@ -6,8 +6,11 @@ import asyncio
 import logging
 import os
 
-from sanic import Sanic
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
+from observability import metrics
 from rasa_sdk_plugins import hookimpl
 
 logger = logging.getLogger(__name__)
@@ -18,8 +21,37 @@ def _flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def action_name(request: Request) -> str:
+    """The called action's name as a metric label ("other" when the body is compressed or odd)."""
+    if request.headers.get("Content-Encoding") == "deflate":
+        return metrics.OTHER
+    try:
+        body = request.json
+    except Exception:  # noqa: BLE001 - a bad body is rasa-sdk's to answer; here it is just "other"
+        return metrics.OTHER
+    return metrics.action_label(body.get("next_action") if isinstance(body, dict) else None)
+
+
 @hookimpl
 def attach_sanic_app_extensions(app: Sanic) -> None:
+    # Prometheus metrics (observability/metrics.py); never routed from outside (deploy/nginx, deploy/k8s).
+    metrics.prepare_action_metrics()
+
+    async def scrape(_: Request) -> HTTPResponse:
+        body, content_type = metrics.exposition()
+        return response.raw(body, content_type=content_type)
+
+    app.add_route(scrape, "/metrics", methods=["GET"], name="tpc_metrics")
+
+    @app.on_response
+    async def count_action(request: Request, answer: HTTPResponse) -> None:
+        if request.path != "/webhook" or request.method != "POST":
+            return
+        name = action_name(request)
+        metrics.ACTION_RUNS.labels(name).inc()
+        if answer.status == 404 or answer.status >= 500:
+            metrics.ACTION_ERRORS.labels(name).inc()
+
     @app.listener("before_server_start")
     async def migrate_user_data(app: Sanic, _loop) -> None:  # type: ignore[no-untyped-def]
         if _flag("USERDATA_MIGRATE_ON_START", True):
