@@ -4,8 +4,8 @@ Rasa Open Source has no metrics hook; a channel is its supported way to add rout
 channel's blueprint at `urljoin("/webhooks/", url_prefix())`, so an absolute prefix puts this one at
 `/metrics`. The channel takes no messages. When the server has started it wraps the agent's
 `handle_message`, which every channel's messages go through, to time and count each turn
-(observability.metrics.observe_turn); the wrap is checked again at each scrape, so an agent
-replaced through the HTTP API is counted too.
+(observability.metrics.observe_turn) and to tell the JSON logs whose turn it is; the wrap is
+checked again at each scrape, so an agent replaced through the HTTP API is counted too.
 
 `/metrics` must never be public: the edge nginx answers 404 for everything but the channels'
 webhooks, and the Kubernetes Ingress only routes those (tests/deploy/test_deploy_files.py).
@@ -21,7 +21,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from observability import metrics
+from observability import logs, metrics
 
 _WRAPPED = "_tpc_metrics_wrapped"
 
@@ -43,7 +43,11 @@ def count_turns(app: Sanic) -> None:
     @functools.wraps(handle)
     async def handle_message(message: UserMessage) -> Any:
         channel = metrics.one_of(message.input_channel, known)
-        return await metrics.observe_turn(channel, lambda: handle(message))
+        bound = logs.bind_conversation(message.input_channel, message.sender_id)
+        try:
+            return await metrics.observe_turn(channel, lambda: handle(message))
+        finally:
+            logs.unbind_conversation(bound)
 
     setattr(handle_message, _WRAPPED, True)
     agent.handle_message = handle_message

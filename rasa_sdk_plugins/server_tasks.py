@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 
@@ -10,7 +11,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from observability import metrics
+from observability import logs, metrics
 from rasa_sdk_plugins import hookimpl
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,18 @@ def action_name(request: Request) -> str:
     return metrics.action_label(body.get("next_action") if isinstance(body, dict) else None)
 
 
+def conversation_of(request: Request) -> tuple[str | None, str | None]:
+    """(channel, sender id) of an action call, for the JSON logs' conversation key."""
+    try:
+        body = request.json if request.headers.get("Content-Encoding") != "deflate" else None
+    except Exception:  # noqa: BLE001 - rasa-sdk answers a bad body itself
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("tracker"), dict):
+        return None, None
+    tracker = body["tracker"]
+    return tracker.get("latest_input_channel"), tracker.get("sender_id")
+
+
 @hookimpl
 def attach_sanic_app_extensions(app: Sanic) -> None:
     # Prometheus metrics (observability/metrics.py); never routed from outside (deploy/nginx, deploy/k8s).
@@ -43,10 +56,20 @@ def attach_sanic_app_extensions(app: Sanic) -> None:
 
     app.add_route(scrape, "/metrics", methods=["GET"], name="tpc_metrics")
 
+    @app.on_request
+    async def log_whose_call(request: Request) -> None:
+        # request middleware runs in the handler's task: the JSON logs know whose call it is
+        if request.path == "/webhook" and request.method == "POST":
+            request.ctx.log_token = logs.bind_conversation(*conversation_of(request))
+
     @app.on_response
     async def count_action(request: Request, answer: HTTPResponse) -> None:
         if request.path != "/webhook" or request.method != "POST":
             return
+        token = getattr(request.ctx, "log_token", None)
+        if token is not None:
+            with contextlib.suppress(ValueError):  # another context: the binding ends with the task anyway
+                logs.unbind_conversation(token)
         name = action_name(request)
         metrics.ACTION_RUNS.labels(name).inc()
         if answer.status == 404 or answer.status >= 500:
