@@ -127,10 +127,12 @@ web/node_modules: web/package.json web/package-lock.json
 browser-deps:
 	@test -x /usr/bin/chromium || { $(call apt_install,chromium); }
 
-# A benchmark, not a test: same REST load on this bot and a bare `rasa init` bot, as ratios.
+# A benchmark, not a test: same REST load on this bot and a bare `rasa init` bot, as ratios;
+# then this bot with metrics on and off in the same run (reports/bench-metrics.json).
 bench: train
 	@mkdir -p reports
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.metrics_cost $(BENCH_METRICS_ARGS)
 
 # Deployment checkers (tests/deploy): kubernetes-validate and checkov pin their own trees,
 # which clash with rasa's (jsonschema...), so they live in a venv of their own, from their own lock.

@@ -45,9 +45,8 @@ def conversation_of(request: Request) -> tuple[str | None, str | None]:
     return tracker.get("latest_input_channel"), tracker.get("sender_id")
 
 
-@hookimpl
-def attach_sanic_app_extensions(app: Sanic) -> None:
-    # Prometheus metrics (observability/metrics.py); never routed from outside (deploy/nginx, deploy/k8s).
+def attach_metrics(app: Sanic) -> None:
+    """`GET /metrics`, and every action call counted by action name."""
     metrics.prepare_action_metrics()
 
     async def scrape(_: Request) -> HTTPResponse:
@@ -56,6 +55,18 @@ def attach_sanic_app_extensions(app: Sanic) -> None:
 
     app.add_route(scrape, "/metrics", methods=["GET"], name="tpc_metrics")
 
+    @app.on_response
+    async def count_action(request: Request, answer: HTTPResponse) -> None:
+        if request.path != "/webhook" or request.method != "POST":
+            return
+        name = action_name(request)
+        metrics.ACTION_RUNS.labels(name).inc()
+        if answer.status == 404 or answer.status >= 500:
+            metrics.ACTION_ERRORS.labels(name).inc()
+
+
+@hookimpl
+def attach_sanic_app_extensions(app: Sanic) -> None:
     @app.on_request
     async def log_whose_call(request: Request) -> None:
         # request middleware runs in the handler's task: the JSON logs know whose call it is
@@ -63,17 +74,16 @@ def attach_sanic_app_extensions(app: Sanic) -> None:
             request.ctx.log_token = logs.bind_conversation(*conversation_of(request))
 
     @app.on_response
-    async def count_action(request: Request, answer: HTTPResponse) -> None:
-        if request.path != "/webhook" or request.method != "POST":
-            return
+    async def end_of_call(request: Request, answer: HTTPResponse) -> None:
         token = getattr(request.ctx, "log_token", None)
         if token is not None:
             with contextlib.suppress(ValueError):  # another context: the binding ends with the task anyway
                 logs.unbind_conversation(token)
-        name = action_name(request)
-        metrics.ACTION_RUNS.labels(name).inc()
-        if answer.status == 404 or answer.status >= 500:
-            metrics.ACTION_ERRORS.labels(name).inc()
+
+    # Prometheus metrics (observability/metrics.py); never routed from outside (deploy/nginx,
+    # deploy/k8s). METRICS_ENABLED=false turns them off (bench/metrics_cost.py measures the cost).
+    if _flag("METRICS_ENABLED", True):
+        attach_metrics(app)
 
     @app.listener("before_server_start")
     async def migrate_user_data(app: Sanic, _loop) -> None:  # type: ignore[no-untyped-def]
