@@ -60,6 +60,30 @@ def alerts(stack: Stack, job: str, states: tuple) -> List[Dict[str, Any]]:
     ]
 
 
+def screenshot_alerts(stack: Stack) -> None:
+    """Prometheus's Alerts page while TPCReplicaDown fires, in headless Chromium: reports/ and
+    docs/images/prometheus-alerts.png (made here, never edited by hand)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    out = ROOT / "reports" / "prometheus-alerts.png"
+    out.parent.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            # "/" leads to the graph page: /graph (the official image), /classic/graph (Debian's build)
+            page.goto(prometheus(stack) + "/", wait_until="networkidle", timeout=30_000)
+            page.goto(page.url.rsplit("/graph", 1)[0] + "/alerts", wait_until="networkidle", timeout=30_000)
+            assert ALERT in page.content()
+            page.screenshot(path=str(out), full_page=True)
+        finally:
+            chromium.close()
+    (ROOT / "docs" / "images").mkdir(parents=True, exist_ok=True)
+    (ROOT / "docs" / "images" / "prometheus-alerts.png").write_bytes(out.read_bytes())
+
+
 def test_prometheus_scrapes_every_replica_of_both_servers(stack: Stack) -> None:
     stack.wait_healthy("rasa", 2)
     stack.wait_healthy("actions", 2)
@@ -110,6 +134,7 @@ def test_killing_an_action_server_raises_replica_down_within_its_window_and_it_c
     raised = time.monotonic() - killed
     assert stack.inspect(victim, "{{.State.Running}}") == "false"
     assert window <= raised <= window + DELAYS_S + 15, raised  # pending first, firing after `for:`
+    screenshot_alerts(stack)
 
     run([stack.docker, "start", victim])
     started = time.monotonic()
