@@ -145,7 +145,18 @@ $(TOOLS_STAMP): requirements/tools.lock.txt $(STAMP)
 	@rm -f $(TOOLS_VENV)/.installed-*
 	@touch $@
 
-tools: $(TOOLS_STAMP)
+# promtool, for the alert rules' unit tests (tests/deploy/test_prometheus_files.py): from Debian's
+# prometheus package, unpacked into the tools venv (apt-get download: no root, no service started).
+# Without apt's package lists it is left out and that one test skips; make test-deploy runs it anyway.
+PROMTOOL := $(TOOLS_VENV)/bin/promtool
+$(PROMTOOL): $(TOOLS_STAMP)
+	@rm -rf var/promtool && mkdir -p var/promtool
+	@if (cd var/promtool && apt-get download prometheus && dpkg-deb -x prometheus_*.deb unpacked) > var/promtool.log 2>&1; then \
+	  cp var/promtool/unpacked/usr/bin/promtool $@ && echo ">> promtool from Debian's prometheus package"; \
+	else echo ">> promtool left out (apt-get download prometheus failed, var/promtool.log)"; fi
+	@rm -rf var/promtool
+
+tools: $(TOOLS_STAMP) $(PROMTOOL)
 
 # Not part of `make test`: needs a Docker Engine (installs and starts one when root) and minutes.
 test-deploy: train web/node_modules browser-deps
