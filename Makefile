@@ -135,11 +135,13 @@ web/node_modules: web/package.json web/package-lock.json
 browser-deps:
 	@test -x /usr/bin/chromium || { $(call apt_install,chromium); }
 
-# A benchmark, not a test: same REST load on this bot and a bare `rasa init` bot, as ratios.
+# A benchmark, not a test: same REST load on this bot and a bare `rasa init` bot, as ratios;
+# then this bot with metrics on and off in the same run (reports/bench-metrics.json).
 bench: train
 	@mkdir -p reports
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.pictures --out reports/pictures.json
+	$(BIN)/python -m bench.metrics_cost $(BENCH_METRICS_ARGS)
 
 # Deployment checkers (tests/deploy): kubernetes-validate and checkov pin their own trees,
 # which clash with rasa's (jsonschema...), so they live in a venv of their own, from their own lock.
@@ -152,7 +154,18 @@ $(TOOLS_STAMP): requirements/tools.lock.txt $(STAMP)
 	@rm -f $(TOOLS_VENV)/.installed-*
 	@touch $@
 
-tools: $(TOOLS_STAMP)
+# promtool, for the alert rules' unit tests (tests/deploy/test_prometheus_files.py): from Debian's
+# prometheus package, unpacked into the tools venv (apt-get download: no root, no service started).
+# Without apt's package lists it is left out and that one test skips; make test-deploy runs it anyway.
+PROMTOOL := $(TOOLS_VENV)/bin/promtool
+$(PROMTOOL): $(TOOLS_STAMP)
+	@rm -rf var/promtool && mkdir -p var/promtool
+	@if (cd var/promtool && apt-get download prometheus && dpkg-deb -x prometheus_*.deb unpacked) > var/promtool.log 2>&1; then \
+	  cp var/promtool/unpacked/usr/bin/promtool $@ && echo ">> promtool from Debian's prometheus package"; \
+	else echo ">> promtool left out (apt-get download prometheus failed, var/promtool.log)"; fi
+	@rm -rf var/promtool
+
+tools: $(TOOLS_STAMP) $(PROMTOOL)
 
 # Not part of `make test`: needs a Docker Engine (installs and starts one when root) and minutes.
 test-deploy: train web/node_modules browser-deps

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     reminder_poll_seconds: float = Field(15.0, description="how often the scheduler looks for due reminders")
     reminders_enabled: bool = Field(True, description="the action server's reminder scheduler")
     userdata_migrate_on_start: bool = Field(True, description="the action server brings the user-data schema up to date at start")
+    metrics_enabled: bool = Field(True, description="Prometheus `/metrics` on the action server (observability/metrics.py)")
+    log_format: str = Field("text", description="`json`: one JSON object a line from both servers (deploy/docker/entrypoint.sh)")
+    picture_cache_dir: str = Field("", description="where drawn pictures are kept (default: `var/pictures`)")
     rasa_endpoints: str = Field("endpoints.yml", description="endpoints file (tracker store: SQLite `var/tracker.db`)")
     retention_days: int = Field(365, ge=1, description="`make purge` deletes conversations and logs older than this")
     # the launch scripts (scripts/run.sh, scripts/serve_web.py)
@@ -96,7 +99,7 @@ class Settings(BaseSettings):
     class Config:
         case_sensitive = False
 
-    @validator("reminders_enabled", "userdata_migrate_on_start", pre=True)
+    @validator("reminders_enabled", "userdata_migrate_on_start", "metrics_enabled", pre=True)
     def _flag(cls, value: Any) -> bool:  # noqa: N805 - pydantic passes the class
         return flag(value)
 

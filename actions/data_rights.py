@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replying import Wording, payload, send
 from actions.userdata_access import person, with_userdata
+from observability import metrics
 from replies.model import Attachment, Button, Reply
 from userdata.repository import UserDataRepository
 
@@ -56,6 +57,7 @@ class ActionDeleteData(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         def work(store: UserDataRepository) -> List[Dict[str, Any]]:
             store.delete_user(*person(tracker))
+            metrics.data_request("deletion")
             dispatcher.utter_message(response="utter_data_deleted")
             return [SlotSet(FORGET_SLOT, True)]
 
@@ -88,6 +90,7 @@ class ActionExportData(Action):
 
         def work(store: UserDataRepository) -> List[Dict[str, Any]]:
             document = {**store.export_user(*person(tracker)), "conversation": conversation_events(tracker)}
+            metrics.data_request("export")
             send(
                 dispatcher,
                 Reply(

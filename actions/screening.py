@@ -60,6 +60,7 @@ from actions.session_log import WORSE_RULE, WORSE_SLOT
 from components.answers import CORRECTION, NO, UNSURE, YES
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ChecklistView
+from observability import metrics
 
 FORM = "screening_form"
 
@@ -195,6 +196,7 @@ class ValidateScreeningForm(FormValidationAction):
         rule, fallback = repo.safety_rule(flag.rule), repo.safety_rule(checklist.wording["unsure_rule"])
         question = (rule.confirm if rule else None) or (fallback.confirm if fallback else None) or ""
         send(dispatcher, lists.flag_check_reply(checklist, flag.rule, level, flag.quote, question, unclear))
+        metrics.flag_check_asked()
         return [SlotSet(state.FLAG_SLOT, flag.rule), SlotSet(REQUESTED_SLOT, state.FLAG_SLOT)]
 
     def flag_step(
@@ -348,6 +350,8 @@ class ActionScreeningResult(KnowledgeAction):
         wording = Wording(domain)
         if outcome is None:  # stopped, or the library was down: no advice, nothing to say
             return []
+        rules = (repo.safety_rule(r) for r in tracker.get_slot(REASONS_SLOT) or [])
+        metrics.screening_outcome(outcome, [rule.kind for rule in rules if rule])
         if is_blocking(outcome):
             stated = [r for r in tracker.get_slot(STATED_SLOT) or [] if r]
             reasons = tracker.get_slot(REASONS_SLOT) or []

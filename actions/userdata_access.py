@@ -16,6 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from observability import metrics
 from userdata.repository import UserDataRepository
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ async def with_userdata(
     try:
         return await asyncio.to_thread(work, userdata())
     except SQLAlchemyError:
+        metrics.userdata_error("action")
         logger.exception("the user-data store is unavailable in %s", name)
         dispatcher.messages.clear()
         dispatcher.utter_message(response="utter_userdata_unavailable")

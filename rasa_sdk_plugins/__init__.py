@@ -3,7 +3,8 @@ server does when it starts and stops, beside answering actions.
 
 - the user-data store's schema is brought up to date (`USERDATA_MIGRATE_ON_START`, default on;
   the deploy stack migrates once in its own step and turns this off);
-- the reminder scheduler runs as a background task of the server (userdata/scheduler.py).
+- the reminder scheduler runs as a background task of the server (userdata/scheduler.py);
+- Prometheus metrics on `/metrics`, and each action call counted (observability/metrics.py).
 """
 
 from __future__ import annotations

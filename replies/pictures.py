@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
 
 from replies.model import Picture
+from settings import settings
 
 if TYPE_CHECKING:
     from knowledge.schema import BodyFigure, Placement, Shape
@@ -44,7 +45,7 @@ _memory: Dict[str, bytes] = {}
 
 def cache_dir() -> Path:
     """Where drawn pictures are kept (PICTURE_CACHE_DIR, default var/pictures)."""
-    return Path(os.environ.get("PICTURE_CACHE_DIR") or ROOT / "var" / "pictures")
+    return Path(settings().picture_cache_dir or ROOT / "var" / "pictures")
 
 
 @lru_cache(maxsize=1)

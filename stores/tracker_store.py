@@ -10,15 +10,21 @@ that sender is deleted in one transaction and nothing of the turn is saved; the 
 starts a fresh conversation. When an event broker is configured, one `user_data_deleted`
 event is published instead of the turn's events, so downstream consumers can delete too.
 Configured by module path in endpoints.yml (`type: stores.tracker_store.ForgettingSQLTrackerStore`).
+
+Failed calls are counted (tpc_tracker_store_errors_total) before Rasa's fail-safe wrapper logs
+them, and each saved turn tells the metrics whether it fell to a fallback (observability/metrics.py).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from typing import Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from observability import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +33,29 @@ DELETED_EVENT = "user_data_deleted"
 
 
 class ForgettingSQLTrackerStore(SQLTrackerStore):
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        try:
+            return await super().retrieve(sender_id)
+        except Exception:
+            metrics.tracker_store_error("retrieve")
+            raise
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        metrics.observe_saved_turn(tracker.events)
         if tracker.get_slot(FORGET_SLOT) is not True:
-            await super().save(tracker)
+            try:
+                await super().save(tracker)
+            except Exception:
+                metrics.tracker_store_error("save")
+                raise
             return
-        with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
-            session.commit()
+        try:
+            with self.session_scope() as session:
+                deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
+                session.commit()
+        except Exception:
+            metrics.tracker_store_error("forget")
+            raise
         logger.info("conversation forgotten at the person's request (%d events deleted)", deleted)
         if self.event_broker is not None:
             self.event_broker.publish({"event": DELETED_EVENT, "sender_id": tracker.sender_id, "timestamp": time.time()})

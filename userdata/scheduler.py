@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Optional
 from urllib.parse import quote
 
 import aiohttp
 
+from observability import metrics
 from settings import LOCAL_RASA_URL, settings
 from userdata.repository import DueReminder, UserDataRepository
 
@@ -61,6 +63,7 @@ class ReminderScheduler:
     async def run_once(self) -> int:
         """Send what is due now; returns how many were sent."""
         claimed, skipped = await asyncio.to_thread(self.store.claim_due)
+        metrics.reminders_skipped(skipped)
         if skipped:
             logger.info("%d reminder(s) more than an hour late were skipped", skipped)
         sent = 0
@@ -69,9 +72,16 @@ class ReminderScheduler:
             for reminder in claimed:
                 if await self.send(session, reminder):
                     sent += 1
+                    metrics.reminder_sent(self.lag_seconds(reminder))
                 else:
+                    metrics.reminder_failed()
                     await asyncio.to_thread(self.store.unclaim, reminder)
         return sent
+
+    def lag_seconds(self, reminder: DueReminder) -> float:
+        """How late the reminder went out, on the store's clock (the one that decided it was due)."""
+        now: datetime = self.store.clock()
+        return (now - reminder.was_due_at).total_seconds()
 
     async def run_forever(self) -> None:
         logger.info("reminder scheduler started (every %.0f s)", self.settings.poll_seconds)
@@ -79,5 +89,6 @@ class ReminderScheduler:
             try:
                 await self.run_once()
             except Exception:  # noqa: BLE001 - one bad round (DB down...) must not stop the scheduler
+                metrics.userdata_error("reminders")
                 logger.exception("reminder round failed")
             await asyncio.sleep(self.settings.poll_seconds)

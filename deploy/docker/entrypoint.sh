@@ -9,6 +9,10 @@
 set -eu
 role="${1:-rasa}"
 [ "$#" -gt 0 ] && shift
+# LOG_FORMAT=json: one JSON object a line from Rasa and the action server (observability/logs.py)
+# on stdout; Python's own warnings at import time, before logging is set up, stay on stderr
+json_logs=""
+[ "${LOG_FORMAT:-text}" = json ] && json_logs="--logging-config-file /app/observability/logging-json.yml"
 case "$role" in
   rasa)
     : "${RASA_AUTH_TOKEN:?set RASA_AUTH_TOKEN: the HTTP API is only enabled with a token}"
@@ -20,14 +24,16 @@ case "$role" in
     esac
     # shellcheck disable=SC2086
     set -- --cors ${WEB_ORIGINS:-https://localhost} "$@"
+    # shellcheck disable=SC2086
     exec rasa run --model "$(cat models/LATEST)" --credentials credentials.yml \
       --interface "${RASA_HOST:-0.0.0.0}" --port "${RASA_PORT:-5005}" \
-      --enable-api --auth-token "$RASA_AUTH_TOKEN" "$@"
+      --enable-api --auth-token "$RASA_AUTH_TOKEN" $json_logs "$@"
     ;;
   actions)
     # Inside the container's own network namespace: other containers of the stack reach it.
     export SANIC_HOST="${ACTIONS_HOST:-0.0.0.0}"
-    exec rasa run actions --actions actions --port "${ACTIONS_PORT:-5055}" "$@"
+    # shellcheck disable=SC2086
+    exec rasa run actions --actions actions --port "${ACTIONS_PORT:-5055}" $json_logs "$@"
     ;;
   migrate)
     exec python -m userdata.migrate "$@"

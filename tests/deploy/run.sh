@@ -88,9 +88,14 @@ secret_args=()
 if [ -n "${PIP_CERT:-}" ] && [ -s "$PIP_CERT" ]; then secret_args=(--secret "id=pip_ca,src=$PIP_CERT"); fi
 APP_IMAGE="$TAG/app:$RUN_ID"
 build "$APP_IMAGE" "$ROOT" "${secret_args[@]}"
-for service in postgres redis nginx; do
+for service in postgres redis nginx prometheus; do
   build "$TAG/$service:$RUN_ID" "$ROOT/tests/deploy/images/$service"
 done
+# The Prometheus configuration and alert rules, checked and unit-tested by the image's own promtool.
+"$DOCKER" run --rm --network none -v "$ROOT/deploy/prometheus:/etc/prometheus:ro" --entrypoint /bin/sh \
+  "$TAG/prometheus:$RUN_ID" -c 'cd /etc/prometheus && promtool check config prometheus.yml && promtool test rules alerts.test.yml' \
+  > "$WORK/promtool.log" 2>&1 || { cat "$WORK/promtool.log"; echo "promtool found problems" >&2; exit 1; }
+log "promtool: configuration, rules and rule tests pass"
 
 # -- TLS (a CA of the test's own: nginx's certificate, the fake APIs' certificate) and secrets ----
 TLS="$WORK/tls"
@@ -113,6 +118,7 @@ cat "$TLS/ca.pem" >> "$WORK/ca-bundle.pem"
 
 secret() { openssl rand -hex 24; }
 export TPC_IMAGE="$APP_IMAGE" POSTGRES_IMAGE="$TAG/postgres:$RUN_ID" REDIS_IMAGE="$TAG/redis:$RUN_ID" NGINX_IMAGE="$TAG/nginx:$RUN_ID"
+export PROMETHEUS_IMAGE="$TAG/prometheus:$RUN_ID"
 export TLS_DIR="$TLS" TPC_TESTS_DIR="$ROOT/tests" TPC_CA_BUNDLE="$WORK/ca-bundle.pem"
 export LB_ADDRESS=127.0.0.1 LB_PORT="${TPC_DEPLOY_PORT:-18443}"
 export POSTGRES_PASSWORD="$(secret)" REDIS_PASSWORD="$(secret)" RASA_AUTH_TOKEN="$(secret)" USERDATA_KEY="$(secret)"
@@ -126,7 +132,7 @@ compose_ready=1
 # -- the stack tests ---------------------------------------------------------------------------
 export TPC_DEPLOY_STACK=1 TPC_DEPLOY_PROJECT="$PROJECT" TPC_DEPLOY_WORK="$WORK" TPC_DOCKER="$DOCKER"
 export TPC_COMPOSE="${COMPOSE[*]}" TPC_DEPLOY_SECONDS_BEFORE_STACK="$((SECONDS - T0))"
-export TPC_DEPLOY_IMAGES="$APP_IMAGE $POSTGRES_IMAGE $REDIS_IMAGE $NGINX_IMAGE"
+export TPC_DEPLOY_IMAGES="$APP_IMAGE $POSTGRES_IMAGE $REDIS_IMAGE $NGINX_IMAGE $PROMETHEUS_IMAGE"
 log "running tests/deploy/stack"
 "$ROOT/.venv/bin/python" -m pytest "$ROOT/tests/deploy/stack" -p no:cacheprovider -v
 # A measurement, not a test: turns per second with 2 and 1 Rasa replicas, on the same stack.
