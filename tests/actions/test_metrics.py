@@ -112,7 +112,7 @@ class Scheduler(ReminderScheduler):
     """The real round, with Rasa's answer decided by the test (reminder id -> sent?)."""
 
     def __init__(self, store: FakeStore, answers: Dict[int, bool]) -> None:
-        super().__init__(store, SchedulerSettings("http://127.0.0.1:9", "token"))  # type: ignore[arg-type]
+        super().__init__(store, SchedulerSettings("http://127.0.0.1:9", "token", poll_seconds=15.0))  # type: ignore[arg-type]
         self.answers = answers
 
     async def send(self, session: Any, reminder: DueReminder) -> bool:
