@@ -21,6 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import privacy.logs
 from channels.guard import InputRejected, check_sender, clean_text, never_silent
 from channels.structured import StructuredOutput
 from replies import plain
@@ -62,6 +63,7 @@ class GuardedRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        privacy.logs.install()  # no message text, slot value or sender id in any log line
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -83,7 +85,7 @@ class GuardedRestInput(RestInput):
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             except Exception:  # noqa: BLE001 - the person gets an apology, the log gets the trace
-                logger.exception("rest message failed for sender %s", sender)
+                logger.exception("a REST message could not be handled")
             return response.json(never_silent(collector.messages, sender))
 
         return webhook

@@ -52,6 +52,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+import privacy.logs
 from channels.guard import InputRejected, clean_text
 from channels.structured import StructuredOutput
 from replies.model import Reply
@@ -156,6 +157,7 @@ class WebchatInput(SocketIOInput):
         return WebchatOutput(self.sio, self.bot_message_evt) if self.sio is not None else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        privacy.logs.install()  # no message text, slot value or sender id in any log line
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by the parent's blueprint()
