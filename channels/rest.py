@@ -22,7 +22,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import privacy.logs
-from channels.guard import InputRejected, check_sender, clean_text, never_silent
+from channels.guard import InputRejected, check_sender, clean_metadata, clean_text, never_silent
 from channels.structured import StructuredOutput
 from replies import plain
 from replies.model import Reply
@@ -76,9 +76,7 @@ class GuardedRestInput(RestInput):
                 body = parse_body(request)
                 sender = check_sender(body.get("sender"))
                 text = clean_text(body.get("message"))
-                metadata = body.get("metadata")
-                if metadata is not None and not isinstance(metadata, dict):
-                    raise InputRejected(400, "'metadata' must be an object")
+                metadata = clean_metadata(body.get("metadata"))
             except InputRejected as rejected:
                 return response.json({"error": rejected.reason}, status=rejected.status)
             collector = RestOutput()

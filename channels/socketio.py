@@ -53,7 +53,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 import privacy.logs
-from channels.guard import InputRejected, clean_text
+from channels.guard import InputRejected, clean_metadata, clean_text
 from channels.structured import StructuredOutput
 from replies.model import Reply
 
@@ -239,8 +239,14 @@ class WebchatInput(SocketIOInput):
                 if confirmed is None or data.get("session_id") != confirmed:
                     logger.warning(f"socket.io message for a session not confirmed to socket {sid}: ignored")
                     return
+            metadata = data.get(self.metadata_key)
+            if isinstance(metadata, str):  # the widget may send its customData as JSON text
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = None
             try:  # the same input rules as every other channel (channels/guard.py)
-                data = {**data, "message": clean_text(data.get("message"))}
+                data = {**data, "message": clean_text(data.get("message")), self.metadata_key: clean_metadata(metadata)}
             except InputRejected as rejected:
                 await sio.emit(self.bot_message_evt, {"text": f"Sorry, {rejected.reason}."}, room=sid, namespace=namespace)
                 return
