@@ -20,13 +20,17 @@ import time
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from stores.bounded_sessions import BoundedSessions
+
 logger = logging.getLogger(__name__)
 
 FORGET_SLOT = "forget_conversation"
 DELETED_EVENT = "user_data_deleted"
 
 
-class ForgettingSQLTrackerStore(SQLTrackerStore):
+class ForgettingSQLTrackerStore(BoundedSessions, SQLTrackerStore):
+    """Also keeps sessions short (stores/bounded_sessions.py)."""
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         if tracker.get_slot(FORGET_SLOT) is not True:
             await super().save(tracker)
