@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.session import ActionSessionStart
 from channels.guard import NO_REPLY_TEXT, InputRejected, check_sender, clean_metadata, clean_text
 from tests.actions.conftest import DOMAIN, make_tracker, user_store  # noqa: F401 - user_store: an empty store per test
+from tests.browser.test_socket_channel import Widget
 from tests.servers import ROOT, Bot
 
 pytestmark = pytest.mark.e2e
@@ -83,6 +84,18 @@ def test_the_widgets_own_metadata_still_gets_in(bot: Bot) -> None:
     )
     assert texts(answer)
     assert user_texts(bot, sender) == ["hi"]
+
+
+def test_the_widget_refuses_oversized_metadata_too(bot: Bot, page_origin: str) -> None:
+    widget = Widget(bot.url, page_origin)
+    try:
+        session_id = widget.session(None)
+        widget.client.emit("user_uttered", {"message": "hi", "session_id": session_id, "metadata": {"x": "a" * 100_000}})
+        refusal = widget.events["bot_uttered"].get(timeout=30)
+        assert "metadata" in refusal["text"]
+        assert user_texts(bot, session_id) == []
+    finally:
+        widget.close()
 
 
 @pytest.mark.parametrize("metadata", [[], "x", {"k": "\udcff"}])
