@@ -22,7 +22,8 @@ help:
 	@echo "make run       set up, train if stale, start the bot (REST on :5005)"
 	@echo "make test      same setup, then the whole suite (lint, data validation, NLU + story tests, pytest)"
 	@echo "make evaluate  NLU reports and confusion matrix under reports/"
-	@echo "make bench     load benchmark against a bare rasa init bot (reports/bench.json, reports/bench.png)"
+	@echo "make bench     load benchmark against a bare rasa init bot (reports/bench.json, reports/bench.png),"
+	@echo "               then the turn at 10, 100 and 1,000 events (reports/bench-long.json)"
 	@echo "make test-deploy  build the images, run the compose stack (2+2 replicas behind nginx) and test it (reports/deploy.json)"
 	@echo "make test-fresh   make run + make test in a clean Debian 12 container, as a newcomer (reports/fresh.json)"
 	@echo "make tools     the deployment checkers (kubernetes-validate, checkov) in their own venv, .venv-tools"
@@ -142,6 +143,7 @@ bench: train
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.pictures --out reports/pictures.json
 	$(BIN)/python -m bench.metrics_cost $(BENCH_METRICS_ARGS)
+	$(BIN)/python -m bench.long_conversation
 
 # Deployment checkers (tests/deploy): kubernetes-validate and checkov pin their own trees,
 # which clash with rasa's (jsonschema...), so they live in a venv of their own, from their own lock.

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     metrics_enabled: bool = Field(True, description="Prometheus `/metrics` on the action server (observability/metrics.py)")
     log_format: str = Field("text", description="`json`: one JSON object a line from both servers (deploy/docker/entrypoint.sh)")
     picture_cache_dir: str = Field("", description="where drawn pictures are kept (default: `var/pictures`)")
+    max_session_turns: int = Field(
+        6,
+        ge=2,
+        description='messages per conversation session; the next opens between turns, keeping the slots (docs/architecture.md "Security")',
+    )
     rasa_endpoints: str = Field("endpoints.yml", description="endpoints file (tracker store: SQLite `var/tracker.db`)")
     retention_days: int = Field(365, ge=1, description="`make purge` deletes conversations and logs older than this")
     # the launch scripts (scripts/run.sh, scripts/serve_web.py)

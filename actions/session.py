@@ -43,6 +43,17 @@ NOT_CARRIED = (
 )
 
 
+def typed_by_the_person(tracker: Tracker) -> bool:
+    """True when this session start answers the person's own "/session_start" (the last user or
+    action event is that message), not a session that expired before their next message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action":
+            return False
+        if event.get("event") == "user":
+            return (event.get("parse_data") or {}).get("intent", {}).get("name") == "session_start"
+    return False
+
+
 def carries_over(domain: Dict[str, Any]) -> bool:
     return bool((domain.get("session_config") or {}).get("carry_over_slots_to_new_session", True))
 
@@ -57,6 +68,8 @@ class ActionSessionStart(Action):
             dispatcher.utter_message(response="utter_disclaimer")
         else:
             await asyncio.to_thread(self._welcome_back, dispatcher, tracker, domain)  # reads the user-data store
+        if not dispatcher.messages and typed_by_the_person(tracker):
+            dispatcher.utter_message(response="utter_greet")  # "/session_start" typed: never a silent turn
         carried = []
         if carries_over(domain):
             carried = [

@@ -10,15 +10,22 @@ lives in Python: it is sent exactly when the bot, and so its domain, could not a
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Dict, List, Optional
 
 from settings import settings
 
 MAX_SENDER_CHARS = 128
+#: message metadata (the widget sends its language and time zone): at most this many keys and
+#: bytes of JSON; anything bigger is refused, never stored in the conversation
+MAX_METADATA_KEYS = 16
+MAX_METADATA_BYTES = 2048
 NO_REPLY_TEXT = "Sorry, I'm having a technical problem right now. Please try again in a minute."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SENDER = re.compile(r"^[\w.:@+\-]{1," + str(MAX_SENDER_CHARS) + r"}$")
+#: a lone UTF-16 surrogate (JSON "\\udcff"): not a character, and no UTF-8 encoder accepts it
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SENDER = re.compile(r"[\w.:@+\-]{1," + str(MAX_SENDER_CHARS) + r"}")
 
 
 class InputRejected(ValueError):
@@ -36,17 +43,35 @@ def max_message_chars() -> int:
 
 
 def clean_text(text: Any) -> str:
-    """The message text, checked and cleaned: a string, within the limit, no control bytes."""
+    """The message text, checked and cleaned: a string, within the limit, no control bytes, and
+    each lone surrogate replaced by U+FFFD (the tokenizer and the stores need valid UTF-8)."""
     if not isinstance(text, str):
         raise InputRejected(400, "'message' must be a string")
     if len(text) > max_message_chars():
         raise InputRejected(413, f"message longer than {max_message_chars()} characters")
-    return _CONTROL.sub("", text)
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+
+
+def clean_metadata(metadata: Any) -> Optional[Dict[str, Any]]:
+    """Message metadata: absent, or a JSON object within MAX_METADATA_KEYS and MAX_METADATA_BYTES."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        raise InputRejected(400, "'metadata' must be an object")
+    if len(metadata) > MAX_METADATA_KEYS:
+        raise InputRejected(413, f"'metadata' has more than {MAX_METADATA_KEYS} keys")
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError, UnicodeEncodeError) as error:
+        raise InputRejected(400, "'metadata' must be plain JSON text") from error
+    if size > MAX_METADATA_BYTES:
+        raise InputRejected(413, f"'metadata' larger than {MAX_METADATA_BYTES} bytes")
+    return metadata
 
 
 def check_sender(sender: Any) -> str:
-    """A sender id: 1-128 letters, digits or ._:@+- (it keys a whole conversation)."""
-    if not isinstance(sender, str) or not _SENDER.match(sender):
+    """A sender id: 1-128 letters, digits or ._:@+-, the whole string: no trailing newline (it keys a whole conversation)."""
+    if not isinstance(sender, str) or not _SENDER.fullmatch(sender):
         raise InputRejected(400, f"'sender' must be 1-{MAX_SENDER_CHARS} characters of letters, digits or ._:@+-")
     return sender
 

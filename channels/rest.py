@@ -22,7 +22,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import InputRejected, check_sender, clean_text, never_silent
+import privacy.logs
+from channels.guard import InputRejected, check_sender, clean_metadata, clean_text, never_silent
 from channels.structured import StructuredOutput
 from replies import plain
 from replies.model import Reply
@@ -68,6 +69,7 @@ class GuardedRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        privacy.logs.install()  # no message text, slot value or sender id in any log line
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -80,16 +82,14 @@ class GuardedRestInput(RestInput):
                 body = parse_body(request)
                 sender = check_sender(body.get("sender"))
                 text = clean_text(body.get("message"))
-                metadata = body.get("metadata")
-                if metadata is not None and not isinstance(metadata, dict):
-                    raise InputRejected(400, "'metadata' must be an object")
+                metadata = clean_metadata(body.get("metadata"))
             except InputRejected as rejected:
                 return response.json({"error": rejected.reason}, status=rejected.status)
             collector = RestOutput()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             except Exception:  # noqa: BLE001 - the person gets an apology, the log gets the trace
-                logger.exception("rest message failed for sender %s", sender)
+                logger.exception("a REST message could not be handled")
             return response.json(never_silent(collector.messages, sender))
 
         return webhook

@@ -42,6 +42,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+import privacy.logs
 from channels.common import FORBIDDEN, api_base_url, setting, split_text
 from channels.dedupe import Dedupe
 from channels.structured import StructuredOutput
@@ -407,6 +408,7 @@ class SecureSlackInput(SlackInput):
         return response.text("")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        privacy.logs.install()  # no message text, slot value or sender id in any log line
         slack_webhook = Blueprint("slack_webhook", __name__)
 
         @slack_webhook.route("/", methods=["GET"])

@@ -52,7 +52,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from channels.guard import InputRejected, clean_text
+import privacy.logs
+from channels.guard import InputRejected, clean_metadata, clean_text
 from channels.structured import StructuredOutput
 from replies.model import Reply, Timer
 from settings import LOCAL_RASA_URL, settings
@@ -179,6 +180,7 @@ class WebchatInput(SocketIOInput):
         return WebchatOutput(self.sio, self.bot_message_evt) if self.sio is not None else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        privacy.logs.install()  # no message text, slot value or sender id in any log line
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by the parent's blueprint()
@@ -260,8 +262,14 @@ class WebchatInput(SocketIOInput):
                 if confirmed is None or data.get("session_id") != confirmed:
                     logger.warning(f"socket.io message for a session not confirmed to socket {sid}: ignored")
                     return
+            metadata = data.get(self.metadata_key)
+            if isinstance(metadata, str):  # the widget may send its customData as JSON text
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = None
             try:  # the same input rules as every other channel (channels/guard.py)
-                data = {**data, "message": clean_text(data.get("message"))}
+                data = {**data, "message": clean_text(data.get("message")), self.metadata_key: clean_metadata(metadata)}
             except InputRejected as rejected:
                 await sio.emit(self.bot_message_evt, {"text": f"Sorry, {rejected.reason}."}, room=sid, namespace=namespace)
                 return

@@ -45,6 +45,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import privacy.logs
 from channels.common import FORBIDDEN, api_base_url, secrets_match, setting, split_text
 from channels.dedupe import Dedupe, telegram_namespace
 from channels.structured import StructuredOutput
@@ -354,6 +355,7 @@ class SecureTelegramInput(TelegramInput):
         return "success"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        privacy.logs.install()  # no message text, slot value or sender id in any log line
         telegram_webhook = Blueprint("telegram_webhook", __name__)
 
         @telegram_webhook.listener("after_server_start")

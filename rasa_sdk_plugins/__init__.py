@@ -5,6 +5,7 @@ server does when it starts and stops, beside answering actions.
   the deploy stack migrates once in its own step and turns this off);
 - the reminder scheduler runs as a background task of the server (userdata/scheduler.py);
 - Prometheus metrics on `/metrics`, and each action call counted (observability/metrics.py).
+- log records carry no health data and a failing action answers without the tracker (log_privacy.py).
 """
 
 from __future__ import annotations
@@ -18,3 +19,6 @@ def init_hooks(manager: pluggy.PluginManager) -> None:
     from rasa_sdk_plugins import server_tasks
 
     manager.register(server_tasks)
+    from rasa_sdk_plugins import log_privacy
+
+    manager.register(log_privacy)

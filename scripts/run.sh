@@ -9,6 +9,10 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 export SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}"   # the action server listens on localhost only
 MODEL="$(cat models/LATEST)"
 mkdir -p var
+# What the bot writes (var/tracker.db, var/userdata.db and their -wal/-shm files, the token) is
+# readable by its owner only; files from an earlier run are made so too.
+umask 077
+find var -maxdepth 1 -name '*.db*' -exec chmod 600 {} +
 # The dependencies' own deprecation notices (TensorFlow, pkg_resources, click...) say nothing to
 # someone running the bot: not shown. Set PYTHONWARNINGS yourself to see them.
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"

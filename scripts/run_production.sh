@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+umask 077   # anything written here (an SQLite user-data store without USERDATA_URL) is the owner's only
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:5055/webhook}"
 export TRACKER_DB_HOST="${TRACKER_DB_HOST:-127.0.0.1}" TRACKER_DB_PORT="${TRACKER_DB_PORT:-5432}"
 export TRACKER_DB_NAME="${TRACKER_DB_NAME:-tpc_tracker}" TRACKER_DB_USER="${TRACKER_DB_USER:-postgres}"

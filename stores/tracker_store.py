@@ -25,6 +25,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from observability import metrics
+from stores.bounded_sessions import BoundedSessions
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ FORGET_SLOT = "forget_conversation"
 DELETED_EVENT = "user_data_deleted"
 
 
-class ForgettingSQLTrackerStore(SQLTrackerStore):
+class ForgettingSQLTrackerStore(BoundedSessions, SQLTrackerStore):
+    """Also keeps sessions short (stores/bounded_sessions.py)."""
+
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         try:
             return await super().retrieve(sender_id)

@@ -9,6 +9,7 @@ from typing import Optional
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 
+from privacy.files import private_sqlite
 from settings import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,7 @@ def make_engine(url: Optional[str] = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         DEFAULT_PATH.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(url)  # mode 0600: it holds health data
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
