@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     max_session_turns: int = Field(
         6,
         ge=2,
-        description='messages per conversation session; the next opens between turns, keeping the slots (docs/architecture.md "Security")',
+        description="messages per session; the next opens between turns, keeping the slots (docs/architecture.md)",
     )
     rasa_endpoints: str = Field("endpoints.yml", description="endpoints file (tracker store: SQLite `var/tracker.db`)")
     retention_days: int = Field(365, ge=1, description="`make purge` deletes conversations and logs older than this")
