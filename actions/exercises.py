@@ -117,6 +117,37 @@ def exercise_buttons(wording: Wording, exercise: ExerciseView, owns_tool: bool) 
     return tuple(buttons)
 
 
+def _names(area_id: str, tool: str, repo: KnowledgeRepository, wording: Wording) -> Dict[str, str]:
+    owned, area = repo.tool(tool), repo.body_area(area_id)
+    return {"area": (area.name if area else area_id).lower(), "tool": (owned.name if owned else tool).lower()}
+
+
+def no_exercise_for_tool(area_id: str, tool: str, repo: KnowledgeRepository, wording: Wording) -> Reply:
+    """Nothing for this area with the tool owned, nor with any other: what to get, and why."""
+    return Reply(
+        kind="no_exercise_for_tool",
+        intro=wording(
+            "utter_no_exercise_for_tool",
+            **_names(area_id, tool, repo, wording),
+            suggestion=suggestion_for(area_id, repo, wording),
+        ),
+        buttons=(Button(wording("utter_button_which_ball"), payload("ask_ball_recommendation")),),
+    )
+
+
+def alternative_intro(
+    area_id: str, tool: str, exercise: ExerciseView, had_some: bool, repo: KnowledgeRepository, wording: Wording
+) -> Reply:
+    """The tool owned has nothing (more) for this area: say so before an exercise with another tool."""
+    other = repo.tool(exercise.tool)
+    response = "utter_alternative_after_owned" if had_some else "utter_alternative_tool"
+    return Reply(
+        kind="alternative",
+        intro=wording(response, **_names(area_id, tool, repo, wording), other=(other.name if other else exercise.tool).lower()),
+        data={"area": area_id, "tool": tool, "alternative_tool": exercise.tool},
+    )
+
+
 def deliver_next_exercise(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -131,28 +162,20 @@ def deliver_next_exercise(
     tool = None if tool in (None, "none") else tool
     for area_id in areas:
         options = repo.exercises_for_area(area_id, tool)
-        if not options and tool:
-            owned = repo.tool(tool)
-            area = repo.body_area(area_id)
-            send(
-                dispatcher,
-                Reply(
-                    kind="no_exercise_for_tool",
-                    intro=wording(
-                        "utter_no_exercise_for_tool",
-                        area=(area.name if area else area_id).lower(),
-                        tool=(owned.name if owned else tool).lower(),
-                        suggestion=suggestion_for(area_id, repo, wording),
-                    ),
-                    buttons=(Button(wording("utter_button_which_ball"), payload("ask_ball_recommendation")),),
-                ),
-            )
-            return []
         remaining = [e for e in options if e.id not in shown]
+        alternatives = [] if not tool else [e for e in repo.exercises_for_area(area_id) if e not in options and e.id not in shown]
+        if not remaining and alternatives:
+            # the tool they own has nothing (more) here: the next exercise with another tool, said so
+            remaining = alternatives
+            send(dispatcher, alternative_intro(area_id, tool, alternatives[0], bool(options), repo, wording))
+        elif tool and not repo.exercises_for_area(area_id):
+            send(dispatcher, no_exercise_for_tool(area_id, tool, repo, wording))
+            return []
         if remaining:
             exercise = remaining[0]
+            owns = bool(tool) and tool in exercise.tools
             reply = exercise_reply(
-                exercise, repo, wording, outcome, tracker.get_slot("side"), exercise_buttons(wording, exercise, bool(tool))
+                exercise, repo, wording, outcome, tracker.get_slot("side"), exercise_buttons(wording, exercise, owns)
             )
             send(dispatcher, reply)
             return [

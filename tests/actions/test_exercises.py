@@ -81,13 +81,38 @@ async def test_only_a_foam_roller_gets_foam_roller_instructions(repo, domain: di
     assert "/no_tool" not in {b.payload.split("{")[0] for b in reply.buttons}  # they said what they own
 
 
-async def test_a_tool_with_no_instructions_for_the_area_says_what_to_get(repo, domain: dict) -> None:
+async def test_a_tool_with_no_instructions_for_the_area_offers_an_exercise_with_another_tool(repo, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker({"areas_in_focus": ["neck"], "tool": "massage_stick", "shown_exercises": []})
+    assert not repo.exercises_for_area("neck", "massage_stick")
+    events = deliver_next_exercise(dispatcher, tracker, repo, wording(), "clear")
+    intro = reply_of(dispatcher, "alternative")
+    shown = reply_of(dispatcher, "exercise")
+    other = repo.exercise(shown.data["exercise"])
+    assert "massage stick" in (intro.intro or "") and repo.tool(other.tool).name.lower() in (intro.intro or "")
+    assert events[0] == SlotSet("shown_exercises", [other.id])
+    assert f'/no_tool{{"tool": "{other.tool}"}}' in [b.payload for b in shown.buttons]  # they may not own it
+
+
+async def test_when_the_owned_tool_has_nothing_more_the_next_is_with_another_tool(repo, domain: dict) -> None:
+    owned = [e for e in repo.exercises_for_area("quad", "foam_roller")]
+    others = [e for e in repo.exercises_for_area("quad") if e not in owned]
+    assert owned and others
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({"areas_in_focus": ["quad"], "tool": "foam_roller", "shown_exercises": [e.id for e in owned]})
+    events = deliver_next_exercise(dispatcher, tracker, repo, wording(), "clear")
+    assert reply_of(dispatcher, "alternative")
+    assert reply_of(dispatcher, "exercise").data["exercise"] == others[0].id
+    assert events[0] == SlotSet("shown_exercises", [*(e.id for e in owned), others[0].id])
+
+
+async def test_an_area_without_any_instructions_says_so(repo, domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({"areas_in_focus": ["neck"], "tool": "massage_stick", "shown_exercises": []})
+    everything = [e.id for e in repo.exercises_for_area("neck")]
+    tracker = make_tracker({"areas_in_focus": ["neck"], "tool": "massage_stick", "shown_exercises": everything})
     assert deliver_next_exercise(dispatcher, tracker, repo, wording(), "clear") == []
-    reply = reply_of(dispatcher, "no_exercise_for_tool")
-    needed = repo.tool(repo.exercises_for_area("neck")[0].tool)
-    assert needed.name.lower() in (reply.intro or "")
+    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises"
 
 
 async def test_without_a_tool_the_reply_offers_i_dont_have_that_for_its_tool(repo, domain: dict) -> None:
