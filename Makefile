@@ -65,6 +65,7 @@ train: install
 
 userdata: install
 	@$(BIN)/python -m userdata.migrate
+	@$(BIN)/python -m stores.namespace
 
 # The README's progress picture: the browser test draws a conversation with a chart and
 # screenshots it; the picture is then kept in docs/images (regenerate it, never edit it by hand).

@@ -193,9 +193,17 @@ def say(url: str, sender: str, text: str, timeout: float = 60) -> list:
     return response.json()
 
 
+def conversation(sender: str) -> str:
+    """The conversation id of `sender`: as given when it names its channel (`telegram:123`),
+    else the REST channel's (`rest:<sender>`, channels/identity.py)."""
+    from channels.identity import conversation_id, split
+
+    return sender if split(sender) is not None else conversation_id("rest", sender)
+
+
 def tracker(url: str, sender: str, include_events: str = "AFTER_RESTART") -> dict:
     params = {"token": TOKEN, "include_events": include_events}
-    response = requests.get(f"{url}/conversations/{sender}/tracker", params=params, timeout=30)
+    response = requests.get(f"{url}/conversations/{conversation(sender)}/tracker", params=params, timeout=30)
     response.raise_for_status()
     return response.json()
 

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import aiohttp
 
+from channels.identity import CHANNELS, conversation_id
 from userdata.repository import DueReminder, UserDataRepository
 
 logger = logging.getLogger(__name__)
@@ -45,13 +46,21 @@ class SchedulerSettings:
         return cls(os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"), token, poll)
 
 
+def reminder_conversation(reminder: DueReminder) -> str:
+    """The conversation a reminder goes back to: `<channel>:<id>` (channels/identity.py). The store
+    keeps the channel's own id, sealed, so reminders set before namespacing arrive too."""
+    if reminder.channel in CHANNELS:
+        return conversation_id(reminder.channel, reminder.sender_id)
+    return reminder.sender_id
+
+
 class ReminderScheduler:
     def __init__(self, store: UserDataRepository, settings: SchedulerSettings) -> None:
         self.store = store
         self.settings = settings
 
     async def send(self, session: aiohttp.ClientSession, reminder: DueReminder) -> bool:
-        url = f"{self.settings.rasa_url}/conversations/{quote(reminder.sender_id, safe='')}/trigger_intent"
+        url = f"{self.settings.rasa_url}/conversations/{quote(reminder_conversation(reminder), safe='')}/trigger_intent"
         params = {"output_channel": reminder.channel, "token": self.settings.token}
         body = {"name": REMINDER_INTENT, "entities": {"reminder": str(reminder.id)}}
         try:

@@ -55,7 +55,7 @@ def test_lower_back_steps_through_the_screening_and_the_conversation_survives_a_
 
     session_id = chat.session_id()
     assert session_id and re.fullmatch(r"[0-9a-f]{32}", session_id)
-    tracker = bot.tracker(session_id)
+    tracker = bot.tracker(f"socketio:{session_id}")
     assert tracker["slots"]["screening_outcome"] == "clear"
     assert tracker["slots"]["screened_areas"] == ["lower_back"]
     page.screenshot(path=str(reports_dir / "widget.png"))
@@ -71,7 +71,7 @@ def test_lower_back_steps_through_the_screening_and_the_conversation_survives_a_
     before = chat.bot_count()
     chat.type_message("thanks")
     chat.wait_for_more_bot_messages(than=before)
-    user_texts = [e.get("text") for e in bot.tracker(session_id)["events"] if e.get("event") == "user"]
+    user_texts = [e.get("text") for e in bot.tracker(f"socketio:{session_id}")["events"] if e.get("event") == "user"]
     assert user_texts[:2] == ["/greet", "my lower back hurts"] and user_texts[-1] == "thanks"  # /greet: the page's initPayload
 
 

@@ -94,7 +94,29 @@ def test_telegram_through_nginx_answers_the_real_one_and_refuses_a_forgery(stack
     replies = sent_to(stack, chat)  # Telegram updates are handled before the webhook answers
     assert replies and all(c["credential"] == os.environ["TELEGRAM_ACCESS_TOKEN"] for c in replies)
     assert any("reply_markup" in c["params"] for c in replies)  # the checklist's buttons
-    assert sent_to(stack, forged_chat) == [] and stack.user_texts(str(forged_chat)) == []
+    assert sent_to(stack, forged_chat) == [] and stack.user_texts(f"telegram:{forged_chat}") == []
+
+
+def test_rest_through_nginx_needs_its_token_and_never_reaches_a_telegram_person(stack: Stack) -> None:
+    """Issue #22 finding 1: a Telegram chat id sent over REST, bare or with its channel's prefix,
+    neither exports nor deletes that person's conversation."""
+    secret = os.environ["TELEGRAM_SECRET_TOKEN"]
+    chat = random.randint(10**9, 2 * 10**9)
+    url = stack.url + "/webhooks/telegram/webhook"
+    said = stack.session().post(url, data=json.dumps(telegram_update(chat, "my neck is stiff")), headers=telegram_headers(secret))
+    assert said.status_code == 200 and said.text == "success"
+    before = stack.user_texts(f"telegram:{chat}")
+    assert before == ["my neck is stiff"]
+    rest = stack.url + "/webhooks/rest/webhook"
+    anonymous = requests.Session()
+    anonymous.verify, anonymous.trust_env = stack.ca, False
+    assert anonymous.post(rest, json={"sender": str(chat), "message": "export my data"}, timeout=30).status_code == 401
+    for forged in (str(chat), f"telegram:{chat}"):
+        export = stack.say(forged, "export my data")
+        assert "my neck is stiff" not in json.dumps(export)
+        stack.say(forged, "delete my data")
+        stack.say(forged, "/affirm")
+    assert stack.user_texts(f"telegram:{chat}") == before
 
 
 def test_telegram_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) -> None:
@@ -108,7 +130,7 @@ def test_telegram_retry_on_the_other_replica_is_not_answered_twice(stack: Stack)
             pool.map(lambda c: stack.post_inside(c, "/webhooks/telegram/webhook", body, telegram_headers(secret)), replicas)
         )
     assert sorted(o["body"] for o in outcomes) == ["duplicate", "success"], outcomes
-    assert stack.user_texts(str(chat)) == ["hello"]
+    assert stack.user_texts(f"telegram:{chat}") == ["hello"]
     # a single delivery of the same text makes as many replies as this one did
     control = random.randint(10**9, 2 * 10**9)
     single = stack.post_inside(
@@ -165,12 +187,12 @@ def test_slack_through_nginx_answers_signed_events_and_refuses_forged_ones(stack
     assert s.post(url, data=body, headers=slack_headers(body, "not-the-secret")).status_code == 403
     assert s.post(url, data=body, headers=slack_headers(body, secret, int(time.time()) - 600)).status_code == 403  # stale
     assert s.post(url, data=body, headers={"Content-Type": "application/json"}).status_code == 403
-    assert stack.user_texts(user) == []
+    assert stack.user_texts(f"slack:{user}") == []
     answer = s.post(url, data=body, headers=slack_headers(body, secret))
     assert answer.status_code == 200
     replies = poll("the Slack reply", lambda: posted_to(stack, dm), timeout=60)
     assert all(c["credential"] == os.environ["SLACK_BOT_TOKEN"] for c in replies)
-    assert poll("the Slack message saved", lambda: stack.user_texts(user) == ["hello"], timeout=60)
+    assert poll("the Slack message saved", lambda: stack.user_texts(f"slack:{user}") == ["hello"], timeout=60)
 
 
 def test_slack_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) -> None:
@@ -186,7 +208,7 @@ def test_slack_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) ->
     # barrier: a later message of the same person is answered after anything the first could cause
     thanks = slack_event(user, dm, "thanks")
     assert stack.post_inside(replicas[1], "/webhooks/slack/webhook", thanks, slack_headers(thanks, secret))["body"] == ""
-    assert poll("both messages saved", lambda: stack.user_texts(user) == ["hello", "thanks"], timeout=90)
+    assert poll("both messages saved", lambda: stack.user_texts(f"slack:{user}") == ["hello", "thanks"], timeout=90)
 
 
 # -- the widget -----------------------------------------------------------------------------
@@ -244,9 +266,8 @@ def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_o
     finally:
         server.terminate()
         server.wait(timeout=10)
-    texts = poll(
-        "the widget conversation saved", lambda: (t := stack.user_texts(session_id)) and t[-1] == "thanks" and t, timeout=60
-    )
+    conversation = f"socketio:{session_id}"
+    texts = poll("the widget conversation saved", lambda: (t := stack.user_texts(conversation)) and t[-1] == "thanks" and t)
     assert "my lower back hurts" in texts and "/deny" in texts
     log = stack.compose("logs", "--no-color", "lb")
     socket_upstreams = set(re.findall(r'"\w+ /socket\.io/[^"]*" \d+ \d+ rt=\S+ up=(\S+)', log))
@@ -348,7 +369,7 @@ def test_a_rasa_replica_killed_mid_conversation_loses_nothing(stack: Stack) -> N
     assert any((m.get("custom") or {}).get("steps") for m in steps), steps
     assert stack.say(sender, "thanks")
     assert stack.user_texts(sender) == ["my lower back hurts", "/deny", "thanks"]
-    sql = f"SELECT count(*) FROM events WHERE sender_id = '{sender}' AND type_name = 'bot'"  # noqa: S608 - a generated test id
+    sql = f"SELECT count(*) FROM events WHERE sender_id = 'rest:{sender}' AND type_name = 'bot'"  # noqa: S608 - a generated test id
     bot_turns = stack.psql(sql)
     assert int(bot_turns[0]) >= 3
 
@@ -384,6 +405,7 @@ def test_the_images_run_as_non_root_with_no_secret_in_their_layers(stack: Stack)
         "USERDATA_KEY",
         "TELEGRAM_SECRET_TOKEN",
         "SLACK_SIGNING_SECRET",
+        "REST_AUTH_TOKEN",
     ):
         assert os.environ[name] not in history
     # the CA handed to pip as a build secret is in no layer
