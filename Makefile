@@ -97,7 +97,7 @@ test-nlu: train
 
 test-stories: train
 	@mkdir -p reports
-	$(BIN)/rasa test core --stories tests/test_stories.yml --model $$(cat models/LATEST) --out reports/stories --fail-on-prediction-errors --no-plot
+	ACTION_SERVER_TOKEN="$${ACTION_SERVER_TOKEN:-unused}" $(BIN)/rasa test core --stories tests/test_stories.yml --model $$(cat models/LATEST) --out reports/stories --fail-on-prediction-errors --no-plot
 
 # Two workers, one test file each at a time (--dist loadfile keeps a module's shared servers in
 # one worker): on 2 cores the server start-ups overlap (README "Speed"). PYTEST_WORKERS=0: serial.

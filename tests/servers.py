@@ -18,6 +18,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TOKEN = "test-api-token"
+ACTION_SERVER_TOKEN = "test-action-server-token"  # noqa: S105 - the test servers' shared secret
 
 
 def free_port() -> int:
@@ -76,7 +77,9 @@ def sqlite_tracker(workdir: Path, name: str = "tracker") -> str:
 
 def write_endpoints(workdir: Path, action_port: int, *sections: str) -> Path:
     path = workdir / f"endpoints-{uuid.uuid4().hex[:6]}.yml"
-    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n' + "".join(sections))
+    action = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+    action += f'  headers:\n    Authorization: "Bearer {ACTION_SERVER_TOKEN}"\n'
+    path.write_text(action + "".join(sections))
     return path
 
 
@@ -137,6 +140,7 @@ def action_server(workdir: Path, port: int, env: Dict[str, str]) -> Server:
         "USERDATA_URL": f"sqlite:///{workdir / 'userdata.db'}",
         "USERDATA_KEY": "test-key",
         "RASA_AUTH_TOKEN": TOKEN,
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
         "REMINDER_POLL_SECONDS": "1",
         **env,
     }

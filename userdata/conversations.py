@@ -24,6 +24,8 @@ def tracker_store_url(endpoints: Optional[Path] = None) -> Optional[str]:
     from rasa.utils.endpoints import read_endpoint_config
 
     path = endpoints or ROOT / os.environ.get("RASA_ENDPOINTS", "endpoints.yml")
+    # Rasa's reader expands every ${VAR} of the file; the action server's secret is not needed here
+    os.environ.setdefault("ACTION_SERVER_TOKEN", "")
     config = read_endpoint_config(str(path), "tracker_store")
     if config is None or "SQL" not in str(config.type or ""):
         return None

@@ -406,6 +406,7 @@ def test_the_images_run_as_non_root_with_no_secret_in_their_layers(stack: Stack)
         "TELEGRAM_SECRET_TOKEN",
         "SLACK_SIGNING_SECRET",
         "REST_AUTH_TOKEN",
+        "ACTION_SERVER_TOKEN",
     ):
         assert os.environ[name] not in history
     # the CA handed to pip as a build secret is in no layer
