@@ -1,4 +1,5 @@
-"""The reminder scheduler: a background task of the action server that sends each due reminder once.
+"""The reminder scheduler: a background task of the action server that sends each due reminder once,
+and deletes each data export not downloaded within its 15 minutes (so within a round of that).
 
 Every POLL_SECONDS it claims the due reminders (UserDataRepository.claim_due: row locks, so with
 several action servers each reminder is claimed by one) and sends each through Rasa's own HTTP
@@ -73,7 +74,11 @@ class ReminderScheduler:
         return False
 
     async def run_once(self) -> int:
-        """Send what is due now; returns how many were sent."""
+        """Send what is due now, and delete the exports nobody downloaded in time; returns how
+        many reminders were sent."""
+        expired = await asyncio.to_thread(self.store.delete_expired_exports)
+        if expired:
+            logger.info("%d data export(s) not downloaded within 15 minutes were deleted", expired)
         claimed, skipped = await asyncio.to_thread(self.store.claim_due)
         if skipped:
             logger.info("%d reminder(s) more than an hour late were skipped", skipped)

@@ -115,6 +115,7 @@ secret() { openssl rand -hex 24; }
 export TPC_IMAGE="$APP_IMAGE" POSTGRES_IMAGE="$TAG/postgres:$RUN_ID" REDIS_IMAGE="$TAG/redis:$RUN_ID" NGINX_IMAGE="$TAG/nginx:$RUN_ID"
 export TLS_DIR="$TLS" TPC_TESTS_DIR="$ROOT/tests" TPC_CA_BUNDLE="$WORK/ca-bundle.pem"
 export LB_ADDRESS=127.0.0.1 LB_PORT="${TPC_DEPLOY_PORT:-18443}"
+export RASA_PUBLIC_URL="https://localhost:$LB_PORT"   # the export links point at nginx
 export POSTGRES_PASSWORD="$(secret)" REDIS_PASSWORD="$(secret)" RASA_AUTH_TOKEN="$(secret)" USERDATA_KEY="$(secret)"
 export REST_AUTH_TOKEN="$(secret)" ACTION_SERVER_TOKEN="$(secret)"   # REST is off in the stack without its token
 export TELEGRAM_ACCESS_TOKEN="123456789:AA$(secret)" TELEGRAM_SECRET_TOKEN="$(secret)" TELEGRAM_BOT_NAME=tpc_test_bot

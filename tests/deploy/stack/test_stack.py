@@ -42,6 +42,9 @@ def test_only_the_public_routes_are_exposed(stack: Stack) -> None:
     for path in ("/", "/status", "/version", "/conversations/x/tracker", "/model/parse"):
         assert s.get(stack.url + path, timeout=10).status_code == 404, path
     assert s.get(stack.url + "/webhooks/rest/", timeout=10).status_code == 200
+    unknown = s.get(stack.url + "/webhooks/socketio/export/not-a-token", timeout=10)  # routed to Rasa, GET only
+    assert unknown.status_code == 404 and "expired" in unknown.json()["error"], unknown.text[:200]
+    assert s.post(stack.url + "/webhooks/socketio/export/not-a-token", timeout=10).status_code == 403
     too_big = json.dumps({"sender": "big", "message": "x" * 20_000})
     assert (
         s.post(stack.url + "/webhooks/rest/webhook", data=too_big, headers={"Content-Type": "application/json"}).status_code
@@ -259,6 +262,13 @@ def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_o
                 before = chat.bot_count()
                 chat.type_message("thanks")
                 chat.wait_for_more_bot_messages(than=before)
+                # issue #22 finding 4: the export link points at nginx (RASA_PUBLIC_URL) and works once
+                before = chat.bot_count()
+                chat.type_message("export my data")
+                chat.wait_for_more_bot_messages(than=before)
+                link = page.locator(f"{Chat.BOT_TEXT} a", has_text="my-data.json").last
+                link.wait_for(timeout=TIMEOUT_MS)
+                export_url = link.get_attribute("href") or ""
                 guards.check()
                 context.close()
             finally:
@@ -267,8 +277,15 @@ def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_o
         server.terminate()
         server.wait(timeout=10)
     conversation = f"socketio:{session_id}"
-    texts = poll("the widget conversation saved", lambda: (t := stack.user_texts(conversation)) and t[-1] == "thanks" and t)
+    texts = poll("the conversation saved", lambda: (t := stack.user_texts(conversation)) and t[-1] == "export my data" and t)
     assert "my lower back hurts" in texts and "/deny" in texts
+    assert export_url.startswith(f"{os.environ['RASA_PUBLIC_URL']}/webhooks/socketio/export/"), export_url
+    download = stack.session().get(export_url, timeout=30)  # through nginx, to any replica
+    assert download.status_code == 200, (download.status_code, download.text[:200])
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    said = [e["text"] for e in download.json()["conversation"] if e["event"] == "user"]
+    assert "my lower back hurts" in said and "thanks" in said
+    assert stack.session().get(export_url, timeout=30).status_code == 404  # one download only
     log = stack.compose("logs", "--no-color", "lb")
     socket_upstreams = set(re.findall(r'"\w+ /socket\.io/[^"]*" \d+ \d+ rt=\S+ up=(\S+)', log))
     rest_upstreams = set(re.findall(r'"POST /webhooks/rest/webhook[^"]*" 200 \d+ rt=\S+ up=(\S+)', log))
