@@ -81,6 +81,26 @@ async def test_each_output_channel_answers_its_own_platform_id() -> None:
     assert [m["recipient_id"] for m in out.messages] == ["u1", "socketio:u1"]
 
 
+def test_the_lock_store_locks_each_channels_conversation_apart() -> None:
+    """A turn of the widget person `abc` never makes REST's `abc` wait, nor the other way round."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    from channels.identity import conversation_id
+    from stores.redis_lock_store import AtomicRedisLockStore
+    from tests.reliability.conftest import new_redis_prefix
+
+    store = AtomicRedisLockStore(EndpointConfig(url="127.0.0.1", port=6379, db=0, key_prefix=new_redis_prefix()))
+    widget, rest = conversation_id("socketio", "abc"), conversation_id("rest", "abc")
+    ticket = store.issue_ticket(widget)
+    try:
+        assert store.get_lock(rest) is None
+        lock = store.get_lock(widget)
+        assert lock is not None and lock.conversation_id == widget and lock.is_someone_waiting()
+        assert store.red.exists(store.key_prefix + widget) and not store.red.exists(store.key_prefix + rest)
+    finally:
+        store.cleanup(widget, ticket)
+
+
 def rest_request(authorization: Optional[str]) -> Any:
     return SimpleNamespace(headers={} if authorization is None else {"authorization": authorization})
 
