@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     telegram_bot_name: str = Field("", description="Telegram bot username, without `@`")
     telegram_webhook_url: str = Field("", description="public Telegram webhook URL (registered at start-up)")
     telegram_api_url: str = Field("", description="Telegram API base URL (default: official; https only, except loopback)")
+    rest_auth_token: str = Field("", description="bearer token the REST channel requires (empty: open, as on `make run`)")
+    rest_auth_required: bool = Field(False, description="REST channel off unless `REST_AUTH_TOKEN` is set (compose, Kubernetes)")
     slack_signing_secret: str = Field("", description="Slack signing secret (empty = Slack off)")
     slack_bot_token: str = Field("", description="Slack bot token (`xoxb-...`)")
     slack_channel: str = Field("", description="optional Slack channel id where the bot answers every message")
@@ -61,6 +63,9 @@ class Settings(BaseSettings):
     )
     rasa_auth_token: str = Field(
         "", description="Rasa's HTTP API token, needed by the reminder scheduler (`make run` makes one in `var/`)"
+    )
+    action_server_token: str = Field(
+        "", description="shared secret of Rasa and the action server (default: made once in `var/action-server-token`)"
     )
     rasa_url: str = Field(LOCAL_RASA_URL, description="where the action server's scheduler reaches Rasa")
     reminder_poll_seconds: float = Field(15.0, description="how often the scheduler looks for due reminders")
@@ -104,7 +109,7 @@ class Settings(BaseSettings):
     class Config:
         case_sensitive = False
 
-    @validator("reminders_enabled", "userdata_migrate_on_start", "metrics_enabled", pre=True)
+    @validator("reminders_enabled", "userdata_migrate_on_start", "metrics_enabled", "rest_auth_required", pre=True)
     def _flag(cls, value: Any) -> bool:  # noqa: N805 - pydantic passes the class
         return flag(value)
 

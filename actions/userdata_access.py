@@ -1,8 +1,9 @@
 """How actions reach the user-data store, and what people see when it is down.
 
 One process-wide repository created on first use, and a database failure becomes a friendly
-reply instead of a crash. Who the person is comes from the tracker: the input channel and the
-sender id.
+reply instead of a crash. Who the person is comes from the conversation id, which the channel
+that received the message namespaced (`telegram:123`, channels/identity.py): the key is the same
+HMAC of "channel:id" as before namespacing, so stored data needs no migration.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from channels.identity import split
 from observability import metrics
 from userdata.repository import UserDataRepository
 
@@ -29,7 +31,14 @@ def userdata() -> UserDataRepository:
 
 
 def person(tracker: Tracker) -> Tuple[str, str]:
-    """(channel, sender id) of the conversation: the address the store keys a person by."""
+    """(channel, the channel's id) of the conversation: the address the store keys a person by.
+
+    Taken from the namespaced conversation id, never from what a message says about its channel.
+    A conversation id without a channel (`rasa shell`, the token-protected HTTP API, a
+    conversation from before namespacing) keeps the old reading: its latest input channel."""
+    parts = split(tracker.sender_id)
+    if parts is not None:
+        return parts
     return tracker.get_latest_input_channel() or "rest", tracker.sender_id
 
 

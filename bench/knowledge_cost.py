@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import secrets
 import statistics
 import subprocess
 import sys
@@ -138,12 +139,14 @@ def server_memory(replies: int) -> Dict[str, Any]:
     """RSS of `rasa run actions` after start, after one exercise reply and after `replies` more
     turns (each scenario's action calls in turn)."""
     port = free_port()
+    token = secrets.token_urlsafe(16)  # the action server's shared secret (rasa_sdk_plugins/access.py)
     with tempfile.TemporaryDirectory() as workdir:
         env = server_env(
             ROOT,
             USERDATA_URL=f"sqlite:///{workdir}/userdata.db",
             USERDATA_KEY="bench-key",
             REMINDERS_ENABLED="false",
+            ACTION_SERVER_TOKEN=token,
         )
         log = Path(workdir) / "actions.log"
         argv = [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
@@ -166,7 +169,7 @@ def server_memory(replies: int) -> Dict[str, Any]:
 
             def call(name: str, state: Dict[str, Any]) -> List[Dict[str, Any]]:
                 body = {"next_action": name, "sender_id": state["sender_id"], "tracker": state, "domain": domain}
-                response = requests.post(f"{url}/webhook", json=body, timeout=60)
+                response = requests.post(f"{url}/webhook", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60)
                 response.raise_for_status()
                 return list(response.json()["responses"])
 

@@ -142,6 +142,7 @@ class Bot:
     def endpoints(self) -> Path:
         path = self.workdir / f"{self.name}-endpoints.yml"
         text = f'action_endpoint:\n  url: "http://{LOOPBACK}:{self.actions_port}/webhook"\n'
+        text += f'  headers:\n    Authorization: "Bearer {self.token}"\n'  # our action server's secret (the bare one ignores it)
         if self.tracker == "sqlite":
             text += f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / (self.name + "-tracker.db")}"\n'
         path.write_text(text)
@@ -151,7 +152,12 @@ class Bot:
         # own session: a Ctrl-C reaches the benchmark, which then stops these processes itself
         with (self.workdir / log_name).open("a") as log:
             return subprocess.Popen(
-                argv, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                argv,
+                cwd=self.cwd,
+                env={**self.env, "ACTION_SERVER_TOKEN": self.token},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def start(self, first_message: str, is_answer: Callable[[Any], bool], timeout: float = 300) -> Dict[str, float]:

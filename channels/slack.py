@@ -45,6 +45,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 import privacy.logs
 from channels.common import FORBIDDEN, api_base_url, setting, split_text
 from channels.dedupe import Dedupe
+from channels.identity import conversation_id
 from channels.structured import StructuredOutput
 from replies import plain
 from replies.model import Reply
@@ -123,6 +124,8 @@ def reply_blocks(reply: Reply) -> List[Dict[str, Any]]:
 
 class SecureSlackBot(StructuredOutput, SlackBot):
     """Posts to one channel (and thread) through a configurable Web API base URL."""
+
+    conversation_channel = "slack"
 
     def __init__(
         self,
@@ -328,9 +331,12 @@ class SecureSlackInput(SlackInput):
         sender_id: Optional[str],
         metadata: Dict[str, Any],
     ) -> None:
-        """Hand the message to Rasa in the background: Slack wants an answer within 3 s."""
+        """Hand the message to Rasa in the background: Slack wants an answer within 3 s. The
+        conversation is `slack:<Slack's id>` (channels/identity.py); no id, no conversation."""
+        if not sender_id:
+            return
         out = self.get_output_channel(metadata.get("out_channel"), metadata.get("reply_thread_ts"))
-        message = UserMessage(text, out, sender_id, input_channel=self.name(), metadata=metadata)
+        message = UserMessage(text, out, conversation_id(self.name(), sender_id), input_channel=self.name(), metadata=metadata)
 
         async def handle() -> None:
             await on_new_message(message)

@@ -54,6 +54,7 @@ from socketio import AsyncServer
 
 import privacy.logs
 from channels.guard import InputRejected, clean_metadata, clean_text
+from channels.identity import conversation_id
 from channels.structured import StructuredOutput
 from replies.model import Reply, Timer
 from settings import LOCAL_RASA_URL, settings
@@ -90,6 +91,8 @@ def markdown_blocks(reply: Reply) -> List[str]:
 
 class WebchatOutput(StructuredOutput, SocketIOOutput):
     """Rasa's socket.io output, plus the structured-reply renderer above."""
+
+    conversation_channel = "socketio"
 
     async def send_reply(self, recipient_id: str, reply: Reply) -> None:
         messages: List[Dict[str, Any]] = [{"text": block} for block in markdown_blocks(reply)]
@@ -232,7 +235,7 @@ class WebchatInput(SocketIOInput):
 
         async def handle_message(sid: str, data: Dict[str, Any]) -> None:
             """Rasa's handler, with this channel's output (structured replies rendered here)."""
-            sender_id = data["session_id"] if self.session_persistence else sid
+            sender_id = conversation_id(self.name(), data["session_id"] if self.session_persistence else sid)
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 try:

@@ -48,6 +48,7 @@ from sanic.response import HTTPResponse
 import privacy.logs
 from channels.common import FORBIDDEN, api_base_url, secrets_match, setting, split_text
 from channels.dedupe import Dedupe, telegram_namespace
+from channels.identity import conversation_id
 from channels.structured import StructuredOutput
 from replies.model import Reply, buttons
 from settings import settings
@@ -99,7 +100,7 @@ def telegram_html(reply: Reply) -> str:
 
 
 LONG_PAYLOAD_PREFIX = "~"
-PayloadSource = Callable[[str], Awaitable[List[str]]]  # sender id -> payloads of the buttons sent to them
+PayloadSource = Callable[[str], Awaitable[List[str]]]  # conversation id -> payloads of the buttons sent to them
 
 
 def long_payload_key(payload: str) -> str:
@@ -129,6 +130,8 @@ def tracker_button_payloads(app: Any) -> PayloadSource:
 
 class SecureTelegramOutput(StructuredOutput, TelegramOutput):
     """Bot API client for one bot token and one API base URL; every text goes as HTML."""
+
+    conversation_channel = "telegram"
 
     def __init__(self, access_token: str, api_url: str = DEFAULT_API_URL) -> None:
         Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url), timeout=API_TIMEOUT_SECONDS)
@@ -346,12 +349,13 @@ class SecureTelegramInput(TelegramInput):
         chat_id = chat.get("id") if isinstance(chat, dict) else None
         if not isinstance(chat_id, int | str) or isinstance(chat_id, bool):
             return "ignored"
+        conversation = conversation_id(self.name(), str(chat_id))
         if made_elsewhere is not None and sent_payloads is not None:  # a long-payload key of another replica
-            text = next((p for p in await sent_payloads(str(chat_id)) if long_payload_key(p) == made_elsewhere), None)
+            text = next((p for p in await sent_payloads(conversation) if long_payload_key(p) == made_elsewhere), None)
         if not text:
             return "ignored"
 
-        await on_new_message(UserMessage(text, out, str(chat_id), input_channel=self.name()))
+        await on_new_message(UserMessage(text, out, conversation, input_channel=self.name()))
         return "success"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -23,6 +23,13 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN="$(cat var/rasa-auth-token)"
 fi
 export RASA_AUTH_TOKEN
+# The action server refuses every call without its shared secret, which Rasa sends (endpoints.yml).
+# Without ACTION_SERVER_TOKEN a random one is made once (var/, 0600): the file the action server reads.
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+  [ -s var/action-server-token ] || (umask 077; "$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))' > var/action-server-token)
+  ACTION_SERVER_TOKEN="$(cat var/action-server-token)"
+fi
+export ACTION_SERVER_TOKEN
 export RASA_URL="${RASA_URL:-http://127.0.0.1:${RASA_PORT}}"
 # Telegram and Slack read their settings from the environment (see credentials.yml): unset = off.
 # Website widget: the demo page (scripts/serve_web.py) and the page origins allowed on the bot's

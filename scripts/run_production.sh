@@ -17,6 +17,8 @@ for var in TELEGRAM_ACCESS_TOKEN TELEGRAM_BOT_NAME TELEGRAM_WEBHOOK_URL TELEGRAM
   export "$var=${!var:-}"   # empty = that channel is off (403)
 done
 : "${RASA_AUTH_TOKEN:?set RASA_AUTH_TOKEN: the HTTP API is only enabled with a token}"
+: "${ACTION_SERVER_TOKEN:?set ACTION_SERVER_TOKEN: the action server refuses every call without it}"
+export ACTION_SERVER_TOKEN
 MODEL="$(cat models/LATEST)"
 
 # the tracker database must exist; Rasa creates its tables

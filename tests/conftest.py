@@ -100,7 +100,8 @@ def bot(tmp_path_factory: pytest.TempPathFactory, bot_cors_origins: List[str]) -
     env = base_env()
     endpoints = write_endpoints(workdir, action_port, sqlite_tracker(workdir))
     actions = action_server(workdir, action_port, {**env, "RASA_URL": f"http://127.0.0.1:{rasa_port}"}).launch()
-    rasa = rasa_server(workdir, rasa_port, endpoints, env, cors=bot_cors_origins).launch()
+    public = {"RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}"}  # the widget's export links
+    rasa = rasa_server(workdir, rasa_port, endpoints, {**env, **public}, cors=bot_cors_origins).launch()
     try:
         actions.wait_ready()
         rasa.wait_ready()

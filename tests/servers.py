@@ -18,6 +18,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TOKEN = "test-api-token"
+ACTION_SERVER_TOKEN = "test-action-server-token"  # noqa: S105 - the test servers' shared secret
 
 
 def free_port() -> int:
@@ -76,7 +77,9 @@ def sqlite_tracker(workdir: Path, name: str = "tracker") -> str:
 
 def write_endpoints(workdir: Path, action_port: int, *sections: str) -> Path:
     path = workdir / f"endpoints-{uuid.uuid4().hex[:6]}.yml"
-    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n' + "".join(sections))
+    action = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+    action += f'  headers:\n    Authorization: "Bearer {ACTION_SERVER_TOKEN}"\n'
+    path.write_text(action + "".join(sections))
     return path
 
 
@@ -137,6 +140,7 @@ def action_server(workdir: Path, port: int, env: Dict[str, str]) -> Server:
         "USERDATA_URL": f"sqlite:///{workdir / 'userdata.db'}",
         "USERDATA_KEY": "test-key",
         "RASA_AUTH_TOKEN": TOKEN,
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
         "REMINDER_POLL_SECONDS": "1",
         **env,
     }
@@ -193,9 +197,17 @@ def say(url: str, sender: str, text: str, timeout: float = 60) -> list:
     return response.json()
 
 
+def conversation(sender: str) -> str:
+    """The conversation id of `sender`: as given when it names its channel (`telegram:123`),
+    else the REST channel's (`rest:<sender>`, channels/identity.py)."""
+    from channels.identity import conversation_id, split
+
+    return sender if split(sender) is not None else conversation_id("rest", sender)
+
+
 def tracker(url: str, sender: str, include_events: str = "AFTER_RESTART") -> dict:
     params = {"token": TOKEN, "include_events": include_events}
-    response = requests.get(f"{url}/conversations/{sender}/tracker", params=params, timeout=30)
+    response = requests.get(f"{url}/conversations/{conversation(sender)}/tracker", params=params, timeout=30)
     response.raise_for_status()
     return response.json()
 

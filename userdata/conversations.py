@@ -7,6 +7,7 @@ with Rasa's own SQLTrackerStore.get_db_url, so both always point at the same dat
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -24,6 +25,8 @@ def tracker_store_url(endpoints: Optional[Path] = None) -> Optional[str]:
     from rasa.utils.endpoints import read_endpoint_config
 
     path = endpoints or ROOT / settings().rasa_endpoints
+    # Rasa's reader expands every ${VAR} of the file; the action server's secret is not needed here
+    os.environ.setdefault("ACTION_SERVER_TOKEN", "")
     config = read_endpoint_config(str(path), "tracker_store")
     if config is None or "SQL" not in str(config.type or ""):
         return None

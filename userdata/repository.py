@@ -336,6 +336,13 @@ class UserDataRepository:
             session.delete(row)
             return row.content if self.clock() - row.created_at <= EXPORT_VALID else None
 
+    def delete_expired_exports(self) -> int:
+        """Exports not downloaded within EXPORT_VALID: deleted (the scheduler calls this every round)."""
+        cutoff = self.clock() - EXPORT_VALID
+        with self._session() as session, session.begin():
+            query = delete(m.Export).where(m.Export.created_at < cutoff).execution_options(synchronize_session=False)
+            return session.execute(query).rowcount or 0
+
     def delete_user(self, channel: str, sender_id: str) -> Dict[str, int]:
         key = keys.user_key(channel, sender_id)
         with self._session() as session, session.begin():

@@ -1,4 +1,5 @@
-"""The reminder scheduler: a background task of the action server that sends each due reminder once.
+"""The reminder scheduler: a background task of the action server that sends each due reminder once,
+and deletes each data export not downloaded within its 15 minutes (so within a round of that).
 
 Every POLL_SECONDS it claims the due reminders (UserDataRepository.claim_due: row locks, so with
 several action servers each reminder is claimed by one) and sends each through Rasa's own HTTP
@@ -19,6 +20,7 @@ from urllib.parse import quote
 
 import aiohttp
 
+from channels.identity import CHANNELS, conversation_id
 from observability import metrics
 from settings import LOCAL_RASA_URL, settings
 from userdata.repository import DueReminder, UserDataRepository
@@ -42,13 +44,21 @@ class SchedulerSettings:
         return cls((config.rasa_url or LOCAL_RASA_URL).rstrip("/"), config.rasa_auth_token, config.reminder_poll_seconds)
 
 
+def reminder_conversation(reminder: DueReminder) -> str:
+    """The conversation a reminder goes back to: `<channel>:<id>` (channels/identity.py). The store
+    keeps the channel's own id, sealed, so reminders set before namespacing arrive too."""
+    if reminder.channel in CHANNELS:
+        return conversation_id(reminder.channel, reminder.sender_id)
+    return reminder.sender_id
+
+
 class ReminderScheduler:
     def __init__(self, store: UserDataRepository, settings: SchedulerSettings) -> None:
         self.store = store
         self.settings = settings
 
     async def send(self, session: aiohttp.ClientSession, reminder: DueReminder) -> bool:
-        url = f"{self.settings.rasa_url}/conversations/{quote(reminder.sender_id, safe='')}/trigger_intent"
+        url = f"{self.settings.rasa_url}/conversations/{quote(reminder_conversation(reminder), safe='')}/trigger_intent"
         params = {"output_channel": reminder.channel, "token": self.settings.token}
         body = {"name": REMINDER_INTENT, "entities": {"reminder": str(reminder.id)}}
         try:
@@ -61,7 +71,11 @@ class ReminderScheduler:
         return False
 
     async def run_once(self) -> int:
-        """Send what is due now; returns how many were sent."""
+        """Send what is due now, and delete the exports nobody downloaded in time; returns how
+        many reminders were sent."""
+        expired = await asyncio.to_thread(self.store.delete_expired_exports)
+        if expired:
+            logger.info("%d data export(s) not downloaded within 15 minutes were deleted", expired)
         claimed, skipped = await asyncio.to_thread(self.store.claim_due)
         metrics.reminders_skipped(skipped)
         if skipped:

@@ -2,7 +2,7 @@
 # The image's roles. Settings come from the environment only (deploy/README.md lists them).
 #   rasa     the Rasa server: REST, widget (socket.io), Telegram and Slack channels, and the HTTP
 #            API, which is only ever enabled with RASA_AUTH_TOKEN
-#   actions  the action server (no authentication: never publish its port)
+#   actions  the action server: every call needs ACTION_SERVER_TOKEN (never publish its port)
 #   migrate  apply the user-data schema migrations once (python -m userdata.migrate)
 #   purge    the retention purge (python -m userdata.purge)
 #   anything else is run as given (e.g. `rasa --version`)
@@ -30,6 +30,7 @@ case "$role" in
       --enable-api --auth-token "$RASA_AUTH_TOKEN" $json_logs "$@"
     ;;
   actions)
+    : "${ACTION_SERVER_TOKEN:?set ACTION_SERVER_TOKEN: the action server refuses every call without it}"
     # Inside the container's own network namespace: other containers of the stack reach it.
     export SANIC_HOST="${ACTIONS_HOST:-0.0.0.0}"
     # shellcheck disable=SC2086

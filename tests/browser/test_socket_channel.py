@@ -109,7 +109,7 @@ def test_a_reconnecting_widget_continues_its_conversation(bot: Bot, widgets: Any
     again.say("/deny", session_id)
     steps = again.replies(until=lambda m: m.get("quick_replies"))  # the steps and their buttons, to the new socket
     assert any("/next_exercise" in [b["payload"] for b in m.get("quick_replies") or []] for m in steps)
-    assert user_texts(bot, session_id) == ["my lower back hurts", "/deny"]
+    assert user_texts(bot, f"socketio:{session_id}") == ["my lower back hurts", "/deny"]
 
 
 @pytest.mark.e2e
@@ -148,7 +148,7 @@ def test_socket_messages_follow_the_input_rules(bot: Bot, widgets: Callable[[], 
     widget.say("a" * 5000, session)
     refused = widget.replies(until=lambda m: True)
     assert "longer than" in refused[0]["text"]
-    assert "a" * 5000 not in user_texts(bot, session)
+    assert "a" * 5000 not in user_texts(bot, f"socketio:{session}")
     widget.say("hi\x00 there", session)
     widget.replies(until=lambda m: "Trigger Point Coach" in (m.get("text") or ""))
-    assert "hi there" in user_texts(bot, session)
+    assert "hi there" in user_texts(bot, f"socketio:{session}")

@@ -55,7 +55,7 @@ def test_lower_back_steps_through_the_screening_and_the_conversation_survives_a_
 
     session_id = chat.session_id()
     assert session_id and re.fullmatch(r"[0-9a-f]{32}", session_id)
-    tracker = bot.tracker(session_id)
+    tracker = bot.tracker(f"socketio:{session_id}")
     assert tracker["slots"]["screening_outcome"] == "clear"
     assert tracker["slots"]["screened_areas"] == ["lower_back"]
     page.screenshot(path=str(reports_dir / "widget.png"))
@@ -71,7 +71,7 @@ def test_lower_back_steps_through_the_screening_and_the_conversation_survives_a_
     before = chat.bot_count()
     chat.type_message("thanks")
     chat.wait_for_more_bot_messages(than=before)
-    user_texts = [e.get("text") for e in bot.tracker(session_id)["events"] if e.get("event") == "user"]
+    user_texts = [e.get("text") for e in bot.tracker(f"socketio:{session_id}")["events"] if e.get("event") == "user"]
     assert user_texts[:2] == ["/greet", "my lower back hurts"] and user_texts[-1] == "thanks"  # /greet: the page's initPayload
 
 
@@ -127,3 +127,26 @@ def test_the_widget_is_usable_at_phone_width(open_chat, reports_dir: Path) -> No
         box = bubble.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
     page.screenshot(path=str(reports_dir / "widget-phone.png"))
+
+
+def test_the_data_export_link_downloads_the_conversation_once(open_chat, bot: Bot) -> None:
+    """Issue #22 finding 4, locally (`make test-deploy` does it through nginx): the widget gets a
+    link on the bot's public address, and it works exactly once."""
+    import requests
+
+    chat = open_chat()
+    before = chat.bot_count()
+    chat.type_message("hello there")
+    chat.wait_for_more_bot_messages(than=before)
+    before = chat.bot_count()
+    chat.type_message("export my data")
+    chat.wait_for_more_bot_messages(than=before)
+    link = chat.page.locator(f"{Chat.BOT_TEXT} a", has_text="my-data.json").last
+    link.wait_for(timeout=TIMEOUT_MS)
+    href = link.get_attribute("href") or ""
+    assert href.startswith(f"{bot.url}/webhooks/socketio/export/"), href
+    download = requests.get(href, timeout=30, proxies={"http": ""})
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    said = [e["text"] for e in download.json()["conversation"] if e["event"] == "user"]
+    assert "hello there" in said and "export my data" in said
+    assert requests.get(href, timeout=30, proxies={"http": ""}).status_code == 404  # one download only

@@ -76,7 +76,7 @@ def barrier(bot: ChannelBot, api: FakeSlackApi, user: str, channel: str, **event
     """Send "thanks", wait for its reply and its tracker save: all that came before is done."""
     assert bot.post_slack(event_body(user, channel, "thanks", **event)).status_code == 200
     reply = api.wait_for(lambda c: c.params.get("channel") == channel and WELCOME in c.text)[-1]
-    bot.user_texts_once_saved(user, "thanks")
+    bot.user_texts_once_saved(f"slack:{user}", "thanks")
     return reply
 
 
@@ -106,8 +106,8 @@ def test_signed_direct_message_is_answered_once_with_block_kit_buttons(channel_b
 
     barrier(channel_bot, fake_slack, user, dm)
     assert len(posts(fake_slack, dm, GREETING)) == 1
-    assert channel_bot.user_texts(user) == ["hi", "thanks"]
-    assert channel_bot.tracker(user)["latest_input_channel"] == "slack"
+    assert channel_bot.user_texts(f"slack:{user}") == ["hi", "thanks"]
+    assert channel_bot.tracker(f"slack:{user}")["latest_input_channel"] == "slack"
 
 
 @pytest.mark.parametrize("reason", ["http_timeout", "http_error"])
@@ -128,7 +128,7 @@ def test_a_retry_of_a_handled_event_gets_no_second_reply(channel_bot: ChannelBot
     welcome = barrier(channel_bot, fake_slack, user, dm)
     before_welcome = [call for call in fake_slack.posted_to(dm) if call is not welcome]
     assert len(before_welcome) == replies
-    assert channel_bot.user_texts(user) == ["hi", "thanks"]
+    assert channel_bot.user_texts(f"slack:{user}") == ["hi", "thanks"]
 
 
 def test_reply_goes_into_the_thread_it_was_addressed_in(channel_bot: ChannelBot, fake_slack: FakeSlackApi) -> None:
@@ -140,7 +140,7 @@ def test_reply_goes_into_the_thread_it_was_addressed_in(channel_bot: ChannelBot,
     disclaimer = fake_slack.wait_for(lambda c: c.params.get("thread_ts") == parent and "not a clinician" in c.text)
     assert disclaimer[0].params["channel"] == SLACK_BOT_CHANNEL
     assert not fake_slack.matching(lambda c: c.params.get("channel") == SLACK_BOT_CHANNEL and c.params.get("thread_ts") is None)
-    assert channel_bot.user_texts_once_saved(user, "hi") == ["hi"]
+    assert channel_bot.user_texts_once_saved(f"slack:{user}", "hi") == ["hi"]
 
 
 def test_a_mention_is_answered_once_in_its_channel(channel_bot: ChannelBot, fake_slack: FakeSlackApi) -> None:
@@ -155,7 +155,7 @@ def test_a_mention_is_answered_once_in_its_channel(channel_bot: ChannelBot, fake
     assert "thread_ts" not in greeting.params
     barrier(channel_bot, fake_slack, user, channel, channel_type="channel", event_type="app_mention")
     assert len(posts(fake_slack, channel, GREETING)) == 1
-    assert channel_bot.user_texts(user) == ["hi", "thanks"]  # the mention itself is stripped
+    assert channel_bot.user_texts(f"slack:{user}") == ["hi", "thanks"]  # the mention itself is stripped
 
 
 def test_the_checklist_has_its_buttons_and_a_click_on_none_gives_the_steps(
@@ -194,7 +194,7 @@ def test_the_checklist_has_its_buttons_and_a_click_on_none_gives_the_steps(
     # the placement picture was uploaded as a file first, its alt text the exercise's position sentence
     [upload] = fake_slack.matching(lambda c: c.method == "files.completeUploadExternal" and c.params.get("channel_id") == dm)
     assert upload.params["initial_comment"] == first_step
-    assert channel_bot.user_texts_once_saved(user, "/deny") == ["my lower back hurts", "/deny"]
+    assert channel_bot.user_texts_once_saved(f"slack:{user}", "/deny") == ["my lower back hurts", "/deny"]
 
 
 def test_bad_signatures_are_rejected_without_any_processing(channel_bot: ChannelBot, fake_slack: FakeSlackApi) -> None:
@@ -210,7 +210,7 @@ def test_bad_signatures_are_rejected_without_any_processing(channel_bot: Channel
     assert channel_bot.post_slack(body, headers={"X-Slack-Request-Timestamp": "abc"}).status_code == 403
     barrier(channel_bot, fake_slack, user, dm)
     # Only the one correctly signed "hi" (sent to obtain a real signature) got in.
-    assert channel_bot.user_texts(user) == ["hi", "thanks"]
+    assert channel_bot.user_texts(f"slack:{user}") == ["hi", "thanks"]
 
 
 # 10 s past the window each way: Slack timestamps are whole seconds, so "301 s in the future"
@@ -224,7 +224,7 @@ def test_timestamps_more_than_five_minutes_away_are_rejected(channel_bot: Channe
     disclaimer = "not a clinician"  # first contact: the barrier's "thanks" brings the disclaimer
     others = [call.text for call in fake_slack.posted_to(dm) if call is not welcome and disclaimer not in call.text]
     assert others == [] and not posts(fake_slack, dm, GREETING)  # the stale "hi" got nothing
-    assert channel_bot.user_texts(user) == ["thanks"]
+    assert channel_bot.user_texts(f"slack:{user}") == ["thanks"]
 
 
 def test_bot_posts_and_channel_joins_are_ignored(channel_bot: ChannelBot, fake_slack: FakeSlackApi) -> None:
@@ -232,7 +232,7 @@ def test_bot_posts_and_channel_joins_are_ignored(channel_bot: ChannelBot, fake_s
     assert channel_bot.post_slack(event_body(user, dm, "hi", bot_id="B0BOT")).text == "ignored"
     assert channel_bot.post_slack(event_body(user, dm, f"<@{user}> has joined", subtype="channel_join")).text == "ignored"
     barrier(channel_bot, fake_slack, user, dm)
-    assert channel_bot.user_texts(user) == ["thanks"]
+    assert channel_bot.user_texts(f"slack:{user}") == ["thanks"]
 
 
 def test_unconfigured_slack_refuses_everything_and_the_bot_still_runs(unconfigured_bot: ChannelBot) -> None:
@@ -241,4 +241,4 @@ def test_unconfigured_slack_refuses_everything_and_the_bot_still_runs(unconfigur
     for secret in ("", SLACK_SIGNING_SECRET):
         assert unconfigured_bot.post_slack(verification, secret=secret).status_code == 403
         assert unconfigured_bot.post_slack(event_body(user, dm, "hi"), secret=secret).status_code == 403
-    assert unconfigured_bot.user_texts(user) == []
+    assert unconfigured_bot.user_texts(f"slack:{user}") == []

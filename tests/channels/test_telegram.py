@@ -114,7 +114,7 @@ def test_a_pain_report_gets_the_checklist_with_its_buttons(channel_bot: ChannelB
     buttons = {button["text"]: button["callback_data"] for row in keyboard(checklist) for button in row}
     assert buttons == {wording["none_button"]: "/deny", wording["yes_button"]: "/affirm", wording["why_button"]: "/ask_why"}
 
-    tracker = channel_bot.tracker(str(chat))
+    tracker = channel_bot.tracker(f"telegram:{chat}")
     assert tracker["latest_input_channel"] == "telegram"
     assert tracker["latest_message"]["text"] == "my lower back hurts"
 
@@ -142,7 +142,7 @@ def test_tapping_none_of_these_answers_the_callback_and_sends_the_steps(
     [photo] = fake_telegram.matching(lambda c: c.method == "sendPhoto" and str(c.params.get("chat_id")) == str(chat))
     assert photo.params["photo"].startswith(b"\x89PNG")
     assert photo.params["caption"] == repo.exercises_for_area("lower_back")[0].steps[0]
-    latest = channel_bot.tracker(str(chat))["latest_message"]
+    latest = channel_bot.tracker(f"telegram:{chat}")["latest_message"]
     assert latest["text"] == "/deny" and latest["intent"]["name"] == "deny"
 
 
@@ -154,7 +154,7 @@ def test_domain_responses_are_html_escaped_plain_text(channel_bot: ChannelBot, f
     [reply] = fake_telegram.wait_for(lambda c: c.params.get("chat_id") == str(chat) and "reply_markup" in c.params)
     assert reply.text == html.escape(greeting, quote=False)
     assert reply.params["parse_mode"] == "HTML"
-    assert channel_bot.tracker(str(chat))["latest_message"]["intent"]["name"] == "greet"
+    assert channel_bot.tracker(f"telegram:{chat}")["latest_message"]["intent"]["name"] == "greet"
 
 
 FORGED_SECRETS = [None, "", "wrong-secret", TELEGRAM_SECRET + "x", TELEGRAM_SECRET.upper(), TELEGRAM_SECRET[:-1]]
@@ -171,7 +171,7 @@ def test_forged_or_missing_secret_gets_403_and_no_outbound_call(
     assert channel_bot.post_telegram(button_update(chat, "/deny", "cbq-forged"), secret=secret).status_code == 403
     assert channel_bot.post_telegram(b"not even json", secret=secret).status_code == 403
     assert len(fake_telegram.calls) == calls_before
-    assert channel_bot.user_texts(str(chat)) == []  # never reached NLU or the tracker
+    assert channel_bot.user_texts(f"telegram:{chat}") == []  # never reached NLU or the tracker
 
 
 def test_a_redelivered_update_is_handled_once(channel_bot: ChannelBot, fake_telegram: FakeTelegramApi) -> None:
@@ -181,11 +181,11 @@ def test_a_redelivered_update_is_handled_once(channel_bot: ChannelBot, fake_tele
     sent = len(fake_telegram.wait_for(lambda c: c.params.get("chat_id") == str(chat)))
     assert channel_bot.post_telegram(update).text == "duplicate"
     assert len(fake_telegram.sent_to(chat)) == sent
-    assert channel_bot.user_texts(str(chat)) == ["thanks"]
+    assert channel_bot.user_texts(f"telegram:{chat}") == ["thanks"]
 
 
 def test_unconfigured_telegram_refuses_everything_and_the_bot_still_runs(unconfigured_bot: ChannelBot) -> None:
     chat = new_chat()
     for secret in (None, "", "anything", TELEGRAM_SECRET):
         assert unconfigured_bot.post_telegram(text_update(chat, "hi"), secret=secret).status_code == 403
-    assert unconfigured_bot.user_texts(str(chat)) == []
+    assert unconfigured_bot.user_texts(f"telegram:{chat}") == []

@@ -139,7 +139,7 @@ async def test_a_long_payload_button_made_by_another_replica_resolves_from_the_t
     )
     sent = {"custom": {"kind": "routine", "buttons": [{"title": "Desk reset", "payload": long_payload}]}}
     store = InMemoryTrackerStore(Domain.empty())
-    await store.save(DialogueStateTracker.from_events("42", [BotUttered("Pick one", data=sent)]))
+    await store.save(DialogueStateTracker.from_events("telegram:42", [BotUttered("Pick one", data=sent)]))
     app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store)))
     received: list = []
 

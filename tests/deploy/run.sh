@@ -121,7 +121,9 @@ export TPC_IMAGE="$APP_IMAGE" POSTGRES_IMAGE="$TAG/postgres:$RUN_ID" REDIS_IMAGE
 export PROMETHEUS_IMAGE="$TAG/prometheus:$RUN_ID"
 export TLS_DIR="$TLS" TPC_TESTS_DIR="$ROOT/tests" TPC_CA_BUNDLE="$WORK/ca-bundle.pem"
 export LB_ADDRESS=127.0.0.1 LB_PORT="${TPC_DEPLOY_PORT:-18443}"
+export RASA_PUBLIC_URL="https://localhost:$LB_PORT"   # the export links point at nginx
 export POSTGRES_PASSWORD="$(secret)" REDIS_PASSWORD="$(secret)" RASA_AUTH_TOKEN="$(secret)" USERDATA_KEY="$(secret)"
+export REST_AUTH_TOKEN="$(secret)" ACTION_SERVER_TOKEN="$(secret)"   # REST is off in the stack without its token
 export TELEGRAM_ACCESS_TOKEN="123456789:AA$(secret)" TELEGRAM_SECRET_TOKEN="$(secret)" TELEGRAM_BOT_NAME=tpc_test_bot
 export TELEGRAM_WEBHOOK_URL="https://localhost/webhooks/telegram/webhook" TELEGRAM_API_URL="https://fakes:8443"
 export SLACK_BOT_TOKEN="xoxb-$(secret)" SLACK_SIGNING_SECRET="$(secret)" SLACK_API_URL="https://fakes:8444/api/"

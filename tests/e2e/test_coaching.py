@@ -201,7 +201,7 @@ def reminder_count(bot: Bot, sender: str) -> int:
 
 def tracker_rows(bot: Bot, sender: str) -> int:
     with sqlite3.connect(bot.workdir / "tracker.db") as db:
-        return int(db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0])
+        return int(db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (f"rest:{sender}",)).fetchone()[0])
 
 
 def someone_else(bot: Bot) -> str:

@@ -61,8 +61,8 @@ def test_conversation_events_reach_rabbitmq(shared) -> None:  # type: ignore[no-
     say(url, "broker-user", "hi")
     events = asyncio.run(drain(queue, until=lambda e: e.get("event") == "user" and e.get("text") == "hi"))
     user = [e for e in events if e.get("event") == "user" and e.get("text") == "hi"]
-    assert user and user[-1]["sender_id"] == "broker-user", events
-    assert {e.get("sender_id") for e in events} == {"broker-user"}  # the first conversation on this server
+    assert user and user[-1]["sender_id"] == "rest:broker-user", events
+    assert {e.get("sender_id") for e in events} == {"rest:broker-user"}  # the first conversation on this server
 
 
 def test_delete_removes_the_postgres_tracker_rows_and_publishes_the_deletion(shared, module_postgres: Engine) -> None:  # type: ignore[no-untyped-def]
@@ -74,11 +74,11 @@ def test_delete_removes_the_postgres_tracker_rows_and_publishes_the_deletion(sha
     say(url, "forget-me", "/affirm")
     with module_postgres.connect() as db:
         count = "SELECT count(*) FROM events WHERE sender_id = :s"
-        assert db.execute(text(count), {"s": "forget-me"}).scalar_one() == 0
-        assert db.execute(text(count), {"s": "keep-me"}).scalar_one() > 0
+        assert db.execute(text(count), {"s": "rest:forget-me"}).scalar_one() == 0
+        assert db.execute(text(count), {"s": "rest:keep-me"}).scalar_one() > 0
         assert db.execute(text("SELECT count(*) FROM session_log")).scalar_one() == 0
     events = asyncio.run(drain(queue, until=lambda e: e.get("event") == "user_data_deleted"))
-    assert {"event": "user_data_deleted", "sender_id": "forget-me"}.items() <= events[-1].items()
+    assert {"event": "user_data_deleted", "sender_id": "rest:forget-me"}.items() <= events[-1].items()
 
 
 def test_an_hour_late_reminder_is_skipped(shared, module_postgres: Engine) -> None:  # type: ignore[no-untyped-def]

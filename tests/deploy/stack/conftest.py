@@ -124,7 +124,10 @@ class Stack:
         return [line for line in out.splitlines() if line]
 
     def user_texts(self, sender: str) -> List[str]:
-        safe = sender.replace("'", "''")
+        """What a person said, from PostgreSQL; `sender` as tests.servers.conversation reads it."""
+        from tests.servers import conversation
+
+        safe = conversation(sender).replace("'", "''")
         sql = f"SELECT data::json->>'text' FROM events WHERE sender_id = '{safe}' AND type_name = 'user' ORDER BY id"  # noqa: S608
         return self.psql(sql)
 
@@ -164,6 +167,7 @@ class Stack:
         session = requests.Session()
         session.verify = self.ca
         session.trust_env = False  # loopback only, never a proxy
+        session.headers["Authorization"] = f"Bearer {os.environ['REST_AUTH_TOKEN']}"  # the REST channel's token
         return session
 
     def say(self, sender: str, text: str, session: Optional[requests.Session] = None) -> List[Dict[str, Any]]:

@@ -40,6 +40,9 @@ def test_only_the_public_routes_are_exposed(stack: Stack) -> None:
     for path in ("/", "/status", "/version", "/conversations/x/tracker", "/model/parse"):
         assert s.get(stack.url + path, timeout=10).status_code == 404, path
     assert s.get(stack.url + "/webhooks/rest/", timeout=10).status_code == 200
+    unknown = s.get(stack.url + "/webhooks/socketio/export/not-a-token", timeout=10)  # routed to Rasa, GET only
+    assert unknown.status_code == 404 and "expired" in unknown.json()["error"], unknown.text[:200]
+    assert s.post(stack.url + "/webhooks/socketio/export/not-a-token", timeout=10).status_code == 403
     too_big = json.dumps({"sender": "big", "message": "x" * 20_000})
     assert (
         s.post(stack.url + "/webhooks/rest/webhook", data=too_big, headers={"Content-Type": "application/json"}).status_code
@@ -92,7 +95,29 @@ def test_telegram_through_nginx_answers_the_real_one_and_refuses_a_forgery(stack
     replies = sent_to(stack, chat)  # Telegram updates are handled before the webhook answers
     assert replies and all(c["credential"] == os.environ["TELEGRAM_ACCESS_TOKEN"] for c in replies)
     assert any("reply_markup" in c["params"] for c in replies)  # the checklist's buttons
-    assert sent_to(stack, forged_chat) == [] and stack.user_texts(str(forged_chat)) == []
+    assert sent_to(stack, forged_chat) == [] and stack.user_texts(f"telegram:{forged_chat}") == []
+
+
+def test_rest_through_nginx_needs_its_token_and_never_reaches_a_telegram_person(stack: Stack) -> None:
+    """Issue #22 finding 1: a Telegram chat id sent over REST, bare or with its channel's prefix,
+    neither exports nor deletes that person's conversation."""
+    secret = os.environ["TELEGRAM_SECRET_TOKEN"]
+    chat = random.randint(10**9, 2 * 10**9)
+    url = stack.url + "/webhooks/telegram/webhook"
+    said = stack.session().post(url, data=json.dumps(telegram_update(chat, "my neck is stiff")), headers=telegram_headers(secret))
+    assert said.status_code == 200 and said.text == "success"
+    before = stack.user_texts(f"telegram:{chat}")
+    assert before == ["my neck is stiff"]
+    rest = stack.url + "/webhooks/rest/webhook"
+    anonymous = requests.Session()
+    anonymous.verify, anonymous.trust_env = stack.ca, False
+    assert anonymous.post(rest, json={"sender": str(chat), "message": "export my data"}, timeout=30).status_code == 401
+    for forged in (str(chat), f"telegram:{chat}"):
+        export = stack.say(forged, "export my data")
+        assert "my neck is stiff" not in json.dumps(export)
+        stack.say(forged, "delete my data")
+        stack.say(forged, "/affirm")
+    assert stack.user_texts(f"telegram:{chat}") == before
 
 
 def test_telegram_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) -> None:
@@ -106,7 +131,7 @@ def test_telegram_retry_on_the_other_replica_is_not_answered_twice(stack: Stack)
             pool.map(lambda c: stack.post_inside(c, "/webhooks/telegram/webhook", body, telegram_headers(secret)), replicas)
         )
     assert sorted(o["body"] for o in outcomes) == ["duplicate", "success"], outcomes
-    assert stack.user_texts(str(chat)) == ["hello"]
+    assert stack.user_texts(f"telegram:{chat}") == ["hello"]
     # a single delivery of the same text makes as many replies as this one did
     control = random.randint(10**9, 2 * 10**9)
     single = stack.post_inside(
@@ -163,12 +188,12 @@ def test_slack_through_nginx_answers_signed_events_and_refuses_forged_ones(stack
     assert s.post(url, data=body, headers=slack_headers(body, "not-the-secret")).status_code == 403
     assert s.post(url, data=body, headers=slack_headers(body, secret, int(time.time()) - 600)).status_code == 403  # stale
     assert s.post(url, data=body, headers={"Content-Type": "application/json"}).status_code == 403
-    assert stack.user_texts(user) == []
+    assert stack.user_texts(f"slack:{user}") == []
     answer = s.post(url, data=body, headers=slack_headers(body, secret))
     assert answer.status_code == 200
     replies = poll("the Slack reply", lambda: posted_to(stack, dm), timeout=60)
     assert all(c["credential"] == os.environ["SLACK_BOT_TOKEN"] for c in replies)
-    assert poll("the Slack message saved", lambda: stack.user_texts(user) == ["hello"], timeout=60)
+    assert poll("the Slack message saved", lambda: stack.user_texts(f"slack:{user}") == ["hello"], timeout=60)
 
 
 def test_slack_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) -> None:
@@ -184,7 +209,7 @@ def test_slack_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) ->
     # barrier: a later message of the same person is answered after anything the first could cause
     thanks = slack_event(user, dm, "thanks")
     assert stack.post_inside(replicas[1], "/webhooks/slack/webhook", thanks, slack_headers(thanks, secret))["body"] == ""
-    assert poll("both messages saved", lambda: stack.user_texts(user) == ["hello", "thanks"], timeout=90)
+    assert poll("both messages saved", lambda: stack.user_texts(f"slack:{user}") == ["hello", "thanks"], timeout=90)
 
 
 # -- the widget -----------------------------------------------------------------------------
@@ -235,6 +260,13 @@ def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_o
                 before = chat.bot_count()
                 chat.type_message("thanks")
                 chat.wait_for_more_bot_messages(than=before)
+                # issue #22 finding 4: the export link points at nginx (RASA_PUBLIC_URL) and works once
+                before = chat.bot_count()
+                chat.type_message("export my data")
+                chat.wait_for_more_bot_messages(than=before)
+                link = page.locator(f"{Chat.BOT_TEXT} a", has_text="my-data.json").last
+                link.wait_for(timeout=TIMEOUT_MS)
+                export_url = link.get_attribute("href") or ""
                 guards.check()
                 context.close()
             finally:
@@ -242,10 +274,16 @@ def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_o
     finally:
         server.terminate()
         server.wait(timeout=10)
-    texts = poll(
-        "the widget conversation saved", lambda: (t := stack.user_texts(session_id)) and t[-1] == "thanks" and t, timeout=60
-    )
+    conversation = f"socketio:{session_id}"
+    texts = poll("the conversation saved", lambda: (t := stack.user_texts(conversation)) and t[-1] == "export my data" and t)
     assert "my lower back hurts" in texts and "/deny" in texts
+    assert export_url.startswith(f"{os.environ['RASA_PUBLIC_URL']}/webhooks/socketio/export/"), export_url
+    download = stack.session().get(export_url, timeout=30)  # through nginx, to any replica
+    assert download.status_code == 200, (download.status_code, download.text[:200])
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    said = [e["text"] for e in download.json()["conversation"] if e["event"] == "user"]
+    assert "my lower back hurts" in said and "thanks" in said
+    assert stack.session().get(export_url, timeout=30).status_code == 404  # one download only
     log = stack.compose("logs", "--no-color", "lb")
     socket_upstreams = set(re.findall(r'"\w+ /socket\.io/[^"]*" \d+ \d+ rt=\S+ up=(\S+)', log))
     rest_upstreams = set(re.findall(r'"POST /webhooks/rest/webhook[^"]*" 200 \d+ rt=\S+ up=(\S+)', log))
@@ -323,7 +361,7 @@ def test_a_rasa_replica_killed_mid_conversation_loses_nothing(stack: Stack) -> N
     assert any((m.get("custom") or {}).get("steps") for m in steps), steps
     assert stack.say(sender, "thanks")
     assert stack.user_texts(sender) == ["my lower back hurts", "/deny", "thanks"]
-    sql = f"SELECT count(*) FROM events WHERE sender_id = '{sender}' AND type_name = 'bot'"  # noqa: S608 - a generated test id
+    sql = f"SELECT count(*) FROM events WHERE sender_id = 'rest:{sender}' AND type_name = 'bot'"  # noqa: S608 - a generated test id
     bot_turns = stack.psql(sql)
     assert int(bot_turns[0]) >= 3
 
@@ -339,6 +377,8 @@ def test_the_images_run_as_non_root_with_no_secret_in_their_layers(stack: Stack)
         "USERDATA_KEY",
         "TELEGRAM_SECRET_TOKEN",
         "SLACK_SIGNING_SECRET",
+        "REST_AUTH_TOKEN",
+        "ACTION_SERVER_TOKEN",
     ):
         assert os.environ[name] not in history
     # the CA handed to pip as a build secret is in no layer
