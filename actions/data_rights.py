@@ -6,7 +6,9 @@ store deletes when this turn is saved (the slot `forget_conversation`, stores/tr
 it also publishes the deletion on the event broker). The next message starts afresh.
 
 The export is one JSON document: what the user-data store holds about them and the events of
-this conversation. Each channel delivers it its own way (a download link, a document, a file,
+their whole conversation: the sessions before this one from the tracker store (Rasa sends the
+action server the current session only, stores/bounded_sessions.py), then this one, including
+the turn under way, as Rasa sent it. Each channel delivers it its own way (a download link, a document, a file,
 or the JSON itself on REST; docs/channels.md).
 """
 
@@ -20,7 +22,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replying import Wording, payload, send
-from actions.userdata_access import person, with_userdata
+from actions.userdata_access import conversations, person, with_userdata
 from observability import metrics
 from replies.model import Attachment, Button, Reply
 from userdata.repository import UserDataRepository
@@ -64,9 +66,18 @@ class ActionDeleteData(Action):
         return await with_userdata(self.name(), dispatcher, work)
 
 
-def conversation_events(tracker: Tracker) -> List[Dict[str, Any]]:
+def whole_conversation(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Every event of the conversation: the stored ones older than the session Rasa sent (the
+    SQL store loads a session as the events from its start on, so none is counted twice), then
+    the session's. Blocking (it reads the tracker store)."""
+    times = [event["timestamp"] for event in tracker.events if event.get("timestamp") is not None]
+    earlier = conversations().events(tracker.sender_id, before=min(times) if times else None)
+    return earlier + list(tracker.events)
+
+
+def conversation_events(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     out = []
-    for event in tracker.events:
+    for event in events:
         kind = event.get("event")
         if kind not in EXPORTED_EVENTS:
             continue
@@ -89,7 +100,7 @@ class ActionExportData(Action):
         wording = Wording(domain)
 
         def work(store: UserDataRepository) -> List[Dict[str, Any]]:
-            document = {**store.export_user(*person(tracker)), "conversation": conversation_events(tracker)}
+            document = {**store.export_user(*person(tracker)), "conversation": conversation_events(whole_conversation(tracker))}
             metrics.data_request("export")
             send(
                 dispatcher,

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from channels.identity import split
 from observability import metrics
+from userdata.conversations import ConversationHistory
 from userdata.repository import UserDataRepository
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,12 @@ logger = logging.getLogger(__name__)
 def userdata() -> UserDataRepository:
     """The process-wide user-data repository, created on first use (never at import time)."""
     return UserDataRepository.from_env()
+
+
+@lru_cache(maxsize=1)
+def conversations() -> ConversationHistory:
+    """The tracker store's stored conversations (every session), created on first use; its calls block."""
+    return ConversationHistory.from_env()
 
 
 def person(tracker: Tracker) -> Tuple[str, str]:

@@ -1,5 +1,5 @@
 """Input rules of the channels that take text from anyone (REST and the web widget), applied
-before any processing.
+before any processing; `neutralise_external` on every input channel (Telegram and Slack too).
 
 One maximum message length, one notion of a valid sender id, one way to clean text, and
 the reply a person gets when the bot produced nothing (e.g. the action server is down):
@@ -25,6 +25,12 @@ NO_REPLY_TEXT = "Sorry, I'm having a technical problem right now. Please try aga
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: a lone UTF-16 surrogate (JSON "\\udcff"): not a character, and no UTF-8 encoder accepts it
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: intents only the bot itself sends (the reminder scheduler, through the HTTP API's
+#: trigger_intent): a person typing `/EXTERNAL_reminder` must not pass for the scheduler
+EXTERNAL_PREFIX = "EXTERNAL_"
+#: Rasa's reading of `/intent`: the stripped text starts with "/", the name runs up to "@" or "{"
+_INTENT_NAME = re.compile(r"/([^{@]*)")
+_LEADING_SLASHES = re.compile(r"^[\s/]+")
 _SENDER = re.compile(r"[\w.:@+\-]{1," + str(MAX_SENDER_CHARS) + r"}")
 
 
@@ -43,13 +49,24 @@ def max_message_chars() -> int:
 
 
 def clean_text(text: Any) -> str:
-    """The message text, checked and cleaned: a string, within the limit, no control bytes, and
-    each lone surrogate replaced by U+FFFD (the tokenizer and the stores need valid UTF-8)."""
+    """The message text, checked and cleaned: a string, within the limit, no control bytes,
+    each lone surrogate replaced by U+FFFD (the tokenizer and the stores need valid UTF-8), and
+    no scheduler-only intent (`neutralise_external`)."""
     if not isinstance(text, str):
         raise InputRejected(400, "'message' must be a string")
     if len(text) > max_message_chars():
         raise InputRejected(413, f"message longer than {max_message_chars()} characters")
-    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+    return neutralise_external(_SURROGATE.sub("\ufffd", _CONTROL.sub("", text)))
+
+
+def neutralise_external(text: str) -> str:
+    """A message that Rasa would read as an `EXTERNAL_...` intent (`/EXTERNAL_reminder`, with or
+    without spaces, a confidence or entities) loses its leading slashes and spaces: it is then
+    read as words by the NLU, like any other message, and never as the scheduler's intent."""
+    match = _INTENT_NAME.match(text.strip())
+    if match is None or not match.group(1).strip().upper().startswith(EXTERNAL_PREFIX):
+        return text
+    return _LEADING_SLASHES.sub("", text)
 
 
 def clean_metadata(metadata: Any) -> Optional[Dict[str, Any]]:

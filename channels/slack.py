@@ -45,6 +45,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 import privacy.logs
 from channels.common import FORBIDDEN, api_base_url, setting, split_text
 from channels.dedupe import Dedupe
+from channels.guard import neutralise_external
 from channels.identity import conversation_id
 from channels.structured import StructuredOutput
 from replies import plain
@@ -336,6 +337,7 @@ class SecureSlackInput(SlackInput):
         if not sender_id:
             return
         out = self.get_output_channel(metadata.get("out_channel"), metadata.get("reply_thread_ts"))
+        text = neutralise_external(text)  # never the scheduler's EXTERNAL_ intent (channels/guard.py)
         message = UserMessage(text, out, conversation_id(self.name(), sender_id), input_channel=self.name(), metadata=metadata)
 
         async def handle() -> None:

@@ -48,6 +48,7 @@ from sanic.response import HTTPResponse
 import privacy.logs
 from channels.common import FORBIDDEN, api_base_url, secrets_match, setting, split_text
 from channels.dedupe import Dedupe, telegram_namespace
+from channels.guard import neutralise_external
 from channels.identity import conversation_id
 from channels.structured import StructuredOutput
 from replies.model import Reply, buttons
@@ -355,6 +356,7 @@ class SecureTelegramInput(TelegramInput):
         if not text:
             return "ignored"
 
+        text = neutralise_external(text)  # never the scheduler's EXTERNAL_ intent (channels/guard.py)
         await on_new_message(UserMessage(text, out, conversation, input_channel=self.name()))
         return "success"
 

@@ -29,7 +29,8 @@ psql -h "$TRACKER_DB_HOST" -p "$TRACKER_DB_PORT" -U "$TRACKER_DB_USER" -d postgr
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait' EXIT
 trap 'exit 130' INT TERM
-"$BIN/rasa" run actions --actions actions --port 5055 & pids+=($!)
+# the action server reads whole conversations (data exports) from the same tracker store
+RASA_ENDPOINTS=endpoints.production.yml "$BIN/rasa" run actions --actions actions --port 5055 & pids+=($!)
 for port in 5005 5006; do
   "$BIN/rasa" run --model "$MODEL" --endpoints endpoints.production.yml --credentials credentials.yml \
     --interface "${RASA_HOST:-127.0.0.1}" --port "$port" --enable-api --auth-token "$RASA_AUTH_TOKEN" & pids+=($!)

@@ -99,7 +99,9 @@ def bot(tmp_path_factory: pytest.TempPathFactory, bot_cors_origins: List[str]) -
     action_port, rasa_port = free_port(), free_port()
     env = base_env()
     endpoints = write_endpoints(workdir, action_port, sqlite_tracker(workdir))
-    actions = action_server(workdir, action_port, {**env, "RASA_URL": f"http://127.0.0.1:{rasa_port}"}).launch()
+    # the action server reads whole conversations (data exports) from the same tracker store
+    actions_env = {**env, "RASA_URL": f"http://127.0.0.1:{rasa_port}", "RASA_ENDPOINTS": str(endpoints)}
+    actions = action_server(workdir, action_port, actions_env).launch()
     public = {"RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}"}  # the widget's export links
     rasa = rasa_server(workdir, rasa_port, endpoints, {**env, **public}, cors=bot_cors_origins).launch()
     try:

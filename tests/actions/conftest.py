@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replying import Wording
-from actions.userdata_access import userdata
+from actions.userdata_access import conversations, userdata
 from replies.model import Reply
 from tests.clock import Clock
 from userdata.db import make_engine
@@ -103,6 +103,10 @@ def user_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[User
     upgrade(url)
     store = UserDataRepository(make_engine(url), Clock())
     monkeypatch.setattr(UserDataRepository, "from_env", classmethod(lambda cls, clock=None: store))
+    # no tracker store: an export holds the tracker's events (never the checkout's var/tracker.db)
+    monkeypatch.setenv("RASA_ENDPOINTS", str(tmp_path / "no-endpoints.yml"))
     userdata.cache_clear()
+    conversations.cache_clear()
     yield store
     userdata.cache_clear()
+    conversations.cache_clear()

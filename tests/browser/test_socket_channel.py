@@ -16,6 +16,7 @@ import socketio
 from sanic import Sanic
 
 from channels.socketio import WebchatInput, cors_origins_of
+from tests.channels.conftest import ChannelBot
 from tests.servers import Bot
 
 ENGINE = "/socket.io/?EIO=4&transport="
@@ -36,8 +37,12 @@ class Widget:
         self.client.emit("session_request", {"session_id": requested})
         return self.events["session_confirm"].get(timeout=WAIT)
 
-    def say(self, text: str, session_id: str) -> None:
-        self.client.emit("user_uttered", {"message": text, "session_id": session_id})
+    def say(self, text: str, session_id: str, custom_data: Optional[Dict[str, Any]] = None) -> None:
+        """What rasa-webchat emits: the text, its `customData` (web/app.js) and the session id."""
+        message: Dict[str, Any] = {"message": text, "session_id": session_id}
+        if custom_data is not None:
+            message["customData"] = custom_data
+        self.client.emit("user_uttered", message)
 
     def replies(self, until: Callable[[Dict[str, Any]], Any]) -> List[Dict[str, Any]]:
         """Bot messages up to the first one matching `until`."""
@@ -152,3 +157,23 @@ def test_socket_messages_follow_the_input_rules(bot: Bot, widgets: Callable[[], 
     widget.say("hi\x00 there", session)
     widget.replies(until=lambda m: "Trigger Point Coach" in (m.get("text") or ""))
     assert "hi there" in user_texts(bot, f"socketio:{session}")
+
+
+@pytest.mark.e2e
+def test_the_widgets_time_zone_reaches_the_bot(bot: Bot, widgets: Callable[[], Widget]) -> None:
+    """rasa-webchat sends its customData (web/app.js: language and time zone) under `customData`;
+    the channel reads it as the message metadata (credentials.yml `metadata_key`), so a daily
+    reminder is set in that time zone without asking for it."""
+    import sqlite3
+
+    widget = widgets()
+    session = widget.session(None)
+    widget.say("remind me every day at 7", session, custom_data={"language": "en", "timezone": "Pacific/Chatham"})
+    widget.replies(until=lambda m: True)
+    ChannelBot(bot.url, bot.workdir).user_texts_once_saved(f"socketio:{session}", "remind me every day at 7")
+    said = [e for e in bot.tracker(f"socketio:{session}")["events"] if e.get("event") == "user"]
+    sent = [{key: e["metadata"].get(key) for key in ("language", "timezone")} for e in said]  # Rasa adds model_id
+    assert sent == [{"language": "en", "timezone": "Pacific/Chatham"}]
+    with sqlite3.connect(bot.workdir / "userdata.db") as db:
+        zones = [row[0] for row in db.execute("SELECT timezone FROM reminders WHERE timezone = 'Pacific/Chatham'")]
+    assert zones == ["Pacific/Chatham"]  # no other test uses this zone

@@ -169,7 +169,7 @@ def start(workdir: Path, name: str, tracker: str, userdata_url: str, rest_env: D
     action_port, rasa_port = free_port(), free_port()
     env = base_env(USERDATA_URL=userdata_url, USERDATA_KEY="test-key", RASA_URL=f"http://127.0.0.1:{rasa_port}")
     endpoints = write_endpoints(workdir, action_port, tracker)
-    actions = action_server(workdir, action_port, env).launch()
+    actions = action_server(workdir, action_port, {**env, "RASA_ENDPOINTS": str(endpoints)}).launch()
     rasa = rasa_server(workdir, rasa_port, endpoints, {**env, **channels, **rest_env}, cors=[ORIGIN]).launch()
     return [actions, rasa]
 

@@ -90,7 +90,7 @@ def test_the_widget_refuses_oversized_metadata_too(bot: Bot, page_origin: str) -
     widget = Widget(bot.url, page_origin)
     try:
         session_id = widget.session(None)
-        widget.client.emit("user_uttered", {"message": "hi", "session_id": session_id, "metadata": {"x": "a" * 100_000}})
+        widget.say("hi", session_id, custom_data={"x": "a" * 100_000})  # the widget's metadata: its customData
         refusal = widget.events["bot_uttered"].get(timeout=30)
         assert "metadata" in refusal["text"]
         assert user_texts(bot, session_id) == []
