@@ -90,7 +90,7 @@ async def test_deletions_and_exports_are_counted_and_a_store_failure_is_an_error
 
 
 class FakeStore:
-    """claim_due / unclaim / clock, as the scheduler uses the repository."""
+    """delete_expired_exports / claim_due / unclaim / clock, as the scheduler uses the repository."""
 
     def __init__(self, now: Any, due: List[DueReminder], skipped: int, fail: bool = False) -> None:
         self.now, self.due, self.skipped, self.fail = now, due, skipped, fail
@@ -98,6 +98,9 @@ class FakeStore:
 
     def clock(self) -> Any:
         return self.now
+
+    def delete_expired_exports(self) -> int:
+        return 0
 
     def claim_due(self) -> Tuple[List[DueReminder], int]:
         if self.fail:

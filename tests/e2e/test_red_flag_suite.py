@@ -8,7 +8,7 @@ from typing import Dict, List
 
 import pytest
 
-from tests.e2e.replies import has_instructions, is_emergency, is_referral, text_of
+from tests.e2e.replies import has_instructions, is_emergency, is_referral, kinds, text_of
 from tests.servers import Bot
 
 pytestmark = pytest.mark.e2e
@@ -61,3 +61,31 @@ def test_benign_history_is_not_blocked(bot: Bot, text: str) -> None:
     sender = bot.new_sender()
     replies = bot.say(sender, text)
     assert not is_referral(replies) and not is_emergency(replies), text_of(replies)
+
+
+def _one_per_class() -> List[Dict[str, str]]:
+    """The first case of every class of the latest red-flag batch (tests/safety), end to end."""
+    import yaml
+
+    from tests.safety.test_safety_suites import HERE
+
+    cases = yaml.safe_load((HERE / "red_flags_batch4.yml").read_text())["red_flags"]
+    first: Dict[str, Dict[str, str]] = {}
+    for case in cases:
+        first.setdefault(case["cls"], case)
+    return list(first.values())
+
+
+@pytest.mark.parametrize("case", _one_per_class(), ids=lambda c: c["cls"])
+def test_every_class_ends_in_advice_to_get_help_over_rest(bot: Bot, case: Dict[str, str]) -> None:
+    """A possible sign is asked about first (flag_check); a truthful "yes" then refers. An
+    emergency gets the emergency advice in its first reply, worded conditionally when possible."""
+    sender = bot.new_sender()
+    replies = bot.say(sender, case["text"])
+    assert not has_instructions(replies), f"instructions given for: {case['text']!r}\n{text_of(replies)}"
+    if case["level"] == "emergency":
+        assert is_emergency(replies), f"no emergency advice first for: {case['text']!r}\n{text_of(replies)}"
+    if "flag_check" in kinds(replies):
+        replies = bot.say(sender, "yes")
+    assert is_referral(replies) or is_emergency(replies), f"not referred: {case['text']!r}\n{text_of(replies)}"
+    assert bot.tracker(sender)["slots"]["screening_outcome"] in ("refer", "urgent", "emergency")
