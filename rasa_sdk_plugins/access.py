@@ -2,8 +2,11 @@
 
 An action can export or delete a person's data, and the tracker it runs on comes from the caller:
 a caller who can reach `POST /webhook` needs nothing else to ask for any person's data. So every
-request except `GET /health` must carry `Authorization: Bearer <ACTION_SERVER_TOKEN>` (Rasa sends
-it: `action_endpoint.headers` in endpoints.yml); anything else gets 401 before an action runs.
+request except `GET /health` and `GET /metrics` must carry `Authorization: Bearer
+<ACTION_SERVER_TOKEN>` (Rasa sends it: `action_endpoint.headers` in endpoints.yml); anything else
+gets 401 before an action runs. The two open routes run no action and name nobody (the metrics hold
+counts only, tests/e2e/test_metrics_endpoints.py): the probes and Prometheus need no secret that
+could export or delete someone's data.
 
 The secret is `ACTION_SERVER_TOKEN`; without it (a plain `rasa run actions` from a checkout) a
 random one is made once in var/action-server-token (mode 0600), the file `make run` uses too, so
@@ -30,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"  # noqa: S105 - a variable name, not a secret
 TOKEN_FILE = Path(__file__).resolve().parent.parent / "var" / "action-server-token"
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/metrics"})  # open to GET (and HEAD) only
 
 
 def action_server_token(path: Path = TOKEN_FILE) -> str:
@@ -66,7 +69,9 @@ def attach_sanic_app_extensions(app: Sanic) -> None:
 
     @app.middleware("request")
     async def require_the_secret(request: Request) -> Optional[HTTPResponse]:
-        if request.path in OPEN_PATHS or authorised(request.headers.get("authorization"), token):
+        if request.method in ("GET", "HEAD") and request.path in OPEN_PATHS:
+            return None
+        if authorised(request.headers.get("authorization"), token):
             return None
         logger.warning("action server: a %s %s without the shared secret was refused", request.method, request.path)
         return response.json({"error": "unauthorized"}, status=401, headers={"WWW-Authenticate": "Bearer"})

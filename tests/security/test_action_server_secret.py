@@ -3,7 +3,7 @@
 Plain `rasa run actions` listened on every interface, and a forged `POST /webhook` naming
 `action_export_data` or `action_delete_data` with a made-up tracker exported or deleted a person's
 data: the user-data key is computed from channel and sender id, so the caller needed nothing
-secret. Now every call but the health check needs `Authorization: Bearer <ACTION_SERVER_TOKEN>`
+secret. Now every call but the health check and the metrics page needs `Authorization: Bearer <ACTION_SERVER_TOKEN>`
 (rasa_sdk_plugins/access.py), which Rasa sends from endpoints.yml; the server listens on
 localhost by default; compose keeps the action servers on an internal network.
 """
@@ -88,6 +88,9 @@ def test_a_call_without_the_secret_gets_401_and_changes_nothing(server: Server, 
         assert answer.status_code == 401
     assert requests.get(f"{server.url}/actions", timeout=10).status_code == 401
     assert requests.get(f"{server.url}/health", timeout=10).status_code == 200  # the probes stay open
+    scrape = requests.get(f"{server.url}/metrics", timeout=10)  # and Prometheus, which holds no secret
+    assert scrape.status_code == 200 and "tpc_action_runs_total" in scrape.text
+    assert requests.post(f"{server.url}/metrics", json=forged_call("action_delete_data"), timeout=10).status_code == 401
     assert [(s.area, s.pain_before) for s in repository.sessions(*VICTIM)] == [("neck", 7)]
 
     # the secret is the only thing that was missing: with it, the same call goes through

@@ -41,7 +41,11 @@ def query(stack: Stack, expr: str) -> float:
 
 
 def addresses(stack: Stack, service: str) -> Set[str]:
-    ips = {stack.inspect(c, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}") for c in stack.containers(service)}
+    """The replicas' addresses on `backend`, the network Prometheus scrapes them on (Rasa has one
+    on `default` too)."""
+    network = f"{stack.project}_backend"
+    template = f'{{{{(index .NetworkSettings.Networks "{network}").IPAddress}}}}'
+    ips = {stack.inspect(c, template) for c in stack.containers(service)}
     return {f"{ip}:{SERVERS[service]}" for ip in ips}
 
 
