@@ -56,7 +56,9 @@ class SwarmStack(Stack):
         return f"{self.project}_{name}"
 
     def deploy(self) -> None:
-        run([self.docker, "stack", "deploy", "--prune", "-c", str(STACK_FILE), self.project], timeout=300)
+        # the images are this engine's own: no registry to ask for their digests
+        argv = [self.docker, "stack", "deploy", "--prune", "--resolve-image", "never", "-c", str(STACK_FILE), self.project]
+        run(argv, timeout=300)
 
     def tasks(self, name: str) -> List[Dict[str, Any]]:
         """The service's tasks (running or not), newest first, as `docker inspect` shows them."""
