@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed-$(shell { cat $(LOCKS); echo $(INSTALL_RECIPE); } | 
 # and tests/quality/test_locks.py fails when an installed pin's Requires-Python excludes it.
 OLDEST_PYTHON := 3.11.2
 
-PHONY_EXTRA := run-production browser-deps bench test-deploy test-fresh tools pictures
+PHONY_EXTRA := run-production browser-deps bench test-deploy test-swarm test-fresh tools pictures
 .PHONY: help install train userdata purge screenshot run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make bench     load benchmark against a bare rasa init bot (reports/bench.json, reports/bench.png),"
 	@echo "               then the turn at 10, 100 and 1,000 events (reports/bench-long.json)"
 	@echo "make test-deploy  build the images, run the compose stack (2+2 replicas behind nginx) and test it (reports/deploy.json)"
+	@echo "make test-swarm   the same stack on a one-node Docker Swarm: rolling update, killed task, secrets (reports/swarm.json)"
 	@echo "make test-fresh   make run + make test in a clean Debian 12 container, as a newcomer (reports/fresh.json)"
 	@echo "make tools     the deployment checkers (kubernetes-validate, checkov) in their own venv, .venv-tools"
 
@@ -173,6 +174,12 @@ tools: $(TOOLS_STAMP) $(PROMTOOL)
 # Not part of `make test`: needs a Docker Engine (installs and starts one when root) and minutes.
 test-deploy: train web/node_modules browser-deps
 	@tests/deploy/run.sh
+
+# The stack on Docker Swarm (deploy/swarm/stack.yml), as test-deploy: a one-node swarm (`docker
+# swarm init` only when the engine is in none, left afterwards), a rolling update of Rasa under
+# load, a killed task replaced, secrets never in `docker inspect` (deploy/README.md "Swarm").
+test-swarm: train
+	@tests/deploy/swarm/run.sh
 
 # The README's two commands in a clean Debian 12 container, as a newcomer runs them (Docker
 # Engine as for test-deploy; reports/fresh.json). Needs nothing installed here but Docker.

@@ -7,6 +7,21 @@
 #   purge    the retention purge (python -m userdata.purge)
 #   anything else is run as given (e.g. `rasa --version`)
 set -eu
+# Secrets as files (Docker/Swarm secrets under /run/secrets, Kubernetes secret volumes): NAME_FILE
+# names a file whose content becomes NAME for this process and its children only, so the value
+# is never in the container's configuration (`docker inspect`). Trailing newlines are dropped, as
+# by `$(cat)`. Setting both NAME and NAME_FILE is an error; an unreadable file stops the start.
+for name in RASA_AUTH_TOKEN ACTION_SERVER_TOKEN REST_AUTH_TOKEN USERDATA_KEY PGPASSWORD TRACKER_DB_PASSWORD \
+    REDIS_PASSWORD TELEGRAM_ACCESS_TOKEN TELEGRAM_SECRET_TOKEN SLACK_BOT_TOKEN SLACK_SIGNING_SECRET; do
+  file="$(printenv "${name}_FILE" || true)"
+  [ -n "$file" ] || continue
+  if [ -n "$(printenv "$name" || true)" ]; then echo "entrypoint: set $name or ${name}_FILE, not both" >&2; exit 64; fi
+  [ -r "$file" ] || { echo "entrypoint: ${name}_FILE: cannot read $file" >&2; exit 66; }
+  value="$(cat "$file")"
+  export "$name=$value"
+  unset "${name}_FILE"
+done
+unset name file value
 role="${1:-rasa}"
 [ "$#" -gt 0 ] && shift
 # LOG_FORMAT=json: one JSON object a line from Rasa and the action server (observability/logs.py)

@@ -63,7 +63,7 @@ def test_the_image_passes_the_logging_file_only_when_asked(tmp_path: Path, role:
     fake.chmod(0o755)
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "LATEST").write_text("models/m.tar.gz")
-    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "RASA_AUTH_TOKEN": "t"}
+    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "RASA_AUTH_TOKEN": "t", "ACTION_SERVER_TOKEN": "s"}
     if log_format:
         env["LOG_FORMAT"] = log_format
     entrypoint = ROOT / "deploy" / "docker" / "entrypoint.sh"

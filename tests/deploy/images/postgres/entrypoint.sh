@@ -3,6 +3,8 @@
 set -eu
 if [ "${1:-postgres}" != postgres ]; then exec "$@"; fi
 [ "$#" -gt 0 ] && shift
+# POSTGRES_PASSWORD_FILE (a Docker secret), as the official image reads it
+if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then POSTGRES_PASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")"; fi
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   pwfile="$(mktemp)"
   printf '%s' "${POSTGRES_PASSWORD:?}" > "$pwfile"
