@@ -23,7 +23,18 @@ import requests
 import yaml
 
 from privacy import logs
-from tests.servers import ROOT, Server, action_server, base_env, free_port, rasa_server, say, sqlite_tracker, write_endpoints
+from tests.servers import (
+    ACTION_SERVER_TOKEN,
+    ROOT,
+    Server,
+    action_server,
+    base_env,
+    free_port,
+    rasa_server,
+    say,
+    sqlite_tracker,
+    write_endpoints,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -111,7 +122,8 @@ def test_a_failing_action_answers_rasa_without_the_tracker(stack: Stack) -> None
         "domain": {},
         "version": "3.6.0",
     }
-    answer = requests.post(f"{stack.action_url}/webhook", json=call, timeout=30)
+    headers = {"Authorization": f"Bearer {ACTION_SERVER_TOKEN}"}  # an insider's call: the secret is right
+    answer = requests.post(f"{stack.action_url}/webhook", json=call, headers=headers, timeout=30)
     assert answer.status_code == 500
     assert "victim-forged" not in answer.text and "my secret" not in answer.text
     assert "my secret" not in stack.actions.log.read_text()
