@@ -28,7 +28,14 @@ SENDER_PLACEHOLDER = "<sender>"
 
 def bind_conversation(channel: Optional[str], sender_id: Optional[str]) -> Token:
     """Records from here on (this task, and threads it starts with to_thread) are about this person."""
-    return _conversation.set((channel or "rest", sender_id) if sender_id else None)
+    if not sender_id:
+        return _conversation.set(None)
+    # a conversation id is `<channel>:<the channel's own id>` (channels/identity.py); the person's
+    # key is made from the two parts, as the user-data store makes it
+    from channels.identity import split
+
+    parts = split(sender_id)
+    return _conversation.set(parts if parts is not None else (channel or "rest", sender_id))
 
 
 def unbind_conversation(token: Token) -> None:

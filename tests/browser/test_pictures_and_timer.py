@@ -62,7 +62,7 @@ def test_every_zone_is_a_named_button_and_tapping_one_starts_that_areas_screenin
     chat.reply_button(NONE_OF_THESE).wait_for(timeout=TIMEOUT_MS)  # the screening checklist
     assert chat.bot_count() > before
     assert page.locator(Chat.USER_TEXT).filter(has_text="Hamstrings").count() == 1  # shown like a tapped button
-    slots = bot.tracker(chat.session_id() or "")["slots"]
+    slots = bot.tracker(f"socketio:{chat.session_id()}")["slots"]
     assert slots["areas_in_focus"] == ["hamstring"] and slots["checklist_areas"] == ["hamstring"]
 
 
@@ -79,7 +79,7 @@ def test_a_zone_works_with_the_keyboard(open_chat, bot: Bot) -> None:
     area = page.evaluate("() => document.activeElement.getAttribute('data-area')")
     page.keyboard.press("Enter")
     chat.reply_button(NONE_OF_THESE).wait_for(timeout=TIMEOUT_MS)
-    assert bot.tracker(chat.session_id() or "")["slots"]["areas_in_focus"] == [area]
+    assert bot.tracker(f"socketio:{chat.session_id()}")["slots"]["areas_in_focus"] == [area]
 
 
 def test_the_placement_picture_appears_with_its_alt_and_the_timer_counts_down(open_chat, reports_dir: Path) -> None:

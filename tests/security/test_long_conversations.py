@@ -123,7 +123,7 @@ def test_forty_messages_without_a_pause_never_grow_one_session_past_the_limit(bo
         replies = bot.say(sender, script[index % len(script)])
         assert replies and NO_REPLY_TEXT not in json.dumps(replies)
     assert has_instructions(bot.say(sender, "/deny"))  # "none of these": the checklist was still open
-    lengths = session_lengths(bot.workdir / "tracker.db", sender)
+    lengths = session_lengths(bot.workdir / "tracker.db", f"rest:{sender}")
     assert sum(lengths) == 42, lengths  # every message kept
     assert (
         max(lengths) <= Settings.__fields__["max_session_turns"].default + 1
