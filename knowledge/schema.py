@@ -284,6 +284,7 @@ class ChecklistWording(Strict):
     not_sure_button: Text
     why_intro: Text
     unclear: Text  # "Sorry, is that a yes or a no?"
+    unsure: Text  # a typed hedge ("hmm, maybe?") to "does any apply?": neither a yes nor a no, so asked plainly
     unsure_rule: Identifier  # safety rule for "not sure which one"
     more_question: Text  # after one item: "Anything else on the list?"
     done_button: Text  # "That's all"

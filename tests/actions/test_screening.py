@@ -86,8 +86,8 @@ async def test_pain_of_8_or_more_refers_as_a_typed_9_out_of_10_does(domain: dict
     assert outcome(events) == "clear"
 
 
-@pytest.mark.parametrize(("text", "intent", "answer"), [("/affirm", "affirm", "yes"), ("not really", "unsure", "unsure")])
-async def test_yes_or_a_hedge_asks_which_one(domain: dict, repo, text: str, intent: str, answer: str) -> None:
+@pytest.mark.parametrize(("text", "intent", "answer"), [("/affirm", "affirm", "yes"), ("/unsure", "unsure", "unsure")])
+async def test_yes_or_a_tapped_not_sure_asks_which_one(domain: dict, repo, text: str, intent: str, answer: str) -> None:
     events, dispatcher = await run(answer_tracker(text, intent), domain)
     assert events == [
         SlotSet("checklist_answer", answer),
@@ -98,6 +98,16 @@ async def test_yes_or_a_hedge_asks_which_one(domain: dict, repo, text: str, inte
     shown = repo.checklist().for_areas(("lower_back",))
     assert [b.payload for b in reply.buttons][:-1] == [f'/inform{{"checklist_item": "{i.id}"}}' for i in shown]
     assert reply.buttons[-1].payload == "/unsure"
+
+
+@pytest.mark.parametrize("text", ["not really", "hmm maybe?", "hmm not sure"])
+async def test_a_typed_hedge_is_neither_yes_nor_no_and_says_what_each_leads_to(domain: dict, repo, text: str) -> None:
+    events, dispatcher = await run(answer_tracker(text, "unsure"), domain)
+    assert events == [SlotSet("checklist_answer", None), SlotSet("requested_slot", "checklist_answer")]
+    reply = reply_of(dispatcher, "checklist_unclear")
+    assert reply.intro == repo.checklist().wording["unsure"]
+    assert [b.payload for b in reply.buttons] == ["/deny", "/affirm", "/ask_why"]
+    assert outcome(events) is None
 
 
 async def test_every_item_that_applies_is_kept_then_the_most_serious_decides(domain: dict) -> None:
