@@ -24,6 +24,7 @@ from knowledge.views import ChecklistItemView
 ASIDE_INTENTS = frozenset(
     {
         "ask_trigger_point_info", "ask_tool_info", "ask_dosage", "ask_care", "ask_ball_recommendation", "ask_source",
+        "ask_warning_signs",
         "bot_challenge", "help", "ask_why", "stop", "report_pain", "ask_exercise", "ask_routine", "inform",
         "export_data", "delete_data", "restart",
     }

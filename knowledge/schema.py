@@ -255,6 +255,9 @@ class SafetyRule(Entry):
     #: the yes/no question that confirms a possible sign of this rule (flag_check), after the
     #: person's own words are quoted: "Is this happening to you now?"
     confirm: Optional[Text] = None
+    #: a sign to stop and get checked that can show up while rolling: listed, by its name and
+    #: description, when someone asks "which warning signs mean I should stop?" (kind warning_signs)
+    stop_sign: bool = False
 
 
 class ChecklistItem(Entry):
