@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import recall, remember
 from actions.knowledge_access import KnowledgeAction
 from actions.replying import Wording, payload, send
-from actions.safety_policy import OUTCOME_SLOT, is_blocking
+from actions.safety_policy import OUTCOME_SLOT, is_blocking, referral_stands
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView
 from replies.model import Button, Reply
@@ -123,4 +123,21 @@ class ActionClarifyFeeling(KnowledgeAction):
                 ),
             ),
         )
+        return []
+
+
+class ActionAcknowledge(KnowledgeAction):
+    """A bare "yes", "no" or "not sure" with no question waiting: after a referral (or an
+    emergency) that still stands, the referral again (it answers "so I should stop?"); otherwise
+    "anything else?"."""
+
+    def name(self) -> str:
+        return "action_acknowledge"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
+        if recall(tracker).kind == "referral" and referral_stands(dispatcher, tracker, repo, Wording(domain)):
+            return []
+        dispatcher.utter_message(response="utter_anything_else")
         return []
