@@ -224,5 +224,27 @@ def deliver_next_exercise(
                 *open_session_events(tracker, exercise.id, area_id, exercise.tool),
             ]
     area = repo.body_area(areas[-1]) if areas else None
-    dispatcher.utter_message(response="utter_no_more_exercises", area=(area.name if area else wording("utter_this_area")).lower())
-    return []
+    first = _first_again(areas, tool, shown, repo)
+    name = (area.name if area else wording("utter_this_area")).lower()
+    if first is None:
+        dispatcher.utter_message(response="utter_no_more_exercises", area=name)
+        return []
+    # every exercise for the area was shown: no dead end, the first one again, said so (#21)
+    dispatcher.utter_message(response="utter_no_more_exercises_again", area=name)
+    owns = bool(tool) and tool in first.tools
+    buttons = exercise_buttons(wording, first, owns)
+    send(dispatcher, exercise_reply(first, repo, wording, outcome, tracker.get_slot("side"), buttons))
+    return [
+        SlotSet("shown_exercises", [first.id]),
+        *remember("exercise", [("exercise", first.id)], exercise=first.id, tool=first.tool, area=first.body_area),
+        *open_session_events(tracker, first.id, first.body_area, first.tool),
+    ]
+
+
+def _first_again(areas: List[str], tool: Optional[str], shown: List[str], repo: KnowledgeRepository) -> Optional[ExerciseView]:
+    """The first exercise of the first area in focus whose exercises were all shown (None when none was)."""
+    for area_id in areas:
+        options = (repo.exercises_for_area(area_id, tool) if tool else []) or repo.exercises_for_area(area_id)
+        if options and all(e.id in shown for e in options):
+            return options[0]
+    return None

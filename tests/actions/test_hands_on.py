@@ -205,11 +205,15 @@ async def test_next_exercise_walks_through_the_rest(dispatcher: CollectingDispat
     assert reply_of(dispatcher, "exercise").steps == options[1].steps
 
 
-async def test_next_exercise_when_all_were_shown(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_next_exercise_when_all_were_shown_is_the_first_again_said_so(
+    dispatcher: CollectingDispatcher, domain: dict, repo
+) -> None:
     shown = [e.id for e in repo.exercises_for_area("forearm")]
     tracker = make_tracker(screened(areas_in_focus=["forearm"], shown_exercises=shown), intent="next_exercise")
-    assert await ActionNextExercise().run(dispatcher, tracker, domain) == []
-    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises"
+    events = await ActionNextExercise().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises_again"
+    assert reply_of(dispatcher, "exercise").data["exercise"] == shown[0]
+    assert events[0] == SlotSet("shown_exercises", [shown[0]])
 
 
 AFTER_HAMSTRING = {
@@ -244,7 +248,7 @@ async def test_the_other_side_after_an_exercise_is_the_same_exercise_for_that_si
 async def test_next_with_nothing_about_a_side_is_not_the_other_side(dispatcher: CollectingDispatcher, domain: dict) -> None:
     tracker = make_tracker(AFTER_HAMSTRING, text="next one", intent="next_exercise")
     await ActionNextExercise().run(dispatcher, tracker, domain)
-    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises"
+    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises_again"  # not the side question
 
 
 async def test_a_pain_level_after_how_does_it_feel_is_handed_to_the_session_log(
