@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.followups import ActionAcknowledge, ActionClarifyFeeling, ActionLessPressure, ActionMorePressure
@@ -121,3 +122,12 @@ async def test_a_bare_yes_otherwise_asks_what_else(domain: dict) -> None:
     slots = {"screening_outcome": "refer", "context": {"kind": "dosing", "entries": []}}  # the referral was said earlier
     assert await ActionAcknowledge().run(dispatcher, make_tracker(slots, text="ok", intent="affirm"), domain) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_anything_else"]
+
+
+async def test_cant_feel_anything_read_as_a_possible_numbness_is_asked_about_by_the_gate(domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    flagged = [{"entity": "possible_flag", "value": "nerve_symptoms", "start": 2, "end": 12}]
+    slots = after_exercise("calf_ball_roll")
+    tracker = make_tracker(slots, text="I can't feel anything", intent="not_feeling_it", entities=flagged)
+    assert await ActionClarifyFeeling().run(dispatcher, tracker, domain) == [FollowupAction("action_request_hands_on")]
+    assert dispatcher.messages == []
