@@ -31,7 +31,7 @@ import time
 from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -370,6 +370,11 @@ class ActionScreeningResult(KnowledgeAction):
             )
         else:
             dispatcher.utter_message(response="utter_screening_clear")
+        if not tracker.get_slot("areas_in_focus") and tracker.get_slot("body_area"):
+            # the check ran straight from a possible sign, before the gate saw the area named in
+            # the same message: the gate takes the request now (it checks that area's items)
+            named = [a for a in tracker.get_slot("body_area") or [] if repo.body_area(a)]
+            return [SlotSet("areas_in_focus", named[:1]), FollowupAction("action_request_hands_on")]
         return deliver(dispatcher, tracker, repo, wording)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.screening import ActionExplainChecklist, ActionRedoChecklist, ActionScreeningResult, ValidateScreeningForm
@@ -410,3 +410,12 @@ async def test_a_malformed_checklist_item_neither_crashes_nor_decides(domain: di
     tracker.latest_message["entities"] = [{"entity": "checklist_item", "value": {"x": 1}}]
     events, _ = await run(tracker, domain)
     assert events == []  # read as an aside (a tap that is no item): the form asks again, nothing is decided
+
+
+async def test_a_clear_check_started_by_a_possible_sign_hands_the_named_area_to_the_gate(domain: dict) -> None:
+    """The check ran straight from a red-flag message that also named an area: the request is not lost."""
+    dispatcher = CollectingDispatcher()
+    slots = {"screening_outcome": "clear", "screening_reasons": [], "body_area": ["hamstring"], "areas_in_focus": []}
+    events = await ActionScreeningResult().run(dispatcher, make_tracker(slots, text="/deny", intent="deny"), domain)
+    assert events == [SlotSet("areas_in_focus", ["hamstring"]), FollowupAction("action_request_hands_on")]
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_screening_clear"]
