@@ -56,9 +56,11 @@ def checklist_reply(
     )
 
 
-def unclear_reply(checklist: ChecklistView) -> Reply:
-    """ "Sorry, is that a yes or a no?" with the same three buttons."""
-    return Reply(kind="checklist_unclear", intro=checklist.wording["unclear"], buttons=answer_buttons(checklist))
+def unclear_reply(checklist: ChecklistView, hedged: bool = False) -> Reply:
+    """ "Sorry, is that a yes or a no?" with the same three buttons; for a typed hedge, what
+    each answer leads to."""
+    intro = checklist.wording["unsure" if hedged else "unclear"]
+    return Reply(kind="checklist_unclear", intro=intro, buttons=answer_buttons(checklist))
 
 
 def which_reply(checklist: ChecklistView, items: Sequence[ChecklistItemView], chosen: Sequence[str] = ()) -> Reply:

@@ -29,6 +29,9 @@ def deliver(
         reply = referral_reply(repo, wording, tracker.get_slot(REASONS_SLOT) or [], outcome, still=True, can_reanswer=not stated)
         send(dispatcher, reply)
         return remember("referral", [("safety_rule", r) for r in tracker.get_slot(REASONS_SLOT) or []])
+    other_side = exercises.deliver_other_side(dispatcher, tracker, repo, wording, outcome)
+    if other_side is not None:
+        return other_side
     if (tracker.get_slot("pending_request") or "exercise") == "routine":
         return routines.deliver_routine(dispatcher, tracker, repo, wording, outcome)
     return exercises.deliver_next_exercise(dispatcher, tracker, repo, wording, outcome)
@@ -62,4 +65,7 @@ class ActionNextExercise(KnowledgeAction):
         wording = Wording(domain)
         if is_blocking(outcome):
             return deliver(dispatcher, tracker, repo, wording)
+        other_side = exercises.deliver_other_side(dispatcher, tracker, repo, wording, outcome)
+        if other_side is not None:
+            return other_side
         return exercises.deliver_next_exercise(dispatcher, tracker, repo, wording, outcome)

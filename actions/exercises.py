@@ -8,15 +8,17 @@ comes from the domain (actions.replying.Wording) or the knowledge store.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import remember
+from actions.context import recall, remember
 from actions.replying import Wording, payload, send
 from actions.session_log import open_session_events
+from actions.tracker_reading import entity_values, latest_text
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView, Span
 from replies.model import Button, Fact, Reply, Timer
@@ -148,6 +150,44 @@ def alternative_intro(
     )
 
 
+#: "the other side", "now the opposite leg": the same exercise again, on the side not done yet
+_OTHER_SIDE = re.compile(r"\b(?:other|opposite)\s+(?:side|leg|arm|foot|hip|shoulder)s?\b", re.I)
+_FLIPPED = {"left": "right", "right": "left"}
+
+
+def deliver_other_side(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    repo: KnowledgeRepository,
+    wording: Wording,
+    outcome: Optional[str],
+) -> Optional[List[Dict[str, Any]]]:
+    """Right after an exercise, "now the left side?" or "the other side" (and no new area): the
+    same exercise for that side. None when the message is not such a request."""
+    context = recall(tracker)
+    exercise = repo.exercise(context.exercise) if context.kind == "exercise" and context.exercise else None
+    if exercise is None or entity_values(tracker, "body_area"):
+        return None
+    sides = [s for s in entity_values(tracker, "side") if s in _FLIPPED]
+    if sides:
+        side: Optional[str] = sides[-1]
+    elif _OTHER_SIDE.search(latest_text(tracker)):
+        side = _FLIPPED.get(str(tracker.get_slot("side")))  # the side done so far, if it was said
+    else:
+        return None
+    tool = tracker.get_slot("tool")
+    owns = bool(tool) and tool in exercise.tools
+    send(dispatcher, exercise_reply(exercise, repo, wording, outcome, side, exercise_buttons(wording, exercise, owns)))
+    area_id = context.area or exercise.body_area
+    shown = list(tracker.get_slot("shown_exercises") or [])
+    return [
+        SlotSet("side", side),
+        SlotSet("shown_exercises", shown if exercise.id in shown else [*shown, exercise.id]),
+        *remember("exercise", [("exercise", exercise.id)], exercise=exercise.id, tool=exercise.tool, area=area_id),
+        *open_session_events(tracker, exercise.id, area_id, exercise.tool),
+    ]
+
+
 def deliver_next_exercise(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -184,5 +224,27 @@ def deliver_next_exercise(
                 *open_session_events(tracker, exercise.id, area_id, exercise.tool),
             ]
     area = repo.body_area(areas[-1]) if areas else None
-    dispatcher.utter_message(response="utter_no_more_exercises", area=(area.name if area else wording("utter_this_area")).lower())
-    return []
+    first = _first_again(areas, tool, shown, repo)
+    name = (area.name if area else wording("utter_this_area")).lower()
+    if first is None:
+        dispatcher.utter_message(response="utter_no_more_exercises", area=name)
+        return []
+    # every exercise for the area was shown: no dead end, the first one again, said so (#21)
+    dispatcher.utter_message(response="utter_no_more_exercises_again", area=name)
+    owns = bool(tool) and tool in first.tools
+    buttons = exercise_buttons(wording, first, owns)
+    send(dispatcher, exercise_reply(first, repo, wording, outcome, tracker.get_slot("side"), buttons))
+    return [
+        SlotSet("shown_exercises", [first.id]),
+        *remember("exercise", [("exercise", first.id)], exercise=first.id, tool=first.tool, area=first.body_area),
+        *open_session_events(tracker, first.id, first.body_area, first.tool),
+    ]
+
+
+def _first_again(areas: List[str], tool: Optional[str], shown: List[str], repo: KnowledgeRepository) -> Optional[ExerciseView]:
+    """The first exercise of the first area in focus whose exercises were all shown (None when none was)."""
+    for area_id in areas:
+        options = (repo.exercises_for_area(area_id, tool) if tool else []) or repo.exercises_for_area(area_id)
+        if options and all(e.id in shown for e in options):
+            return options[0]
+    return None

@@ -8,12 +8,15 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import recall, remember
 from actions.knowledge_access import KnowledgeAction
 from actions.replying import Wording, payload, send
-from actions.safety_policy import OUTCOME_SLOT, is_blocking
+from actions.safety_policy import OUTCOME_SLOT, is_blocking, referral_stands
+from actions.screening_state import POSSIBLE_ENTITY
+from actions.tracker_reading import first_entity
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView
 from replies.model import Button, Reply
@@ -111,6 +114,10 @@ class ActionClarifyFeeling(KnowledgeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
+        if first_entity(tracker, POSSIBLE_ENTITY):
+            # the detector read it as a possible loss of feeling: its one yes/no question, as the
+            # hands-on gate asks it (a "no" gives the steps again, a "yes" refers)
+            return [FollowupAction("action_request_hands_on")]
         wording = Wording(domain)
         send(
             dispatcher,
@@ -123,4 +130,21 @@ class ActionClarifyFeeling(KnowledgeAction):
                 ),
             ),
         )
+        return []
+
+
+class ActionAcknowledge(KnowledgeAction):
+    """A bare "yes", "no" or "not sure" with no question waiting: after a referral (or an
+    emergency) that still stands, the referral again (it answers "so I should stop?"); otherwise
+    "anything else?"."""
+
+    def name(self) -> str:
+        return "action_acknowledge"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
+        if recall(tracker).kind == "referral" and referral_stands(dispatcher, tracker, repo, Wording(domain)):
+            return []
+        dispatcher.utter_message(response="utter_anything_else")
         return []

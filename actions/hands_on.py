@@ -1,8 +1,9 @@
 """The gate in front of every hands-on answer: which area, is a screening needed, deliver.
 
 `action_request_hands_on` records what the person asked for and sets `hands_on_next`
-(ask_area | screen | deliver); rules route on it. Whether a screening is needed, and which
-checklist items it shows, is the screening module's call (actions/screening_state.py).
+(ask_area | screen | deliver | log: a pain level answering "how does it feel now?"); rules
+route on it. Whether a screening is needed, and which checklist items it shows, is the
+screening module's call (actions/screening_state.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from actions.knowledge_access import KnowledgeAction
 from actions.replying import Wording, join_names, payload, send
 from actions.routines import planned_areas, requested_minutes
 from actions.safety_policy import OUTCOME_SLOT, is_blocking
-from actions.session_log import WORSE_SLOT, worse_areas
+from actions.session_log import OPEN_SLOT, RATING_ASKED, WORSE_SLOT, worse_areas
 from actions.tracker_reading import entity_values, first_entity, latest_intent, latest_text
 from actions.userdata_access import person, userdata
 from knowledge.repository import KnowledgeRepository
@@ -80,6 +81,16 @@ def record_request(tracker: Tracker, repo: KnowledgeRepository) -> Tuple[List[st
     return areas, request, focus, events
 
 
+def rating_answer(tracker: Tracker, repo: KnowledgeRepository) -> bool:
+    """A pain level, and no area, typed right after "how does it feel now?" (a bare "done")."""
+    return (
+        recall(tracker).kind == RATING_ASKED
+        and bool(entity_values(tracker, "pain_level"))
+        and not named_areas(tracker, repo)
+        and isinstance(tracker.get_slot(OPEN_SLOT), dict)
+    )
+
+
 class ActionRequestHandsOn(KnowledgeAction):
     """Records the request and decides: ask for the area, screen, or deliver."""
 
@@ -90,6 +101,8 @@ class ActionRequestHandsOn(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
         wording = Wording(domain)
+        if rating_answer(tracker, repo):  # "about a 3" after "how does it feel now?": logged, not a new request
+            return [SlotSet("hands_on_next", "log")]
         areas, request, focus, events = record_request(tracker, repo)
         if is_blocking(tracker.get_slot(OUTCOME_SLOT)):  # a referral or an emergency stands: say it again, ask nothing
             return [*events, SlotSet("hands_on_next", "deliver")]

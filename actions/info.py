@@ -15,8 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import remember
 from actions.knowledge_access import KnowledgeAction
 from actions.recommendation import named_tools, send_comparison, tool_facts
-from actions.replying import Wording, payload, send
-from actions.safety_policy import emergency_stands
+from actions.replying import Wording, join_names, payload, send
+from actions.safety_policy import LEVELS, REASONS_SLOT, emergency_stands, referral_stands
 from actions.tracker_reading import entity_values
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ToolView
@@ -77,8 +77,8 @@ class ActionDosage(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
     ) -> List[Dict[str, Any]]:
         wording = Wording(domain)
-        if emergency_stands(dispatcher, tracker, repo, wording):
-            return []
+        if referral_stands(dispatcher, tracker, repo, wording):
+            return remember("referral", [("safety_rule", r) for r in tracker.get_slot(REASONS_SLOT) or []])
         defaults = repo.default_dosing()
         topics = [t for t in DOSING_ORDER if t in defaults]
         send(
@@ -124,6 +124,36 @@ class ActionTriggerPointInfo(KnowledgeAction):
         )
         entries = [("fact", f.id) for f in facts] + [("fact", f.id) for f in limits[:1]]
         return remember("facts", entries, topic=topic or DEFAULT_FACT_TOPICS[0])
+
+
+class ActionWarningSigns(KnowledgeAction):
+    """ "Which warning signs mean I should stop?": the store's stop signs (safety rules marked
+    `stop_sign`), the most serious first; the emergencies named together last."""
+
+    def name(self) -> str:
+        return "action_warning_signs"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> List[Dict[str, Any]]:
+        wording = Wording(domain)
+        signs = [rule for rule in repo.safety_rules() if rule.stop_sign]
+        urgent = [rule for rule in signs if rule.level == "emergency"]
+        others = sorted((rule for rule in signs if rule.level != "emergency"), key=lambda r: -LEVELS.index(r.level))
+        lines = [wording("utter_warning_sign_line", name=r.name, description=r.description) for r in others]
+        if urgent:
+            lines.append(wording("utter_warning_signs_emergency", names=join_names([r.name.lower() for r in urgent], wording)))
+        send(
+            dispatcher,
+            Reply(
+                kind="warning_signs",
+                title=wording("utter_warning_signs_title"),
+                bullets=tuple(lines),
+                outro=wording("utter_warning_signs_outro"),
+                data={"rules": [r.id for r in [*others, *urgent]]},
+            ),
+        )
+        return remember("warning_signs", [("safety_rule", r.id) for r in [*others, *urgent]])
 
 
 class ActionCareTips(KnowledgeAction):

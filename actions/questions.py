@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo
+from actions.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo, ActionWarningSigns
 from actions.recommendation import ActionRecommendBall
 from actions.sources import ActionSources
 from actions.tracker_reading import latest_intent
@@ -25,6 +25,7 @@ ANSWERS: Dict[str, type] = {
     "ask_care": ActionCareTips,
     "ask_ball_recommendation": ActionRecommendBall,
     "ask_source": ActionSources,
+    "ask_warning_signs": ActionWarningSigns,
 }
 #: intent -> the domain response that answers it
 RESPONSES = {"bot_challenge": "utter_iamabot", "help": "utter_help"}

@@ -138,3 +138,15 @@ def emergency_stands(dispatcher: Any, tracker: Tracker, repo: KnowledgeRepositor
         return False
     send(dispatcher, referral_reply(repo, wording, tracker.get_slot(REASONS_SLOT) or [], "emergency", still=True))
     return True
+
+
+def referral_stands(dispatcher: Any, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> bool:
+    """After any referral (or an emergency), how much or how long to roll ("should I keep
+    rolling?", "how often?") is hands-on advice: the referral is repeated instead. True when it was."""
+    outcome = tracker.get_slot(OUTCOME_SLOT)
+    if not is_blocking(outcome):
+        return False
+    stated = [r for r in tracker.get_slot(STATED_SLOT) or [] if r]
+    reasons = tracker.get_slot(REASONS_SLOT) or []
+    send(dispatcher, referral_reply(repo, wording, reasons, outcome, still=True, can_reanswer=not stated))
+    return True

@@ -18,7 +18,8 @@ Each run of the form (activation, an answer, the return after an aside) is one c
 4. otherwise the latest message is read as an answer (actions/screening_answers.py):
    "none" clears it and the advice follows in the same turn (unless the last logged session
    on an area of the checklist felt worse, or the pain was rated 8 or more: then it refers);
-   "yes" or "not sure" asks which items; each tapped item is kept and the list asked again
+   "yes" (or a tapped "not sure") asks which items; a typed hedge ("hmm, maybe?") gets what
+   each answer leads to, and the list's question again; each tapped item is kept and the list asked again
    until "That's all", and the most serious item decides (an emergency item at once); a
    correction asks the list again; anything unreadable gets "is that a yes or a no?"; an aside
    (a question, a new request) is left to the rules, and the form then asks again.
@@ -30,7 +31,7 @@ import time
 from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -57,6 +58,7 @@ from actions.safety_policy import (
 )
 from actions.screening_answers import ASIDE, ITEM, Reading, read_turn
 from actions.session_log import WORSE_RULE, WORSE_SLOT
+from actions.tracker_reading import latest_text
 from components.answers import CORRECTION, NO, UNSURE, YES
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ChecklistView
@@ -253,6 +255,10 @@ class ValidateScreeningForm(FormValidationAction):
             return self.cleared(tracker)
         if reading.kind == ITEM and reading.item:
             return self.choose(dispatcher, tracker, checklist, reading.item)
+        if reading.kind == UNSURE and not latest_text(tracker).startswith("/"):
+            # a typed hedge ("hmm, maybe?") is neither a yes nor a no: what each leads to, asked plainly
+            send(dispatcher, lists.unclear_reply(checklist, hedged=True))
+            return [SlotSet(state.ANSWER_SLOT, None), SlotSet(REQUESTED_SLOT, state.ANSWER_SLOT)]
         if reading.kind in (YES, UNSURE):
             send(dispatcher, lists.which_reply(checklist, state.shown_items(tracker, checklist)))
             return [
@@ -364,6 +370,11 @@ class ActionScreeningResult(KnowledgeAction):
             )
         else:
             dispatcher.utter_message(response="utter_screening_clear")
+        if not tracker.get_slot("areas_in_focus") and tracker.get_slot("body_area"):
+            # the check ran straight from a possible sign, before the gate saw the area named in
+            # the same message: the gate takes the request now (it checks that area's items)
+            named = [a for a in tracker.get_slot("body_area") or [] if repo.body_area(a)]
+            return [SlotSet("areas_in_focus", named[:1]), FollowupAction("action_request_hands_on")]
         return deliver(dispatcher, tracker, repo, wording)
 
 

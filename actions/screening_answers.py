@@ -24,10 +24,16 @@ from knowledge.views import ChecklistItemView
 ASIDE_INTENTS = frozenset(
     {
         "ask_trigger_point_info", "ask_tool_info", "ask_dosage", "ask_care", "ask_ball_recommendation", "ask_source",
+        "ask_warning_signs",
         "bot_challenge", "help", "ask_why", "stop", "report_pain", "ask_exercise", "ask_routine", "inform",
         "export_data", "delete_data", "restart",
     }
 )  # fmt: skip
+#: requests that work at any point of the checklist (issue #21): said plainly ("hang on, can I get a
+#: copy of my data", "stop, I've changed my mind"), they are not a correction or an unclear answer,
+#: whatever words they share with one. A clear yes or no is still read as the answer.
+INTERRUPTIONS = frozenset({"stop", "export_data", "delete_data", "restart", "help"})
+INTERRUPTION_CONFIDENCE = 0.8
 #: a "no" is vetoed when the classifier says one of these with at least this confidence
 VETO = {"affirm": 0.5, "unsure": 0.5}
 BUTTON_ANSWERS = {"affirm": YES, "deny": NO, "unsure": UNSURE, "correct_answer": CORRECTION}
@@ -72,6 +78,9 @@ def read_turn(tracker: Tracker, items: Sequence[ChecklistItemView]) -> Reading:
         return Reading(ITEM, items[index].id) if 0 <= index < len(items) else Reading(UNCLEAR)
     if answer == NO and _intent_confidence(tracker) >= VETO.get(intent, 2.0):
         return Reading(UNCLEAR)  # the reader says no, the classifier disagrees: ask
+    interrupts = intent in INTERRUPTIONS and _intent_confidence(tracker) >= INTERRUPTION_CONFIDENCE
+    if interrupts and answer in (CORRECTION, UNSURE, None):
+        return Reading(ASIDE)
     if answer is not None:
         return Reading(answer)
     return Reading(ASIDE) if intent in ASIDE_INTENTS else Reading(UNCLEAR)

@@ -21,13 +21,15 @@ from datetime import timedelta
 from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checklist import area_names
+from actions.context import remember
 from actions.knowledge_access import KnowledgeAction
 from actions.replying import Wording, payload, send
 from actions.safety_policy import red_flag_rules
+from actions.screening_state import POSSIBLE_ENTITY
 from actions.tracker_reading import entity_values, first_entity, latest_text
 from actions.userdata_access import person, with_userdata
 from knowledge.repository import KnowledgeRepository
@@ -40,6 +42,8 @@ WORSE_RULE = "persistent_or_worsening"
 #: after a session that felt worse, the area is referred for this long (then screened as usual)
 WORSE_HOLDS = timedelta(days=14)
 FEELINGS = ("better", "same", "worse")
+#: the context kind after "how does it feel now?": a pain level typed next is its answer
+RATING_ASKED = "session_rating"
 _OUT_OF_RANGE = re.compile(r"(?<![\d.])(?:-\s*\d+|1[1-9]|[2-9]\d|\d{3,})\s*(?:/|out\s+of)\s*10\b|\bminus\s+\d+\b", re.I)
 
 
@@ -98,6 +102,10 @@ class ActionLogSession(KnowledgeAction):
             dispatcher.utter_message(response="utter_session_pain_range")
             return []
         session = tracker.get_slot(OPEN_SLOT)
+        if not isinstance(session, dict) and first_entity(tracker, POSSIBLE_ENTITY):
+            # "my hip feels a bit numbish after rolling it", with no session open: a possible sign
+            # to ask about before anything else, as the hands-on gate does
+            return [FollowupAction("action_request_hands_on")]
         if not isinstance(session, dict):
             send(
                 dispatcher,
@@ -114,7 +122,9 @@ class ActionLogSession(KnowledgeAction):
         feeling = feeling_of(tracker, before, after)
         if feeling is None and after is None:  # a bare "done": ask how it feels, keep it open
             send(dispatcher, self._how_does_it_feel(wording))
-            return []
+            # a typed answer ("about a 3") comes back here through the gate (actions/hands_on.py)
+            about = {k: session.get(k) for k in ("exercise", "area", "tool")}
+            return remember(RATING_ASKED, [], **about)
 
         def log(store: UserDataRepository) -> List[Dict[str, Any]]:
             channel, sender_id = person(tracker)

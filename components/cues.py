@@ -431,6 +431,22 @@ def star_sign(text: str, start: int, end: int) -> bool:
     return bool(ZODIAC.search(normalise_apostrophes(sentence_around(text, start, end))))
 
 
+#: a nerve word said as an approximation ("kind of tingly", "a bit numb", "numbish", "weak-ish"):
+#: the person is unsure of the sensation itself, so it is asked about (flag_check), not assumed
+HEDGED_SIGN = re.compile(
+    r"\b(?:kind\s+of|kinda|sort\s+of|sorta|a\s+(?:little\s+|tiny\s+)?bit(?:\s+of)?|bit\s+of|a\s+little|a\s+tad|slightly|"
+    r"somewhat|vaguely|faintly|mildly|ever\s+so\s+slightly)\s+(?:\w+\s+)?(?:numb|tingl|weak|pins\b|prickl)\w*"
+    r"|\b(?:numb|tingl\w*|weak|prickl\w*|pins-and-needle)-?ish\b",
+    re.I,
+)
+
+
+def approximated(text: str, start: int, end: int) -> bool:
+    """A nerve sign in the clause of `start:end` is said as an approximation ("my leg feels
+    kinda weakish", "fingers go kind of tingly-ish", "a bit of numbness")."""
+    return bool(HEDGED_SIGN.search(normalise_apostrophes(sentence_around(text, start, end))))
+
+
 def figurative(text: str, start: int, end: int) -> bool:
     """The sign word at `start:end` sits in a figure of speech ("my boss is a pain in the neck")."""
     straight = text.replace("\u2019", "'").replace("\u2018", "'")  # same length: offsets stay

@@ -65,6 +65,10 @@ NUMBER = "#"
 PASSING_RULES = frozenset(
     {"recent_surgery_or_injury", "suspected_fracture", "acute_tear", "nerve_symptoms", "skin_wound_or_infection"}
 )
+#: rules whose sign, said as an approximation ("kind of tingly", "a bit numbish"), is possible: asked
+#: about, and a "yes" refers. Only at the refer level: an urgent or emergency sign stays as certain
+#: however it is hedged (a numb-ish saddle area is still cauda equina).
+HEDGEABLE_RULES = frozenset({"nerve_symptoms"})
 
 
 def knowledge_red_flags() -> Dict[str, Any]:
@@ -117,7 +121,8 @@ class RedFlagMatcher:
     it sits inside an everyday phrase ("cancer research", concept `everyday_senses`), or, for
     patterns marked `recent_only`, when its clause dates it long ago ("surgery 15 years ago").
     It is only possible (asked about) when a misspelling was read through the speller, when it
-    sits in a figure of speech, or when the medicine has been stopped. Filler words ("a bit
+    sits in a figure of speech, when the medicine has been stopped, or when a refer-level nerve sign
+    is said as an approximation ("kind of tingly", "numbish"). Filler words ("a bit
     slurred") are skipped on both sides. The cues come from components/cues.py.
     """
 
@@ -223,6 +228,7 @@ class RedFlagMatcher:
         ]
 
     def find(self, text: str) -> List[RedFlag]:
+        original = text
         doc = self.normalizer(text)
         text = doc.text  # without filler words ("a bit slurred"), like the patterns; offsets map back
         norms = [token.norm_ for token in doc]
@@ -260,11 +266,19 @@ class RedFlagMatcher:
                 found.append(RedFlag(pattern["rule"], pattern["level"], *source_offsets(span), pattern["id"], certain))
         found += self._severe_pain(text)
         found = [f for f in found if not (f.rule in PASSING_RULES and cues.over_now(text, *_span_in(text, f)))]
+        found = [_hedged(f, original) for f in found]
         if not found and self.backstop is not None:
             learned = self.backstop.possible_rule(text, self.possible_from)
             if learned and learned[0] in self.levels:
                 found.append(RedFlag(learned[0], self.levels[learned[0]], 0, len(text), "backstop", certain=False))
         return _unique(found)
+
+
+def _hedged(flag: RedFlag, text: str) -> RedFlag:
+    """A certain refer-level sign said as an approximation becomes possible (HEDGEABLE_RULES)."""
+    if flag.certain and flag.rule in HEDGEABLE_RULES and flag.level == "refer" and cues.approximated(text, flag.start, flag.end):
+        return dataclasses.replace(flag, certain=False)
+    return flag
 
 
 def _span_in(text: str, flag: RedFlag) -> Tuple[int, int]:

@@ -255,6 +255,9 @@ class SafetyRule(Entry):
     #: the yes/no question that confirms a possible sign of this rule (flag_check), after the
     #: person's own words are quoted: "Is this happening to you now?"
     confirm: Optional[Text] = None
+    #: a sign to stop and get checked that can show up while rolling: listed, by its name and
+    #: description, when someone asks "which warning signs mean I should stop?" (kind warning_signs)
+    stop_sign: bool = False
 
 
 class ChecklistItem(Entry):
@@ -284,6 +287,7 @@ class ChecklistWording(Strict):
     not_sure_button: Text
     why_intro: Text
     unclear: Text  # "Sorry, is that a yes or a no?"
+    unsure: Text  # a typed hedge ("hmm, maybe?") to "does any apply?": neither a yes nor a no, so asked plainly
     unsure_rule: Identifier  # safety rule for "not sure which one"
     more_question: Text  # after one item: "Anything else on the list?"
     done_button: Text  # "That's all"

@@ -138,6 +138,7 @@ class SafetyRuleView:
     advice: str
     see: Optional[str]
     confirm: Optional[str] = None  # the flag_check question for a possible sign of this rule
+    stop_sign: bool = False  # listed for "which warning signs mean stop?"
 
 
 @dataclass(frozen=True)

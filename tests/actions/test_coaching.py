@@ -56,13 +56,25 @@ async def test_a_bare_done_asks_how_it_feels_and_keeps_the_session_open(
     dispatcher: CollectingDispatcher, domain: dict, user_store: UserDataRepository
 ) -> None:
     events = await ActionLogSession().run(dispatcher, make_tracker(OPEN, text="done", intent="report_session"), domain)
-    assert events == []
+    context = {"kind": "session_rating", "entries": [], "exercise": "calf_ball_roll", "area": "calf", "tool": "lacrosse_ball"}
+    assert events == [SlotSet("context", context)]  # a typed "about a 3" next is its answer (the gate's "log")
     assert [b.payload for b in reply_of(dispatcher, "session_rating").buttons] == [
         '/report_session{"feeling": "better"}',
         '/report_session{"feeling": "same"}',
         '/report_session{"feeling": "worse"}',
     ]
     assert user_store.sessions("rest", "test-user") == []
+
+
+async def test_a_possible_sign_with_no_session_open_goes_to_the_gate(dispatcher: CollectingDispatcher, domain: dict) -> None:
+    tracker = make_tracker(
+        text="my hip feels a bit numbish after rolling it",
+        intent="report_session",
+        entities=[entity("body_area", "hip"), entity("possible_flag", "nerve_symptoms")],
+    )
+    events = await ActionLogSession().run(dispatcher, tracker, domain)
+    assert events == [FollowupAction("action_request_hands_on")]
+    assert dispatcher.messages == []
 
 
 @pytest.mark.parametrize(

@@ -111,8 +111,9 @@ async def test_an_area_without_any_instructions_says_so(repo, domain: dict) -> N
     tracker = make_tracker({"areas_in_focus": ["neck"], "tool": "massage_stick", "shown_exercises": []})
     everything = [e.id for e in repo.exercises_for_area("neck")]
     tracker = make_tracker({"areas_in_focus": ["neck"], "tool": "massage_stick", "shown_exercises": everything})
-    assert deliver_next_exercise(dispatcher, tracker, repo, wording(), "clear") == []
-    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises"
+    events = deliver_next_exercise(dispatcher, tracker, repo, wording(), "clear")
+    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises_again"  # all shown: the first again
+    assert events[0] == SlotSet("shown_exercises", everything[:1])
 
 
 async def test_without_a_tool_the_reply_offers_i_dont_have_that_for_its_tool(repo, domain: dict) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.followups import ActionClarifyFeeling, ActionLessPressure, ActionMorePressure
+from actions.followups import ActionAcknowledge, ActionClarifyFeeling, ActionLessPressure, ActionMorePressure
 from actions.questions import ANSWERS, RESPONSES, ActionAnswerQuestion
 from actions.session import ActionSessionStart
 from actions.sources import ActionSources
@@ -102,3 +103,31 @@ async def test_session_start_shows_the_disclaimer_once_and_carries_slots_as_the_
     no_carry = {**domain, "session_config": {"carry_over_slots_to_new_session": False}}
     events = await ActionSessionStart().run(CollectingDispatcher(), tracker, no_carry)
     assert [e["event"] for e in events] == ["session_started", "action"]
+
+
+async def test_a_bare_yes_right_after_a_referral_gets_the_referral_again(domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {
+        "screening_outcome": "refer",
+        "screening_reasons": ["nerve_symptoms"],
+        "context": {"kind": "referral", "entries": [["safety_rule", "nerve_symptoms"]]},
+    }
+    events = await ActionAcknowledge().run(dispatcher, make_tracker(slots, text="/affirm", intent="affirm"), domain)
+    assert events == []
+    assert reply_of(dispatcher, "referral").data
+
+
+async def test_a_bare_yes_otherwise_asks_what_else(domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"screening_outcome": "refer", "context": {"kind": "dosing", "entries": []}}  # the referral was said earlier
+    assert await ActionAcknowledge().run(dispatcher, make_tracker(slots, text="ok", intent="affirm"), domain) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_anything_else"]
+
+
+async def test_cant_feel_anything_read_as_a_possible_numbness_is_asked_about_by_the_gate(domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    flagged = [{"entity": "possible_flag", "value": "nerve_symptoms", "start": 2, "end": 12}]
+    slots = after_exercise("calf_ball_roll")
+    tracker = make_tracker(slots, text="I can't feel anything", intent="not_feeling_it", entities=flagged)
+    assert await ActionClarifyFeeling().run(dispatcher, tracker, domain) == [FollowupAction("action_request_hands_on")]
+    assert dispatcher.messages == []

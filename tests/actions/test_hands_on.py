@@ -205,8 +205,64 @@ async def test_next_exercise_walks_through_the_rest(dispatcher: CollectingDispat
     assert reply_of(dispatcher, "exercise").steps == options[1].steps
 
 
-async def test_next_exercise_when_all_were_shown(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_next_exercise_when_all_were_shown_is_the_first_again_said_so(
+    dispatcher: CollectingDispatcher, domain: dict, repo
+) -> None:
     shown = [e.id for e in repo.exercises_for_area("forearm")]
     tracker = make_tracker(screened(areas_in_focus=["forearm"], shown_exercises=shown), intent="next_exercise")
-    assert await ActionNextExercise().run(dispatcher, tracker, domain) == []
-    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises"
+    events = await ActionNextExercise().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises_again"
+    assert reply_of(dispatcher, "exercise").data["exercise"] == shown[0]
+    assert events[0] == SlotSet("shown_exercises", [shown[0]])
+
+
+AFTER_HAMSTRING = {
+    **screened(screened_areas=["hamstring"]),
+    "areas_in_focus": ["hamstring"],
+    "shown_exercises": ["hamstring_ball_roll"],
+    "context": {"kind": "exercise", "entries": [["exercise", "hamstring_ball_roll"]], "exercise": "hamstring_ball_roll"},
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "entities", "side"),
+    [
+        ("now the left side?", {"side": "left"}, [entity("side", "left", 8)], "left"),
+        ("now the other leg please", {"side": "right"}, [], "left"),
+        ("other side", {}, [], None),
+    ],
+)
+async def test_the_other_side_after_an_exercise_is_the_same_exercise_for_that_side(
+    domain: dict, text: str, slots: dict, entities: list, side
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({**AFTER_HAMSTRING, **slots}, text=text, intent="inform", entities=entities)
+    events = await ActionDeliverHandsOn().run(dispatcher, tracker, domain)
+    reply = reply_of(dispatcher, "exercise")
+    assert reply.data["exercise"] == "hamstring_ball_roll"
+    assert (f"({side} side)" in (reply.title or "")) == bool(side)
+    assert events[:2] == [SlotSet("side", side), SlotSet("shown_exercises", ["hamstring_ball_roll"])]
+    assert events[2]["name"] == "context" and events[2]["value"]["exercise"] == "hamstring_ball_roll"
+
+
+async def test_next_with_nothing_about_a_side_is_not_the_other_side(dispatcher: CollectingDispatcher, domain: dict) -> None:
+    tracker = make_tracker(AFTER_HAMSTRING, text="next one", intent="next_exercise")
+    await ActionNextExercise().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_no_more_exercises_again"  # not the side question
+
+
+async def test_a_pain_level_after_how_does_it_feel_is_handed_to_the_session_log(
+    dispatcher: CollectingDispatcher, domain: dict
+) -> None:
+    slots = {
+        "open_session": {"exercise": "neck_ball_release", "area": "neck", "tool": "lacrosse_ball"},
+        "context": {"kind": "session_rating", "entries": []},
+    }
+    tracker = make_tracker(slots, text="about a 3", intent="inform", entities=[entity("pain_level", "3", 8)])
+    assert await ActionRequestHandsOn().run(dispatcher, tracker, domain) == [SlotSet("hands_on_next", "log")]
+    # the same words with an area, or with no rating asked, are a new request
+    named = [entity("body_area", "neck"), entity("pain_level", "3")]
+    other = make_tracker(slots, text="neck about a 3", intent="inform", entities=named)
+    assert SlotSet("hands_on_next", "log") not in await ActionRequestHandsOn().run(CollectingDispatcher(), other, domain)
+    unasked = make_tracker({**slots, "context": None}, text="about a 3", intent="inform", entities=[entity("pain_level", "3", 8)])
+    assert SlotSet("hands_on_next", "log") not in await ActionRequestHandsOn().run(CollectingDispatcher(), unasked, domain)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo
-from tests.actions.conftest import entity, make_tracker, reply_of
+from actions.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo, ActionWarningSigns
+from tests.actions.conftest import entity, make_tracker, replies, reply_of
 
 
 async def test_dosage_gives_the_default_figures(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
@@ -16,6 +17,16 @@ async def test_dosage_gives_the_default_figures(dispatcher: CollectingDispatcher
     texts = [f.text for f in reply.facts]
     assert defaults["frequency"].summary in texts and defaults["pressure"].summary in texts
     assert ["dosing", defaults["frequency"].id] in events[0]["value"]["entries"]
+
+
+@pytest.mark.parametrize(("outcome", "kind"), [("refer", "referral"), ("urgent", "referral"), ("emergency", "emergency")])
+async def test_after_a_referral_how_much_to_roll_repeats_the_referral(domain: dict, outcome: str, kind: str) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"screening_outcome": outcome, "screening_reasons": ["disc_herniation"]}
+    tracker = make_tracker(slots, text="should I keep rolling?", intent="ask_dosage")
+    events = await ActionDosage().run(dispatcher, tracker, domain)
+    assert [r.kind for r in replies(dispatcher)] == [kind]
+    assert events == [SlotSet("context", {"kind": "referral", "entries": [["safety_rule", "disc_herniation"]]})]
 
 
 async def test_one_tool_is_described(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
@@ -81,3 +92,16 @@ async def test_a_plane_question_gets_travel_tips(dispatcher: CollectingDispatche
     tracker = make_tracker(text="can I take it on a plane", intent="ask_care", entities=[entity("preference", "travel")])
     await ActionCareTips().run(dispatcher, tracker, domain)
     assert list(reply_of(dispatcher, "care").bullets) == [t.text for t in repo.care_tips("travel")]
+
+
+async def test_warning_signs_are_the_stores_stop_signs(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+    tracker = make_tracker(text="which signs mean I should stop?", intent="ask_warning_signs")
+    events = await ActionWarningSigns().run(dispatcher, tracker, domain)
+    reply = reply_of(dispatcher, "warning_signs")
+    stop_signs = {r.id for r in repo.safety_rules() if r.stop_sign}
+    assert set(reply.data["rules"]) == stop_signs and len(stop_signs) >= 5
+    nerve = repo.safety_rule("nerve_symptoms")
+    assert any(nerve.name in line and nerve.description in line for line in reply.bullets)
+    emergencies = [repo.safety_rule(r) for r in stop_signs if repo.safety_rule(r).level == "emergency"]
+    assert all(r.name.lower() in reply.bullets[-1] for r in emergencies)  # named together, last
+    assert events[0]["value"]["kind"] == "warning_signs"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.screening import ActionExplainChecklist, ActionRedoChecklist, ActionScreeningResult, ValidateScreeningForm
@@ -86,8 +86,8 @@ async def test_pain_of_8_or_more_refers_as_a_typed_9_out_of_10_does(domain: dict
     assert outcome(events) == "clear"
 
 
-@pytest.mark.parametrize(("text", "intent", "answer"), [("/affirm", "affirm", "yes"), ("not really", "unsure", "unsure")])
-async def test_yes_or_a_hedge_asks_which_one(domain: dict, repo, text: str, intent: str, answer: str) -> None:
+@pytest.mark.parametrize(("text", "intent", "answer"), [("/affirm", "affirm", "yes"), ("/unsure", "unsure", "unsure")])
+async def test_yes_or_a_tapped_not_sure_asks_which_one(domain: dict, repo, text: str, intent: str, answer: str) -> None:
     events, dispatcher = await run(answer_tracker(text, intent), domain)
     assert events == [
         SlotSet("checklist_answer", answer),
@@ -98,6 +98,16 @@ async def test_yes_or_a_hedge_asks_which_one(domain: dict, repo, text: str, inte
     shown = repo.checklist().for_areas(("lower_back",))
     assert [b.payload for b in reply.buttons][:-1] == [f'/inform{{"checklist_item": "{i.id}"}}' for i in shown]
     assert reply.buttons[-1].payload == "/unsure"
+
+
+@pytest.mark.parametrize("text", ["not really", "hmm maybe?", "hmm not sure"])
+async def test_a_typed_hedge_is_neither_yes_nor_no_and_says_what_each_leads_to(domain: dict, repo, text: str) -> None:
+    events, dispatcher = await run(answer_tracker(text, "unsure"), domain)
+    assert events == [SlotSet("checklist_answer", None), SlotSet("requested_slot", "checklist_answer")]
+    reply = reply_of(dispatcher, "checklist_unclear")
+    assert reply.intro == repo.checklist().wording["unsure"]
+    assert [b.payload for b in reply.buttons] == ["/deny", "/affirm", "/ask_why"]
+    assert outcome(events) is None
 
 
 async def test_every_item_that_applies_is_kept_then_the_most_serious_decides(domain: dict) -> None:
@@ -400,3 +410,12 @@ async def test_a_malformed_checklist_item_neither_crashes_nor_decides(domain: di
     tracker.latest_message["entities"] = [{"entity": "checklist_item", "value": {"x": 1}}]
     events, _ = await run(tracker, domain)
     assert events == []  # read as an aside (a tap that is no item): the form asks again, nothing is decided
+
+
+async def test_a_clear_check_started_by_a_possible_sign_hands_the_named_area_to_the_gate(domain: dict) -> None:
+    """The check ran straight from a red-flag message that also named an area: the request is not lost."""
+    dispatcher = CollectingDispatcher()
+    slots = {"screening_outcome": "clear", "screening_reasons": [], "body_area": ["hamstring"], "areas_in_focus": []}
+    events = await ActionScreeningResult().run(dispatcher, make_tracker(slots, text="/deny", intent="deny"), domain)
+    assert events == [SlotSet("areas_in_focus", ["hamstring"]), FollowupAction("action_request_hands_on")]
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_screening_clear"]

@@ -64,3 +64,21 @@ def test_the_asides_are_exactly_the_intents_with_a_rule_during_the_screening() -
     # restart needs no rule of ours: Rasa's default rule runs action_restart ahead of any active loop
     assert with_rule | {"restart"} == ASIDE_INTENTS
     assert all(re.fullmatch(r"[a-z_]+", i) for i in with_rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hang on, can I get a copy of my data", "export_data"),
+        ("stop, I've changed my mind", "stop"),
+        ("wait, actually wipe everything you have on me", "delete_data"),
+    ],
+)
+def test_a_plain_request_is_an_aside_even_with_words_of_a_correction(repo, text: str, intent: str) -> None:
+    assert read_turn(make_tracker(text=text, intent=intent, confidence=0.95), items(repo)).kind == ASIDE
+    # the classifier unsure of it: the words are read as an answer, as before (a correction)
+    assert read_turn(make_tracker(text=text, intent=intent, confidence=0.5), items(repo)).kind != ASIDE
+
+
+def test_a_clear_answer_stays_an_answer_whatever_the_intent(repo) -> None:
+    assert read_turn(make_tracker(text="no, none of them", intent="stop", confidence=0.95), items(repo)).kind == "no"

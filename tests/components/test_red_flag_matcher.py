@@ -141,3 +141,34 @@ def test_the_classic_clot_picture_is_an_emergency(matcher: RedFlagMatcher, text:
 )
 def test_questions_fillers_and_everyday_senses(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
     assert bool(levels(matcher, text) & {"refer", "emergency"}) is flagged
+
+
+def certainty(matcher: RedFlagMatcher, text: str, rule: str) -> object:
+    """True (certain), False (possible) or None (not found) for `rule` in `text`."""
+    return next((f.certain for f in matcher.find(text) if f.rule == rule), None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my fingers go sort of tingly-ish when I use the ball on my wrist",
+        "my hip feels numbish",
+        "bit of numbness in my heel after rolling",
+        "my arm feels kinda weakish today",
+        "a little tingly in my toes",
+    ],
+)
+def test_a_nerve_sign_said_as_an_approximation_is_asked_about(matcher: RedFlagMatcher, text: str) -> None:
+    assert certainty(matcher, text, "nerve_symptoms") is False
+
+
+@pytest.mark.parametrize(
+    "text", ["my hip is numb", "tingling in my fingers when I roll", "my leg feels weak", "pins and needles down my arm"]
+)
+def test_the_plain_nerve_sign_stays_certain(matcher: RedFlagMatcher, text: str) -> None:
+    assert certainty(matcher, text, "nerve_symptoms") is True
+
+
+def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> None:
+    flags = {f.rule: f.certain for f in matcher.find("my bum feels kind of numb-ish and I can't control my bladder")}
+    assert flags.get("cauda_equina") is True
