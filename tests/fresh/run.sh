@@ -34,7 +34,7 @@ report() {  # report EXIT_CODE: reports/fresh.json
   mkdir -p "$ROOT/reports"
   {
     printf '{"commit": "%s", "exit_code": %s, "total_seconds": %s, "steps": {' \
-      "$(git -C "$ROOT" rev-parse --short HEAD)" "$1" "$((SECONDS - T0))"
+      "${TESTED_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD)}" "$1" "$((SECONDS - T0))"
     local first=1 key
     for key in image clone make_run_ready make_run_stop make_test; do
       [ -n "${STEPS[$key]:-}" ] || continue
@@ -90,7 +90,8 @@ if [ -n "${TPC_FRESH_WORKTREE:-}" ]; then
 else
   git clone --quiet --no-local "$ROOT" "$WORK/src"
   git -C "$WORK/src" checkout --quiet --detach "$(git -C "$ROOT" rev-parse HEAD)"
-  log "cloned commit $(git -C "$WORK/src" rev-parse --short HEAD)"
+  TESTED_COMMIT=$(git -C "$WORK/src" rev-parse --short HEAD)  # the report names what was tested
+  log "cloned commit $TESTED_COMMIT"
 fi
 ca_args=()
 if [ -n "${PIP_CERT:-}" ] && [ -s "$PIP_CERT" ]; then
