@@ -1,1 +1,2 @@
-"""rasa-sdk action server package: one module per concern (see docs/architecture.md)."""
+"""rasa-sdk action server package, grouped by what the bot does: screening/, advice/, coaching/,
+data_rights/, and plumbing/ shared by them (docs/architecture.md, "Where a reply comes from")."""

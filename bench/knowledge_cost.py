@@ -77,8 +77,8 @@ SCENARIOS = {
 
 
 def _action(name: str) -> Any:
-    from actions.delivery import ActionDeliverHandsOn
-    from actions.screening import ActionScreeningResult, ValidateScreeningForm
+    from actions.advice.delivery import ActionDeliverHandsOn
+    from actions.screening.form import ActionScreeningResult, ValidateScreeningForm
 
     actions = {"validate_screening_form": ValidateScreeningForm, "action_screening_result": ActionScreeningResult}
     return {**actions, "action_deliver_hands_on": ActionDeliverHandsOn}[name]()

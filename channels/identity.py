@@ -3,7 +3,7 @@
 Every input channel of this bot hands Rasa the conversation id `<channel>:<id>` (`telegram:123`,
 `slack:U123`, `socketio:<session>`, `rest:<sender>`), never the bare id. Rasa keys everything by
 that id (the tracker store's rows, the lock store's locks, the HTTP API's /conversations/<id>),
-and the actions derive the user-data key from it (actions/userdata_access.py `person`). So an id
+and the actions derive the user-data key from it (actions/plumbing/userdata_access.py `person`). So an id
 sent on one channel can never address another channel's person: a REST caller who sends a
 widget's session id, or even `socketio:<session id>`, gets the conversation `rest:...`.
 

@@ -3,7 +3,7 @@
 `read_answer` returns one of YES, NO, UNSURE, CORRECTION, an item number ("the second
 one"), or None when the text is not a readable answer ("ok", "go ahead", "hmm"). The
 screening never guesses: None makes the bot ask "is that a yes or a no?", and the intent
-classifier can only veto a "no" (see actions/screening_answers.py), never create one.
+classifier can only veto a "no" (see actions/screening/answers.py), never create one.
 
 Rules, in order:
 1. a correction ("sorry, I meant no", "wrong button", "wait, actually...", "scratch my last

@@ -49,7 +49,7 @@ POSSIBLE_ENTITY = "possible_flag"
 BLOCKING_LEVELS = ("refer", "urgent", "emergency")
 CERTAIN, POSSIBLE = "certain", "possible"
 #: a flag of these rules keeps these classifier intents: "it got worse" or "it's a 9 now" after a
-#: session is the session report that logs it and gives the same rule's advice (actions/session_log.py)
+#: session is the session report that logs it and gives the same rule's advice (actions/coaching/session_log.py)
 KEEPS_INTENT = {"report_session": frozenset({"persistent_or_worsening", "severe_persistent_pain"})}
 #: the concept of phrases in which sign words have an everyday meaning ("cancer research",
 #: "chest day", "swollen ego"): a sign inside one of them does not count

@@ -28,8 +28,8 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.safety_policy import STATED_SLOT
-from actions.screening_state import CHECKED_SLOT, POSSIBLE_ENTITY
+from actions.screening.policy import STATED_SLOT
+from actions.screening.state import CHECKED_SLOT, POSSIBLE_ENTITY
 from settings import settings
 
 
@@ -40,7 +40,7 @@ def max_session_turns() -> int:
 
 def pending_possible_flags(tracker: DialogueStateTracker) -> bool:
     """A message of this session names a possible sign the screening has not settled yet: the
-    screening reads those from the session's messages (actions/screening_state.py pending_flags),
+    screening reads those from the session's messages (actions/screening/state.py pending_flags),
     so the session is not closed under it."""
     settled = set(tracker.get_slot(CHECKED_SLOT) or []) | set(tracker.get_slot(STATED_SLOT) or [])
     return any(

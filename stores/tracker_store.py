@@ -5,7 +5,7 @@ action cannot do it itself: the SQL store saves "the events past the count alrea
 the end of the turn, so a conversation deleted during the turn would be written back whole.
 
 So the deletion happens here, at save time: when the turn set the slot `forget_conversation`
-(actions/data_rights.py, after the person confirmed "delete my data"), every stored event of
+(actions/data_rights/requests.py, after the person confirmed "delete my data"), every stored event of
 that sender is deleted in one transaction and nothing of the turn is saved; the next message
 starts a fresh conversation. When an event broker is configured, one `user_data_deleted`
 event is published instead of the turn's events, so downstream consumers can delete too.

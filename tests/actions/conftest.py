@@ -10,8 +10,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replying import Wording
-from actions.userdata_access import conversations, userdata
+from actions.plumbing.replying import Wording
+from actions.plumbing.userdata_access import conversations, userdata
 from replies.model import Reply
 from tests.clock import Clock
 from userdata.db import make_engine

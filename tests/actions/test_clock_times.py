@@ -8,9 +8,9 @@ from typing import Optional, Tuple, Union
 
 import pytest
 
-from actions.reminder_times import ClockTime, Problem, clock_time, time_of_day
-from actions.reminders import _matching
-from actions.timezones import from_clock
+from actions.coaching.reminder_times import ClockTime, Problem, clock_time, time_of_day
+from actions.coaching.reminders import _matching
+from actions.coaching.timezones import from_clock
 from userdata.repository import ReminderView
 
 NOON_UTC = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)

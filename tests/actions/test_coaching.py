@@ -10,11 +10,11 @@ import pytest
 from rasa_sdk.events import FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.data_rights import ActionDeleteData, ActionExportData
-from actions.progress import ActionShowProgress
-from actions.reminders import ActionCancelReminder, ActionListReminders, ActionSendReminder, ActionSetReminder
-from actions.session import ActionSessionStart
-from actions.session_log import ActionLogSession
+from actions.coaching.progress import ActionShowProgress
+from actions.coaching.reminders import ActionCancelReminder, ActionListReminders, ActionSendReminder, ActionSetReminder
+from actions.coaching.session import ActionSessionStart
+from actions.coaching.session_log import ActionLogSession
+from actions.data_rights.requests import ActionDeleteData, ActionExportData
 from tests.actions.conftest import entity, make_tracker, reply_of
 from userdata.repository import UserDataRepository
 

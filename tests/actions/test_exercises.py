@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.exercises import deliver_next_exercise, exercise_reply, gentle_hold_max
+from actions.advice.exercises import deliver_next_exercise, exercise_reply, gentle_hold_max
 from tests.actions.conftest import make_tracker, reply_of, wording
 
 

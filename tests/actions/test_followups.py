@@ -5,10 +5,10 @@ from __future__ import annotations
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.followups import ActionAcknowledge, ActionClarifyFeeling, ActionLessPressure, ActionMorePressure
-from actions.questions import ANSWERS, RESPONSES, ActionAnswerQuestion
-from actions.session import ActionSessionStart
-from actions.sources import ActionSources
+from actions.advice.followups import ActionAcknowledge, ActionClarifyFeeling, ActionLessPressure, ActionMorePressure
+from actions.advice.questions import ANSWERS, RESPONSES, ActionAnswerQuestion
+from actions.advice.sources import ActionSources
+from actions.coaching.session import ActionSessionStart
 from tests.actions.conftest import make_tracker, reply_of
 
 

@@ -9,10 +9,10 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.delivery import ActionDeliverHandsOn, ActionNextExercise
-from actions.hands_on import ActionNoteRequest, ActionRequestHandsOn
-from actions.replying import Wording
-from actions.routines import build_routine
+from actions.advice.delivery import ActionDeliverHandsOn, ActionNextExercise
+from actions.advice.hands_on import ActionNoteRequest, ActionRequestHandsOn
+from actions.advice.routines import build_routine
+from actions.plumbing.replying import Wording
 from tests.actions.conftest import entity, make_tracker, reply_of
 
 

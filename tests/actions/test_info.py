@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo, ActionWarningSigns
+from actions.advice.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo, ActionWarningSigns
 from tests.actions.conftest import entity, make_tracker, replies, reply_of
 
 

@@ -9,7 +9,7 @@ from typing import List, Optional
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.exercises import deliver_next_exercise
+from actions.advice.exercises import deliver_next_exercise
 from knowledge.repository import KnowledgeRepository
 from tests.actions.conftest import make_tracker, replies, wording
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.recommendation import ActionNoTool, ActionRecommendBall, recommend
+from actions.advice.recommendation import ActionNoTool, ActionRecommendBall, recommend
 from tests.actions.conftest import entity, make_tracker, reply_of, wording
 
 
@@ -54,7 +54,7 @@ async def test_the_projects_estimates_are_shown_as_typical(dispatcher: Collectin
     tracker = make_tracker(
         text=f"what about the {estimated.name}", intent="ask_tool_info", entities=[entity("tool", estimated.id)]
     )
-    from actions.info import ActionToolInfo
+    from actions.advice.info import ActionToolInfo
 
     await ActionToolInfo().run(dispatcher, tracker, domain)
     size = next(f.text for f in reply_of(dispatcher, "tool_info").facts if f.label == "Size")

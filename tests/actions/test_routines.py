@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.routines import build_routine, deliver_routine
+from actions.advice.routines import build_routine, deliver_routine
 from tests.actions.conftest import make_tracker, reply_of, wording
 
 

@@ -13,7 +13,7 @@ from typing import List
 import pytest
 import yaml
 
-from actions.replying import Wording
+from actions.plumbing.replying import Wording
 from knowledge.loader import CONTENT_DIR, Content, load_content
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView

@@ -85,8 +85,8 @@ def test_every_placement_picture_renders_with_the_exercise_position_as_alt(loade
 
 def _the_replies_ask_for_the_prebuilt_pictures(cache: Path) -> None:
     """`make pictures` draws exactly what the actions' replies will ask for."""
-    from actions.exercises import exercise_reply
-    from actions.hands_on import body_map
+    from actions.advice.exercises import exercise_reply
+    from actions.advice.hands_on import body_map
     from knowledge.repository import KnowledgeRepository
     from tests.actions.conftest import wording
 

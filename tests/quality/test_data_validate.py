@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def composed_by_actions() -> set:
-    """Responses the actions use by name (actions.replying.Wording, dispatcher responses)."""
+    """Responses the actions use by name (actions.plumbing.replying.Wording, dispatcher responses)."""
     wording = set((yaml.safe_load((ROOT / "domain" / "wording.yml").read_text()) or {}).get("responses", {}))
-    code = "\n".join(p.read_text() for p in (ROOT / "actions").glob("*.py"))
+    code = "\n".join(p.read_text() for p in (ROOT / "actions").rglob("*.py"))
     named = set(re.findall(r'"(utter_[a-z_]+)"', code))
     prefixes = set(re.findall(r'f"(utter_[a-z_]+)\{', code))  # utter_density_{...}
     domain = {
@@ -67,5 +67,5 @@ def test_every_composed_response_exists_in_the_domain() -> None:
     domain = {
         name for p in (ROOT / "domain").glob("*.yml") for name in (yaml.safe_load(p.read_text()) or {}).get("responses", {})
     }
-    code = "\n".join(p.read_text() for p in (ROOT / "actions").glob("*.py"))
+    code = "\n".join(p.read_text() for p in (ROOT / "actions").rglob("*.py"))
     assert set(re.findall(r'"(utter_[a-z_]+)"', code)) - domain == set()

@@ -60,7 +60,7 @@ def test_a_conversation_id_names_its_channel_and_only_that_channel_strips_it() -
 
 
 def test_the_user_data_key_comes_from_the_conversation_id_never_from_the_message() -> None:
-    from actions.userdata_access import person
+    from actions.plumbing.userdata_access import person
 
     def tracker(sender: str, channel: str) -> Tracker:
         events = [{"event": "user", "text": "hi", "parse_data": {}, "input_channel": channel}]

@@ -16,7 +16,7 @@ import requests
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.session import ActionSessionStart
+from actions.coaching.session import ActionSessionStart
 from channels.guard import NO_REPLY_TEXT, InputRejected, check_sender, clean_metadata, clean_text
 from tests.actions.conftest import DOMAIN, make_tracker, user_store  # noqa: F401 - user_store: an empty store per test
 from tests.browser.test_socket_channel import Widget

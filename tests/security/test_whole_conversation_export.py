@@ -27,8 +27,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from actions.data_rights import ActionExportData
-from actions.userdata_access import conversations, userdata
+from actions.data_rights.requests import ActionExportData
+from actions.plumbing.userdata_access import conversations, userdata
 from replies.model import Reply
 from settings import Settings, settings
 from tests.conftest import fresh_postgres
@@ -136,7 +136,7 @@ async def test_the_export_holds_every_session_and_the_deletion_removes_them_all(
 
     stored, sessions = rows_of(tracker_endpoints, conversation)
     assert stored > 0 and sessions > 2
-    current.update(SlotSet("forget_conversation", True))  # "delete my data", confirmed (actions/data_rights.py)
+    current.update(SlotSet("forget_conversation", True))  # "delete my data", confirmed (actions/data_rights/requests.py)
     await store.save(current)
     assert rows_of(tracker_endpoints, conversation) == (0, 0)  # every session of it
     assert rows_of(tracker_endpoints, other)[0] > 0  # nobody else's

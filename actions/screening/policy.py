@@ -3,7 +3,7 @@
 Levels rank clear < caution < refer < urgent < emergency. Refer (see a clinician first), urgent
 (a GP or urgent care today) and emergency (the emergency number now) block hands-on advice for
 the rest of the conversation (unless the referral came from a checklist answer and the person
-answers the checklist again, see actions/screening.py).
+answers the checklist again, see actions/screening/form.py).
 
 Every referral and emergency reply is whole sentences from the store: the rule's advice, where
 to go (one destination, one timescale, from the rule), and the not-a-clinician line; the rules'
@@ -16,7 +16,7 @@ from typing import Any, Iterable, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 
-from actions.replying import Wording, payload, send
+from actions.plumbing.replying import Wording, payload, send
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import SafetyRuleView
 from replies.model import Button, Reply

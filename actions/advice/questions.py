@@ -12,10 +12,10 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo, ActionWarningSigns
-from actions.recommendation import ActionRecommendBall
-from actions.sources import ActionSources
-from actions.tracker_reading import latest_intent
+from actions.advice.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo, ActionWarningSigns
+from actions.advice.recommendation import ActionRecommendBall
+from actions.advice.sources import ActionSources
+from actions.plumbing.tracker_reading import latest_intent
 
 #: intent -> the action that answers it
 ANSWERS: Dict[str, type] = {

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz, process
 
-from actions.reminder_times import clock_time
+from actions.coaching.reminder_times import clock_time
 
 # UTC offsets in use run from -12:00 (Etc/GMT+12) to +14:00 (Pacific/Kiritimati), and every one is
 # a whole number of quarter hours (+5:45 Nepal, +8:45 Eucla), per the IANA tz database.

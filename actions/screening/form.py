@@ -15,7 +15,7 @@ Each run of the form (activation, an answer, the return after an aside) is one c
    screening silently: a "none of these" waits until every pending one is answered;
 3. on activation or return, the current step is asked again (the question, the list, or
    "which ones?");
-4. otherwise the latest message is read as an answer (actions/screening_answers.py):
+4. otherwise the latest message is read as an answer (actions/screening/answers.py):
    "none" clears it and the advice follows in the same turn (unless the last logged session
    on an area of the checklist felt worse, or the pain was rated 8 or more: then it refers);
    "yes" (or a tapped "not sure") asks which items; a typed hedge ("hmm, maybe?") gets what
@@ -36,13 +36,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import checklist as lists
-from actions import screening_state as state
-from actions.context import remember
-from actions.delivery import deliver
-from actions.knowledge_access import KnowledgeAction, repository
-from actions.replying import Wording, send
-from actions.safety_policy import (
+from actions.advice.delivery import deliver
+from actions.coaching.session_log import WORSE_RULE, WORSE_SLOT
+from actions.plumbing.context import remember
+from actions.plumbing.knowledge_access import KnowledgeAction, repository
+from actions.plumbing.replying import Wording, send
+from actions.plumbing.tracker_reading import latest_text
+from actions.screening import checklist as lists
+from actions.screening import state
+from actions.screening.answers import ASIDE, ITEM, Reading, read_turn
+from actions.screening.policy import (
     OUTCOME_SLOT,
     REASONS_SLOT,
     SEVERE_FROM_PAIN,
@@ -56,9 +59,6 @@ from actions.safety_policy import (
     referral_reply,
     worst,
 )
-from actions.screening_answers import ASIDE, ITEM, Reading, read_turn
-from actions.session_log import WORSE_RULE, WORSE_SLOT
-from actions.tracker_reading import latest_text
 from components.answers import CORRECTION, NO, UNSURE, YES
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ChecklistView

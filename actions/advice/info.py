@@ -12,12 +12,12 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import remember
-from actions.knowledge_access import KnowledgeAction
-from actions.recommendation import named_tools, send_comparison, tool_facts
-from actions.replying import Wording, join_names, payload, send
-from actions.safety_policy import LEVELS, REASONS_SLOT, emergency_stands, referral_stands
-from actions.tracker_reading import entity_values
+from actions.advice.recommendation import named_tools, send_comparison, tool_facts
+from actions.plumbing.context import remember
+from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.replying import Wording, join_names, payload, send
+from actions.plumbing.tracker_reading import entity_values
+from actions.screening.policy import LEVELS, REASONS_SLOT, emergency_stands, referral_stands
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ToolView
 from replies.model import Button, Fact, Reply

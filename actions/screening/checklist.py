@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from actions.replying import Wording, join_names, payload
+from actions.plumbing.replying import Wording, join_names, payload
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ChecklistItemView, ChecklistView
 from replies.model import Button, Reply

@@ -15,10 +15,10 @@ from typing import Any, Dict, List, Optional, Sequence
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.checklist import area_names
-from actions.knowledge_access import KnowledgeAction
-from actions.replying import Wording, join_names, payload, send
-from actions.userdata_access import person, with_userdata
+from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.replying import Wording, join_names, payload, send
+from actions.plumbing.userdata_access import person, with_userdata
+from actions.screening.checklist import area_names
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Chart, Fact, Point, Reply, Series
 from userdata.repository import LoggedSession, UserDataRepository

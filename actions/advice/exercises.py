@@ -2,7 +2,7 @@
 
 With a tool in the `tool` slot only exercises that tool can do are shown (those written
 for it first); when the store has none, the reply says what to get and why. Every sentence
-comes from the domain (actions.replying.Wording) or the knowledge store.
+comes from the domain (actions.plumbing.replying.Wording) or the knowledge store.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import recall, remember
-from actions.replying import Wording, payload, send
-from actions.session_log import open_session_events
-from actions.tracker_reading import entity_values, latest_text
+from actions.coaching.session_log import open_session_events
+from actions.plumbing.context import recall, remember
+from actions.plumbing.replying import Wording, payload, send
+from actions.plumbing.tracker_reading import entity_values, latest_text
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView, Span
 from replies.model import Button, Fact, Reply, Timer

@@ -5,7 +5,7 @@ A small grammar for what repeats and for the time of day (the part dateparser ge
 "on friday at 12", "yesterday at 5"), and dateparser for calendar dates ("5 dec", "december
 5th"). The result is a `Request` (what to schedule) or a `Problem` (why not: a time that does
 not exist, one in the past, more often than once an hour, a kind of repeat the bot does not
-offer, or no time at all). Time zones are the caller's business (actions/reminders.py).
+offer, or no time at all). Time zones are the caller's business (actions/coaching/reminders.py).
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replying import Wording, payload, send
-from actions.userdata_access import conversations, person, with_userdata
+from actions.plumbing.replying import Wording, payload, send
+from actions.plumbing.userdata_access import conversations, person, with_userdata
 from observability import metrics
 from replies.model import Attachment, Button, Reply
 from userdata.repository import UserDataRepository

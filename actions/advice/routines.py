@@ -13,9 +13,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import remember
-from actions.exercises import gentle_hold_max
-from actions.replying import Wording, payload, send
+from actions.advice.exercises import gentle_hold_max
+from actions.plumbing.context import remember
+from actions.plumbing.replying import Wording, payload, send
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView, Span
 from replies.model import Button, Fact, Reply

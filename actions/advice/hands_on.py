@@ -3,7 +3,7 @@
 `action_request_hands_on` records what the person asked for and sets `hands_on_next`
 (ask_area | screen | deliver | log: a pain level answering "how does it feel now?"); rules
 route on it. Whether a screening is needed, and which checklist items it shows, is the
-screening module's call (actions/screening_state.py).
+screening module's call (actions/screening/state.py).
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import screening_state
-from actions.checklist import area_names
-from actions.context import recall
-from actions.knowledge_access import KnowledgeAction
-from actions.replying import Wording, join_names, payload, send
-from actions.routines import planned_areas, requested_minutes
-from actions.safety_policy import OUTCOME_SLOT, is_blocking
-from actions.session_log import OPEN_SLOT, RATING_ASKED, WORSE_SLOT, worse_areas
-from actions.tracker_reading import entity_values, first_entity, latest_intent, latest_text
-from actions.userdata_access import person, userdata
+from actions.advice.routines import planned_areas, requested_minutes
+from actions.coaching.session_log import OPEN_SLOT, RATING_ASKED, WORSE_SLOT, worse_areas
+from actions.plumbing.context import recall
+from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.replying import Wording, join_names, payload, send
+from actions.plumbing.tracker_reading import entity_values, first_entity, latest_intent, latest_text
+from actions.plumbing.userdata_access import person, userdata
+from actions.screening import state as screening_state
+from actions.screening.checklist import area_names
+from actions.screening.policy import OUTCOME_SLOT, is_blocking
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Picture, Reply, ZoneLabel
 

@@ -26,13 +26,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import timezones
-from actions.checklist import area_names
-from actions.knowledge_access import KnowledgeAction
-from actions.reminder_times import Problem, Request, clock_time, first_local_time, read
-from actions.replying import Wording, payload, send
-from actions.tracker_reading import latest_text
-from actions.userdata_access import person, with_userdata
+from actions.coaching import timezones
+from actions.coaching.reminder_times import Problem, Request, clock_time, first_local_time, read
+from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.replying import Wording, payload, send
+from actions.plumbing.tracker_reading import latest_text
+from actions.plumbing.userdata_access import person, with_userdata
+from actions.screening.checklist import area_names
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Reply
 from userdata.repository import ReminderView, UserDataRepository

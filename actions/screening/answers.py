@@ -13,8 +13,8 @@ from typing import Optional, Sequence
 
 from rasa_sdk import Tracker
 
-from actions.checklist import ITEM_ENTITY
-from actions.tracker_reading import latest_intent, latest_text
+from actions.plumbing.tracker_reading import latest_intent, latest_text
+from actions.screening.checklist import ITEM_ENTITY
 from components.answers import CORRECTION, NO, UNSURE, YES, read_answer
 from knowledge.views import ChecklistItemView
 

@@ -1,7 +1,7 @@
 """ask_source: "where is that from?", "source?", "is that proven?" after any answer.
 
 Names the articles (by title) and, for safety advice, the clinical guidelines behind the
-last answer (actions/context.py), and says what the evidence shows and what it does not.
+last answer (actions/plumbing/context.py), and says what the evidence shows and what it does not.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any, Dict, List, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import recall
-from actions.knowledge_access import KnowledgeAction
-from actions.replying import Wording, send
+from actions.plumbing.context import recall
+from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.replying import Wording, send
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import Citations, GuidelineView, SourceView
 from replies.model import Reply

@@ -16,11 +16,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import recall, remember
-from actions.knowledge_access import KnowledgeAction
-from actions.replying import Wording, payload, send
-from actions.safety_policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
-from actions.tracker_reading import entity_values, first_entity, latest_text
+from actions.plumbing.context import recall, remember
+from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.replying import Wording, payload, send
+from actions.plumbing.tracker_reading import entity_values, first_entity, latest_text
+from actions.screening.policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import PreferenceView, ToolView
 from replies.model import Button, Fact, Reply

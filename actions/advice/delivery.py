@@ -11,11 +11,11 @@ from typing import Any, Dict, List
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import exercises, routines
-from actions.context import remember
-from actions.knowledge_access import KnowledgeAction
-from actions.replying import Wording, send
-from actions.safety_policy import OUTCOME_SLOT, REASONS_SLOT, STATED_SLOT, is_blocking, referral_reply
+from actions.advice import exercises, routines
+from actions.plumbing.context import remember
+from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.replying import Wording, send
+from actions.screening.policy import OUTCOME_SLOT, REASONS_SLOT, STATED_SLOT, is_blocking, referral_reply
 from knowledge.repository import KnowledgeRepository
 
 

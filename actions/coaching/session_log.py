@@ -8,7 +8,7 @@ the user-data store and closes it:
 - better / same: a short acknowledgement with the numbers;
 - worse (said so, or pain went up): the knowledge store's advice for the rule
   `persistent_or_worsening` (stop; see a professional if it lasts). The next time that area is
-  asked for within WORSE_HOLDS, the screening refers instead of clearing (actions/screening.py);
+  asked for within WORSE_HOLDS, the screening refers instead of clearing (actions/screening/form.py);
 - a bare "done": how does it feel now? (buttons), and the session stays open.
 
 A report with no open session, or a pain outside 0-10, gets a clear reply and stores nothing.
@@ -24,14 +24,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.checklist import area_names
-from actions.context import remember
-from actions.knowledge_access import KnowledgeAction
-from actions.replying import Wording, payload, send
-from actions.safety_policy import red_flag_rules
-from actions.screening_state import POSSIBLE_ENTITY
-from actions.tracker_reading import entity_values, first_entity, latest_text
-from actions.userdata_access import person, with_userdata
+from actions.plumbing.context import remember
+from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.replying import Wording, payload, send
+from actions.plumbing.tracker_reading import entity_values, first_entity, latest_text
+from actions.plumbing.userdata_access import person, with_userdata
+from actions.screening.checklist import area_names
+from actions.screening.policy import red_flag_rules
+from actions.screening.state import POSSIBLE_ENTITY
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Reply
 from userdata.repository import UserDataRepository
@@ -122,7 +122,7 @@ class ActionLogSession(KnowledgeAction):
         feeling = feeling_of(tracker, before, after)
         if feeling is None and after is None:  # a bare "done": ask how it feels, keep it open
             send(dispatcher, self._how_does_it_feel(wording))
-            # a typed answer ("about a 3") comes back here through the gate (actions/hands_on.py)
+            # a typed answer ("about a 3") comes back here through the gate (actions/advice/hands_on.py)
             about = {k: session.get(k) for k in ("exercise", "area", "tool")}
             return remember(RATING_ASKED, [], **about)
 

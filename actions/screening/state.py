@@ -14,7 +14,7 @@ starts a screening with `start_events`:
 
 A screening is needed before the first hands-on advice; again, with only the area items, for
 a newly named area or one whose last logged session felt worse (`worse_areas`, set by the
-hands-on gate; that screening refers, see actions/screening.py); in full after
+hands-on gate; that screening refers, see actions/screening/form.py); in full after
 SCREENING_VALID_DAYS days; and, with no list at all, whenever a possible sign the person has not
 answered is pending (the red-flag detector's `possible_flag` entities, in any earlier message).
 """
@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.safety_policy import LEVELS, OUTCOME_SLOT, STATED_SLOT
+from actions.screening.policy import LEVELS, OUTCOME_SLOT, STATED_SLOT
 from knowledge.views import ChecklistItemView, ChecklistView
 from settings import settings
 

@@ -22,11 +22,11 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.knowledge_access import repository
-from actions.progress import welcome_back_reply
-from actions.reminders import missed_since_last_message
-from actions.replying import Wording, send
-from actions.userdata_access import person, userdata
+from actions.coaching.progress import welcome_back_reply
+from actions.coaching.reminders import missed_since_last_message
+from actions.plumbing.knowledge_access import repository
+from actions.plumbing.replying import Wording, send
+from actions.plumbing.userdata_access import person, userdata
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Follow-ups to the exercise just shown: "that's way too intense", "can I press harder?",
 "I can't feel anything". Each reads the exercise from the conversation context
-(actions/context.py) and answers from that exercise's own options in the knowledge store.
+(actions/plumbing/context.py) and answers from that exercise's own options in the knowledge store.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import recall, remember
-from actions.knowledge_access import KnowledgeAction
-from actions.replying import Wording, payload, send
-from actions.safety_policy import OUTCOME_SLOT, is_blocking, referral_stands
-from actions.screening_state import POSSIBLE_ENTITY
-from actions.tracker_reading import first_entity
+from actions.plumbing.context import recall, remember
+from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.replying import Wording, payload, send
+from actions.plumbing.tracker_reading import first_entity
+from actions.screening.policy import OUTCOME_SLOT, is_blocking, referral_stands
+from actions.screening.state import POSSIBLE_ENTITY
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView
 from replies.model import Button, Reply

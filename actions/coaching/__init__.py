@@ -1,0 +1,1 @@
+"""Coaching: session start, the session log, progress, reminders and time zones."""

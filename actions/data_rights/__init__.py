@@ -1,0 +1,1 @@
+"""Data rights: deleting and exporting what the bot keeps about a person."""
