@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice import exercises, routines
 from actions.plumbing.context import remember
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, send
 from actions.screening.policy import OUTCOME_SLOT, REASONS_SLOT, STATED_SLOT, is_blocking, referral_reply
 from knowledge.repository import KnowledgeRepository
@@ -37,32 +37,25 @@ def deliver(
     return exercises.deliver_next_exercise(dispatcher, tracker, repo, wording, outcome)
 
 
-class ActionDeliverHandsOn(KnowledgeAction):
+class ActionDeliverHandsOn(CoachAction):
     """Gives the pending hands-on answer (exercises or a routine)."""
 
-    def name(self) -> str:
-        return "action_deliver_hands_on"
+    NAME = "action_deliver_hands_on"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        return deliver(dispatcher, tracker, repo, Wording(domain))
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        return deliver(dispatcher, tracker, repo, wording)
 
 
-class ActionNextExercise(KnowledgeAction):
+class ActionNextExercise(CoachAction):
     """ "Next one" / "another": the next exercise for the area in focus."""
 
-    def name(self) -> str:
-        return "action_next_exercise"
+    NAME = "action_next_exercise"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         outcome = tracker.get_slot(OUTCOME_SLOT)
         if not tracker.get_slot("areas_in_focus") or outcome is None:
             dispatcher.utter_message(response="utter_nothing_to_continue")
             return []
-        wording = Wording(domain)
         if is_blocking(outcome):
             return deliver(dispatcher, tracker, repo, wording)
         other_side = exercises.deliver_other_side(dispatcher, tracker, repo, wording, outcome)

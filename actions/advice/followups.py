@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plumbing.context import recall, remember
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import first_entity
 from actions.screening.policy import OUTCOME_SLOT, is_blocking, referral_stands
@@ -27,16 +27,12 @@ def current_exercise(tracker: Tracker, repo: KnowledgeRepository) -> Optional[Ex
     return repo.exercise(context.exercise) if context.exercise else None
 
 
-class ActionLessPressure(KnowledgeAction):
+class ActionLessPressure(CoachAction):
     """ "Too intense": the exercise's less-pressure options, and when to stop."""
 
-    def name(self) -> str:
-        return "action_less_pressure"
+    NAME = "action_less_pressure"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         exercise = current_exercise(tracker, repo)
         threshold = repo.safety_rule("pressure_threshold")
         sharp = repo.safety_rule("stop_if_sharp")
@@ -63,17 +59,13 @@ class ActionLessPressure(KnowledgeAction):
         return remember("safety", [("safety_rule", "pressure_threshold"), ("safety_rule", "stop_if_sharp")])
 
 
-class ActionMorePressure(KnowledgeAction):
+class ActionMorePressure(CoachAction):
     """ "Can I press harder?" / "I can't feel the pressure": the exercise's more-pressure option,
     unless the screening asked for a gentle session or the exercise has none (neck, hip flexor)."""
 
-    def name(self) -> str:
-        return "action_more_pressure"
+    NAME = "action_more_pressure"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         exercise = current_exercise(tracker, repo)
         outcome = tracker.get_slot(OUTCOME_SLOT)
         if is_blocking(outcome):
@@ -105,20 +97,16 @@ class ActionMorePressure(KnowledgeAction):
         return remember("exercise", [("exercise", exercise.id)], exercise=exercise.id, tool=exercise.tool)
 
 
-class ActionClarifyFeeling(KnowledgeAction):
+class ActionClarifyFeeling(CoachAction):
     """ "I can't feel anything" could mean no pressure, or numbness: ask, never guess."""
 
-    def name(self) -> str:
-        return "action_clarify_feeling"
+    NAME = "action_clarify_feeling"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         if first_entity(tracker, POSSIBLE_ENTITY):
             # the detector read it as a possible loss of feeling: its one yes/no question, as the
             # hands-on gate asks it (a "no" gives the steps again, a "yes" refers)
             return [FollowupAction("action_request_hands_on")]
-        wording = Wording(domain)
         send(
             dispatcher,
             Reply(
@@ -133,18 +121,15 @@ class ActionClarifyFeeling(KnowledgeAction):
         return []
 
 
-class ActionAcknowledge(KnowledgeAction):
+class ActionAcknowledge(CoachAction):
     """A bare "yes", "no" or "not sure" with no question waiting: after a referral (or an
     emergency) that still stands, the referral again (it answers "so I should stop?"); otherwise
     "anything else?"."""
 
-    def name(self) -> str:
-        return "action_acknowledge"
+    NAME = "action_acknowledge"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        if recall(tracker).kind == "referral" and referral_stands(dispatcher, tracker, repo, Wording(domain)):
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        if recall(tracker).kind == "referral" and referral_stands(dispatcher, tracker, repo, wording):
             return []
         dispatcher.utter_message(response="utter_anything_else")
         return []

@@ -7,14 +7,14 @@ the same answer.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice.recommendation import named_tools, send_comparison, tool_facts
 from actions.plumbing.context import remember
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, join_names, payload, send
 from actions.plumbing.tracker_reading import entity_values
 from actions.screening.policy import LEVELS, REASONS_SLOT, emergency_stands, referral_stands
@@ -53,14 +53,10 @@ def tool_reply(tool: ToolView, wording: Wording) -> Reply:
     )
 
 
-class ActionToolInfo(KnowledgeAction):
-    def name(self) -> str:
-        return "action_tool_info"
+class ActionToolInfo(CoachAction):
+    NAME = "action_tool_info"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         named = named_tools(tracker, repo)
         if len(named) == 1:
             send(dispatcher, tool_reply(named[0], wording))
@@ -69,14 +65,10 @@ class ActionToolInfo(KnowledgeAction):
         return send_comparison(dispatcher, tracker, repo, wording, tools)
 
 
-class ActionDosage(KnowledgeAction):
-    def name(self) -> str:
-        return "action_dosage"
+class ActionDosage(CoachAction):
+    NAME = "action_dosage"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         if referral_stands(dispatcher, tracker, repo, wording):
             return remember("referral", [("safety_rule", r) for r in tracker.get_slot(REASONS_SLOT) or []])
         defaults = repo.default_dosing()
@@ -95,14 +87,10 @@ class ActionDosage(KnowledgeAction):
         return remember("dosing", [("dosing", defaults[t].id) for t in topics])
 
 
-class ActionTriggerPointInfo(KnowledgeAction):
-    def name(self) -> str:
-        return "action_trigger_point_info"
+class ActionTriggerPointInfo(CoachAction):
+    NAME = "action_trigger_point_info"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         topic = topic_of(tracker, repo, "fact")
         topics = (topic,) if topic else DEFAULT_FACT_TOPICS
         facts = [f for t in topics for f in repo.facts(t)][:2]
@@ -126,17 +114,13 @@ class ActionTriggerPointInfo(KnowledgeAction):
         return remember("facts", entries, topic=topic or DEFAULT_FACT_TOPICS[0])
 
 
-class ActionWarningSigns(KnowledgeAction):
+class ActionWarningSigns(CoachAction):
     """ "Which warning signs mean I should stop?": the store's stop signs (safety rules marked
     `stop_sign`), the most serious first; the emergencies named together last."""
 
-    def name(self) -> str:
-        return "action_warning_signs"
+    NAME = "action_warning_signs"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         signs = [rule for rule in repo.safety_rules() if rule.stop_sign]
         urgent = [rule for rule in signs if rule.level == "emergency"]
         others = sorted((rule for rule in signs if rule.level != "emergency"), key=lambda r: -LEVELS.index(r.level))
@@ -156,14 +140,10 @@ class ActionWarningSigns(KnowledgeAction):
         return remember("warning_signs", [("safety_rule", r.id) for r in [*others, *urgent]])
 
 
-class ActionCareTips(KnowledgeAction):
-    def name(self) -> str:
-        return "action_care_tips"
+class ActionCareTips(CoachAction):
+    NAME = "action_care_tips"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         if emergency_stands(dispatcher, tracker, repo, wording):
             return []
         topic = topic_of(tracker, repo, "care")

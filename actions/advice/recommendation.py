@@ -17,7 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plumbing.context import recall, remember
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import entity_values, first_entity, latest_text
 from actions.screening.policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
@@ -181,14 +181,10 @@ def send_comparison(
     )
 
 
-class ActionRecommendBall(KnowledgeAction):
-    def name(self) -> str:
-        return "action_recommend_ball"
+class ActionRecommendBall(CoachAction):
+    NAME = "action_recommend_ball"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         tools = named_tools(tracker, repo)
         if len(tools) >= 2:
             return send_comparison(dispatcher, tracker, repo, wording, tools)
@@ -210,16 +206,12 @@ class ActionRecommendBall(KnowledgeAction):
         return events
 
 
-class ActionNoTool(KnowledgeAction):
+class ActionNoTool(CoachAction):
     """ "I don't have a ball" / "I don't have a peanut ball": what works instead, from the store."""
 
-    def name(self) -> str:
-        return "action_no_tool"
+    NAME = "action_no_tool"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         missing = first_entity(tracker, "tool") or recall(tracker).tool
         missing_tool = repo.tool(missing) if missing else None
         if missing_tool and missing_tool.kind == "double_ball":

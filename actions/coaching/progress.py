@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, join_names, payload, send
 from actions.plumbing.userdata_access import person, with_userdata
 from actions.screening.checklist import area_names
@@ -101,18 +101,13 @@ def progress_reply(repo: KnowledgeRepository, wording: Wording, sessions: Sequen
     )
 
 
-class ActionShowProgress(KnowledgeAction):
+class ActionShowProgress(CoachAction):
     """ "how am I doing?": the summary and the chart, or how to start when there is nothing yet."""
 
-    def name(self) -> str:
-        return "action_show_progress"
+    NAME = "action_show_progress"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
-
-        def show(store: UserDataRepository) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        def show(store: UserDataRepository) -> Events:
             sessions = store.sessions(*person(tracker))
             if not sessions:
                 send(

@@ -28,7 +28,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.coaching import timezones
 from actions.coaching.reminder_times import Problem, Request, clock_time, first_local_time, read
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import latest_text
 from actions.plumbing.userdata_access import person, with_userdata
@@ -134,16 +134,12 @@ def _confirmation(wording: Wording, view: ReminderView) -> Reply:
     )
 
 
-class ActionSetReminder(KnowledgeAction):
+class ActionSetReminder(CoachAction):
     """ "remind me tomorrow at 7pm": read it, find the time zone (or ask), store it, confirm."""
 
-    def name(self) -> str:
-        return "action_set_reminder"
+    NAME = "action_set_reminder"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         pending = tracker.get_slot(PENDING_SLOT)
         asked_now = tracker.latest_message.get("intent", {}).get("name") == "set_reminder"
         text = latest_text(tracker) if asked_now or not pending else str(pending)
@@ -151,7 +147,7 @@ class ActionSetReminder(KnowledgeAction):
             dispatcher.utter_message(response="utter_reminder_when")
             return [SlotSet(PENDING_SLOT, None)]
 
-        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> Events:
             channel, sender_id = person(tracker)
             if len(store.active_reminders(channel, sender_id)) >= MAX_ACTIVE:
                 dispatcher.utter_message(response="utter_reminder_too_many", limit=MAX_ACTIVE)
@@ -208,16 +204,11 @@ def _matching(reminders: Sequence[ReminderView], text: str) -> List[ReminderView
     return chosen
 
 
-class ActionListReminders(KnowledgeAction):
-    def name(self) -> str:
-        return "action_list_reminders"
+class ActionListReminders(CoachAction):
+    NAME = "action_list_reminders"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
-
-        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        def work(store: UserDataRepository) -> Events:
             reminders = store.active_reminders(*person(tracker))
             if not reminders:
                 dispatcher.utter_message(response="utter_reminders_none")
@@ -237,22 +228,18 @@ class ActionListReminders(KnowledgeAction):
         return await with_userdata(self.name(), dispatcher, work)
 
 
-class ActionCancelReminder(KnowledgeAction):
+class ActionCancelReminder(CoachAction):
     """ "stop reminding me" (all), "cancel the evening one" (that one), or which one? (buttons)."""
 
-    def name(self) -> str:
-        return "action_cancel_reminder"
+    NAME = "action_cancel_reminder"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         text = latest_text(tracker)
         picked = next(
             (str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "reminder"), None
         )
 
-        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> Events:
             channel, sender_id = person(tracker)
             reminders = store.active_reminders(channel, sender_id)
             if not reminders:
@@ -293,18 +280,13 @@ def usual_area(store: UserDataRepository, tracker: Tracker) -> Optional[str]:
     return next(s.area for s in reversed(sessions) if counts[s.area] == top)
 
 
-class ActionSendReminder(KnowledgeAction):
+class ActionSendReminder(CoachAction):
     """What a due reminder says (triggered by the scheduler as EXTERNAL_reminder)."""
 
-    def name(self) -> str:
-        return "action_send_reminder"
+    NAME = "action_send_reminder"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
-
-        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        def work(store: UserDataRepository) -> Events:
             send(dispatcher, reminder_reply(repo, wording, usual_area(store, tracker)))
             return []
 

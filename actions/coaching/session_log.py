@@ -25,7 +25,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plumbing.context import remember
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import entity_values, first_entity, latest_text
 from actions.plumbing.userdata_access import person, with_userdata
@@ -88,16 +88,12 @@ def _pain_text(wording: Wording, before: Optional[int], after: Optional[int]) ->
     return ""
 
 
-class ActionLogSession(KnowledgeAction):
+class ActionLogSession(CoachAction):
     """Logs the open session with how it felt (see the module docstring)."""
 
-    def name(self) -> str:
-        return "action_log_session"
+    NAME = "action_log_session"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         if _OUT_OF_RANGE.search(latest_text(tracker)):
             dispatcher.utter_message(response="utter_session_pain_range")
             return []
@@ -126,7 +122,7 @@ class ActionLogSession(KnowledgeAction):
             about = {k: session.get(k) for k in ("exercise", "area", "tool")}
             return remember(RATING_ASKED, [], **about)
 
-        def log(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def log(store: UserDataRepository) -> Events:
             channel, sender_id = person(tracker)
             store.log_session(
                 channel,
