@@ -49,7 +49,14 @@ def trend(wording: Wording, sessions: Sequence[LoggedSession]) -> str:
     return wording("utter_trend_steady")
 
 
+def start_button(wording: Wording) -> Button:
+    return wording.button("utter_button_start_session", payload("ask_exercise"))
+
+
 def progress_reply(repo: KnowledgeRepository, wording: Wording, sessions: Sequence[LoggedSession], now: Any) -> Reply:
+    """The summary and the chart, or how to start when nothing is logged yet."""
+    if not sessions:
+        return Reply(kind="progress_empty", intro=wording("utter_progress_none"), buttons=(start_button(wording),))
     by_area: Dict[str, List[LoggedSession]] = {}
     for session in sessions:
         by_area.setdefault(session.area or "other", []).append(session)
@@ -96,7 +103,7 @@ def progress_reply(repo: KnowledgeRepository, wording: Wording, sessions: Sequen
         title=wording("utter_progress_title"),
         facts=tuple(facts),
         chart=chart,
-        buttons=(Button(wording("utter_button_start_session"), payload("ask_exercise")),),
+        buttons=(start_button(wording),),
         data={"sessions": len(sessions), "week": week, "month": month, "average_before": before, "average_after": after},
     )
 
@@ -108,18 +115,7 @@ class ActionShowProgress(CoachAction):
 
     async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         def show(store: UserDataRepository) -> Events:
-            sessions = store.sessions(*person(tracker))
-            if not sessions:
-                send(
-                    dispatcher,
-                    Reply(
-                        kind="progress_empty",
-                        intro=wording("utter_progress_none"),
-                        buttons=(Button(wording("utter_button_start_session"), payload("ask_exercise")),),
-                    ),
-                )
-                return []
-            send(dispatcher, progress_reply(repo, wording, sessions, store.clock()))
+            send(dispatcher, progress_reply(repo, wording, store.sessions(*person(tracker)), store.clock()))
             return []
 
         return await with_userdata(self.name(), dispatcher, show)

@@ -24,6 +24,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.coaching.progress import start_button
 from actions.plumbing.context import remember
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
@@ -103,14 +104,7 @@ class ActionLogSession(CoachAction):
             # to ask about before anything else, as the hands-on gate does
             return [FollowupAction("action_request_hands_on")]
         if not isinstance(session, dict):
-            send(
-                dispatcher,
-                Reply(
-                    kind="session_none",
-                    intro=wording("utter_session_none"),
-                    buttons=(Button(wording("utter_button_start_session"), payload("ask_exercise")),),
-                ),
-            )
+            send(dispatcher, Reply(kind="session_none", intro=wording("utter_session_none"), buttons=(start_button(wording),)))
             return []
         pains = [p for p in (pain_number(v) for v in entity_values(tracker, "pain_level")) if p is not None]
         before = pains[0] if len(pains) >= 2 else pain_number(session.get("pain_before"))
