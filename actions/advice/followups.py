@@ -19,7 +19,7 @@ from actions.screening.policy import OUTCOME_SLOT, is_blocking, referral_stands
 from actions.screening.state import POSSIBLE_ENTITY
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView
-from replies.model import Button, Reply
+from replies.model import Reply
 
 
 def current_exercise(tracker: Tracker, repo: KnowledgeRepository) -> Optional[ExerciseView]:
@@ -36,26 +36,14 @@ class ActionLessPressure(CoachAction):
         exercise = current_exercise(tracker, repo)
         threshold = repo.safety_rule("pressure_threshold")
         sharp = repo.safety_rule("stop_if_sharp")
-        bullets = [rule.advice for rule in (threshold, sharp) if rule]
+        bullets = tuple(rule.advice for rule in (threshold, sharp) if rule)
         if exercise and exercise.less_pressure:
-            options = tuple(exercise.less_pressure)
-            send(
-                dispatcher,
-                Reply(
-                    kind="less_pressure",
-                    title=wording("utter_less_pressure_title", name=exercise.name),
-                    steps=options,
-                    bullets=tuple(bullets),
-                    data={"exercise": exercise.id},
-                ),
-            )
-            return remember(
-                "exercise",
-                [("exercise", exercise.id), ("safety_rule", "pressure_threshold")],
-                exercise=exercise.id,
-                tool=exercise.tool,
-            )
-        send(dispatcher, Reply(kind="less_pressure", title=wording("utter_less_pressure_general"), bullets=tuple(bullets)))
+            title = wording("utter_less_pressure_title", name=exercise.name)
+            steps, data = tuple(exercise.less_pressure), {"exercise": exercise.id}
+            send(dispatcher, Reply(kind="less_pressure", title=title, steps=steps, bullets=bullets, data=data))
+            entries = [("exercise", exercise.id), ("safety_rule", "pressure_threshold")]
+            return remember("exercise", entries, exercise=exercise.id, tool=exercise.tool)
+        send(dispatcher, Reply(kind="less_pressure", title=wording("utter_less_pressure_general"), bullets=bullets))
         return remember("safety", [("safety_rule", "pressure_threshold"), ("safety_rule", "stop_if_sharp")])
 
 
@@ -68,32 +56,18 @@ class ActionMorePressure(CoachAction):
     async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         exercise = current_exercise(tracker, repo)
         outcome = tracker.get_slot(OUTCOME_SLOT)
-        if is_blocking(outcome):
+        if is_blocking(outcome) or exercise is None:
             dispatcher.utter_message(response="utter_nothing_to_continue")
             return []
         threshold = repo.safety_rule("pressure_threshold")
-        if exercise is None:
-            dispatcher.utter_message(response="utter_nothing_to_continue")
-            return []
+        bullets = (threshold.advice,) if threshold else ()
         if outcome == "caution" or not exercise.more_pressure:
             key = "utter_more_pressure_gentle" if outcome == "caution" else "utter_more_pressure_none"
-            send(
-                dispatcher,
-                Reply(
-                    kind="more_pressure", intro=wording(key, name=exercise.name), bullets=(threshold.advice,) if threshold else ()
-                ),
-            )
+            send(dispatcher, Reply(kind="more_pressure", intro=wording(key, name=exercise.name), bullets=bullets))
             return []
-        send(
-            dispatcher,
-            Reply(
-                kind="more_pressure",
-                title=wording("utter_more_pressure_title", name=exercise.name),
-                steps=tuple(exercise.more_pressure),
-                bullets=(threshold.advice,) if threshold else (),
-                data={"exercise": exercise.id},
-            ),
-        )
+        title = wording("utter_more_pressure_title", name=exercise.name)
+        steps = tuple(exercise.more_pressure)
+        send(dispatcher, Reply(kind="more_pressure", title=title, steps=steps, bullets=bullets, data={"exercise": exercise.id}))
         return remember("exercise", [("exercise", exercise.id)], exercise=exercise.id, tool=exercise.tool)
 
 
@@ -107,17 +81,9 @@ class ActionClarifyFeeling(CoachAction):
             # the detector read it as a possible loss of feeling: its one yes/no question, as the
             # hands-on gate asks it (a "no" gives the steps again, a "yes" refers)
             return [FollowupAction("action_request_hands_on")]
-        send(
-            dispatcher,
-            Reply(
-                kind="clarify",
-                intro=wording("utter_clarify_feeling"),
-                buttons=(
-                    Button(wording("utter_button_no_pressure_felt"), payload("more_pressure")),
-                    Button(wording("utter_button_numb"), payload("report_red_flag", red_flag="nerve_symptoms")),
-                ),
-            ),
-        )
+        no_pressure = wording.button("utter_button_no_pressure_felt", payload("more_pressure"))
+        numb = wording.button("utter_button_numb", payload("report_red_flag", red_flag="nerve_symptoms"))
+        send(dispatcher, Reply(kind="clarify", intro=wording("utter_clarify_feeling"), buttons=(no_pressure, numb)))
         return []
 
 
