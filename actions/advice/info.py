@@ -37,7 +37,7 @@ DEFAULT_FACT_TOPICS = ("what_is", "how_it_works")
 
 def topic_of(tracker: Tracker, repo: KnowledgeRepository, kind: str) -> Optional[str]:
     """The first `topic` entity of this kind (fact | care) in the latest message."""
-    kinds = {t: k for t, k in repo.topic_kinds().items()}
+    kinds = repo.topic_kinds()
     return next((t for t in entity_values(tracker, "topic") if kinds.get(t) == kind), None)
 
 
@@ -95,23 +95,22 @@ class ActionTriggerPointInfo(CoachAction):
         topics = (topic,) if topic else DEFAULT_FACT_TOPICS
         facts = [f for t in topics for f in repo.facts(t)][:2]
         limits = repo.facts("evidence_limits")
-        bullets = (wording("utter_honestly", text=limits[0].text),) if limits else ()
+        shown = topic or DEFAULT_FACT_TOPICS[0]
         send(
             dispatcher,
             Reply(
                 kind="facts",
                 title=facts[0].title if facts else wording("utter_facts_title"),
                 intro=" ".join(f.text for f in facts),
-                bullets=bullets,
+                bullets=tuple(wording("utter_honestly", text=f.text) for f in limits[:1]),
                 buttons=(
-                    Button(wording("utter_button_does_it_work"), payload("ask_trigger_point_info", topic="evidence")),
-                    Button(wording("utter_button_show_exercise"), payload("ask_exercise")),
+                    wording.button("utter_button_does_it_work", payload("ask_trigger_point_info", topic="evidence")),
+                    wording.button("utter_button_show_exercise", payload("ask_exercise")),
                 ),
-                data={"topic": topic or DEFAULT_FACT_TOPICS[0]},
+                data={"topic": shown},
             ),
         )
-        entries = [("fact", f.id) for f in facts] + [("fact", f.id) for f in limits[:1]]
-        return remember("facts", entries, topic=topic or DEFAULT_FACT_TOPICS[0])
+        return remember("facts", [("fact", f.id) for f in [*facts, *limits[:1]]], topic=shown)
 
 
 class ActionWarningSigns(CoachAction):
@@ -127,17 +126,10 @@ class ActionWarningSigns(CoachAction):
         lines = [wording("utter_warning_sign_line", name=r.name, description=r.description) for r in others]
         if urgent:
             lines.append(wording("utter_warning_signs_emergency", names=join_names([r.name.lower() for r in urgent], wording)))
-        send(
-            dispatcher,
-            Reply(
-                kind="warning_signs",
-                title=wording("utter_warning_signs_title"),
-                bullets=tuple(lines),
-                outro=wording("utter_warning_signs_outro"),
-                data={"rules": [r.id for r in [*others, *urgent]]},
-            ),
-        )
-        return remember("warning_signs", [("safety_rule", r.id) for r in [*others, *urgent]])
+        ids = [r.id for r in [*others, *urgent]]
+        title, outro = wording("utter_warning_signs_title"), wording("utter_warning_signs_outro")
+        send(dispatcher, Reply(kind="warning_signs", title=title, bullets=tuple(lines), outro=outro, data={"rules": ids}))
+        return remember("warning_signs", [("safety_rule", i) for i in ids])
 
 
 class ActionCareTips(CoachAction):
@@ -147,7 +139,7 @@ class ActionCareTips(CoachAction):
         if emergency_stands(dispatcher, tracker, repo, wording):
             return []
         topic = topic_of(tracker, repo, "care")
-        if topic is None and "travel" in (entity_values(tracker, "preference") or []):
+        if topic is None and "travel" in entity_values(tracker, "preference"):
             topic = "travel"  # "plane", "flight", "trip" are aliases of the travel preference
         tips = repo.care_tips(topic) if topic else repo.care_tips()
         send(

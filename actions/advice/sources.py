@@ -53,7 +53,6 @@ class ActionSources(CoachAction):
                 title=wording("utter_sources_title"),
                 intro=wording("utter_sources_safety_intro" if safety else "utter_sources_intro"),
                 bullets=tuple(bullets),
-                facts=(),
                 outro=" ".join(f.text for f in evidence) or None,
                 data={"seeds": [s.file for s in cited.seeds], "guidelines": [g.id for g in cited.guidelines]},
             ),
