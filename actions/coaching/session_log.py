@@ -110,25 +110,16 @@ class ActionLogSession(CoachAction):
         before = pains[0] if len(pains) >= 2 else pain_number(session.get("pain_before"))
         after = pains[-1] if pains else None
         feeling = feeling_of(tracker, before, after)
+        about = {k: session.get(k) for k in ("exercise", "area", "tool")}
         if feeling is None and after is None:  # a bare "done": ask how it feels, keep it open
             send(dispatcher, self._how_does_it_feel(wording))
             # a typed answer ("about a 3") comes back here through the gate (actions/advice/hands_on.py)
-            about = {k: session.get(k) for k in ("exercise", "area", "tool")}
             return remember(RATING_ASKED, [], **about)
 
         def log(store: UserDataRepository) -> Events:
             channel, sender_id = person(tracker)
-            store.log_session(
-                channel,
-                sender_id,
-                area=session.get("area"),
-                exercise=session.get("exercise"),
-                tool=session.get("tool"),
-                pain_before=before,
-                pain_after=after,
-                feeling=feeling,
-            )
-            send(dispatcher, self._logged_reply(repo, wording, session.get("area"), feeling, before, after))
+            store.log_session(channel, sender_id, **about, pain_before=before, pain_after=after, feeling=feeling)
+            send(dispatcher, self._logged_reply(repo, wording, about["area"], feeling, before, after))
             return [SlotSet(OPEN_SLOT, None), SlotSet("pain_level", None if after is None else str(after))]
 
         return await with_userdata(self.name(), dispatcher, log)
