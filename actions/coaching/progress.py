@@ -32,8 +32,8 @@ def _average(values: Sequence[Optional[int]]) -> Optional[float]:
     return round(float(mean(known)), 1) if known else None
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+def _number(value: Optional[float]) -> str:
+    return "-" if value is None else f"{value:g}"
 
 
 def trend(wording: Wording, sessions: Sequence[LoggedSession]) -> str:
@@ -67,20 +67,12 @@ def progress_reply(repo: KnowledgeRepository, wording: Wording, sessions: Sequen
     facts = [
         Fact(wording("utter_label_this_week"), wording("utter_sessions_count", count=week)),
         Fact(wording("utter_label_this_month"), wording("utter_sessions_count", count=month)),
-        Fact(wording("utter_label_areas"), join_names([n.lower() for n in names.values()], wording)),
+        Fact(wording("utter_label_areas"), join_names(names.values(), wording)),
     ]
     if before is not None or after is not None:
-        facts.append(
-            Fact(
-                wording("utter_label_average_pain"),
-                wording(
-                    "utter_average_pain",
-                    before=_number(before) if before is not None else "-",
-                    after=_number(after) if after is not None else "-",
-                ),
-            )
-        )
-    trends = [f"{names[area].lower()}: {trend(wording, items)}" for area, items in by_area.items()]
+        average = wording("utter_average_pain", before=_number(before), after=_number(after))
+        facts.append(Fact(wording("utter_label_average_pain"), average))
+    trends = [f"{names[area]}: {trend(wording, items)}" for area, items in by_area.items()]
     facts.append(Fact(wording("utter_label_trend"), "; ".join(trends)))
     summary = (
         wording("utter_progress_alt", total=len(sessions), week=week, month=month)
