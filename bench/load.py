@@ -147,27 +147,6 @@ async def _user(
             result.content_failures += 1
 
 
-async def _level(
-    url: str,
-    prefix: str,
-    script: List[Turn],
-    users: int,
-    per_user: int,
-    max_seconds: float,
-    check: Optional[Callable[[Dict[str, Any]], bool]],
-) -> LevelResult:
-    result = LevelResult(users, users * per_user)
-    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
-    connector = aiohttp.TCPConnector(limit=users + 2)
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        started = time.perf_counter()
-        deadline = started + max_seconds
-        tasks = [_user(session, url, f"{prefix}-u{u}", script, per_user, deadline, check, result) for u in range(users)]
-        await asyncio.gather(*tasks)
-        result.wall_s = time.perf_counter() - started
-    return result
-
-
 def run_level(
     base_url: str,
     prefix: str,
@@ -179,10 +158,24 @@ def run_level(
     pids: Dict[str, int],
 ) -> LevelResult:
     """One load level; also the CPU seconds the bot's processes, this client and the rest of the machine used meanwhile."""
+
+    async def level() -> LevelResult:
+        url = f"{base_url}/webhooks/rest/webhook"
+        result = LevelResult(users, users * per_user)
+        timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+        connector = aiohttp.TCPConnector(limit=users + 2)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+            started = time.perf_counter()
+            deadline = started + max_seconds
+            tasks = [_user(session, url, f"{prefix}-u{u}", script, per_user, deadline, check, result) for u in range(users)]
+            await asyncio.gather(*tasks)
+            result.wall_s = time.perf_counter() - started
+        return result
+
     before = {label: cpu_seconds(pid) for label, pid in pids.items()}
     busy0, total0 = machine_cpu()
     client0 = sum(os.times()[:2])
-    result = asyncio.run(_level(f"{base_url}/webhooks/rest/webhook", prefix, script, users, per_user, max_seconds, check))
+    result = asyncio.run(level())
     busy1, total1 = machine_cpu()
     client = sum(os.times()[:2]) - client0
     used = {f"{label}_cpu_s": cpu_seconds(pid) - before[label] for label, pid in pids.items()}

@@ -236,10 +236,7 @@ class UserDataRepository:
                 timezone=tz,
                 label=label,
                 due_at=due_at,
-                active=True,
                 created_at=self.clock(),
-                sent_count=0,
-                skipped_count=0,
             )
             session.add(row)
             session.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Dict, List, Optional
+from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -17,7 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching.session_log import open_session_events
 from actions.plumbing.context import recall, remember
-from actions.plumbing.replying import Wording, payload, send
+from actions.plumbing.knowledge_access import Events
+from actions.plumbing.replying import Wording, lower_first, payload, send
 from actions.plumbing.tracker_reading import entity_values, latest_text
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView, Span
@@ -105,7 +106,7 @@ def suggestion_for(area_id: str, repo: KnowledgeRepository, wording: Wording) ->
     needed = repo.tool(options[0].tool)
     if needed is None:
         return ""
-    return wording("utter_tool_works_best", tool=needed.name.lower(), why=needed.best_for[0].lower() + needed.best_for[1:])
+    return wording("utter_tool_works_best", tool=needed.name.lower(), why=lower_first(needed.best_for))
 
 
 def exercise_buttons(wording: Wording, exercise: ExerciseView, owns_tool: bool) -> tuple:
@@ -119,7 +120,7 @@ def exercise_buttons(wording: Wording, exercise: ExerciseView, owns_tool: bool) 
     return tuple(buttons)
 
 
-def _names(area_id: str, tool: str, repo: KnowledgeRepository, wording: Wording) -> Dict[str, str]:
+def _names(area_id: str, tool: str, repo: KnowledgeRepository) -> Dict[str, str]:
     owned, area = repo.tool(tool), repo.body_area(area_id)
     return {"area": (area.name if area else area_id).lower(), "tool": (owned.name if owned else tool).lower()}
 
@@ -130,7 +131,7 @@ def no_exercise_for_tool(area_id: str, tool: str, repo: KnowledgeRepository, wor
         kind="no_exercise_for_tool",
         intro=wording(
             "utter_no_exercise_for_tool",
-            **_names(area_id, tool, repo, wording),
+            **_names(area_id, tool, repo),
             suggestion=suggestion_for(area_id, repo, wording),
         ),
         buttons=(Button(wording("utter_button_which_ball"), payload("ask_ball_recommendation")),),
@@ -145,9 +146,29 @@ def alternative_intro(
     response = "utter_alternative_after_owned" if had_some else "utter_alternative_tool"
     return Reply(
         kind="alternative",
-        intro=wording(response, **_names(area_id, tool, repo, wording), other=(other.name if other else exercise.tool).lower()),
+        intro=wording(response, **_names(area_id, tool, repo), other=(other.name if other else exercise.tool).lower()),
         data={"area": area_id, "tool": tool, "alternative_tool": exercise.tool},
     )
+
+
+def _show(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    repo: KnowledgeRepository,
+    wording: Wording,
+    outcome: Optional[str],
+    exercise: ExerciseView,
+    area_id: str,
+    side: Optional[str],
+) -> Events:
+    """Send `exercise`'s steps: the events that make it what we talk about and the session that is open."""
+    tool = tracker.get_slot("tool")
+    owns = bool(tool) and tool in exercise.tools
+    send(dispatcher, exercise_reply(exercise, repo, wording, outcome, side, exercise_buttons(wording, exercise, owns)))
+    return [
+        *remember("exercise", [("exercise", exercise.id)], exercise=exercise.id, tool=exercise.tool, area=area_id),
+        *open_session_events(tracker, exercise.id, area_id, exercise.tool),
+    ]
 
 
 #: "the other side", "now the opposite leg": the same exercise again, on the side not done yet
@@ -156,12 +177,8 @@ _FLIPPED = {"left": "right", "right": "left"}
 
 
 def deliver_other_side(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    repo: KnowledgeRepository,
-    wording: Wording,
-    outcome: Optional[str],
-) -> Optional[List[Dict[str, Any]]]:
+    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, outcome: Optional[str]
+) -> Optional[Events]:
     """Right after an exercise, "now the left side?" or "the other side" (and no new area): the
     same exercise for that side. None when the message is not such a request."""
     context = recall(tracker)
@@ -175,26 +192,17 @@ def deliver_other_side(
         side = _FLIPPED.get(str(tracker.get_slot("side")))  # the side done so far, if it was said
     else:
         return None
-    tool = tracker.get_slot("tool")
-    owns = bool(tool) and tool in exercise.tools
-    send(dispatcher, exercise_reply(exercise, repo, wording, outcome, side, exercise_buttons(wording, exercise, owns)))
-    area_id = context.area or exercise.body_area
     shown = list(tracker.get_slot("shown_exercises") or [])
     return [
         SlotSet("side", side),
         SlotSet("shown_exercises", shown if exercise.id in shown else [*shown, exercise.id]),
-        *remember("exercise", [("exercise", exercise.id)], exercise=exercise.id, tool=exercise.tool, area=area_id),
-        *open_session_events(tracker, exercise.id, area_id, exercise.tool),
+        *_show(dispatcher, tracker, repo, wording, outcome, exercise, context.area or exercise.body_area, side),
     ]
 
 
 def deliver_next_exercise(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    repo: KnowledgeRepository,
-    wording: Wording,
-    outcome: Optional[str],
-) -> List[Dict[str, Any]]:
+    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, outcome: Optional[str]
+) -> Events:
     """Show the next not-yet-shown exercise for the areas in focus."""
     areas = tracker.get_slot("areas_in_focus") or []
     shown = list(tracker.get_slot("shown_exercises") or [])
@@ -213,16 +221,8 @@ def deliver_next_exercise(
             return []
         if remaining:
             exercise = remaining[0]
-            owns = bool(tool) and tool in exercise.tools
-            reply = exercise_reply(
-                exercise, repo, wording, outcome, tracker.get_slot("side"), exercise_buttons(wording, exercise, owns)
-            )
-            send(dispatcher, reply)
-            return [
-                SlotSet("shown_exercises", [*shown, exercise.id]),
-                *remember("exercise", [("exercise", exercise.id)], exercise=exercise.id, tool=exercise.tool, area=area_id),
-                *open_session_events(tracker, exercise.id, area_id, exercise.tool),
-            ]
+            shown_now = SlotSet("shown_exercises", [*shown, exercise.id])
+            return [shown_now, *_show(dispatcher, tracker, repo, wording, outcome, exercise, area_id, tracker.get_slot("side"))]
     area = repo.body_area(areas[-1]) if areas else None
     first = _first_again(areas, tool, shown, repo)
     name = (area.name if area else wording("utter_this_area")).lower()
@@ -231,14 +231,8 @@ def deliver_next_exercise(
         return []
     # every exercise for the area was shown: no dead end, the first one again, said so (#21)
     dispatcher.utter_message(response="utter_no_more_exercises_again", area=name)
-    owns = bool(tool) and tool in first.tools
-    buttons = exercise_buttons(wording, first, owns)
-    send(dispatcher, exercise_reply(first, repo, wording, outcome, tracker.get_slot("side"), buttons))
-    return [
-        SlotSet("shown_exercises", [first.id]),
-        *remember("exercise", [("exercise", first.id)], exercise=first.id, tool=first.tool, area=first.body_area),
-        *open_session_events(tracker, first.id, first.body_area, first.tool),
-    ]
+    shown_now = SlotSet("shown_exercises", [first.id])
+    return [shown_now, *_show(dispatcher, tracker, repo, wording, outcome, first, first.body_area, tracker.get_slot("side"))]
 
 
 def _first_again(areas: List[str], tool: Optional[str], shown: List[str], repo: KnowledgeRepository) -> Optional[ExerciseView]:

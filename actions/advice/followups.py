@@ -5,21 +5,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plumbing.context import recall, remember
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import first_entity
 from actions.screening.policy import OUTCOME_SLOT, is_blocking, referral_stands
 from actions.screening.state import POSSIBLE_ENTITY
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView
-from replies.model import Button, Reply
+from replies.model import Reply
 
 
 def current_exercise(tracker: Tracker, repo: KnowledgeRepository) -> Optional[ExerciseView]:
@@ -27,124 +27,75 @@ def current_exercise(tracker: Tracker, repo: KnowledgeRepository) -> Optional[Ex
     return repo.exercise(context.exercise) if context.exercise else None
 
 
-class ActionLessPressure(KnowledgeAction):
+class ActionLessPressure(CoachAction):
     """ "Too intense": the exercise's less-pressure options, and when to stop."""
 
-    def name(self) -> str:
-        return "action_less_pressure"
+    NAME = "action_less_pressure"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         exercise = current_exercise(tracker, repo)
         threshold = repo.safety_rule("pressure_threshold")
         sharp = repo.safety_rule("stop_if_sharp")
-        bullets = [rule.advice for rule in (threshold, sharp) if rule]
+        bullets = tuple(rule.advice for rule in (threshold, sharp) if rule)
         if exercise and exercise.less_pressure:
-            options = tuple(exercise.less_pressure)
-            send(
-                dispatcher,
-                Reply(
-                    kind="less_pressure",
-                    title=wording("utter_less_pressure_title", name=exercise.name),
-                    steps=options,
-                    bullets=tuple(bullets),
-                    data={"exercise": exercise.id},
-                ),
-            )
-            return remember(
-                "exercise",
-                [("exercise", exercise.id), ("safety_rule", "pressure_threshold")],
-                exercise=exercise.id,
-                tool=exercise.tool,
-            )
-        send(dispatcher, Reply(kind="less_pressure", title=wording("utter_less_pressure_general"), bullets=tuple(bullets)))
+            title = wording("utter_less_pressure_title", name=exercise.name)
+            steps, data = tuple(exercise.less_pressure), {"exercise": exercise.id}
+            send(dispatcher, Reply(kind="less_pressure", title=title, steps=steps, bullets=bullets, data=data))
+            entries = [("exercise", exercise.id), ("safety_rule", "pressure_threshold")]
+            return remember("exercise", entries, exercise=exercise.id, tool=exercise.tool)
+        send(dispatcher, Reply(kind="less_pressure", title=wording("utter_less_pressure_general"), bullets=bullets))
         return remember("safety", [("safety_rule", "pressure_threshold"), ("safety_rule", "stop_if_sharp")])
 
 
-class ActionMorePressure(KnowledgeAction):
+class ActionMorePressure(CoachAction):
     """ "Can I press harder?" / "I can't feel the pressure": the exercise's more-pressure option,
     unless the screening asked for a gentle session or the exercise has none (neck, hip flexor)."""
 
-    def name(self) -> str:
-        return "action_more_pressure"
+    NAME = "action_more_pressure"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         exercise = current_exercise(tracker, repo)
         outcome = tracker.get_slot(OUTCOME_SLOT)
-        if is_blocking(outcome):
+        if is_blocking(outcome) or exercise is None:
             dispatcher.utter_message(response="utter_nothing_to_continue")
             return []
         threshold = repo.safety_rule("pressure_threshold")
-        if exercise is None:
-            dispatcher.utter_message(response="utter_nothing_to_continue")
-            return []
+        bullets = (threshold.advice,) if threshold else ()
         if outcome == "caution" or not exercise.more_pressure:
             key = "utter_more_pressure_gentle" if outcome == "caution" else "utter_more_pressure_none"
-            send(
-                dispatcher,
-                Reply(
-                    kind="more_pressure", intro=wording(key, name=exercise.name), bullets=(threshold.advice,) if threshold else ()
-                ),
-            )
+            send(dispatcher, Reply(kind="more_pressure", intro=wording(key, name=exercise.name), bullets=bullets))
             return []
-        send(
-            dispatcher,
-            Reply(
-                kind="more_pressure",
-                title=wording("utter_more_pressure_title", name=exercise.name),
-                steps=tuple(exercise.more_pressure),
-                bullets=(threshold.advice,) if threshold else (),
-                data={"exercise": exercise.id},
-            ),
-        )
+        title = wording("utter_more_pressure_title", name=exercise.name)
+        steps = tuple(exercise.more_pressure)
+        send(dispatcher, Reply(kind="more_pressure", title=title, steps=steps, bullets=bullets, data={"exercise": exercise.id}))
         return remember("exercise", [("exercise", exercise.id)], exercise=exercise.id, tool=exercise.tool)
 
 
-class ActionClarifyFeeling(KnowledgeAction):
+class ActionClarifyFeeling(CoachAction):
     """ "I can't feel anything" could mean no pressure, or numbness: ask, never guess."""
 
-    def name(self) -> str:
-        return "action_clarify_feeling"
+    NAME = "action_clarify_feeling"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         if first_entity(tracker, POSSIBLE_ENTITY):
             # the detector read it as a possible loss of feeling: its one yes/no question, as the
             # hands-on gate asks it (a "no" gives the steps again, a "yes" refers)
             return [FollowupAction("action_request_hands_on")]
-        wording = Wording(domain)
-        send(
-            dispatcher,
-            Reply(
-                kind="clarify",
-                intro=wording("utter_clarify_feeling"),
-                buttons=(
-                    Button(wording("utter_button_no_pressure_felt"), payload("more_pressure")),
-                    Button(wording("utter_button_numb"), payload("report_red_flag", red_flag="nerve_symptoms")),
-                ),
-            ),
-        )
+        no_pressure = wording.button("utter_button_no_pressure_felt", payload("more_pressure"))
+        numb = wording.button("utter_button_numb", payload("report_red_flag", red_flag="nerve_symptoms"))
+        send(dispatcher, Reply(kind="clarify", intro=wording("utter_clarify_feeling"), buttons=(no_pressure, numb)))
         return []
 
 
-class ActionAcknowledge(KnowledgeAction):
+class ActionAcknowledge(CoachAction):
     """A bare "yes", "no" or "not sure" with no question waiting: after a referral (or an
     emergency) that still stands, the referral again (it answers "so I should stop?"); otherwise
     "anything else?"."""
 
-    def name(self) -> str:
-        return "action_acknowledge"
+    NAME = "action_acknowledge"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        if recall(tracker).kind == "referral" and referral_stands(dispatcher, tracker, repo, Wording(domain)):
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        if recall(tracker).kind == "referral" and referral_stands(dispatcher, tracker, repo, wording):
             return []
         dispatcher.utter_message(response="utter_anything_else")
         return []

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.advice.routines import planned_areas, requested_minutes
 from actions.coaching.session_log import OPEN_SLOT, RATING_ASKED, WORSE_SLOT, worse_areas
 from actions.plumbing.context import recall
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, join_names, payload, send
 from actions.plumbing.tracker_reading import entity_values, first_entity, latest_intent, latest_text
 from actions.plumbing.userdata_access import person, userdata
@@ -91,16 +91,12 @@ def rating_answer(tracker: Tracker, repo: KnowledgeRepository) -> bool:
     )
 
 
-class ActionRequestHandsOn(KnowledgeAction):
+class ActionRequestHandsOn(CoachAction):
     """Records the request and decides: ask for the area, screen, or deliver."""
 
-    def name(self) -> str:
-        return "action_request_hands_on"
+    NAME = "action_request_hands_on"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         if rating_answer(tracker, repo):  # "about a 3" after "how does it feel now?": logged, not a new request
             return [SlotSet("hands_on_next", "log")]
         areas, request, focus, events = record_request(tracker, repo)
@@ -174,18 +170,14 @@ def body_map(repo: KnowledgeRepository, wording: Wording) -> Picture:
     return Picture(kind="body_map", alt=wording("utter_body_map_alt", areas=listed), zones=tuple(zones))
 
 
-class ActionNoteRequest(KnowledgeAction):
+class ActionNoteRequest(CoachAction):
     """A request made during the screening: remember it; the checklist then covers its area too."""
 
-    def name(self) -> str:
-        return "action_note_request"
+    NAME = "action_note_request"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         areas, _, focus, events = record_request(tracker, repo)
         if areas:
-            wording = Wording(domain)
             dispatcher.utter_message(response="utter_noted_request", areas=join_names(area_names(repo, areas), wording))
             about = list(dict.fromkeys([*(tracker.get_slot(screening_state.AREAS_SLOT) or []), *areas]))
             events.append(SlotSet(screening_state.AREAS_SLOT, about))

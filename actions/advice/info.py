@@ -7,14 +7,14 @@ the same answer.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice.recommendation import named_tools, send_comparison, tool_facts
 from actions.plumbing.context import remember
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, join_names, payload, send
 from actions.plumbing.tracker_reading import entity_values
 from actions.screening.policy import LEVELS, REASONS_SLOT, emergency_stands, referral_stands
@@ -37,7 +37,7 @@ DEFAULT_FACT_TOPICS = ("what_is", "how_it_works")
 
 def topic_of(tracker: Tracker, repo: KnowledgeRepository, kind: str) -> Optional[str]:
     """The first `topic` entity of this kind (fact | care) in the latest message."""
-    kinds = {t: k for t, k in repo.topic_kinds().items()}
+    kinds = repo.topic_kinds()
     return next((t for t in entity_values(tracker, "topic") if kinds.get(t) == kind), None)
 
 
@@ -53,14 +53,10 @@ def tool_reply(tool: ToolView, wording: Wording) -> Reply:
     )
 
 
-class ActionToolInfo(KnowledgeAction):
-    def name(self) -> str:
-        return "action_tool_info"
+class ActionToolInfo(CoachAction):
+    NAME = "action_tool_info"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         named = named_tools(tracker, repo)
         if len(named) == 1:
             send(dispatcher, tool_reply(named[0], wording))
@@ -69,14 +65,10 @@ class ActionToolInfo(KnowledgeAction):
         return send_comparison(dispatcher, tracker, repo, wording, tools)
 
 
-class ActionDosage(KnowledgeAction):
-    def name(self) -> str:
-        return "action_dosage"
+class ActionDosage(CoachAction):
+    NAME = "action_dosage"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         if referral_stands(dispatcher, tracker, repo, wording):
             return remember("referral", [("safety_rule", r) for r in tracker.get_slot(REASONS_SLOT) or []])
         defaults = repo.default_dosing()
@@ -95,79 +87,59 @@ class ActionDosage(KnowledgeAction):
         return remember("dosing", [("dosing", defaults[t].id) for t in topics])
 
 
-class ActionTriggerPointInfo(KnowledgeAction):
-    def name(self) -> str:
-        return "action_trigger_point_info"
+class ActionTriggerPointInfo(CoachAction):
+    NAME = "action_trigger_point_info"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         topic = topic_of(tracker, repo, "fact")
         topics = (topic,) if topic else DEFAULT_FACT_TOPICS
         facts = [f for t in topics for f in repo.facts(t)][:2]
         limits = repo.facts("evidence_limits")
-        bullets = (wording("utter_honestly", text=limits[0].text),) if limits else ()
+        shown = topic or DEFAULT_FACT_TOPICS[0]
         send(
             dispatcher,
             Reply(
                 kind="facts",
                 title=facts[0].title if facts else wording("utter_facts_title"),
                 intro=" ".join(f.text for f in facts),
-                bullets=bullets,
+                bullets=tuple(wording("utter_honestly", text=f.text) for f in limits[:1]),
                 buttons=(
-                    Button(wording("utter_button_does_it_work"), payload("ask_trigger_point_info", topic="evidence")),
-                    Button(wording("utter_button_show_exercise"), payload("ask_exercise")),
+                    wording.button("utter_button_does_it_work", payload("ask_trigger_point_info", topic="evidence")),
+                    wording.button("utter_button_show_exercise", payload("ask_exercise")),
                 ),
-                data={"topic": topic or DEFAULT_FACT_TOPICS[0]},
+                data={"topic": shown},
             ),
         )
-        entries = [("fact", f.id) for f in facts] + [("fact", f.id) for f in limits[:1]]
-        return remember("facts", entries, topic=topic or DEFAULT_FACT_TOPICS[0])
+        return remember("facts", [("fact", f.id) for f in [*facts, *limits[:1]]], topic=shown)
 
 
-class ActionWarningSigns(KnowledgeAction):
+class ActionWarningSigns(CoachAction):
     """ "Which warning signs mean I should stop?": the store's stop signs (safety rules marked
     `stop_sign`), the most serious first; the emergencies named together last."""
 
-    def name(self) -> str:
-        return "action_warning_signs"
+    NAME = "action_warning_signs"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         signs = [rule for rule in repo.safety_rules() if rule.stop_sign]
         urgent = [rule for rule in signs if rule.level == "emergency"]
         others = sorted((rule for rule in signs if rule.level != "emergency"), key=lambda r: -LEVELS.index(r.level))
         lines = [wording("utter_warning_sign_line", name=r.name, description=r.description) for r in others]
         if urgent:
             lines.append(wording("utter_warning_signs_emergency", names=join_names([r.name.lower() for r in urgent], wording)))
-        send(
-            dispatcher,
-            Reply(
-                kind="warning_signs",
-                title=wording("utter_warning_signs_title"),
-                bullets=tuple(lines),
-                outro=wording("utter_warning_signs_outro"),
-                data={"rules": [r.id for r in [*others, *urgent]]},
-            ),
-        )
-        return remember("warning_signs", [("safety_rule", r.id) for r in [*others, *urgent]])
+        ids = [r.id for r in [*others, *urgent]]
+        title, outro = wording("utter_warning_signs_title"), wording("utter_warning_signs_outro")
+        send(dispatcher, Reply(kind="warning_signs", title=title, bullets=tuple(lines), outro=outro, data={"rules": ids}))
+        return remember("warning_signs", [("safety_rule", i) for i in ids])
 
 
-class ActionCareTips(KnowledgeAction):
-    def name(self) -> str:
-        return "action_care_tips"
+class ActionCareTips(CoachAction):
+    NAME = "action_care_tips"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         if emergency_stands(dispatcher, tracker, repo, wording):
             return []
         topic = topic_of(tracker, repo, "care")
-        if topic is None and "travel" in (entity_values(tracker, "preference") or []):
+        if topic is None and "travel" in entity_values(tracker, "preference"):
             topic = "travel"  # "plane", "flight", "trip" are aliases of the travel preference
         tips = repo.care_tips(topic) if topic else repo.care_tips()
         send(

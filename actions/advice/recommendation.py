@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plumbing.context import recall, remember
-from actions.plumbing.knowledge_access import KnowledgeAction
-from actions.plumbing.replying import Wording, payload, send
+from actions.plumbing.knowledge_access import CoachAction, Events
+from actions.plumbing.replying import Wording, lower_first, payload, send
 from actions.plumbing.tracker_reading import entity_values, first_entity, latest_text
 from actions.screening.policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
 from knowledge.repository import KnowledgeRepository
@@ -110,7 +110,7 @@ def recommendation_reply(rec: Recommendation, wording: Wording) -> Reply:
     bullets = [tool.good_to_know, *tool.cautions[:1]]
     if rec.alternative:
         alt = rec.alternative
-        bullets.append(wording("utter_also_worth_a_look", tool=alt.name, why=alt.best_for[0].lower() + alt.best_for[1:]))
+        bullets.append(wording("utter_also_worth_a_look", tool=alt.name, why=lower_first(alt.best_for)))
     return Reply(
         kind="recommendation",
         title=wording("utter_recommend_title", tool=tool.name.lower()),
@@ -170,29 +170,28 @@ def named_tools(tracker: Tracker, repo: KnowledgeRepository) -> List[ToolView]:
     return [t for t in (repo.tool(i) for i in entity_values(tracker, "tool")) if t]
 
 
+def asked_areas(tracker: Tracker) -> List[str]:
+    """The areas named now, else the areas in focus."""
+    return entity_values(tracker, "body_area") or list(tracker.get_slot("areas_in_focus") or [])
+
+
 def send_comparison(
     dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, tools: Sequence[ToolView]
-) -> List[Dict[str, Any]]:
-    areas = entity_values(tracker, "body_area") or list(tracker.get_slot("areas_in_focus") or [])
-    area = areas[0] if areas else None
+) -> Events:
+    area = next(iter(asked_areas(tracker)), None)
     send(dispatcher, comparison_reply(tools, area, repo, wording))
-    return remember(
-        "comparison", [("tool", t.id) for t in tools] + [("fact", f.id) for f in repo.facts("ball_choice")], area=area
-    )
+    entries = [("tool", t.id) for t in tools] + [("fact", f.id) for f in repo.facts("ball_choice")]
+    return remember("comparison", entries, area=area)
 
 
-class ActionRecommendBall(KnowledgeAction):
-    def name(self) -> str:
-        return "action_recommend_ball"
+class ActionRecommendBall(CoachAction):
+    NAME = "action_recommend_ball"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         tools = named_tools(tracker, repo)
         if len(tools) >= 2:
             return send_comparison(dispatcher, tracker, repo, wording, tools)
-        areas = entity_values(tracker, "body_area") or list(tracker.get_slot("areas_in_focus") or [])
+        areas = asked_areas(tracker)
         preferences = list(tracker.get_slot("preference") or [])
         if pain_at_least(tracker.get_slot("pain_level"), SENSITIVE_FROM_PAIN) or tracker.get_slot(OUTCOME_SLOT) == "caution":
             preferences.append("sensitive")
@@ -202,24 +201,16 @@ class ActionRecommendBall(KnowledgeAction):
             repo, wording, areas, preferences, balls_only, first_entity(tracker, "condition") or tracker.get_slot("condition")
         )
         send(dispatcher, recommendation_reply(rec, wording))
-        events: List[Dict[str, Any]] = remember(
-            "recommendation", [("tool", rec.tool.id)], tool=rec.tool.id, area=areas[0] if areas else None
-        )
-        if areas:
-            events.append(SlotSet("areas_in_focus", areas[:1]))
-        return events
+        events = remember("recommendation", [("tool", rec.tool.id)], tool=rec.tool.id, area=areas[0] if areas else None)
+        return [*events, SlotSet("areas_in_focus", areas[:1])] if areas else events
 
 
-class ActionNoTool(KnowledgeAction):
+class ActionNoTool(CoachAction):
     """ "I don't have a ball" / "I don't have a peanut ball": what works instead, from the store."""
 
-    def name(self) -> str:
-        return "action_no_tool"
+    NAME = "action_no_tool"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         missing = first_entity(tracker, "tool") or recall(tracker).tool
         missing_tool = repo.tool(missing) if missing else None
         if missing_tool and missing_tool.kind == "double_ball":
@@ -231,7 +222,7 @@ class ActionNoTool(KnowledgeAction):
                         kind="alternative",
                         title=wording("utter_no_tool_alternative_title", tool=missing_tool.name.lower()),
                         intro=wording("utter_no_tool_alternative", alternative=diy.name, how=diy.good_to_know),
-                        buttons=(Button(wording("utter_button_use_alternative"), payload("ask_exercise", tool=diy.id)),),
+                        buttons=(wording.button("utter_button_use_alternative", payload("ask_exercise", tool=diy.id)),),
                         data={"missing": missing_tool.id, "alternative": diy.id},
                     ),
                 )
@@ -241,18 +232,9 @@ class ActionNoTool(KnowledgeAction):
         tennis = repo.tool("tennis_ball")
         intro = wording("utter_no_tool_first_buy", tool=rec.tool.name.lower(), why=rec.reasons[0].rstrip("."))
         if tennis:
-            intro += " " + wording(
-                "utter_no_tool_meanwhile", tool=tennis.name.lower(), how=tennis.good_to_know[0].lower() + tennis.good_to_know[1:]
-            )
-        send(
-            dispatcher,
-            Reply(
-                kind="no_tool",
-                intro=intro,
-                buttons=(Button(wording("utter_button_compare"), payload("ask_tool_info")),),
-                data={"tool": rec.tool.id},
-            ),
-        )
+            intro += " " + wording("utter_no_tool_meanwhile", tool=tennis.name.lower(), how=lower_first(tennis.good_to_know))
+        compare = wording.button("utter_button_compare", payload("ask_tool_info"))
+        send(dispatcher, Reply(kind="no_tool", intro=intro, buttons=(compare,), data={"tool": rec.tool.id}))
         return [
             SlotSet("tool", "tennis_ball" if tennis else None),
             *remember("recommendation", [("tool", rec.tool.id)], tool=rec.tool.id),

@@ -8,17 +8,18 @@ routine is composed from the named areas' exercises. Times come from the knowled
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice.exercises import gentle_hold_max
 from actions.plumbing.context import remember
+from actions.plumbing.knowledge_access import Events
 from actions.plumbing.replying import Wording, payload, send
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import ExerciseView, Span
-from replies.model import Button, Fact, Reply
+from replies.model import Fact, Reply
 
 DEFAULT_MINUTES = 10
 MIN_MINUTES, MAX_MINUTES = 3, 30
@@ -68,9 +69,13 @@ def fit(candidates: Sequence[Tuple[ExerciseView, Span]], budget_s: float) -> Tup
     return tuple(items)
 
 
+def _within_limits(minutes: float) -> float:
+    return max(MIN_MINUTES, min(MAX_MINUTES, minutes))
+
+
 def build_routine(repo: KnowledgeRepository, goal: Optional[str], minutes: Optional[float], areas: Sequence[str]) -> Plan:
     """The routine for `goal` in `minutes` (default 10), over `areas` if given."""
-    budget_minutes = max(MIN_MINUTES, min(MAX_MINUTES, minutes or DEFAULT_MINUTES))
+    budget_minutes = _within_limits(minutes or DEFAULT_MINUTES)
     budget = budget_minutes * 60
     goal = goal or "general"
     if not areas:
@@ -99,8 +104,7 @@ def planned_areas(repo: KnowledgeRepository, goal: Optional[str], minutes: Optio
 
 def _time(seconds: float) -> str:
     if seconds >= 60 and seconds % 30 == 0:
-        minutes = seconds / 60
-        return f"{minutes:g} min"
+        return f"{seconds / 60:g} min"
     return f"{round(seconds / 5) * 5:.0f} s"
 
 
@@ -111,31 +115,17 @@ def plan_reply(plan: Plan, minutes: float, repo: KnowledgeRepository, wording: W
         step_time = _time(item.seconds)
         if item.exercise.per_side:
             step_time = wording("utter_per_side", duration=step_time)
-        steps.append(
-            wording(
-                "utter_routine_step",
-                name=item.exercise.name,
-                tool=(tool.name if tool else item.exercise.tool).lower(),
-                time=step_time,
-            )
-        )
+        tool_name = (tool.name if tool else item.exercise.tool).lower()
+        steps.append(wording("utter_routine_step", name=item.exercise.name, tool=tool_name, time=step_time))
     total = plan.total_seconds / 60
     facts = [Fact(wording("utter_label_total"), wording("utter_routine_total", total=f"{total:.0f}", asked=f"{minutes:g}"))]
     if gentle:
-        hold = f"{gentle_hold_max(repo):g} s"
-        facts.append(
-            Fact(
-                wording("utter_label_pressure"),
-                wording("utter_routine_gentle", gentle=wording("utter_gentle_pressure"), hold=hold),
-            )
-        )
-    title = (
-        wording("utter_routine_title", name=plan.title, minutes=f"{minutes:g}")
-        if plan.source_routine
-        else wording("utter_routine_title_composed", name=plan.title, minutes=f"{minutes:g}")
-    )
+        pressure = wording("utter_routine_gentle", gentle=wording("utter_gentle_pressure"), hold=f"{gentle_hold_max(repo):g} s")
+        facts.append(Fact(wording("utter_label_pressure"), pressure))
+    title_response = "utter_routine_title" if plan.source_routine else "utter_routine_title_composed"
+    title = wording(title_response, name=plan.title, minutes=f"{minutes:g}")
     first = plan.items[0].exercise if plan.items else None
-    buttons = (Button(wording("utter_button_first_steps"), payload("ask_exercise", body_area=first.body_area)),) if first else ()
+    buttons = (wording.button("utter_button_first_steps", payload("ask_exercise", body_area=first.body_area)),) if first else ()
     return Reply(
         kind="routine",
         title=title,
@@ -154,12 +144,12 @@ def requested_minutes(tracker: Tracker) -> float:
         minutes = float(minutes_slot) if minutes_slot else DEFAULT_MINUTES
     except ValueError:
         minutes = DEFAULT_MINUTES
-    return max(MIN_MINUTES, min(MAX_MINUTES, minutes))
+    return _within_limits(minutes)
 
 
 def deliver_routine(
     dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, outcome: Optional[str]
-) -> List[Dict[str, Any]]:
+) -> Events:
     minutes = requested_minutes(tracker)
     plan = build_routine(repo, tracker.get_slot("goal"), minutes, tracker.get_slot("areas_in_focus") or [])
     send(dispatcher, plan_reply(plan, minutes, repo, wording, outcome == "caution"))

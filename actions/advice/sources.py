@@ -6,13 +6,13 @@ last answer (actions/plumbing/context.py), and says what the evidence shows and 
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Dict, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plumbing.context import recall
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, send
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import Citations, GuidelineView, SourceView
@@ -31,14 +31,10 @@ def citations_of(repo: KnowledgeRepository, entries: Tuple[Tuple[str, str], ...]
     return Citations(tuple(seeds[k] for k in sorted(seeds)), tuple(guidelines[k] for k in sorted(guidelines)))
 
 
-class ActionSources(KnowledgeAction):
-    def name(self) -> str:
-        return "action_sources"
+class ActionSources(CoachAction):
+    NAME = "action_sources"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         context = recall(tracker)
         if not context.entries:
             dispatcher.utter_message(response="utter_sources_nothing_yet")
@@ -57,7 +53,6 @@ class ActionSources(KnowledgeAction):
                 title=wording("utter_sources_title"),
                 intro=wording("utter_sources_safety_intro" if safety else "utter_sources_intro"),
                 bullets=tuple(bullets),
-                facts=(),
                 outro=" ".join(f.text for f in evidence) or None,
                 data={"seeds": [s.file for s in cited.seeds], "guidelines": [g.id for g in cited.guidelines]},
             ),

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, join_names, payload, send
 from actions.plumbing.userdata_access import person, with_userdata
 from actions.screening.checklist import area_names
@@ -32,8 +32,8 @@ def _average(values: Sequence[Optional[int]]) -> Optional[float]:
     return round(float(mean(known)), 1) if known else None
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+def _number(value: Optional[float]) -> str:
+    return "-" if value is None else f"{value:g}"
 
 
 def trend(wording: Wording, sessions: Sequence[LoggedSession]) -> str:
@@ -49,7 +49,14 @@ def trend(wording: Wording, sessions: Sequence[LoggedSession]) -> str:
     return wording("utter_trend_steady")
 
 
+def start_button(wording: Wording) -> Button:
+    return wording.button("utter_button_start_session", payload("ask_exercise"))
+
+
 def progress_reply(repo: KnowledgeRepository, wording: Wording, sessions: Sequence[LoggedSession], now: Any) -> Reply:
+    """The summary and the chart, or how to start when nothing is logged yet."""
+    if not sessions:
+        return Reply(kind="progress_empty", intro=wording("utter_progress_none"), buttons=(start_button(wording),))
     by_area: Dict[str, List[LoggedSession]] = {}
     for session in sessions:
         by_area.setdefault(session.area or "other", []).append(session)
@@ -60,20 +67,12 @@ def progress_reply(repo: KnowledgeRepository, wording: Wording, sessions: Sequen
     facts = [
         Fact(wording("utter_label_this_week"), wording("utter_sessions_count", count=week)),
         Fact(wording("utter_label_this_month"), wording("utter_sessions_count", count=month)),
-        Fact(wording("utter_label_areas"), join_names([n.lower() for n in names.values()], wording)),
+        Fact(wording("utter_label_areas"), join_names(names.values(), wording)),
     ]
     if before is not None or after is not None:
-        facts.append(
-            Fact(
-                wording("utter_label_average_pain"),
-                wording(
-                    "utter_average_pain",
-                    before=_number(before) if before is not None else "-",
-                    after=_number(after) if after is not None else "-",
-                ),
-            )
-        )
-    trends = [f"{names[area].lower()}: {trend(wording, items)}" for area, items in by_area.items()]
+        average = wording("utter_average_pain", before=_number(before), after=_number(after))
+        facts.append(Fact(wording("utter_label_average_pain"), average))
+    trends = [f"{names[area]}: {trend(wording, items)}" for area, items in by_area.items()]
     facts.append(Fact(wording("utter_label_trend"), "; ".join(trends)))
     summary = (
         wording("utter_progress_alt", total=len(sessions), week=week, month=month)
@@ -96,35 +95,19 @@ def progress_reply(repo: KnowledgeRepository, wording: Wording, sessions: Sequen
         title=wording("utter_progress_title"),
         facts=tuple(facts),
         chart=chart,
-        buttons=(Button(wording("utter_button_start_session"), payload("ask_exercise")),),
+        buttons=(start_button(wording),),
         data={"sessions": len(sessions), "week": week, "month": month, "average_before": before, "average_after": after},
     )
 
 
-class ActionShowProgress(KnowledgeAction):
+class ActionShowProgress(CoachAction):
     """ "how am I doing?": the summary and the chart, or how to start when there is nothing yet."""
 
-    def name(self) -> str:
-        return "action_show_progress"
+    NAME = "action_show_progress"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
-
-        def show(store: UserDataRepository) -> List[Dict[str, Any]]:
-            sessions = store.sessions(*person(tracker))
-            if not sessions:
-                send(
-                    dispatcher,
-                    Reply(
-                        kind="progress_empty",
-                        intro=wording("utter_progress_none"),
-                        buttons=(Button(wording("utter_button_start_session"), payload("ask_exercise")),),
-                    ),
-                )
-                return []
-            send(dispatcher, progress_reply(repo, wording, sessions, store.clock()))
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        def show(store: UserDataRepository) -> Events:
+            send(dispatcher, progress_reply(repo, wording, store.sessions(*person(tracker)), store.clock()))
             return []
 
         return await with_userdata(self.name(), dispatcher, show)

@@ -28,9 +28,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.coaching import timezones
 from actions.coaching.reminder_times import Problem, Request, clock_time, first_local_time, read
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
-from actions.plumbing.tracker_reading import latest_text
+from actions.plumbing.tracker_reading import first_entity, latest_intent, latest_text
 from actions.plumbing.userdata_access import person, with_userdata
 from actions.screening.checklist import area_names
 from knowledge.repository import KnowledgeRepository
@@ -41,7 +41,6 @@ from userdata.schedule import Schedule
 MAX_ACTIVE = 10
 PENDING_SLOT = "pending_reminder"
 TIMEZONE_SLOT = "timezone_answer"
-REMINDER_INTENT = "EXTERNAL_reminder"
 DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -52,12 +51,8 @@ def _clock(hour: Optional[int], minute: Optional[int]) -> str:
 def label(wording: Wording, request: Request, due_local: Optional[datetime]) -> str:
     """How the reminder is listed: "every day at 08:00", "on weekdays at 12:30", "Thu 3 Dec at 19:00"."""
     time_text = _clock(request.hour, request.minute)
-    if request.repeat == "daily":
-        return wording("utter_reminder_label_daily", time=time_text)
-    if request.repeat == "weekdays":
-        return wording("utter_reminder_label_weekdays", time=time_text)
-    if request.repeat == "weekends":
-        return wording("utter_reminder_label_weekends", time=time_text)
+    if request.repeat in ("daily", "weekdays", "weekends"):
+        return wording(f"utter_reminder_label_{request.repeat}", time=time_text)
     if request.repeat == "weekly":
         days = ", ".join(DAY_LABELS[d - 1] for d in sorted(request.days))
         return wording("utter_reminder_label_weekly", days=days, time=time_text)
@@ -77,46 +72,31 @@ def timezone_of(store: UserDataRepository, tracker: Tracker) -> Optional[str]:
     return None
 
 
-def schedule_request(
-    store: UserDataRepository, tracker: Tracker, wording: Wording, request: Request, tz: Optional[str], text: str
-) -> Reply:
+def schedule_request(store: UserDataRepository, tracker: Tracker, wording: Wording, request: Request, tz: Optional[str]) -> Reply:
     """Store the reminder; the confirmation (or why not) as a reply."""
     channel, sender_id = person(tracker)
     now = store.clock()
     if request.delta is not None:
-        due = now + request.delta
         shown = wording("utter_reminder_label_in", minutes=int(request.delta.total_seconds() // 60))
-        view = store.add_reminder(channel, sender_id, repeat="once", due_at=due, label=shown)
+        view = store.add_reminder(channel, sender_id, repeat="once", due_at=now + request.delta, label=shown)
         return _confirmation(wording, view)
     assert tz is not None
-    zone = ZoneInfo(tz)
-    now_local = now.astimezone(zone)
     if request.repeat == "once":
-        local = first_local_time(request, now_local)
+        local = first_local_time(request, now.astimezone(ZoneInfo(tz)))
         if local is None:
             return Reply(kind="reminder_problem", intro=wording("utter_reminder_past"), data={"problem": "past"})
-        due = local.astimezone(timezone.utc)
-        view = store.add_reminder(
-            channel,
-            sender_id,
-            repeat="once",
-            due_at=due,
-            label=label(wording, request, local),
-            hour=request.hour,
-            minute=request.minute,
-            tz=tz,
-        )
-        return _confirmation(wording, view)
-    assert request.hour is not None and request.minute is not None
-    rule = Schedule(request.repeat, request.hour, request.minute, tz, request.days)
-    due_next = rule.next_after(now)
-    assert due_next is not None
+        due, shown = local.astimezone(timezone.utc), label(wording, request, local)
+    else:
+        assert request.hour is not None and request.minute is not None
+        due_next = Schedule(request.repeat, request.hour, request.minute, tz, request.days).next_after(now)
+        assert due_next is not None
+        due, shown = due_next, label(wording, request, None)
     view = store.add_reminder(
         channel,
         sender_id,
         repeat=request.repeat,
-        due_at=due_next,
-        label=label(wording, request, None),
+        due_at=due,
+        label=shown,
         hour=request.hour,
         minute=request.minute,
         tz=tz,
@@ -129,29 +109,25 @@ def _confirmation(wording: Wording, view: ReminderView) -> Reply:
     return Reply(
         kind="reminder_set",
         intro=wording("utter_reminder_set", label=view.label),
-        buttons=(Button(wording("utter_button_my_reminders"), payload("list_reminders")),),
+        buttons=(wording.button("utter_button_my_reminders", payload("list_reminders")),),
         data={"reminder": view.to_json()},
     )
 
 
-class ActionSetReminder(KnowledgeAction):
+class ActionSetReminder(CoachAction):
     """ "remind me tomorrow at 7pm": read it, find the time zone (or ask), store it, confirm."""
 
-    def name(self) -> str:
-        return "action_set_reminder"
+    NAME = "action_set_reminder"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         pending = tracker.get_slot(PENDING_SLOT)
-        asked_now = tracker.latest_message.get("intent", {}).get("name") == "set_reminder"
+        asked_now = latest_intent(tracker) == "set_reminder"
         text = latest_text(tracker) if asked_now or not pending else str(pending)
         if text.startswith("/"):  # the "Remind me" button: ask when
             dispatcher.utter_message(response="utter_reminder_when")
             return [SlotSet(PENDING_SLOT, None)]
 
-        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> Events:
             channel, sender_id = person(tracker)
             if len(store.active_reminders(channel, sender_id)) >= MAX_ACTIVE:
                 dispatcher.utter_message(response="utter_reminder_too_many", limit=MAX_ACTIVE)
@@ -169,7 +145,7 @@ class ActionSetReminder(KnowledgeAction):
                 return [SlotSet(PENDING_SLOT, text), SlotSet(TIMEZONE_SLOT, None), FollowupAction("timezone_form")]
             if tz and store.timezone(channel, sender_id) != tz:
                 store.set_timezone(channel, sender_id, tz)
-            send(dispatcher, schedule_request(store, tracker, wording, reading, tz, text))
+            send(dispatcher, schedule_request(store, tracker, wording, reading, tz))
             return [SlotSet(PENDING_SLOT, None), SlotSet(TIMEZONE_SLOT, None)]
 
         return await with_userdata(self.name(), dispatcher, work)
@@ -187,7 +163,6 @@ class ValidateTimezoneForm(FormValidationAction):
         zone = timezones.resolve(str(slot_value or ""), datetime.now(timezone.utc))
         if zone is None:
             dispatcher.utter_message(response="utter_timezone_unknown")
-            return {TIMEZONE_SLOT: None}
         return {TIMEZONE_SLOT: zone}
 
 
@@ -208,16 +183,15 @@ def _matching(reminders: Sequence[ReminderView], text: str) -> List[ReminderView
     return chosen
 
 
-class ActionListReminders(KnowledgeAction):
-    def name(self) -> str:
-        return "action_list_reminders"
+def _cancel_all(wording: Wording) -> Button:
+    return wording.button("utter_button_cancel_all", payload("cancel_reminder", reminder="all"))
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
 
-        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+class ActionListReminders(CoachAction):
+    NAME = "action_list_reminders"
+
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        def work(store: UserDataRepository) -> Events:
             reminders = store.active_reminders(*person(tracker))
             if not reminders:
                 dispatcher.utter_message(response="utter_reminders_none")
@@ -228,7 +202,7 @@ class ActionListReminders(KnowledgeAction):
                     kind="reminders",
                     title=wording("utter_reminders_title"),
                     bullets=tuple(r.label for r in reminders),
-                    buttons=(Button(wording("utter_button_cancel_all"), payload("cancel_reminder", reminder="all")),),
+                    buttons=(_cancel_all(wording),),
                     data={"reminders": [r.to_json() for r in reminders]},
                 ),
             )
@@ -237,22 +211,16 @@ class ActionListReminders(KnowledgeAction):
         return await with_userdata(self.name(), dispatcher, work)
 
 
-class ActionCancelReminder(KnowledgeAction):
+class ActionCancelReminder(CoachAction):
     """ "stop reminding me" (all), "cancel the evening one" (that one), or which one? (buttons)."""
 
-    def name(self) -> str:
-        return "action_cancel_reminder"
+    NAME = "action_cancel_reminder"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         text = latest_text(tracker)
-        picked = next(
-            (str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "reminder"), None
-        )
+        picked = first_entity(tracker, "reminder")
 
-        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def work(store: UserDataRepository) -> Events:
             channel, sender_id = person(tracker)
             reminders = store.active_reminders(channel, sender_id)
             if not reminders:
@@ -268,16 +236,9 @@ class ActionCancelReminder(KnowledgeAction):
                 store.cancel_reminders(channel, sender_id, [r.id for r in targets])
                 dispatcher.utter_message(response="utter_reminders_cancelled", count=len(targets))
                 return []
-            options = targets or reminders
-            send(
-                dispatcher,
-                Reply(
-                    kind="reminder_which",
-                    intro=wording("utter_reminder_which"),
-                    buttons=tuple(Button(r.label, payload("cancel_reminder", reminder=str(r.id))) for r in options)
-                    + (Button(wording("utter_button_cancel_all"), payload("cancel_reminder", reminder="all")),),
-                ),
-            )
+            picks = [Button(r.label, payload("cancel_reminder", reminder=str(r.id))) for r in targets or reminders]
+            buttons = (*picks, _cancel_all(wording))
+            send(dispatcher, Reply(kind="reminder_which", intro=wording("utter_reminder_which"), buttons=buttons))
             return []
 
         return await with_userdata(self.name(), dispatcher, work)
@@ -293,18 +254,13 @@ def usual_area(store: UserDataRepository, tracker: Tracker) -> Optional[str]:
     return next(s.area for s in reversed(sessions) if counts[s.area] == top)
 
 
-class ActionSendReminder(KnowledgeAction):
+class ActionSendReminder(CoachAction):
     """What a due reminder says (triggered by the scheduler as EXTERNAL_reminder)."""
 
-    def name(self) -> str:
-        return "action_send_reminder"
+    NAME = "action_send_reminder"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
-
-        def work(store: UserDataRepository) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        def work(store: UserDataRepository) -> Events:
             send(dispatcher, reminder_reply(repo, wording, usual_area(store, tracker)))
             return []
 
@@ -329,9 +285,8 @@ def reminder_reply(repo: KnowledgeRepository, wording: Wording, area: Optional[s
 def missed_since_last_message(tracker: Tracker) -> bool:
     """A reminder was sent after the person's last message (they may not have seen it)."""
     for event in reversed(tracker.events):
-        if event.get("event") == "user" and not str((event.get("parse_data") or {}).get("intent", {}).get("name", "")).startswith(
-            "EXTERNAL_"
-        ):
+        intent = str((event.get("parse_data") or {}).get("intent", {}).get("name", ""))
+        if event.get("event") == "user" and not intent.startswith("EXTERNAL_"):
             return False
         if event.get("event") == "action" and event.get("name") == "action_send_reminder":
             return True

@@ -24,8 +24,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.coaching.progress import start_button
 from actions.plumbing.context import remember
-from actions.plumbing.knowledge_access import KnowledgeAction
+from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import entity_values, first_entity, latest_text
 from actions.plumbing.userdata_access import person, with_userdata
@@ -88,16 +89,12 @@ def _pain_text(wording: Wording, before: Optional[int], after: Optional[int]) ->
     return ""
 
 
-class ActionLogSession(KnowledgeAction):
+class ActionLogSession(CoachAction):
     """Logs the open session with how it felt (see the module docstring)."""
 
-    def name(self) -> str:
-        return "action_log_session"
+    NAME = "action_log_session"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         if _OUT_OF_RANGE.search(latest_text(tracker)):
             dispatcher.utter_message(response="utter_session_pain_range")
             return []
@@ -107,38 +104,22 @@ class ActionLogSession(KnowledgeAction):
             # to ask about before anything else, as the hands-on gate does
             return [FollowupAction("action_request_hands_on")]
         if not isinstance(session, dict):
-            send(
-                dispatcher,
-                Reply(
-                    kind="session_none",
-                    intro=wording("utter_session_none"),
-                    buttons=(Button(wording("utter_button_start_session"), payload("ask_exercise")),),
-                ),
-            )
+            send(dispatcher, Reply(kind="session_none", intro=wording("utter_session_none"), buttons=(start_button(wording),)))
             return []
         pains = [p for p in (pain_number(v) for v in entity_values(tracker, "pain_level")) if p is not None]
         before = pains[0] if len(pains) >= 2 else pain_number(session.get("pain_before"))
         after = pains[-1] if pains else None
         feeling = feeling_of(tracker, before, after)
+        about = {k: session.get(k) for k in ("exercise", "area", "tool")}
         if feeling is None and after is None:  # a bare "done": ask how it feels, keep it open
             send(dispatcher, self._how_does_it_feel(wording))
             # a typed answer ("about a 3") comes back here through the gate (actions/advice/hands_on.py)
-            about = {k: session.get(k) for k in ("exercise", "area", "tool")}
             return remember(RATING_ASKED, [], **about)
 
-        def log(store: UserDataRepository) -> List[Dict[str, Any]]:
+        def log(store: UserDataRepository) -> Events:
             channel, sender_id = person(tracker)
-            store.log_session(
-                channel,
-                sender_id,
-                area=session.get("area"),
-                exercise=session.get("exercise"),
-                tool=session.get("tool"),
-                pain_before=before,
-                pain_after=after,
-                feeling=feeling,
-            )
-            send(dispatcher, self._logged_reply(repo, wording, session.get("area"), feeling, before, after))
+            store.log_session(channel, sender_id, **about, pain_before=before, pain_after=after, feeling=feeling)
+            send(dispatcher, self._logged_reply(repo, wording, about["area"], feeling, before, after))
             return [SlotSet(OPEN_SLOT, None), SlotSet("pain_level", None if after is None else str(after))]
 
         return await with_userdata(self.name(), dispatcher, log)

@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.userdata_access import conversations, person, with_userdata
 from observability import metrics
-from replies.model import Attachment, Button, Reply
+from replies.model import Attachment, Reply
 from userdata.repository import UserDataRepository
 
 FORGET_SLOT = "forget_conversation"
@@ -38,17 +38,9 @@ class ActionConfirmDelete(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         wording = Wording(domain)
-        send(
-            dispatcher,
-            Reply(
-                kind="delete_confirm",
-                intro=wording("utter_delete_confirm"),
-                buttons=(
-                    Button(wording("utter_button_delete_yes"), payload("affirm")),
-                    Button(wording("utter_button_delete_no"), payload("deny")),
-                ),
-            ),
-        )
+        yes = wording.button("utter_button_delete_yes", payload("affirm"))
+        no = wording.button("utter_button_delete_no", payload("deny"))
+        send(dispatcher, Reply(kind="delete_confirm", intro=wording("utter_delete_confirm"), buttons=(yes, no)))
         return []
 
 

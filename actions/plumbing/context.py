@@ -42,12 +42,5 @@ def recall(tracker: Tracker) -> Context:
     if not isinstance(raw, dict):
         return Context()
     entries = tuple((str(k), str(i)) for k, i in (raw.get("entries") or []) if k and i)
-    return Context(
-        kind=raw.get("kind"),
-        entries=entries,
-        exercise=raw.get("exercise"),
-        tool=raw.get("tool"),
-        area=raw.get("area"),
-        topic=raw.get("topic"),
-        tools=tuple(raw.get("tools") or ()),
-    )
+    about = {name: raw.get(name) for name in ("kind", "exercise", "tool", "area", "topic")}
+    return Context(entries=entries, tools=tuple(raw.get("tools") or ()), **about)

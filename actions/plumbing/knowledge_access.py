@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List
+from typing import Any, ClassVar, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.plumbing.replying import Wording
 from knowledge.repository import KnowledgeRepository
+
+#: what an action returns: the events it records
+Events = List[Dict[str, Any]]
 
 
 def repository() -> KnowledgeRepository:
@@ -19,15 +23,29 @@ def repository() -> KnowledgeRepository:
 class KnowledgeAction(Action, ABC):
     """An action that reads the knowledge store: `act` gets the repository."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> Events:
         return await self.act(dispatcher, tracker, domain, repository())
 
     @abstractmethod
     async def act(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[str, Any],
-        repo: KnowledgeRepository,
-    ) -> List[Dict[str, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> Events:
         """The action's work, given the repository."""
+
+
+class CoachAction(KnowledgeAction, ABC):
+    """The usual knowledge action: named by `NAME`; `do` gets the repository and the domain's wording."""
+
+    NAME: ClassVar[str]
+
+    def name(self) -> str:
+        return self.NAME
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
+    ) -> Events:
+        return await self.do(dispatcher, tracker, repo, Wording(domain))
+
+    @abstractmethod
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
+        """The action's work."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Collection, Dict, Iterable, List, Mapping
+from typing import Any, Collection, Iterable, List, Mapping
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -67,5 +67,6 @@ def join_names(names: Iterable[str], wording: Wording) -> str:
     return f"{', '.join(items[:-1])} {wording('utter_word_and')} {items[-1]}"
 
 
-def as_dicts(buttons: Iterable[Button]) -> List[Dict[str, str]]:
-    return [b.to_json() for b in buttons]
+def lower_first(text: str) -> str:
+    """`text` to go on a sentence: its first letter in lower case ("Great for calves" -> "great for calves")."""
+    return text[:1].lower() + text[1:]

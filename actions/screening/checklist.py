@@ -7,7 +7,7 @@ and its wording have one definition; each channel draws its own buttons.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import List, Sequence
 
 from actions.plumbing.replying import Wording, join_names, payload
 from knowledge.repository import KnowledgeRepository
@@ -18,12 +18,9 @@ from replies.model import Button, Reply
 ITEM_ENTITY = "checklist_item"
 
 
-def area_names(repo: KnowledgeRepository, areas: Sequence[str]) -> list:
-    names = []
-    for area_id in areas:
-        area = repo.body_area(area_id)
-        names.append(area.short_name.lower() if area else area_id.replace("_", " "))
-    return names
+def area_names(repo: KnowledgeRepository, areas: Sequence[str]) -> List[str]:
+    """Each area's short name in lower case (the id in words when the store has no such area)."""
+    return [area.short_name.lower() if (area := repo.body_area(i)) else i.replace("_", " ") for i in areas]
 
 
 def answer_buttons(checklist: ChecklistView) -> tuple:
@@ -104,7 +101,6 @@ def why_reply(checklist: ChecklistView, items: Sequence[ChecklistItemView]) -> R
     return Reply(
         kind="checklist_why",
         intro=checklist.wording["why_intro"],
-        facts=(),
         bullets=tuple(f"{item.label}: {item.why}" for item in items),
         data={"items": [item.id for item in items]},
     )

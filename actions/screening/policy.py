@@ -19,7 +19,7 @@ from rasa_sdk import Tracker
 from actions.plumbing.replying import Wording, payload, send
 from knowledge.repository import KnowledgeRepository
 from knowledge.views import SafetyRuleView
-from replies.model import Button, Reply
+from replies.model import Reply
 
 LEVELS = ("clear", "caution", "refer", "urgent", "emergency")
 BLOCKING = ("refer", "urgent", "emergency")
@@ -87,33 +87,26 @@ def referral_reply(
     from a checklist answer, so the person may answer the checklist again.
     """
     rules = _rules(repo, rule_ids)
+    opening = [wording("utter_referral_still_applies")] if still else []
     if level == "emergency":
         urgent = [r for r in rules if r.level == "emergency"] or rules
         top = urgent[0] if urgent else None
-        parts = [top.advice if top else wording("utter_emergency_default"), wording("utter_emergency")]
-        if still:
-            parts.insert(0, wording("utter_referral_still_applies"))
-        parts.append(wording("utter_not_a_clinician"))
+        advice = top.advice if top else wording("utter_emergency_default")
         return Reply(
             kind="emergency",
             title=top.name if top else None,
-            intro=" ".join(parts),
+            intro=" ".join([*opening, advice, wording("utter_emergency"), wording("utter_not_a_clinician")]),
             data={"level": "emergency", "rules": [r.id for r in urgent]},
         )
     shown = [r for r in rules if r.level == level] or rules
     top = shown[0] if shown else None
-    parts = [
-        top.advice if top else wording("utter_advice_default"),
-        wording("utter_see", see=top.see if top and top.see else wording("utter_see_default")),
-        wording("utter_not_a_clinician"),
-    ]
-    if still:
-        parts.insert(0, wording("utter_referral_still_applies"))
-    buttons = (Button(wording("utter_button_reanswer"), payload("correct_answer")),) if can_reanswer else ()
+    advice = top.advice if top else wording("utter_advice_default")
+    see = wording("utter_see", see=top.see if top and top.see else wording("utter_see_default"))
+    buttons = (wording.button("utter_button_reanswer", payload("correct_answer")),) if can_reanswer else ()
     return Reply(
         kind="referral",
         title=" · ".join(r.name for r in shown[:2]) or None,
-        intro=" ".join(parts),
+        intro=" ".join([*opening, advice, see, wording("utter_not_a_clinician")]),
         buttons=buttons,
         data={"level": level if level in BLOCKING else "refer", "rules": [r.id for r in rules]},
     )
