@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
@@ -18,11 +18,13 @@ from actions.safety_policy import OUTCOME_SLOT, is_blocking, referral_stands
 from actions.screening_state import POSSIBLE_ENTITY
 from actions.tracker_reading import first_entity
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import ExerciseView
 from replies.model import Button, Reply
 
+if TYPE_CHECKING:
+    from knowledge.schema import Exercise
 
-def current_exercise(tracker: Tracker, repo: KnowledgeRepository) -> Optional[ExerciseView]:
+
+def current_exercise(tracker: Tracker, repo: KnowledgeRepository) -> Optional[Exercise]:
     context = recall(tracker)
     return repo.exercise(context.exercise) if context.exercise else None
 

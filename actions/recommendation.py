@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -22,8 +22,10 @@ from actions.replying import Wording, payload, send
 from actions.safety_policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
 from actions.tracker_reading import entity_values, first_entity, latest_text
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import PreferenceView, ToolView
 from replies.model import Button, Fact, Reply
+
+if TYPE_CHECKING:
+    from knowledge.schema import Preference, Tool
 
 BALL_KINDS = ("ball", "double_ball", "handheld")
 _BALL_WORD = re.compile(r"\bballs?\b", re.I)
@@ -42,9 +44,9 @@ EXERCISES_NAMED = 2
 
 @dataclass(frozen=True)
 class Recommendation:
-    tool: ToolView
+    tool: Tool
     reasons: Tuple[str, ...]
-    alternative: Optional[ToolView]
+    alternative: Optional[Tool]
 
 
 def recommend(
@@ -62,10 +64,10 @@ def recommend(
         condition = repo.condition(condition_id)
         if condition and not areas:
             areas = list(condition.body_areas[:1])
-    prefs: List[PreferenceView] = repo.preferences(preferences)
+    prefs: List[Preference] = repo.preferences(preferences)
     tools = [t for t in repo.tools() if (not balls_only or t.kind in BALL_KINDS) and not t.id.startswith("diy_")]
 
-    def score(tool: ToolView) -> float:
+    def score(tool: Tool) -> float:
         value = 0.0
         for area in areas:
             if area in tool.best_for_areas:
@@ -92,7 +94,7 @@ def recommend(
     return Recommendation(best, tuple(reasons), alternative)
 
 
-def tool_facts(tool: ToolView, wording: Wording) -> Tuple[Fact, ...]:
+def tool_facts(tool: Tool, wording: Wording) -> Tuple[Fact, ...]:
     """Size, density, material, texture and best use; the project's estimates marked "typical"."""
     shown = {
         "size": tool.size,
@@ -107,7 +109,7 @@ def tool_facts(tool: ToolView, wording: Wording) -> Tuple[Fact, ...]:
 def recommendation_reply(rec: Recommendation, wording: Wording) -> Reply:
     tool = rec.tool
     why = rec.reasons[0].rstrip(".")
-    bullets = [tool.good_to_know, *tool.cautions[:1]]
+    bullets: List[str] = [tool.good_to_know, *tool.cautions[:1]]
     if rec.alternative:
         alt = rec.alternative
         bullets.append(wording("utter_also_worth_a_look", tool=alt.name, why=alt.best_for[0].lower() + alt.best_for[1:]))
@@ -125,7 +127,7 @@ def recommendation_reply(rec: Recommendation, wording: Wording) -> Reply:
     )
 
 
-def comparison_reply(tools: Sequence[ToolView], area: Optional[str], repo: KnowledgeRepository, wording: Wording) -> Reply:
+def comparison_reply(tools: Sequence[Tool], area: Optional[str], repo: KnowledgeRepository, wording: Wording) -> Reply:
     """Tools side by side, for an area when one is named, with the store's advice on choosing."""
     area_view = repo.body_area(area) if area else None
     facts = []
@@ -166,12 +168,12 @@ def comparison_reply(tools: Sequence[ToolView], area: Optional[str], repo: Knowl
     )
 
 
-def named_tools(tracker: Tracker, repo: KnowledgeRepository) -> List[ToolView]:
+def named_tools(tracker: Tracker, repo: KnowledgeRepository) -> List[Tool]:
     return [t for t in (repo.tool(i) for i in entity_values(tracker, "tool")) if t]
 
 
 def send_comparison(
-    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, tools: Sequence[ToolView]
+    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, tools: Sequence[Tool]
 ) -> List[Dict[str, Any]]:
     areas = entity_values(tracker, "body_area") or list(tracker.get_slot("areas_in_focus") or [])
     area = areas[0] if areas else None

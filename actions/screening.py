@@ -131,7 +131,7 @@ class ValidateScreeningForm(FormValidationAction):
         if blocked is not None:
             return blocked
         checklist = repo.checklist()
-        levels = {rule.id: rule.level for rule in repo.safety_rules()}
+        levels: Dict[str, str] = {rule.id: rule.level for rule in repo.safety_rules()}
         pending = state.pending_flags(tracker, levels)
         step = tracker.get_slot(REQUESTED_SLOT)
         if not step or not heard_the_user(tracker):
