@@ -2,36 +2,18 @@
 
 The store is read-only content that ships with the code: `knowledge/content/*.yml`, read and
 validated into pydantic models once per process, on first use (`KnowledgeRepository.shared()`).
-The repository keeps an in-memory index of frozen views (`knowledge/views.py`) built from those
-models, so a query is a dictionary lookup or a short scan, and the same objects are safe to
-share between concurrent action requests.
+The repository hands out those models themselves (frozen, their lists tuples), indexed by id
+and in curated order, so a query is a dictionary lookup or a short scan, and the same objects
+are safe to share between concurrent action requests.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
 from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, TypeVar
 
-from knowledge.views import (
-    AreaView,
-    ChecklistItemView,
-    ChecklistView,
-    Citations,
-    ConditionView,
-    DosingView,
-    ExerciseView,
-    GuidelineView,
-    PreferenceView,
-    RoutineItemView,
-    RoutineView,
-    SafetyRuleView,
-    SourceView,
-    Span,
-    TextView,
-    ToolView,
-)
+from knowledge.views import ChecklistView, Citations
 
 #: alias kinds, named after the NLU entity they feed
 ENTITY_KINDS = ("body_area", "tool", "condition", "goal", "preference", "topic", "feeling")
@@ -58,40 +40,14 @@ CITED_KINDS = {
 }
 
 if TYPE_CHECKING:  # at run time pydantic, the schema and YAML are imported on first use (_shared)
-    from _typeshed import DataclassInstance
-    from pydantic import BaseModel
-
     from knowledge import schema
     from knowledge.loader import Content
 
-V = TypeVar("V", bound="DataclassInstance")
+E = TypeVar("E", bound="schema.Entry | schema.Guideline")
 
 
-def _range(value: schema.Range) -> Span:
-    return Span(value.min, value.max)
-
-
-def _span(value: Optional[schema.Range]) -> Optional[Span]:
-    return None if value is None else _range(value)
-
-
-def _view(cls: Type[V], entry: BaseModel, **computed: Any) -> V:
-    """A `cls` filled from `entry` field by field (lists as tuples; seed files and estimated
-    fields sorted, each once), except the `computed` values."""
-    values: Dict[str, Any] = {}
-    for field in fields(cls):
-        if field.name in computed:
-            values[field.name] = computed[field.name]
-        elif hasattr(entry, field.name):
-            value = getattr(entry, field.name)
-            if field.name in ("sources", "estimates"):
-                value = sorted(set(value))
-            values[field.name] = tuple(value) if isinstance(value, list) else value
-    return cls(**values)
-
-
-def _by_id(views: Iterable[Any]) -> Mapping[str, Any]:
-    return MappingProxyType({view.id: view for view in views})
+def _by_id(entries: Iterable[E]) -> Mapping[str, E]:
+    return MappingProxyType({entry.id: entry for entry in entries})
 
 
 class KnowledgeRepository:
@@ -102,48 +58,20 @@ class KnowledgeRepository:
         self._cited: Dict[Tuple[str, str], schema.Entry] = {
             (kind, entry.id): entry for kind, attr in CITED_KINDS.items() for entry in getattr(content, attr)
         }
-        self._seeds = MappingProxyType({s.file: _view(SourceView, s) for s in sorted(content.sources, key=lambda s: s.file)})
-        self._guidelines = _by_id(_view(GuidelineView, g) for g in sorted(content.guidelines, key=lambda g: g.id))
-        self._areas: Mapping[str, AreaView] = _by_id(_view(AreaView, a) for a in sorted(content.body_areas, key=lambda a: a.id))
-        self._exercises: Mapping[str, ExerciseView] = _by_id(  # curated order: file by file, as listed
-            _view(
-                ExerciseView,
-                e,
-                tools=tuple(dict.fromkeys([e.tool, *e.also_with])),
-                hold=_span(e.hold_seconds),
-                roll=_span(e.roll_seconds),
-                total=_range(e.total_seconds),
-                goals=tuple(sorted(set(e.goals))),
-            )
-            for e in content.exercises
-        )
-        self._tools: Mapping[str, ToolView] = _by_id(_view(ToolView, t) for t in sorted(content.tools, key=lambda t: t.id))
-        self._preferences: Mapping[str, PreferenceView] = _by_id(_view(PreferenceView, p) for p in content.preferences)
-        self._conditions: Mapping[str, ConditionView] = _by_id(_view(ConditionView, c) for c in content.conditions)
-        self._routines: Tuple[RoutineView, ...] = tuple(
-            _view(
-                RoutineView,
-                r,
-                goals=tuple(sorted(set(r.goals))),
-                minutes=_range(r.minutes),
-                items=tuple(RoutineItemView(self._exercises[i.exercise], _range(i.seconds), i.note) for i in r.items),
-            )
-            for r in sorted(content.routines, key=lambda r: r.id)
-        )
-        self._dosing: Tuple[DosingView, ...] = tuple(
-            _view(DosingView, d, value=_span(d.value), is_default=d.default)
-            for d in sorted(content.dosing, key=lambda d: (d.topic, not d.default, d.id))
-        )
-        self._rules: Mapping[str, SafetyRuleView] = _by_id(
-            _view(SafetyRuleView, r) for r in sorted(content.safety_rules, key=lambda r: r.id)
-        )
+        self._seeds = MappingProxyType({s.file: s for s in sorted(content.sources, key=lambda s: s.file)})
+        self._guidelines = _by_id(sorted(content.guidelines, key=lambda g: g.id))
+        self._areas = _by_id(sorted(content.body_areas, key=lambda a: a.id))
+        self._exercises = _by_id(content.exercises)  # curated order: file by file, as listed
+        self._tools = _by_id(sorted(content.tools, key=lambda t: t.id))
+        self._preferences = _by_id(content.preferences)
+        self._conditions = _by_id(content.conditions)
+        self._routines = sorted(content.routines, key=lambda r: r.id)
+        self._dosing = sorted(content.dosing, key=lambda d: (d.topic, not d.default, d.id))
+        self._rules = _by_id(sorted(content.safety_rules, key=lambda r: r.id))
         wording = MappingProxyType(content.checklist.dict() if content.checklist else {})
-        self._checklist = ChecklistView(wording, tuple(_view(ChecklistItemView, i) for i in content.checklist_items))
-        self._facts = tuple(_view(TextView, f) for f in sorted(content.facts, key=lambda f: (f.topic, f.id)))
-        self._care = tuple(
-            _view(TextView, c, title=c.topic.replace("_", " ").capitalize())
-            for c in sorted(content.care, key=lambda c: (c.topic, c.id))
-        )
+        self._checklist = ChecklistView(wording, tuple(content.checklist_items))
+        self._facts = sorted(content.facts, key=lambda f: (f.topic, f.id))
+        self._care = sorted(content.care, key=lambda c: (c.topic, c.id))
 
     @classmethod
     def shared(cls) -> KnowledgeRepository:
@@ -154,7 +82,7 @@ class KnowledgeRepository:
     def vocabulary(self) -> Dict[str, Dict[str, str]]:
         """entity kind -> {alias (lower-case): canonical id}."""
         content = self._content
-        entries: Dict[str, Sequence[Any]] = {
+        entries: Dict[str, Sequence[schema.Named]] = {
             "body_area": content.body_areas,
             "tool": content.tools,
             "condition": content.conditions,
@@ -181,58 +109,62 @@ class KnowledgeRepository:
         return self._content
 
     # --- areas and exercises ------------------------------------------------------
-    def body_area(self, area_id: str) -> Optional[AreaView]:
+    def body_area(self, area_id: str) -> Optional[schema.BodyArea]:
         return self._areas.get(area_id)
 
-    def body_areas(self) -> List[AreaView]:
+    def body_areas(self) -> List[schema.BodyArea]:
         return list(self._areas.values())
 
-    def exercises_for_area(self, area_id: str, tool_id: Optional[str] = None) -> List[ExerciseView]:
+    def exercises_for_area(self, area_id: str, tool_id: Optional[str] = None) -> List[schema.Exercise]:
         """Exercises for an area in curated order; with `tool_id`, only those that tool can do,
         the ones written for that tool first."""
-        views = [e for e in self._exercises.values() if e.body_area == area_id]
+        exercises = [e for e in self._exercises.values() if e.body_area == area_id]
         if tool_id is None:
-            return views
-        usable = [v for v in views if tool_id in v.tools]
-        return sorted(usable, key=lambda v: v.tool != tool_id)
+            return exercises
+        usable = [e for e in exercises if tool_id in e.tools]
+        return sorted(usable, key=lambda e: e.tool != tool_id)
 
-    def exercise(self, exercise_id: str) -> Optional[ExerciseView]:
+    def exercise(self, exercise_id: str) -> Optional[schema.Exercise]:
         return self._exercises.get(exercise_id)
 
-    def exercises_for_goal(self, goal_id: str) -> List[ExerciseView]:
+    def exercises_for_goal(self, goal_id: str) -> List[schema.Exercise]:
         """By area, then in curated order."""
         return sorted((e for e in self._exercises.values() if goal_id in e.goals), key=lambda e: e.body_area)
 
     # --- tools and recommendation facts ---------------------------------------------
-    def tools(self) -> List[ToolView]:
+    def tools(self) -> List[schema.Tool]:
         return list(self._tools.values())
 
-    def tool(self, tool_id: str) -> Optional[ToolView]:
+    def tool(self, tool_id: str) -> Optional[schema.Tool]:
         return self._tools.get(tool_id)
 
-    def preferences(self, ids: Iterable[str]) -> List[PreferenceView]:
+    def preferences(self, ids: Iterable[str]) -> List[schema.Preference]:
         return [self._preferences[i] for i in dict.fromkeys(ids) if i in self._preferences]
 
-    def condition(self, condition_id: str) -> Optional[ConditionView]:
+    def condition(self, condition_id: str) -> Optional[schema.Condition]:
         return self._conditions.get(condition_id)
 
     # --- routines and dosing ----------------------------------------------------------
-    def routines(self, goal_id: Optional[str] = None) -> List[RoutineView]:
+    def routines(self, goal_id: Optional[str] = None) -> List[schema.Routine]:
         return [r for r in self._routines if not goal_id or goal_id in r.goals]
 
-    def dosing(self, topic: Optional[str] = None) -> List[DosingView]:
+    def routine_items(self, routine: schema.Routine) -> List[Tuple[schema.Exercise, schema.Range]]:
+        """Each item's exercise and its time, in order (the loader checked that every exercise exists)."""
+        return [(self._exercises[item.exercise], item.seconds) for item in routine.items]
+
+    def dosing(self, topic: Optional[str] = None) -> List[schema.DosingFigure]:
         """By topic, the default first."""
         return [d for d in self._dosing if not topic or d.topic == topic]
 
-    def default_dosing(self) -> Dict[str, DosingView]:
+    def default_dosing(self) -> Dict[str, schema.DosingFigure]:
         """topic -> the figure the bot uses (the conservative default)."""
-        return {d.topic: d for d in self._dosing if d.is_default}
+        return {d.topic: d for d in self._dosing if d.default}
 
     # --- safety -------------------------------------------------------------------------
-    def safety_rules(self, level: Optional[str] = None) -> List[SafetyRuleView]:
+    def safety_rules(self, level: Optional[str] = None) -> List[schema.SafetyRule]:
         return [r for r in self._rules.values() if not level or r.level == level]
 
-    def safety_rule(self, rule_id: str) -> Optional[SafetyRuleView]:
+    def safety_rule(self, rule_id: str) -> Optional[schema.SafetyRule]:
         return self._rules.get(rule_id)
 
     def checklist(self) -> ChecklistView:
@@ -244,10 +176,10 @@ class KnowledgeRepository:
         return {t.id: t.kind for t in self._content.topics}
 
     # --- facts and care -------------------------------------------------------------------
-    def facts(self, topic: Optional[str] = None) -> List[TextView]:
+    def facts(self, topic: Optional[str] = None) -> List[schema.Fact]:
         return [f for f in self._facts if not topic or f.topic == topic]
 
-    def care_tips(self, topic: Optional[str] = None) -> List[TextView]:
+    def care_tips(self, topic: Optional[str] = None) -> List[schema.CareTip]:
         return [c for c in self._care if not topic or c.topic == topic]
 
     # --- where it comes from ----------------------------------------------------------------
@@ -266,7 +198,7 @@ class KnowledgeRepository:
             guidelines=tuple(self._guidelines[g] for g in sorted(guidelines)),
         )
 
-    def seed_articles(self) -> List[SourceView]:
+    def seed_articles(self) -> List[schema.Source]:
         return list(self._seeds.values())
 
 

@@ -8,15 +8,18 @@ Every entry carries `sources`: the seed file(s) it was curated from.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Dict, List, Literal, Optional, Tuple
+from typing import Annotated, Any, Dict, List, Literal, Optional, Tuple, get_args
 
-from pydantic import BaseModel, ConstrainedFloat, ConstrainedInt, ConstrainedStr, Extra, Field, root_validator, validator
+from pydantic import BaseModel, ConstrainedFloat, ConstrainedInt, ConstrainedStr, Extra, Field, errors, root_validator, validator
 
 
 # Constrained strings as classes, not `constr(...)` calls: a type checker reads a class as a
 # type, and pydantic 1.10 applies its constraints inside List and Optional too, where an
 # `Annotated[str, Field(...)]` item would silently lose them (only a field's outer Annotated
-# is read). Lists with a minimum length are `Annotated[List[...], Field(min_items=...)]`.
+# is read). The entries' lists are tuples (`Texts`, `Ids`): the repository hands the models
+# themselves to every request, so nothing in them can change; pydantic does not enforce
+# `min_items` on a tuple, so a tuple that must not be empty says so with `_non_empty`. The body
+# figure's nested point lists stay `Annotated[List[...], Field(min_items=...)]`.
 class Identifier(ConstrainedStr):
     """A lower snake_case id."""
 
@@ -58,17 +61,40 @@ BODY_AREA_IDS = (
     "forearm",
     "chest",
 )
-
 FEELING_IDS = ("better", "same", "worse")
-SAFETY_LEVELS = ("caution", "refer", "emergency")
-GOALS = ("desk_work", "running", "lifting", "general")
+GoalId = Literal["desk_work", "running", "lifting", "general"]
+Certainty = Literal["certain", "possible"]
+Texts = Tuple[Text, ...]
+Ids = Tuple[Identifier, ...]
+
+
+def _one_of(field: str, known: Tuple[str, ...], what: str) -> Any:
+    """A validator of `field` that names the known ids when a value is not one of them."""
+
+    def check(cls: type, value: str) -> str:
+        if value not in known:
+            raise ValueError(f"unknown {what} id {value!r} (one of {', '.join(known)})")
+        return value
+
+    return validator(field, allow_reuse=True)(check)
+
+
+def _non_empty(*fields: str) -> Any:
+    """A validator refusing an empty tuple in `fields`, with pydantic's own message for lists."""
+
+    def check(cls: type, value: tuple) -> tuple:
+        if not value:
+            raise errors.ListMinLengthError(limit_value=1)
+        return value
+
+    return validator(*fields, allow_reuse=True)(check)
 
 
 class Strict(BaseModel):
     class Config:
         extra = Extra.forbid
         anystr_strip_whitespace = True
-        allow_mutation = False  # loaded once per process and shared: read-only
+        frozen = True  # loaded once per process and handed to every request: read-only
 
 
 class Range(Strict):
@@ -83,6 +109,19 @@ class Range(Strict):
             raise ValueError("max must be >= min")
         return value
 
+    def describe(self, unit: str = "s", per: float = 1) -> str:
+        """Like "15-30s", or "30s" when min == max; with `per` 60, seconds are given in minutes."""
+        low, high = _num(self.min / per), _num(self.max / per)
+        return f"{low}{unit}" if low == high else f"{low}-{high}{unit}"
+
+    def capped(self, top: float) -> Range:
+        """The range held to at most `top`."""
+        return Range(min=min(self.min, top), max=min(self.max, top))
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
 
 #: a curator's note saying the entry goes beyond the seed articles
 NOT_FROM_SEED = re.compile(r"not (?:from|in) (?:the|a|any) seed", re.I)
@@ -90,14 +129,14 @@ NOT_FROM_SEED = re.compile(r"not (?:from|in) (?:the|a|any) seed", re.I)
 
 class Entry(Strict):
     id: Identifier
-    sources: List[Text] = []  # seed files (sources.yml `seeds`)
-    guidelines: List[Identifier] = []  # clinical guidelines (sources.yml `guidelines`)
+    sources: Texts = ()  # seed files (sources.yml `seeds`)
+    guidelines: Ids = ()  # clinical guidelines (sources.yml `guidelines`)
     #: fields whose values are the project's own estimate, not a figure from a source
-    estimates: List[Identifier] = []
+    estimates: Ids = ()
     note: Optional[str] = None  # curator's note: conflicts between seeds, why a safe version
 
     @validator("guidelines", always=True)
-    def _cited(cls, value: list, values: dict) -> list:
+    def _cited(cls, value: tuple, values: dict) -> tuple:
         if not value and not values.get("sources"):
             raise ValueError("needs `sources` (seed files) or `guidelines`")
         return value
@@ -134,32 +173,36 @@ class Guideline(Strict):
     summary: Text  # what the project takes from it
 
 
-class BodyArea(Entry):
+class Named(Entry):
+    """An entry people name: its aliases (and for some kinds its id) feed an NLU entity."""
+
     name: Text
-    aliases: List[Text] = []
+    aliases: Texts = ()
+
+
+class BodyArea(Named):
     description: Text
 
-    @validator("id")
-    def _known_area(cls, value: str) -> str:
-        if value not in BODY_AREA_IDS:
-            raise ValueError(f"unknown body-area id {value!r}")
-        return value
+    _known_area = _one_of("id", BODY_AREA_IDS, "body-area")
+
+    @property
+    def short_name(self) -> str:
+        """The name without its gloss: "Hip flexor (psoas)" -> "Hip flexor"."""
+        return self.name.split(" (")[0]
 
 
-class Tool(Entry):
-    name: Text
+class Tool(Named):
     kind: Literal["ball", "double_ball", "roller", "stick", "handheld"]
-    aliases: List[Text] = []
     size: Text  # as the seeds give it, e.g. '~2.5"'
     size_min_in: float
     size_max_in: float
     density: Literal["soft", "soft_medium", "medium", "medium_firm", "firm", "very_firm"]
     material: Text
     texture: Literal["smooth", "textured", "spiky", "grooved"]
-    best_for_areas: List[Identifier] = []
+    best_for_areas: Ids = ()
     best_for: Text
     good_to_know: Text
-    cautions: List[Text] = []
+    cautions: Texts = ()
     beginner_friendly: bool
 
 
@@ -171,16 +214,14 @@ class GuidanceOption(Entry):
     best_for: Text
     pros: Text
     cons: Text
-    tools: List[Identifier] = []
+    tools: Ids = ()
 
 
-class Preference(Entry):
+class Preference(Named):
     """A user preference the recommender understands (sensitive, beginner, ...)."""
 
-    name: Text
-    aliases: List[Text] = []
-    prefer_tools: List[Identifier] = []
-    avoid_tools: List[Identifier] = []
+    prefer_tools: Ids = ()
+    avoid_tools: Ids = ()
     reason: Text
 
 
@@ -188,17 +229,24 @@ class Exercise(Entry):
     body_area: Identifier
     name: Text
     tool: Identifier  # tool the seed describes
-    also_with: List[Identifier] = []  # other tools that work the same way
-    steps: Annotated[List[Text], Field(min_items=1)]
+    also_with: Ids = ()  # other tools that work the same way
+    steps: Texts
     hold_seconds: Optional[Range] = None  # per tender spot
     roll_seconds: Optional[Range] = None  # rolling time per pass/direction
     total_seconds: Range  # time per side (or in total if not per_side) for routine budgets
     per_side: bool = True
     pressure: Text
-    more_pressure: List[Text] = []
-    less_pressure: List[Text] = []
-    cautions: List[Text] = []
-    goals: List[Literal["desk_work", "running", "lifting", "general"]] = []
+    more_pressure: Texts = ()
+    less_pressure: Texts = ()
+    cautions: Texts = ()
+    goals: Tuple[GoalId, ...] = ()
+
+    _has_steps = _non_empty("steps")
+
+    @property
+    def tools(self) -> Tuple[str, ...]:
+        """Every tool it works with, the seed's first."""
+        return tuple(dict.fromkeys([self.tool, *self.also_with]))
 
 
 class RoutineItem(Strict):
@@ -209,12 +257,14 @@ class RoutineItem(Strict):
 
 class Routine(Entry):
     name: Text
-    goals: Annotated[List[Literal["desk_work", "running", "lifting", "general"]], Field(min_items=1)]
+    goals: Tuple[GoalId, ...]
     minutes: Range
     best_for: Text
     equipment: Text
-    items: Annotated[List[RoutineItem], Field(min_items=1)]
+    items: Tuple[RoutineItem, ...]
     finish: Text
+
+    _has_goals_and_items = _non_empty("goals", "items")
 
 
 class DosingFigure(Entry):
@@ -266,11 +316,17 @@ class ChecklistItem(Entry):
     label: ButtonLabel  # its button
     text: Text  # the line itself, in plain words
     why: Text  # answer to "why do you ask?"
-    covers: Annotated[List[Identifier], Field(min_items=1)]  # safety rule ids; the first is the reason given
+    covers: Ids  # safety rule ids; the first is the reason given
     level: LEVEL  # what "this one applies" leads to
     #: general: asked once per screening; area: asked again for each newly named area
     scope: Literal["general", "area"]
-    areas: List[Identifier] = []  # shown only when one of these areas is in focus (empty: always)
+    areas: Ids = ()  # shown only when one of these areas is in focus (empty: always)
+
+    _covers_a_rule = _non_empty("covers")
+
+    def applies_to(self, areas: Tuple[str, ...]) -> bool:
+        """Shown for these areas in focus (an item limited to some areas needs one of them)."""
+        return not self.areas or any(area in self.areas for area in areas)
 
 
 class ChecklistWording(Strict):
@@ -305,7 +361,9 @@ class ConceptCategory(Strict):
     """One category of a concept written from a taxonomy, with its members."""
 
     name: Text
-    terms: Annotated[List[Text], Field(min_items=1)]
+    terms: Texts
+
+    _has_terms = _non_empty("terms")
 
 
 class Concept(Strict):
@@ -318,12 +376,12 @@ class Concept(Strict):
     id: Identifier
     source: Optional[Text] = None  # the taxonomy the categories come from
     computed: Optional[Literal["age_50_plus", "age_70_plus"]] = None
-    categories: List[ConceptCategory] = []
-    terms: List[Text] = []
+    categories: Tuple[ConceptCategory, ...] = ()
+    terms: Texts = ()
 
     @validator("terms", always=True)
-    def _terms_or_categories(cls, value: list, values: dict) -> list:
-        members = [term for category in values.get("categories") or [] for term in category.terms]
+    def _terms_or_categories(cls, value: tuple, values: dict) -> tuple:
+        members = tuple(term for category in values.get("categories") or () for term in category.terms)
         if value and members:
             raise ValueError("give terms or categories, not both")
         if not value and not members and not values.get("computed"):
@@ -335,60 +393,49 @@ class RedFlagPattern(Entry):
     """A deterministic red-flag trigger: any phrase, or all concepts in one sentence."""
 
     rule: Identifier  # safety rule id it raises
-    phrases: List[Text] = []
-    all_of: List[Identifier] = []  # concept ids
+    phrases: Texts = ()
+    all_of: Ids = ()  # concept ids
     #: the sign only counts when recent ("years ago" or "as a child" in its sentence cancels it);
     #: always true when the rule itself is recent_only
     recent_only: bool = False
     #: for all_of: the concepts must occur within this many words of each other (None: anywhere)
     within: Optional[int] = None
     #: certain: a match is a stated sign; possible: a match is asked about first (flag_check)
-    certainty: Literal["certain", "possible"] = "certain"
+    certainty: Certainty = "certain"
     #: a medicine: stopped long ago it does not count, stopped lately it is asked about
     stoppable: bool = False
     #: concepts that, said in the same message, mean the pattern does not apply ("the same old back for years")
-    unless: List[Identifier] = []
+    unless: Ids = ()
 
     @validator("all_of", always=True)
-    def _has_trigger(cls, value: list, values: dict) -> list:
+    def _has_trigger(cls, value: tuple, values: dict) -> tuple:
         if not value and not values.get("phrases"):
             raise ValueError("needs phrases or all_of")
         return value
 
 
-class Condition(Entry):
-    name: Text
-    aliases: List[Text] = []
-    body_areas: List[Identifier] = []
+class Condition(Named):
+    body_areas: Ids = ()
     description: Text
     safety_rule: Optional[Identifier] = None  # raised when mentioned
 
 
-class Goal(Entry):
-    name: Text
-    aliases: List[Text] = []
+class Goal(Named):
+    """What someone rolls for (desk work, running, lifting, general)."""
 
 
-class Feeling(Entry):
+class Feeling(Named):
     """How a session felt afterwards (better / same / worse); its aliases feed the NLU `feeling` entity."""
 
-    name: Text
-    aliases: List[Text] = []
     safety_rule: Optional[Identifier] = None  # raised for the area when reported
 
-    @validator("id")
-    def _known_feeling(cls, value: str) -> str:
-        if value not in FEELING_IDS:
-            raise ValueError(f"unknown feeling id {value!r} (one of {', '.join(FEELING_IDS)})")
-        return value
+    _known_feeling = _one_of("id", FEELING_IDS, "feeling")
 
 
-class Topic(Entry):
+class Topic(Named):
     """What a fact or a care tip is about; its aliases feed the NLU `topic` entity."""
 
     kind: Literal["fact", "care"]
-    name: Text
-    aliases: List[Text] = []
 
 
 class CareTip(Entry):
@@ -416,7 +463,7 @@ class MedicineClass(Strict):
     atc: AtcCode  # its ATC group
     name: Text  # how the bot names it ("blood thinner")
     rule: Identifier  # the safety rule it raises
-    certainty: Literal["certain", "possible"]
+    certainty: Certainty
 
 
 class Medicine(Strict):
@@ -425,9 +472,9 @@ class Medicine(Strict):
     generic: Identifier
     class_: Identifier = Field(alias="class")
     #: the drug dictionary's entries that are this generic, when more than the generic itself
-    names: List[Text] = []
-    extra_names: List[Text] = []  # names the dictionary lacks
-    certainty: Optional[Literal["certain", "possible"]] = None  # overrides the class's
+    names: Texts = ()
+    extra_names: Texts = ()  # names the dictionary lacks
+    certainty: Optional[Certainty] = None  # overrides the class's
 
 
 CONTENT_FILES = {
@@ -472,17 +519,6 @@ class Unit(ConstrainedFloat):
     strict = False
 
 
-VIEW_IDS = ("front", "back")
-POSTURE_IDS = (
-    "lying_face_up",
-    "lying_face_down",
-    "lying_on_side",
-    "sitting_floor",
-    "sitting_chair",
-    "standing_back_to_wall",
-    "standing_facing_wall",
-    "standing",
-)
 ViewId = Literal["front", "back"]
 PostureId = Literal[
     "lying_face_up",
@@ -494,6 +530,8 @@ PostureId = Literal[
     "standing_facing_wall",
     "standing",
 ]
+VIEW_IDS: Tuple[str, ...] = get_args(ViewId)
+POSTURE_IDS: Tuple[str, ...] = get_args(PostureId)
 Point2 = Tuple[Unit, Unit]
 
 
@@ -530,11 +568,7 @@ class Zone(Strict):
     label_at: Point2  # where its number is drawn
     shapes: Annotated[List[Shape], Field(min_items=1)]
 
-    @validator("area")
-    def _known_area(cls, value: str) -> str:
-        if value not in BODY_AREA_IDS:
-            raise ValueError(f"unknown body-area id {value!r}")
-        return value
+    _known_area = _one_of("area", BODY_AREA_IDS, "body-area")
 
 
 class Posture(Strict):

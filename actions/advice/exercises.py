@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -21,14 +21,16 @@ from actions.plumbing.knowledge_access import Events
 from actions.plumbing.replying import Wording, lower_first, payload, send
 from actions.plumbing.tracker_reading import entity_values, latest_text
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import ExerciseView, Span
 from replies.model import Button, Fact, Reply, Timer
 from replies.pictures import placement_picture
 
+if TYPE_CHECKING:
+    from knowledge.schema import Exercise, Range
 
-def duration(span: Span) -> str:
+
+def duration(span: Range) -> str:
     if span.max >= 60 and span.min % 60 == 0 and span.max % 60 == 0:
-        return Span(span.min / 60, span.max / 60).describe(" min")
+        return span.describe(" min", per=60)
     return span.describe(" s")
 
 
@@ -39,7 +41,7 @@ def gentle_hold_max(repo: KnowledgeRepository) -> float:
 
 
 def exercise_reply(
-    exercise: ExerciseView,
+    exercise: Exercise,
     repo: KnowledgeRepository,
     wording: Wording,
     outcome: Optional[str],
@@ -57,11 +59,8 @@ def exercise_reply(
         intro = f"{intro} {wording('utter_exercise_gentle')}"
     facts: List[Fact] = []
     timer = None
-    if exercise.hold:
-        hold = exercise.hold
-        if gentle:
-            top = min(hold.max, gentle_hold_max(repo))
-            hold = Span(min(hold.min, top), top)
+    if exercise.hold_seconds:
+        hold = exercise.hold_seconds.capped(gentle_hold_max(repo)) if gentle else exercise.hold_seconds
         # the middle of the hold to the nearest 5 s, within it: 30-60 s -> 45 s, 15-30 s -> 25 s
         seconds = int(min(hold.max, max(hold.min, 5 * math.floor((hold.min + hold.max) / 10 + 0.5))))
         timer = Timer(seconds, wording("utter_timer_start", seconds=seconds), wording("utter_timer_done"))
@@ -71,10 +70,10 @@ def exercise_reply(
                 wording.typical(exercise.estimates, "hold_seconds", wording("utter_per_spot", duration=duration(hold))),
             )
         )
-    if exercise.roll:
-        roll = wording.typical(exercise.estimates, "roll_seconds", duration(exercise.roll))
+    if exercise.roll_seconds:
+        roll = wording.typical(exercise.estimates, "roll_seconds", duration(exercise.roll_seconds))
         facts.append(Fact(wording("utter_label_roll"), roll))
-    total = duration(exercise.total)
+    total = duration(exercise.total_seconds)
     total = wording("utter_per_side", duration=total) if exercise.per_side else total
     facts.append(Fact(wording("utter_label_time"), wording.typical(exercise.estimates, "total_seconds", total)))
     facts.append(Fact(wording("utter_label_pressure"), wording("utter_gentle_pressure") if gentle else exercise.pressure))
@@ -109,7 +108,7 @@ def suggestion_for(area_id: str, repo: KnowledgeRepository, wording: Wording) ->
     return wording("utter_tool_works_best", tool=needed.name.lower(), why=lower_first(needed.best_for))
 
 
-def exercise_buttons(wording: Wording, exercise: ExerciseView, owns_tool: bool) -> tuple:
+def exercise_buttons(wording: Wording, exercise: Exercise, owns_tool: bool) -> tuple:
     buttons = [
         Button(wording("utter_button_done"), payload("report_session")),
         Button(wording("utter_button_another"), payload("next_exercise")),
@@ -139,7 +138,7 @@ def no_exercise_for_tool(area_id: str, tool: str, repo: KnowledgeRepository, wor
 
 
 def alternative_intro(
-    area_id: str, tool: str, exercise: ExerciseView, had_some: bool, repo: KnowledgeRepository, wording: Wording
+    area_id: str, tool: str, exercise: Exercise, had_some: bool, repo: KnowledgeRepository, wording: Wording
 ) -> Reply:
     """The tool owned has nothing (more) for this area: say so before an exercise with another tool."""
     other = repo.tool(exercise.tool)
@@ -157,7 +156,7 @@ def _show(
     repo: KnowledgeRepository,
     wording: Wording,
     outcome: Optional[str],
-    exercise: ExerciseView,
+    exercise: Exercise,
     area_id: str,
     side: Optional[str],
 ) -> Events:
@@ -235,7 +234,7 @@ def deliver_next_exercise(
     return [shown_now, *_show(dispatcher, tracker, repo, wording, outcome, first, first.body_area, tracker.get_slot("side"))]
 
 
-def _first_again(areas: List[str], tool: Optional[str], shown: List[str], repo: KnowledgeRepository) -> Optional[ExerciseView]:
+def _first_again(areas: List[str], tool: Optional[str], shown: List[str], repo: KnowledgeRepository) -> Optional[Exercise]:
     """The first exercise of the first area in focus whose exercises were all shown (None when none was)."""
     for area_id in areas:
         options = (repo.exercises_for_area(area_id, tool) if tool else []) or repo.exercises_for_area(area_id)

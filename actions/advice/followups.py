@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
@@ -15,14 +15,16 @@ from actions.plumbing.context import recall, remember
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import first_entity
-from actions.screening.policy import OUTCOME_SLOT, is_blocking, referral_stands
-from actions.screening.state import POSSIBLE_ENTITY
+from actions.screening.form.policy import OUTCOME_SLOT, is_blocking, referral_stands
+from actions.screening.form.state import POSSIBLE_ENTITY
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import ExerciseView
 from replies.model import Reply
 
+if TYPE_CHECKING:
+    from knowledge.schema import Exercise
 
-def current_exercise(tracker: Tracker, repo: KnowledgeRepository) -> Optional[ExerciseView]:
+
+def current_exercise(tracker: Tracker, repo: KnowledgeRepository) -> Optional[Exercise]:
     context = recall(tracker)
     return repo.exercise(context.exercise) if context.exercise else None
 

@@ -7,7 +7,7 @@ the same answer.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,10 +17,12 @@ from actions.plumbing.context import remember
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, join_names, payload, send
 from actions.plumbing.tracker_reading import entity_values
-from actions.screening.policy import LEVELS, REASONS_SLOT, emergency_stands, referral_stands
+from actions.screening.form.form.form.policy import LEVELS, REASONS_SLOT, emergency_stands, referral_stands
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import ToolView
 from replies.model import Button, Fact, Reply
+
+if TYPE_CHECKING:
+    from knowledge.schema import Tool
 
 DOSING_ORDER = (
     "frequency",
@@ -41,7 +43,7 @@ def topic_of(tracker: Tracker, repo: KnowledgeRepository, kind: str) -> Optional
     return next((t for t in entity_values(tracker, "topic") if kinds.get(t) == kind), None)
 
 
-def tool_reply(tool: ToolView, wording: Wording) -> Reply:
+def tool_reply(tool: Tool, wording: Wording) -> Reply:
     return Reply(
         kind="tool_info",
         title=tool.name,

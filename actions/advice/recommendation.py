@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -20,10 +20,12 @@ from actions.plumbing.context import recall, remember
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, lower_first, payload, send
 from actions.plumbing.tracker_reading import entity_values, first_entity, latest_text
-from actions.screening.policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
+from actions.screening.form.form.form.policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import PreferenceView, ToolView
 from replies.model import Button, Fact, Reply
+
+if TYPE_CHECKING:
+    from knowledge.schema import Preference, Tool
 
 BALL_KINDS = ("ball", "double_ball", "handheld")
 _BALL_WORD = re.compile(r"\bballs?\b", re.I)
@@ -42,9 +44,9 @@ EXERCISES_NAMED = 2
 
 @dataclass(frozen=True)
 class Recommendation:
-    tool: ToolView
+    tool: Tool
     reasons: Tuple[str, ...]
-    alternative: Optional[ToolView]
+    alternative: Optional[Tool]
 
 
 def recommend(
@@ -62,10 +64,10 @@ def recommend(
         condition = repo.condition(condition_id)
         if condition and not areas:
             areas = list(condition.body_areas[:1])
-    prefs: List[PreferenceView] = repo.preferences(preferences)
+    prefs: List[Preference] = repo.preferences(preferences)
     tools = [t for t in repo.tools() if (not balls_only or t.kind in BALL_KINDS) and not t.id.startswith("diy_")]
 
-    def score(tool: ToolView) -> float:
+    def score(tool: Tool) -> float:
         value = 0.0
         for area in areas:
             if area in tool.best_for_areas:
@@ -92,7 +94,7 @@ def recommend(
     return Recommendation(best, tuple(reasons), alternative)
 
 
-def tool_facts(tool: ToolView, wording: Wording) -> Tuple[Fact, ...]:
+def tool_facts(tool: Tool, wording: Wording) -> Tuple[Fact, ...]:
     """Size, density, material, texture and best use; the project's estimates marked "typical"."""
     shown = {
         "size": tool.size,
@@ -107,7 +109,7 @@ def tool_facts(tool: ToolView, wording: Wording) -> Tuple[Fact, ...]:
 def recommendation_reply(rec: Recommendation, wording: Wording) -> Reply:
     tool = rec.tool
     why = rec.reasons[0].rstrip(".")
-    bullets = [tool.good_to_know, *tool.cautions[:1]]
+    bullets: List[str] = [tool.good_to_know, *tool.cautions[:1]]
     if rec.alternative:
         alt = rec.alternative
         bullets.append(wording("utter_also_worth_a_look", tool=alt.name, why=lower_first(alt.best_for)))
@@ -125,7 +127,7 @@ def recommendation_reply(rec: Recommendation, wording: Wording) -> Reply:
     )
 
 
-def comparison_reply(tools: Sequence[ToolView], area: Optional[str], repo: KnowledgeRepository, wording: Wording) -> Reply:
+def comparison_reply(tools: Sequence[Tool], area: Optional[str], repo: KnowledgeRepository, wording: Wording) -> Reply:
     """Tools side by side, for an area when one is named, with the store's advice on choosing."""
     area_view = repo.body_area(area) if area else None
     facts = []
@@ -166,7 +168,7 @@ def comparison_reply(tools: Sequence[ToolView], area: Optional[str], repo: Knowl
     )
 
 
-def named_tools(tracker: Tracker, repo: KnowledgeRepository) -> List[ToolView]:
+def named_tools(tracker: Tracker, repo: KnowledgeRepository) -> List[Tool]:
     return [t for t in (repo.tool(i) for i in entity_values(tracker, "tool")) if t]
 
 
@@ -176,7 +178,7 @@ def asked_areas(tracker: Tracker) -> List[str]:
 
 
 def send_comparison(
-    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, tools: Sequence[ToolView]
+    dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording, tools: Sequence[Tool]
 ) -> Events:
     area = next(iter(asked_areas(tracker)), None)
     send(dispatcher, comparison_reply(tools, area, repo, wording))

@@ -8,7 +8,7 @@ routine is composed from the named areas' exercises. Times come from the knowled
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,8 +18,10 @@ from actions.plumbing.context import remember
 from actions.plumbing.knowledge_access import Events
 from actions.plumbing.replying import Wording, payload, send
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import ExerciseView, Span
 from replies.model import Fact, Reply
+
+if TYPE_CHECKING:
+    from knowledge.schema import Exercise, Range
 
 DEFAULT_MINUTES = 10
 MIN_MINUTES, MAX_MINUTES = 3, 30
@@ -27,7 +29,7 @@ MIN_MINUTES, MAX_MINUTES = 3, 30
 
 @dataclass(frozen=True)
 class PlannedItem:
-    exercise: ExerciseView
+    exercise: Exercise
     seconds: float  # per side when the exercise is one-sided
 
     @property
@@ -47,9 +49,9 @@ class Plan:
         return sum(i.total_seconds for i in self.items)
 
 
-def fit(candidates: Sequence[Tuple[ExerciseView, Span]], budget_s: float) -> Tuple[PlannedItem, ...]:
+def fit(candidates: Sequence[Tuple[Exercise, Range]], budget_s: float) -> Tuple[PlannedItem, ...]:
     """Take exercises in order while their minimum time fits, then stretch towards max."""
-    chosen: List[Tuple[ExerciseView, Span]] = []
+    chosen: List[Tuple[Exercise, Range]] = []
     used = 0.0
     for exercise, span in candidates:
         cost = span.min * (2 if exercise.per_side else 1)
@@ -82,15 +84,15 @@ def build_routine(repo: KnowledgeRepository, goal: Optional[str], minutes: Optio
         routines = repo.routines(goal) or repo.routines("general")
         if routines:
             routine = min(routines, key=lambda r: abs((r.minutes.min + r.minutes.max) / 2 - budget_minutes))
-            items = fit([(i.exercise, i.seconds) for i in routine.items], budget)
+            items = fit(repo.routine_items(routine), budget)
             return Plan(routine.name, items, routine.finish, routine.id)
-    candidates: List[Tuple[ExerciseView, Span]] = []
+    candidates: List[Tuple[Exercise, Range]] = []
     per_area = [repo.exercises_for_area(a) for a in areas] if areas else [repo.exercises_for_goal(goal)]
     depth = max((len(options) for options in per_area), default=0)
     for level in range(depth):  # first exercise of each area, then the second...
         for options in per_area:
             if level < len(options):
-                candidates.append((options[level], options[level].total))
+                candidates.append((options[level], options[level].total_seconds))
     names = [a.short_name for a in (repo.body_area(i) for i in areas) if a]
     label = " + ".join(names) if names else goal.replace("_", " ").capitalize()
     return Plan(label, fit(candidates, budget), None, None)

@@ -6,7 +6,7 @@ last answer (actions/plumbing/context.py), and says what the evidence shows and 
 
 from __future__ import annotations
 
-from typing import Dict, Tuple
+from typing import TYPE_CHECKING, Dict, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,15 +15,18 @@ from actions.plumbing.context import recall
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, send
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import Citations, GuidelineView, SourceView
+from knowledge.views import Citations
 from replies.model import Reply
+
+if TYPE_CHECKING:
+    from knowledge.schema import Guideline, Source
 
 SAFETY_KINDS = ("safety_rule", "checklist_item")
 
 
 def citations_of(repo: KnowledgeRepository, entries: Tuple[Tuple[str, str], ...]) -> Citations:
-    seeds: Dict[str, SourceView] = {}
-    guidelines: Dict[str, GuidelineView] = {}
+    seeds: Dict[str, Source] = {}
+    guidelines: Dict[str, Guideline] = {}
     for kind in dict.fromkeys(kind for kind, _ in entries):
         found = repo.citations(kind, [entry_id for k, entry_id in entries if k == kind])
         seeds.update({s.file: s for s in found.seeds})

@@ -9,14 +9,16 @@ question, a new request) is an aside: the form lets the rules answer it, then as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from rasa_sdk import Tracker
 
 from actions.plumbing.tracker_reading import latest_intent, latest_text
-from actions.screening.checklist import ITEM_ENTITY
+from actions.screening.form.checklist import ITEM_ENTITY
 from components.answers import CORRECTION, NO, UNSURE, YES, read_answer
-from knowledge.views import ChecklistItemView
+
+if TYPE_CHECKING:
+    from knowledge.schema import ChecklistItem
 
 #: intents that have their own rule during the screening (data/rules/screening.yml): a message
 #: of one of these that is not a readable answer is answered by that rule, then the list comes
@@ -53,7 +55,7 @@ def _intent_confidence(tracker: Tracker) -> float:
     return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
 
 
-def _chosen_item(tracker: Tracker, items: Sequence[ChecklistItemView]) -> Optional[str]:
+def _chosen_item(tracker: Tracker, items: Sequence[ChecklistItem]) -> Optional[str]:
     ids = {item.id for item in items}
     for entity in tracker.latest_message.get("entities") or []:
         value = entity.get("value")  # a forged payload may carry any JSON here: only a known id counts
@@ -62,7 +64,7 @@ def _chosen_item(tracker: Tracker, items: Sequence[ChecklistItemView]) -> Option
     return None
 
 
-def read_turn(tracker: Tracker, items: Sequence[ChecklistItemView]) -> Reading:
+def read_turn(tracker: Tracker, items: Sequence[ChecklistItem]) -> Reading:
     """The latest message as an answer to the checklist whose shown items are `items`."""
     intent = latest_intent(tracker) or ""
     text = latest_text(tracker)

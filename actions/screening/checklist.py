@@ -7,12 +7,15 @@ and its wording have one definition; each channel draws its own buttons.
 
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import TYPE_CHECKING, List, Sequence
 
 from actions.plumbing.replying import Wording, join_names, payload
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import ChecklistItemView, ChecklistView
+from knowledge.views import ChecklistView
 from replies.model import Button, Reply
+
+if TYPE_CHECKING:
+    from knowledge.schema import ChecklistItem
 
 #: the entity a "which one?" button carries (payload /inform{"checklist_item": id})
 ITEM_ENTITY = "checklist_item"
@@ -34,7 +37,7 @@ def answer_buttons(checklist: ChecklistView) -> tuple:
 
 def checklist_reply(
     checklist: ChecklistView,
-    items: Sequence[ChecklistItemView],
+    items: Sequence[ChecklistItem],
     area_only: bool,
     names: Sequence[str],
     wording: Wording,
@@ -60,7 +63,7 @@ def unclear_reply(checklist: ChecklistView, hedged: bool = False) -> Reply:
     return Reply(kind="checklist_unclear", intro=intro, buttons=answer_buttons(checklist))
 
 
-def which_reply(checklist: ChecklistView, items: Sequence[ChecklistItemView], chosen: Sequence[str] = ()) -> Reply:
+def which_reply(checklist: ChecklistView, items: Sequence[ChecklistItem], chosen: Sequence[str] = ()) -> Reply:
     """ "Which ones?": a button per item shown (not yet chosen), "Not sure", and once one is
     chosen, "That's all"."""
     words = checklist.wording
@@ -96,7 +99,7 @@ def flag_check_reply(checklist: ChecklistView, rule: str, level: str, quote: str
     )
 
 
-def why_reply(checklist: ChecklistView, items: Sequence[ChecklistItemView]) -> Reply:
+def why_reply(checklist: ChecklistView, items: Sequence[ChecklistItem]) -> Reply:
     """Why each check is asked, from the store."""
     return Reply(
         kind="checklist_why",

@@ -12,14 +12,16 @@ names are the title, never spliced into a sentence.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 
 from actions.plumbing.replying import Wording, payload, send
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import SafetyRuleView
 from replies.model import Reply
+
+if TYPE_CHECKING:
+    from knowledge.schema import SafetyRule
 
 LEVELS = ("clear", "caution", "refer", "urgent", "emergency")
 BLOCKING = ("refer", "urgent", "emergency")
@@ -68,7 +70,7 @@ def known_or_unsure(repo: KnowledgeRepository, rule_ids: Iterable[str]) -> List[
     return list(dict.fromkeys(r if repo.safety_rule(r) else UNKNOWN_RULE for r in rule_ids))
 
 
-def _rules(repo: KnowledgeRepository, rule_ids: Iterable[str]) -> List[SafetyRuleView]:
+def _rules(repo: KnowledgeRepository, rule_ids: Iterable[str]) -> List[SafetyRule]:
     rules = [r for r in (repo.safety_rule(i) for i in rule_ids) if r]
     return sorted(rules, key=lambda r: LEVELS.index(r.level), reverse=True)
 

@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.screening.policy import LEVELS, OUTCOME_SLOT, STATED_SLOT
-from knowledge.views import ChecklistItemView, ChecklistView
+from actions.screening.form.form.form.policy import LEVELS, OUTCOME_SLOT, STATED_SLOT
+from knowledge.views import ChecklistView
 from settings import settings
+
+if TYPE_CHECKING:
+    from knowledge.schema import ChecklistItem
 
 ANSWER_SLOT = "checklist_answer"
 ITEM_SLOT = "checklist_item"
@@ -110,7 +113,7 @@ def pending_flags(tracker: Tracker, levels: Dict[str, str]) -> List[PossibleFlag
     return sorted(found.values(), key=lambda f: -rank.get(levels[f.rule], 0))
 
 
-def shown_items(tracker: Tracker, checklist: ChecklistView) -> Tuple[ChecklistItemView, ...]:
+def shown_items(tracker: Tracker, checklist: ChecklistView) -> Tuple[ChecklistItem, ...]:
     """The items the current checklist shows, in order."""
     areas = tuple(tracker.get_slot(AREAS_SLOT) or tracker.get_slot("areas_in_focus") or [])
     return checklist.for_areas(areas, area_only=tracker.get_slot(SCOPE_SLOT) == AREA)

@@ -29,11 +29,14 @@ def test_caution_means_lighter_pressure_shorter_holds_and_no_deeper_variation(re
         e
         for area in repo.body_areas()
         for e in repo.exercises_for_area(area.id)
-        if e.hold and e.hold.max > 30 and e.more_pressure
+        if e.hold_seconds and e.hold_seconds.max > 30 and e.more_pressure
     )
     normal, gentle = (exercise_reply(exercise, repo, wording(), level) for level in ("clear", "caution"))
     limit = gentle_hold_max(repo)
-    assert f"{exercise.hold.max:g}" in facts(normal)["Hold"] and f"{exercise.hold.max:g}" not in facts(gentle)["Hold"]
+    assert (
+        f"{exercise.hold_seconds.max:g}" in facts(normal)["Hold"]
+        and f"{exercise.hold_seconds.max:g}" not in facts(gentle)["Hold"]
+    )
     assert f"{limit:g}" in facts(gentle)["Hold"]
     assert facts(gentle)["Pressure"] == wording()("utter_gentle_pressure")
     assert any(b.startswith("More pressure") for b in normal.bullets)
@@ -52,20 +55,22 @@ def test_every_exercise_reply_carries_its_placement_picture_with_its_position_se
 
 def test_a_hold_time_gets_a_timer_of_its_middle_and_none_without_one(repo) -> None:
     exercises = [e for a in repo.body_areas() for e in repo.exercises_for_area(a.id)]
-    held = next(e for e in exercises if e.hold and (e.hold.min, e.hold.max) == (30, 60))
+    held = next(e for e in exercises if e.hold_seconds and (e.hold_seconds.min, e.hold_seconds.max) == (30, 60))
     timer = exercise_reply(held, repo, wording(), "clear").timer
     assert timer is not None and timer.seconds == 45
     assert timer.label == wording()("utter_timer_start", seconds=45) and timer.done == wording()("utter_timer_done")
     gentle = exercise_reply(held, repo, wording(), "caution").timer  # caution: holds end at the default (30 s)
     assert gentle is not None and gentle.seconds == gentle_hold_max(repo) == 30
-    other = next(e for e in exercises if e.hold and (e.hold.min, e.hold.max) == (15, 30))
+    other = next(e for e in exercises if e.hold_seconds and (e.hold_seconds.min, e.hold_seconds.max) == (15, 30))
     assert exercise_reply(other, repo, wording(), "clear").timer.seconds == 25  # type: ignore[union-attr]  # nearest 5 s
-    rolled = next(e for e in exercises if e.hold is None)
+    rolled = next(e for e in exercises if e.hold_seconds is None)
     assert exercise_reply(rolled, repo, wording(), "clear").timer is None
 
 
 def test_an_estimated_figure_is_shown_as_typical(repo) -> None:
-    estimated = [e for a in repo.body_areas() for e in repo.exercises_for_area(a.id) if "hold_seconds" in e.estimates and e.hold]
+    estimated = [
+        e for a in repo.body_areas() for e in repo.exercises_for_area(a.id) if "hold_seconds" in e.estimates and e.hold_seconds
+    ]
     for exercise in estimated:
         assert facts(exercise_reply(exercise, repo, wording(), "clear"))["Hold"].endswith("(typical)")
 

@@ -16,7 +16,7 @@ import yaml
 from actions.plumbing.replying import Wording
 from knowledge.loader import CONTENT_DIR, Content, load_content
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import ExerciseView
+from knowledge.schema import Exercise
 
 S002 = "002_ef6d49050c912299.txt"
 WORDING_FILE = Path(__file__).resolve().parents[2] / "domain" / "wording.yml"
@@ -29,7 +29,7 @@ def content() -> Content:
     return load_content(CONTENT_DIR)
 
 
-def exercise(repo: KnowledgeRepository, exercise_id: str) -> ExerciseView:
+def exercise(repo: KnowledgeRepository, exercise_id: str) -> Exercise:
     found = repo.exercise(exercise_id)
     assert found is not None, exercise_id
     return found
@@ -139,7 +139,7 @@ def test_piriformis_hold_is_softer_shorter_and_stops_at_tingling(repo: Knowledge
     for tool_id in hold.tools:
         tool = repo.tool(tool_id)
         assert tool is not None and tool.density in GENTLE_DENSITIES, tool_id
-    assert hold.hold is not None and (hold.hold.min, hold.hold.max) == (15, 30)
+    assert hold.hold_seconds is not None and (hold.hold_seconds.min, hold.hold_seconds.max) == (15, 30)
     assert not any("60 seconds" in s for s in lower(hold.steps))
     assert any("tingling" in s for s in lower(hold.steps)), "the stop rule is a step, read before the hold"
 
@@ -149,9 +149,8 @@ def test_piriformis_hold_is_softer_shorter_and_stops_at_tingling(repo: Knowledge
 
 def test_routine_items_take_as_long_as_their_exercises(repo: KnowledgeRepository) -> None:
     for routine in repo.routines():
-        for item in routine.items:
-            total = item.exercise.total
-            assert (item.seconds.min, item.seconds.max) == (total.min, total.max), (routine.id, item.exercise.id)
+        for ex, seconds in repo.routine_items(routine):
+            assert seconds == ex.total_seconds, (routine.id, ex.id)
 
 
 def test_cork_has_the_same_density_in_every_file(repo: KnowledgeRepository, content: Content) -> None:

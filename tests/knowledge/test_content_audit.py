@@ -13,7 +13,7 @@ import pytest
 
 from knowledge.loader import CONTENT_DIR, Content, load_content
 from knowledge.repository import KnowledgeRepository
-from knowledge.views import ExerciseView
+from knowledge.schema import Exercise
 
 S000, S001, S002, S003, S004 = (
     "000_b51273db6477ece3.txt",
@@ -30,7 +30,7 @@ def content() -> Content:
     return load_content(CONTENT_DIR)
 
 
-def exercise(repo: KnowledgeRepository, exercise_id: str) -> ExerciseView:
+def exercise(repo: KnowledgeRepository, exercise_id: str) -> Exercise:
     found = repo.exercise(exercise_id)
     assert found is not None, exercise_id
     return found
@@ -184,34 +184,34 @@ def test_no_invented_figure_is_machine_readable(repo: KnowledgeRepository) -> No
 @pytest.mark.parametrize("exercise_id", ["calf_massage_stick", "it_band_massage_stick"])
 def test_sixty_seconds_each_way_is_two_minutes_in_total(repo: KnowledgeRepository, exercise_id: str) -> None:
     stick = exercise(repo, exercise_id)
-    assert stick.roll is not None and (stick.roll.min, stick.roll.max) == (60, 60)
-    assert stick.total.min >= 2 * stick.roll.max
+    assert stick.roll_seconds is not None and (stick.roll_seconds.min, stick.roll_seconds.max) == (60, 60)
+    assert stick.total_seconds.min >= 2 * stick.roll_seconds.max
 
 
 def test_quad_foam_roller_agrees_with_its_dosing_figure(repo: KnowledgeRepository) -> None:
     roller = exercise(repo, "quad_foam_roller")
     figure = next(d for d in repo.dosing("roll_time") if d.id == "roll_001_foam_quads")
-    assert roller.roll == figure.value
+    assert roller.roll_seconds == figure.value
 
 
 @pytest.mark.parametrize("exercise_id", ["forearm_table_ball", "neck_ball_release"])
 def test_forearm_and_neck_holds_are_sourced(repo: KnowledgeRepository, exercise_id: str) -> None:
     ex = exercise(repo, exercise_id)
     default = repo.default_dosing()["hold_time"]
-    sourced = ex.hold == default.value and set(default.sources) & set(ex.sources)
-    assert sourced or "hold_seconds" in ex.estimates, (exercise_id, ex.hold)
+    sourced = ex.hold_seconds == default.value and set(default.sources) & set(ex.sources)
+    assert sourced or "hold_seconds" in ex.estimates, (exercise_id, ex.hold_seconds)
 
 
 def test_lower_back_double_ball_keeps_to_one_or_two_minutes(repo: KnowledgeRepository) -> None:
     double = exercise(repo, "lower_back_double_ball")
-    assert (double.total.min, double.total.max) == (60, 120)
+    assert (double.total_seconds.min, double.total_seconds.max) == (60, 120)
 
 
 def test_pec_minor_routine_step_is_flagged_as_an_estimate(repo: KnowledgeRepository) -> None:
     routine = next(r for r in repo.routines() if r.id == "neck_upper_back_reset")
-    item = next(i for i in routine.items if i.exercise.id == "pec_minor_wall_ball")
+    item = next(i for i in routine.items if i.exercise == "pec_minor_wall_ball")
     assert "estimate" in (item.note or "").lower()
-    assert "total_seconds" in item.exercise.estimates
+    assert "total_seconds" in exercise(repo, item.exercise).estimates
 
 
 # --- 3. missing content the seeds have ----------------------------------------------------------

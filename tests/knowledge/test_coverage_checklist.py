@@ -182,7 +182,7 @@ def test_conflicting_hold_times_are_all_kept_with_sources(repo: KnowledgeReposit
     holds = repo.dosing("hold_time")
     sources = {s for h in holds for s in h.sources}
     assert {S000, S001, S002} <= sources
-    assert sum(h.is_default for h in holds) == 1
+    assert sum(h.default for h in holds) == 1
 
 
 @pytest.mark.parametrize(("topic", "seed"), FACT_TOPICS)
