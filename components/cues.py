@@ -197,9 +197,14 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[begin : (min(after) if after else len(text))]
 
 
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause of the span `start:end` (`sentence_around`), with its apostrophes normalised."""
+    return normalise_apostrophes(sentence_around(text, start, end))
+
+
 def in_the_past(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` is dated long ago ("years ago", "as a kid") in its own clause."""
-    return bool(HISTORY.search(normalise_apostrophes(sentence_around(text, start, end))))
+    return bool(HISTORY.search(_clause(text, start, end)))
 
 
 _ASKED_ABOUT = re.compile(
@@ -390,12 +395,10 @@ def _clause_before(text: str, start: int, end: int) -> str:
 
 def hypothetical(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` is supposed, not stated ("what if I get tingling?")."""
-    clause = normalise_apostrophes(sentence_around(text, start, end))
-    later = normalise_apostrophes(text[end:])
     return bool(
         HYPOTHETICAL.search(normalise_apostrophes(_clause_before(text, start, end)))
-        or HYPOTHETICAL_ANYWHERE.search(clause)
-        or DISOWNED.search(later)
+        or HYPOTHETICAL_ANYWHERE.search(_clause(text, start, end))
+        or DISOWNED.search(normalise_apostrophes(text[end:]))
     )
 
 
@@ -407,7 +410,7 @@ def at_work(text: str, start: int, end: int) -> bool:
 
 def stopped(text: str, start: int, end: int) -> bool:
     """The medicine at `start:end` is one the person has stopped ("I came off warfarin")."""
-    return bool(STOPPED.search(normalise_apostrophes(sentence_around(text, start, end))))
+    return bool(STOPPED.search(_clause(text, start, end)))
 
 
 #: a medicine taken now ("on Marevan 3mg a day", "currently taking")
@@ -421,14 +424,14 @@ PRESENT_USE = re.compile(
 def stopped_long_ago(text: str, start: int, end: int) -> bool:
     """A medicine of the past ("off Eliquis since 2021", "came off warfarin years ago", "took steroids
     as a teenager"): stopped and dated, or dated long ago with nothing saying it is taken now."""
-    clause = normalise_apostrophes(sentence_around(text, start, end))
-    dated = bool(HISTORY.search(clause) or _LONG_SINCE.search(clause))
-    return dated and (stopped(text, start, end) or not PRESENT_USE.search(clause))
+    said = _clause(text, start, end)
+    dated = bool(HISTORY.search(said) or _LONG_SINCE.search(said))
+    return dated and (stopped(text, start, end) or not PRESENT_USE.search(said))
 
 
 def star_sign(text: str, start: int, end: int) -> bool:
     """The sign word at `start:end` is a zodiac sign ("I'm a Cancer, typical crab")."""
-    return bool(ZODIAC.search(normalise_apostrophes(sentence_around(text, start, end))))
+    return bool(ZODIAC.search(_clause(text, start, end)))
 
 
 #: a nerve word said as an approximation ("kind of tingly", "a bit numb", "numbish", "weak-ish"):
@@ -444,7 +447,7 @@ HEDGED_SIGN = re.compile(
 def approximated(text: str, start: int, end: int) -> bool:
     """A nerve sign in the clause of `start:end` is said as an approximation ("my leg feels
     kinda weakish", "fingers go kind of tingly-ish", "a bit of numbness")."""
-    return bool(HEDGED_SIGN.search(normalise_apostrophes(sentence_around(text, start, end))))
+    return bool(HEDGED_SIGN.search(_clause(text, start, end)))
 
 
 def figurative(text: str, start: int, end: int) -> bool:
@@ -466,8 +469,7 @@ RESOLVED = re.compile(
 def resolved_long_ago(text: str, start: int, end: int) -> bool:
     """The condition at `start:end` is dated long ago and has gone ("sciatica back in 2015, it
     cleared up completely"): it does not count, whatever the condition."""
-    clause = normalise_apostrophes(sentence_around(text, start, end))
-    return bool(HISTORY.search(clause) and RESOLVED.search(normalise_apostrophes(text)))
+    return bool(HISTORY.search(_clause(text, start, end)) and RESOLVED.search(normalise_apostrophes(text)))
 
 
 #: a knock that is already over ("tingled for a few seconds, all gone now", "no injury")
@@ -495,6 +497,6 @@ _UNTIL = re.compile(r"\b(?:until|till|til|up\s+until|before\s+(?:this|now|last|t
 
 def until_now(text: str, start: int, end: int) -> bool:
     """The negated sign at `start:end` is followed, in its clause, by "until ...": it is there now."""
-    clause = normalise_apostrophes(sentence_around(text, start, end))
-    offset = normalise_apostrophes(text).find(clause)
-    return bool(_UNTIL.search(clause[max(0, end - offset) :] if offset >= 0 else clause))
+    said = _clause(text, start, end)
+    offset = normalise_apostrophes(text).find(said)
+    return bool(_UNTIL.search(said[max(0, end - offset) :] if offset >= 0 else said))
