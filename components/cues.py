@@ -141,10 +141,6 @@ MY_BODY = re.compile(
 )
 #: the person typing, anywhere ("nothing wrong with me", "mine is just a tight glute")
 SPEAKER = re.compile(r"\b(?:me|mine|myself)\b", re.I)
-_SENTENCE = re.compile(
-    r"[.!?;\n]+|\bbut\b|,\s*(?:and\s+)?(?=i\b|i'm\b|im\b|my\b)|\b(?:and|so|because|cause|cos|as)\s+(?=i\b|i'm\b|im\b|i've\b|ive\b)",
-    re.I,
-)
 
 
 def negated(tokens: Sequence[str], start: int, flag_tokens: AbstractSet[int] = frozenset(), reach: int = 6) -> bool:
@@ -189,6 +185,12 @@ def normalise_apostrophes(text: str) -> str:
     return _BARE.sub(lambda m: _BARE_CONTRACTIONS[m.group(1).lower()], text)
 
 
+_SENTENCE = re.compile(
+    r"[.!?;\n]+|\bbut\b|,\s*(?:and\s+)?(?=i\b|i'm\b|im\b|my\b)|\b(?:and|so|because|cause|cos|as)\s+(?=i\b|i'm\b|im\b|i've\b|ive\b)",
+    re.I,
+)
+
+
 def sentence_around(text: str, start: int, end: int) -> str:
     """The clause of `text` that contains the span `start:end` (split at . ! ? ; "but", ", I")."""
     cuts = [0] + [m.end() for m in _SENTENCE.finditer(text) if m.end() <= start] + [len(text)]
@@ -207,6 +209,8 @@ def in_the_past(text: str, start: int, end: int) -> bool:
     return bool(HISTORY.search(_clause(text, start, end)))
 
 
+_WHAT_DOES = re.compile(r"\bwhat\s+does\s+(?:[\w-]+\s+){0,2}$", re.I)
+_MEAN_AFTER = re.compile(r"^\W*(?:[\w-]+\s+)?(?:mean|means|stand\s+for)\b", re.I)
 _ASKED_ABOUT = re.compile(
     r"\b(?:what(?:'s|s|\s+is|\s+are)|what\s+does|what\s+do\s+(?:you|people|doctors|they)\s+mean\s+by|what\s+counts\s+as|"
     r"what\s+would\s+count\s+as|what\s+is\s+meant\s+by|meaning\s+of|define|explain|difference\s+between|"
@@ -219,10 +223,6 @@ _ASKED_ABOUT = re.compile(
 )
 #: the second term of a question that compares two ("what's a herniated disc vs a bulging disc?")
 _CONNECTOR = re.compile(r"\s(?:vs\.?|versus|or|and)\s+(?:a|an|the)?\s*$", re.I)
-
-
-_WHAT_DOES = re.compile(r"\bwhat\s+does\s+(?:[\w-]+\s+){0,2}$", re.I)
-_MEAN_AFTER = re.compile(r"^\W*(?:[\w-]+\s+)?(?:mean|means|stand\s+for)\b", re.I)
 
 
 def asked_about(text: str, start: int, end: int) -> bool:
@@ -355,8 +355,6 @@ STOPPED = re.compile(
     r"(?:a|one|two|three|a\s+few)\s+(?:months?|weeks?)\s+of|(?:none|no\s+meds|nothing)\s+since|(?:prescribed|given|put\s+on)\s+\w+(?:\s+\w+){0,3}\s+once)\b",
     re.I,
 )
-#: a year or a span that dates a stopped medicine ("off Eliquis since 2021", "once in 2012")
-_LONG_SINCE = re.compile(r"\b(?:since|in|from)\s+(?:19[0-9]{2}|20[01][0-9]|202[0-4])\b", re.I)
 #: star signs: a sign word that is a zodiac sign here never counts
 ZODIAC = re.compile(
     r"\b(?:star\s+sign|starsign|zodiac|horoscope|astrology|astrological|cancerian|typical\s+cancer|a\s+cancer\s+(?:sun|moon|rising)|"
@@ -413,6 +411,8 @@ def stopped(text: str, start: int, end: int) -> bool:
     return bool(STOPPED.search(_clause(text, start, end)))
 
 
+#: a year or a span that dates a stopped medicine ("off Eliquis since 2021", "once in 2012")
+_LONG_SINCE = re.compile(r"\b(?:since|in|from)\s+(?:19[0-9]{2}|20[01][0-9]|202[0-4])\b", re.I)
 #: a medicine taken now ("on Marevan 3mg a day", "currently taking")
 PRESENT_USE = re.compile(
     r"\b(?:i'?m\s+on|i\s+am\s+on|currently|still\s+(?:on|taking|take)|every\s+day|a\s+day|daily|each\s+day|twice\s+a\s+day|"
