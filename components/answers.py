@@ -33,7 +33,7 @@ YES, NO, UNSURE, CORRECTION = "yes", "no", "unsure", "correction"
 Answer = Union[str, int]  # YES | NO | UNSURE | CORRECTION, or an item number (1-based)
 
 _CORRECTION = re.compile(
-    r"\b(?:i\s+meant|meant\s+to\s+say|meant\s+(?:no|yes|none)|wrong\s+(?:button|one|answer|choice)|by\s+mistake|mistake|"
+    r"(?i)\b(?:i\s+meant|meant\s+to\s+say|meant\s+(?:no|yes|none)|wrong\s+(?:button|one|answer|choice)|by\s+mistake|mistake|"
     r"misclick|mis-click|mis\s+click|(?:tapped|pressed|hit|clicked|picked|chose|selected)\s+(?:the\s+)?wrong|"
     r"(?:tapped|pressed|hit|clicked)\s+(?:yes|no)\s+by|take\s+(?:that|it)\s+back|change\s+my\s+answer|answer\s+again|"
     r"that'?s\s+(?:wrong|not\s+right|not\s+what\s+i\s+meant)|not\s+what\s+i\s+meant|scratch\s+that|my\s+bad|oops|whoops|"
@@ -43,11 +43,10 @@ _CORRECTION = re.compile(
     r"scratch\s+(?:my|the)\s+last|i\s+said\s+(?:no|yes|none|nothing)\s+but|earlier\s+i\s+said|"
     r"should\s*(?:'?ve|\s+have)\s+said|forgot\s+to\s+(?:say|mention|tell)|i\s+forgot|now\s+i\s+think\s+about\s+it|"
     r"^(?:oh\s+)?(?:wait|hang\s+on|hold\s+on|sorry)\W+(?:\w+\W+)?(?:actually|no|yes|i|i'm|im|none|one|my)|"
-    r"^actually\W+(?:yes|no|i|none|one))\b",
-    re.I,
+    r"^actually\W+(?:yes|no|i|none|one))\b"
 )
 _EXCEPTION = re.compile(
-    r"\b(?:except|apart\s+from|other\s+than|besides|aside\s+from|save\s+for|but\s+for|bar\s+the|only\s+the|just\s+the)\b", re.I
+    r"(?i)\b(?:except|apart\s+from|other\s+than|besides|aside\s+from|save\s+for|but\s+for|bar\s+the|only\s+the|just\s+the)\b"
 )
 _ORDINALS = {
     "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3, "fourth": 4, "4th": 4,
@@ -56,48 +55,42 @@ _ORDINALS = {
     "eleventh": 11, "11th": 11, "eleven": 11, "last": -1,
 }  # fmt: skip
 _ITEM = re.compile(
-    r"^(?:yes|yeah|yep|yup|ya|y)?[\s,.!]*(?:it'?s\s+|its\s+)?(?:the\s+)?(?:number|no\.?|#|item|line)?\s*"
+    r"(?i)^(?:yes|yeah|yep|yup|ya|y)?[\s,.!]*(?:it'?s\s+|its\s+)?(?:the\s+)?(?:number|no\.?|#|item|line)?\s*"
     r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|"
-    r"eleventh|11th|last|\d{1,2})(?:\s+(?:one|item|line|point|thing))?(?:\s+(?:applies|is\s+me|for\s+me))?[\s.!]*$",
-    re.I,
+    r"eleventh|11th|last|\d{1,2})(?:\s+(?:one|item|line|point|thing))?(?:\s+(?:applies|is\s+me|for\s+me))?[\s.!]*$"
 )
 _YES_WORDS = re.compile(
-    r"^(?:y|ye|yeh|ye+s+|yess+|yeah+|yea|ya|yah|yep+|yup+|ja|aye|mhm+|mm+hm+|uh\s+huh|affirmative|correct|definitely|absolutely|certainly|indeed|true|"
+    r"(?i)^(?:y|ye|yeh|ye+s+|yess+|yeah+|yea|ya|yah|yep+|yup+|ja|aye|mhm+|mm+hm+|uh\s+huh|affirmative|correct|definitely|absolutely|certainly|indeed|true|"
     r"unfortunately|sadly|afraid\s+so|i'?m\s+afraid\s+so|guilty|that'?s\s+me|thats\s+me|me|one\s+does|"
     r"(?:yes|yeah|yep)\s+(?:it\s+does|one\s+does|i\s+do|i\s+am|i\s+have|i\s+did|unfortunately|sadly|there\s+is|one\s+applies)|"
     r"(?:one|some|a\s+few|a\s+couple|two|several|a\s+couple\s+of\s+them|a\s+few\s+of\s+them)(?:\s+of\s+(?:them|those|these|the\s+list))?"
     r"(?:\s+(?:do|does|apply|applies|is\s+me))?|"
     r"(?:one|some)\s+(?:of\s+)?(?:them|those|these)\s+(?:do|does|apply|applies)|(?:it|that|one|something)\s+(?:does|applies)|"
-    r"i\s+(?:do|am|have|did|had)|i'm|i've|there\s+is|there'?s\s+one|yes\s+one\s+applies|one\s+applies)$",
-    re.I,
+    r"i\s+(?:do|am|have|did|had)|i'm|i've|there\s+is|there'?s\s+one|yes\s+one\s+applies|one\s+applies)$"
 )
 _YES_ANYWHERE = re.compile(
-    r"\b(?:yes|yeah|yeh|yep|yup|applies\s+to\s+me|one\s+of\s+them\s+(?:does|applies)|(?:i\s+)?tick\s+(?:the|that|one)|"
+    r"(?i)\b(?:yes|yeah|yeh|yep|yup|applies\s+to\s+me|one\s+of\s+them\s+(?:does|applies)|(?:i\s+)?tick\s+(?:the|that|one)|"
     r"(?:the|that)\s+(?:\w+\s+){1,2}one(?:\s+(?:applies|does|is\s+me))?$|(?:\d+|two|three|a\s+few|a\s+couple|some)\s+of\s+them|"
-    r"guilty|one\s+(?:applies|does|of\s+them\s+is\s+me))\b",
-    re.I,
+    r"guilty|one\s+(?:applies|does|of\s+them\s+is\s+me))\b"
 )
 #: "no, but I'm on eliquis": something after the no applies after all
-_BUT_HAVING = re.compile(r"\bbut\s+(?:i|i'm|i've|my)\b", re.I)
+_BUT_HAVING = re.compile(r"(?i)\bbut\s+(?:i|i'm|i've|my)\b")
 _FILLERS = re.compile(
-    r"\s*\b(?:tbh|lol|haha+|hehe|honestly|actually|really|to\s+be\s+honest|unfortunately|sadly|i'?m\s+afraid|ngl|fr|though|tho|thanks|thank\s+you|thx)\b\s*",
-    re.I,
+    r"(?i)\s*\b(?:tbh|lol|haha+|hehe|honestly|actually|really|to\s+be\s+honest|unfortunately|sadly|i'?m\s+afraid|ngl|fr|though|tho|thanks|thank\s+you|thx)\b\s*"
 )
-_NOT = re.compile(r"^(?:definitely|definately|definetly|defo|deffo|absolutely|certainly|of\s+course|nope|no|really)\s+not$", re.I)
+_NOT = re.compile(r"(?i)^(?:definitely|definately|definetly|defo|deffo|absolutely|certainly|of\s+course|nope|no|really)\s+not$")
 _NO_WORDS = re.compile(
-    r"\b(?:no+|nope|nopes|nop|nah+|naw|na|nay|none|non|nothing|neither|never|negative|negatory|nada|zilch|zero|not\s+me|not\s+at\s+all|"
+    r"(?i)\b(?:no+|nope|nopes|nop|nah+|naw|na|nay|none|non|nothing|neither|never|negative|negatory|nada|zilch|zero|not\s+me|not\s+at\s+all|"
     r"not\s+one|not\s+a\s+single|not\s+any|no\s+to\s+all|all\s+clear|all\s+good|all\s+fine|i'?m\s+(?:good|fine|healthy|ok|okay|well)|"
     r"im\s+(?:good|fine|healthy|ok|okay|well)|i\s+am\s+(?:good|fine|healthy|ok|okay|well)|healthy|"
     r"(?:does|do)\s+not\s+apply|(?:doesn'?t|dont|don'?t)\s+apply|(?:does|do)n'?t\s+apply|"
     r"i\s+(?:do|have|did|am)\s+not|i\s+(?:don'?t|haven'?t|didn'?t|havent|didnt|dont)|i'?m\s+not|"
     r"never\s+had|haven'?t\s+had|havent\s+had|clear\s+on\s+all|fine\s+on\s+all|not\s+once|"
-    r"haven'?t\s+got|havent\s+got|(?:that|it|this|those|these)\s+(?:is\s+not|isn'?t|isnt|are\s+not|aren'?t|arent)\s+me)\b",
-    re.I,
+    r"haven'?t\s+got|havent\s+got|(?:that|it|this|those|these)\s+(?:is\s+not|isn'?t|isnt|are\s+not|aren'?t|arent)\s+me)\b"
 )
 #: "nothing there applies to me", "none of those apply to me": the "applies to me" is denied
 _NOTHING_APPLIES = re.compile(
-    r"\b(?:nothing|none|not\s+one|neither|no\s+one)(?:\s+[\w']+){0,4}?\s+(?:applies|apply|is|are|relates?)\s+(?:to\s+|for\s+)?me\b",
-    re.I,
+    r"(?i)\b(?:nothing|none|not\s+one|neither|no\s+one)(?:\s+[\w']+){0,4}?\s+(?:applies|apply|is|are|relates?)\s+(?:to\s+|for\s+)?me\b"
 )
 
 

@@ -44,7 +44,7 @@ CLAUSE_BREAKS = {".", "!", "?", ";", "but", "though", "however", "although", "ex
 
 #: hedged answers: neither a clean yes nor a clean no
 HEDGE = re.compile(
-    r"\b(not sure|unsure|not certain|uncertain|maybe|perhaps|possibly|probably|probs|prob|might|could be|kind of|kinda|"
+    r"(?i)\b(not sure|unsure|not certain|uncertain|maybe|perhaps|possibly|probably|probs|prob|might|could be|kind of|kinda|"
     r"sort of|sorta|a bit|a little|slightly|i think|i guess|i suppose|i believe|i don't think|i do not think|"
     r"don't think so|do not think so|not really|not exactly|not quite|hard to say|tough to say|difficult to say|"
     r"can't say|cannot say|can't remember|cannot remember|can't recall|don't remember|do not remember|"
@@ -53,8 +53,7 @@ HEDGE = re.compile(
     r"on and off|ish\b|hard to tell|tough to tell|can't tell|don't believe so|do not believe so|i believe not|"
     r"don't really know|do not really know|not really sure|no clue|not a clue|who knows|might be|may be|"
     r"i reckon not|reckon so|i suppose not|not that i can remember|not that i remember|could have|might have|"
-    r"50\s*[/ -]?\s*50|fifty\s+fifty|haven'?t\s+(?:got\s+)?a\s+clue|havent\s+(?:got\s+)?a\s+clue)\b",
-    re.I,
+    r"50\s*[/ -]?\s*50|fifty\s+fifty|haven'?t\s+(?:got\s+)?a\s+clue|havent\s+(?:got\s+)?a\s+clue)\b"
 )
 
 #: a past event, long enough ago not to count as recent
@@ -63,7 +62,7 @@ _NUMBER_WORDS = (
     "couple of|couple|some|\\d+"
 )
 HISTORY = re.compile(
-    rf"\b(?:(?:(?:{_NUMBER_WORDS})\s+)?(?:years|decades?|yrs)\s+(?:ago|back|earlier|before)|"
+    rf"(?i)\b(?:(?:(?:{_NUMBER_WORDS})\s+)?(?:years|decades?|yrs)\s+(?:ago|back|earlier|before)|"
     rf"(?:{_NUMBER_WORDS})\s+(?:year|yr)\s+(?:ago|back|earlier|before)|in\s+the\s+past|previously|years\s+before|"
     rf"(?:{_NUMBER_WORDS})\s+(?:years?|yrs?)\s+since|"
     r"(?:(?:[4-9]|1[0-9]|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)\s+months?\s+(?:ago|back))|"
@@ -77,13 +76,12 @@ HISTORY = re.compile(
     r"long\s+(?:since\s+)?healed|fully\s+healed|fully\s+recovered|no\s+(?:symptoms|problems|trouble|issues)\s+since|all\s+healed|healed\s+(?:up|fine|now|years)|"
     r"(?:back\s+)?in\s+(?:19[0-9]{2}|20[01][0-9]|202[0-4])|"
     # "when my son was born, he's 14 now": the child's age dates the event
-    r"(?:he|she|they)\s*(?:'s|is|are|'re)\s+(?:[2-9]|1[0-9]|[a-z]+teen|twenty\w*|thirty\w*)\s+now)\b",
-    re.I,
+    r"(?:he|she|they)\s*(?:'s|is|are|'re)\s+(?:[2-9]|1[0-9]|[a-z]+teen|twenty\w*|thirty\w*)\s+now)\b"
 )
 
 #: someone other than the person typing
 THIRD_PERSON = re.compile(  # noqa: E501
-    r"\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
+    r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
     r"(?:friend|mate|colleague)\s+of\s+(?:mine|ours)|"
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
     r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey)\b|"
@@ -93,8 +91,7 @@ THIRD_PERSON = re.compile(  # noqa: E501
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
     r"teammate|coach|dog|cat)|(?:he|she|him|her|his|hers)|"
     r"(?:auntie|aunt|uncle|grandad|granddad|grandma|grandpa|granny|nan|nana|mum|mom|dad|hubby)|"
-    r"runs\s+in\s+(?:my|the)\s+family|family\s+history|(?:my|his|her)\s+(?:family|relatives))\b",
-    re.I,
+    r"runs\s+in\s+(?:my|the)\s+family|family\s+history|(?:my|his|her)\s+(?:family|relatives))\b"
 )
 #: the other person is the one who will use the tool (so their risk is the one that counts)
 _OTHER = (
@@ -104,7 +101,7 @@ _OTHER = (
 )
 _USE = r"(?:use|using|try|trying|roll|rolling|massage|massaging|do|start|get|work\s+on|buy)"
 FOR_THIRD_PERSON = re.compile(
-    rf"\b{_OTHER}(?:\s+(?!i\b|i'm\b|im\b)[\w',]+){{0,8}}?\s+(?:wants?|would\s+like|wanted|is\s+going|plans?|planning|asked|asks|"
+    rf"(?i)\b{_OTHER}(?:\s+(?!i\b|i'm\b|im\b)[\w',]+){{0,8}}?\s+(?:wants?|would\s+like|wanted|is\s+going|plans?|planning|asked|asks|"
     rf"is\s+trying|tries|tried|needs?|is\s+looking|keeps\s+asking)\s+(?:me\s+)?to\s+{_USE}|"
     rf"\b(?:can|could|should|may|might)\s+{_OTHER}\s+{_USE}|"
     rf"\b(?:is\s+it|it'?s|would\s+it\s+be)\s+(?:ok|okay|safe|fine|alright|all\s+right)\s+for\s+(?:him|her|them|{_OTHER})|"
@@ -116,35 +113,27 @@ FOR_THIRD_PERSON = re.compile(
     # the other person is here, or the message is typed for them: their signs are the ones that count
     r"\b(?:(?:here|sat|sitting|right)\s+(?:here\s+)?(?:with|next\s+to|beside)\s+me|next\s+to\s+me|beside\s+me|with\s+me\s+now|"
     r"(?:she|he|they)(?:'s|\s+is|\s+are|'re)\s+(?:right\s+)?(?:here|next\s+to\s+me|beside\s+me|sat\s+here|sitting\s+here)|"
-    r"asking\s+(?:for|on\s+behalf\s+of)\s+(?:my|our)|typing\s+for\s+(?:my|our|him|her)|on\s+behalf\s+of\s+(?:my|our))\b",
-    re.I,
+    r"asking\s+(?:for|on\s+behalf\s+of)\s+(?:my|our)|typing\s+for\s+(?:my|our|him|her)|on\s+behalf\s+of\s+(?:my|our))\b"
 )
 #: the person typing says it applies to them too ("...and I had one too", "me too")
 FIRST_PERSON_TOO = re.compile(
-    r"\b(?:i\s+(?:had|have|do|did|am|was|take|took|get|got)\s+(?:\w+\s+){0,3}(?:too|as\s+well|also)|i\s+also|me\s+too|"
-    r"so\s+do\s+i|so\s+did\s+i|so\s+am\s+i|and\s+me|same\s+(?:here|for\s+me)|i'?ve\s+(?:\w+\s+){0,2}(?:too|as\s+well))\b",
-    re.I,
+    r"(?i)\b(?:i\s+(?:had|have|do|did|am|was|take|took|get|got)\s+(?:\w+\s+){0,3}(?:too|as\s+well|also)|i\s+also|me\s+too|"
+    r"so\s+do\s+i|so\s+did\s+i|so\s+am\s+i|and\s+me|same\s+(?:here|for\s+me)|i'?ve\s+(?:\w+\s+){0,2}(?:too|as\s+well))\b"
 )
 FIRST_PERSON = re.compile(
-    r"\b(?:i|i'm|im|i've|ive|i'd|myself|i'll|my\s+own)\b|"
+    r"(?i)\b(?:i|i'm|im|i've|ive|i'd|myself|i'll|my\s+own)\b|"
     # reported speech about the person typing: "my gf says my words are slurred"
     r"\b(?:says|said|thinks|reckons|noticed|notices|tells\s+me|told\s+me)\s+(?:that\s+)?(?:my|i|i'm|im)\b|"
-    r"\b(?:gave|give|given|gives|put|prescribed|started|injected|operated\s+on|diagnosed|told|sent|booked|treated)\s+me\b",
-    re.I,
+    r"\b(?:gave|give|given|gives|put|prescribed|started|injected|operated\s+on|diagnosed|told|sent|booked|treated)\s+me\b"
 )
 #: the person typing speaks of their own body ("...which ball for my traps?")
 MY_BODY = re.compile(
-    r"\bmy\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
+    r"(?i)\bmy\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
     r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
-    r"lats?|shins?|heels?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back)\b",
-    re.I,
+    r"lats?|shins?|heels?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back)\b"
 )
 #: the person typing, anywhere ("nothing wrong with me", "mine is just a tight glute")
-SPEAKER = re.compile(r"\b(?:me|mine|myself)\b", re.I)
-_SENTENCE = re.compile(
-    r"[.!?;\n]+|\bbut\b|,\s*(?:and\s+)?(?=i\b|i'm\b|im\b|my\b)|\b(?:and|so|because|cause|cos|as)\s+(?=i\b|i'm\b|im\b|i've\b|ive\b)",
-    re.I,
-)
+SPEAKER = re.compile(r"(?i)\b(?:me|mine|myself)\b")
 
 
 def negated(tokens: Sequence[str], start: int, flag_tokens: AbstractSet[int] = frozenset(), reach: int = 6) -> bool:
@@ -180,13 +169,18 @@ _BARE_CONTRACTIONS = {
     "im": "i'm", "ive": "i've", "id": "i'd", "thats": "that's", "its": "it's", "couldnt": "couldn't", "wouldnt": "wouldn't",
     "shouldnt": "shouldn't",
 }  # fmt: skip
-_BARE = re.compile(r"\b(" + "|".join(_BARE_CONTRACTIONS) + r")\b", re.I)
+_BARE = re.compile(r"(?i)\b(" + "|".join(_BARE_CONTRACTIONS) + r")\b")
 
 
 def normalise_apostrophes(text: str) -> str:
     """Curly quotes as straight ones, and contractions typed without the apostrophe ("dont", "im") with it."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     return _BARE.sub(lambda m: _BARE_CONTRACTIONS[m.group(1).lower()], text)
+
+
+_SENTENCE = re.compile(
+    r"(?i)[.!?;\n]+|\bbut\b|,\s*(?:and\s+)?(?=i\b|i'm\b|im\b|my\b)|\b(?:and|so|because|cause|cos|as)\s+(?=i\b|i'm\b|im\b|i've\b|ive\b)"
+)
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -197,27 +191,29 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[begin : (min(after) if after else len(text))]
 
 
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause of the span `start:end` (`sentence_around`), with its apostrophes normalised."""
+    return normalise_apostrophes(sentence_around(text, start, end))
+
+
 def in_the_past(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` is dated long ago ("years ago", "as a kid") in its own clause."""
-    return bool(HISTORY.search(normalise_apostrophes(sentence_around(text, start, end))))
+    return bool(HISTORY.search(_clause(text, start, end)))
 
 
+_WHAT_DOES = re.compile(r"(?i)\bwhat\s+does\s+(?:[\w-]+\s+){0,2}$")
+_MEAN_AFTER = re.compile(r"(?i)^\W*(?:[\w-]+\s+)?(?:mean|means|stand\s+for)\b")
 _ASKED_ABOUT = re.compile(
-    r"\b(?:what(?:'s|s|\s+is|\s+are)|what\s+does|what\s+do\s+(?:you|people|doctors|they)\s+mean\s+by|what\s+counts\s+as|"
+    r"(?i)\b(?:what(?:'s|s|\s+is|\s+are)|what\s+does|what\s+do\s+(?:you|people|doctors|they)\s+mean\s+by|what\s+counts\s+as|"
     r"what\s+would\s+count\s+as|what\s+is\s+meant\s+by|meaning\s+of|define|explain|difference\s+between|"
     r"what(?:'s|s|\s+is)\s+the\s+difference\s+between|how\s+do\s+(?:you|i|people)\s+tell|what\s+actually\s+is|"
     r"warns?\s+about|warning\s+about|(?:^|[.?!]\s*)is|"
     r"(?:heard|read|saw)\s+(?:about|the\s+word|the\s+term)|what\s+exactly\s+is|explain\s+what|(?:tell|teach)\s+me\s+(?:about|what)|"
     r"when\s+people\s+say|is\s+(?:a|an)|same\s+as|what\s+is\s+the\s+\w+\s+(?:test|sign)\s+for|mean\s+when\s+\w+\s+say)"
-    r"\s+(?:a|an|the)?\s*['\"\u2018\u201c]?\s*$",
-    re.I,
+    r"\s+(?:a|an|the)?\s*['\"\u2018\u201c]?\s*$"
 )
 #: the second term of a question that compares two ("what's a herniated disc vs a bulging disc?")
-_CONNECTOR = re.compile(r"\s(?:vs\.?|versus|or|and)\s+(?:a|an|the)?\s*$", re.I)
-
-
-_WHAT_DOES = re.compile(r"\bwhat\s+does\s+(?:[\w-]+\s+){0,2}$", re.I)
-_MEAN_AFTER = re.compile(r"^\W*(?:[\w-]+\s+)?(?:mean|means|stand\s+for)\b", re.I)
+_CONNECTOR = re.compile(r"(?i)\s(?:vs\.?|versus|or|and)\s+(?:a|an|the)?\s*$")
 
 
 def asked_about(text: str, start: int, end: int) -> bool:
@@ -235,9 +231,8 @@ def asked_about(text: str, start: int, end: int) -> bool:
 
 #: a question asked to learn a word, not to tell a symptom ("what is stenosis? I'm studying for an exam")
 STUDYING = re.compile(
-    r"\b(?:studying|study|exam|course|first\s+aid|article|articles|poster|tv|drama|podcast|reading\s+up|learning|for\s+fun|"
-    r"curious\s+about\s+the\s+word|in\s+a\s+book|on\s+the\s+news|a\s+documentary|homework|assignment|quiz)\b",
-    re.I,
+    r"(?i)\b(?:studying|study|exam|course|first\s+aid|article|articles|poster|tv|drama|podcast|reading\s+up|learning|for\s+fun|"
+    r"curious\s+about\s+the\s+word|in\s+a\s+book|on\s+the\s+news|a\s+documentary|homework|assignment|quiz)\b"
 )
 
 
@@ -256,7 +251,7 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     has a stiff neck and a fever, can we use the ball" -> False (the message is about him).
     """
     text = normalise_apostrophes(text)
-    for_myself = re.search(r"\b(?:for|about)\s+(?:myself|my\s+own|me)\b", text, re.I)
+    for_myself = re.search(r"(?i)\b(?:for|about)\s+(?:myself|my\s+own|me)\b", text)
     if (FOR_THIRD_PERSON.search(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
@@ -278,7 +273,7 @@ def words(text: str) -> List[str]:
 
 #: a clause that supposes instead of stating: the sign has not happened ("what if I get tingling?")
 HYPOTHETICAL = re.compile(
-    r"\b(?:what\s+if|what\s+(?:should|do|would|must)\s+i\s+do\s+if|what\s+happens\s+if|if\s+i\s+ever|if\s+ever|"
+    r"(?i)\b(?:what\s+if|what\s+(?:should|do|would|must)\s+i\s+do\s+if|what\s+happens\s+if|if\s+i\s+ever|if\s+ever|"
     r"in\s+case\s+i|supposing|suppose\s+i|hypothetically|"
     r"if\s+(?:i|you|someone|somebody|one)\s+(?:get|gets|got|start|starts|develop|develops|notice|notices|feel|feels|have|has|"
     r"experience|experiences|were\s+to)|when\s+should\s+i\s+stop\s+if|should\s+i\s+stop\s+if|would\s+you\s+tell\s+me\s+to|"
@@ -289,27 +284,24 @@ HYPOTHETICAL = re.compile(
     r"was|were|went|goes|felt|feel|feels|started|starts|developed)|"
     r"(?<!should\s)(?<!would\s)(?<!must\s)(?<!to\s)(?<!could\s)(?<!i'd\s)(?<!need\s)(?<!i\s)"
     r"say\s+(?:i|you|someone)\s+(?:felt|feel|had|have|got|get|noticed|started)|would\s+\w+(?:\s+\w+){0,4}\s+be\s+(?:a\s+problem|"
-    r"off\s+the\s+table|bad|dangerous|unsafe|ok|okay|safe)\s+(?:for\s+\w+\s+)?if)\b",
-    re.I,
+    r"off\s+the\s+table|bad|dangerous|unsafe|ok|okay|safe)\s+(?:for\s+\w+\s+)?if)\b"
 )
 #: the same, anywhere in the clause ("what would count as sciatica, in case it ever happens?")
 HYPOTHETICAL_ANYWHERE = re.compile(
-    r"\b(?:in\s+case\s+(?:it|that|this)\s+ever|planning\s+ahead|just\s+in\s+case|hypothetical\w*|theoretically|imagine|"
+    r"(?i)\b(?:in\s+case\s+(?:it|that|this)\s+ever|planning\s+ahead|just\s+in\s+case|hypothetical\w*|theoretically|imagine|"
     r"before\s+it\s+(?:ever\s+)?happens|if\s+(?:it|that|this)\s+ever\s+happens|for\s+future\s+reference|in\s+(?:the\s+)?future|"
     r"(?:could|can|would|does|do)\s+(?:\w+\s+){0,2}ever\s+(?:cause|give|lead)|one\s+day|would\s+you\s+tell\s+someone|general\s+knowledge|"
     r"just\s+planning|what\s+are\s+the\s+(?:signs|symptoms)\s+of|"
-    r"so\s+i\s+know\s+what\s+to\s+(?:look|watch)|just\s+wondering|just\s+curious)\b",
-    re.I,
+    r"so\s+i\s+know\s+what\s+to\s+(?:look|watch)|just\s+wondering|just\s+curious)\b"
 )
 #: the person says afterwards that the sign is not theirs ("...would I have hit a nerve? I don't have it")
 DISOWNED = re.compile(
-    r"\b(?:i\s+don'?t\s+have\s+(?:it|any|that|them|those|one)\b(?!\s+(?:other|else))|(?:nothing|none)\s+yet|"
-    r"i\s+don'?t\s*[.!,]|i'?m\s+not\s+(?:pregnant|allergic|on\s+(?:it|anything|any|them|blood)))",
-    re.I,
+    r"(?i)\b(?:i\s+don'?t\s+have\s+(?:it|any|that|them|those|one)\b(?!\s+(?:other|else))|(?:nothing|none)\s+yet|"
+    r"i\s+don'?t\s*[.!,]|i'?m\s+not\s+(?:pregnant|allergic|on\s+(?:it|anything|any|them|blood)))"
 )
 #: the person handles a medicine or sees a sign at work
 OCCUPATION = re.compile(
-    r"^\W*(?!(?:my|our|the|his|her|their)\b)(?:\w+\s+){0,2}(?:nurse|pharmacist|paramedic|doctor|midwife|carer|physio|surgeon|medic|"
+    r"(?i)^\W*(?!(?:my|our|the|his|her|their)\b)(?:\w+\s+){0,2}(?:nurse|pharmacist|paramedic|doctor|midwife|carer|physio|surgeon|medic|"
     r"emt|pharmacy\s+tech\w*|pharmacy\s+assistant|care\s+worker|support\s+worker|phlebotomist|radiographer|dispenser|therapist|"
     r"receptionist|administrator|secretary|cleaner|volunteer|fundraiser|"
     r"ambulance\s+tech\w*|porter|first\s+aider|healthcare\s+assistant|hca|teacher|instructor|trainer|coach|chiropractor|osteopath)"
@@ -330,41 +322,35 @@ OCCUPATION = re.compile(
     r"\b(?:dispens\w*|prescrib\w*|administer\w*|hand\s+out|handing\s+out|give|gives|giving|inject|injecting|draw\s+up|"
     r"stock|stocking|sell|selling|deliver|delivering|count|counting|pack|packing)\s+(?:\w+\s+){0,3}?"
     r"(?:to\s+)?(?:patients|residents|clients|customers|people|all\s+day|at\s+work|on\s+the\s+ward|every\s+shift)|"
-    r"\bmy\s+(?:patients|residents|clients)\b",
-    re.I,
+    r"\bmy\s+(?:patients|residents|clients)\b"
 )
 #: the person typing takes or has it themselves, whatever their job
 TAKING = re.compile(
-    r"\b(?:i\s+(?:take|took|use|inject|have\s+to\s+take|need\s+to\s+take)|i'?m\s+(?:on|taking)|i\s+am\s+(?:on|taking)|"
+    r"(?i)\b(?:i\s+(?:take|took|use|inject|have\s+to\s+take|need\s+to\s+take)|i'?m\s+(?:on|taking)|i\s+am\s+(?:on|taking)|"
     r"im\s+(?:on|taking)|on\s+it\s+myself|(?:put|started|has|have|had|keeps)\s+me\s+on|prescribed\s+me|my\s+(?:own\s+)?(?:tablets|pills|meds|"
-    r"medication|injections))\b",
-    re.I,
+    r"medication|injections))\b"
 )
 #: a medicine the person no longer takes: never assumed current, so it is asked about
 STOPPED = re.compile(
-    r"\b(?:stopped|stop\s+taking|quit|came\s+off|come\s+off|came\s+of|been\s+off|weaned\s+off|taken\s+off|was\s+taken\s+off|"
+    r"(?i)\b(?:stopped|stop\s+taking|quit|came\s+off|come\s+off|came\s+of|been\s+off|weaned\s+off|taken\s+off|was\s+taken\s+off|"
     r"no\s+longer|not\s+on\s+\w+\s+(?:any\s?more|now)|used\s+to\s+(?:take|be\s+on)|finished\s+(?:my|the)\s+course|"
     r"was\s+on|were\s+on|had\s+been\s+on|off\s+it\s+(?:now|since)|(?:been\s+)?off\s+\w+\s+(?:since|for)|"
     r"don'?t\s+need\s+it\s+any\s?more|signed\s+me\s+off|finished\s+(?:a|the|my)\s+(?:short\s+)?course|finished\s+(?:them|it)|"
     r"haven'?t\s+(?:taken\s+(?:it|them|any)\s+)?since|took\s+me\s+off|taken\s+off|"
-    r"(?:a|one|two|three|a\s+few)\s+(?:months?|weeks?)\s+of|(?:none|no\s+meds|nothing)\s+since|(?:prescribed|given|put\s+on)\s+\w+(?:\s+\w+){0,3}\s+once)\b",
-    re.I,
+    r"(?:a|one|two|three|a\s+few)\s+(?:months?|weeks?)\s+of|(?:none|no\s+meds|nothing)\s+since|(?:prescribed|given|put\s+on)\s+\w+(?:\s+\w+){0,3}\s+once)\b"
 )
-#: a year or a span that dates a stopped medicine ("off Eliquis since 2021", "once in 2012")
-_LONG_SINCE = re.compile(r"\b(?:since|in|from)\s+(?:19[0-9]{2}|20[01][0-9]|202[0-4])\b", re.I)
 #: star signs: a sign word that is a zodiac sign here never counts
 ZODIAC = re.compile(
-    r"\b(?:star\s+sign|starsign|zodiac|horoscope|astrology|astrological|cancerian|typical\s+cancer|a\s+cancer\s+(?:sun|moon|rising)|"
+    r"(?i)\b(?:star\s+sign|starsign|zodiac|horoscope|astrology|astrological|cancerian|typical\s+cancer|a\s+cancer\s+(?:sun|moon|rising)|"
     r"(?:cancer|cancers)\s+(?:season|sun|moon|rising|are|is\s+a\s+water)|water\s+sign|born\s+in\s+(?:late\s+)?(?:june|july)|"
     r"crab\b|(?:i'?m|im|i\s+am)\s+a\s+(?:cancer|virgo|leo|gemini|libra|scorpio|aries|taurus|pisces|aquarius|capricorn|sagittarius)\b|"
     r"astrolog\w*|placements?|(?:sun|moon)\s+in\s+(?:cancer|virgo|leo|gemini|libra|scorpio|aries|taurus|pisces|aquarius|capricorn|sagittarius)|birthday\s+in\s+(?:late\s+)?(?:june|july)|july\s+baby|cancer\s+sign|sign\s+is\s+cancer|"
     r"(?:being|as|proud|classic|typical|total|true|such)\s+(?:a\s+)?cancer\b(?!\s+(?:patient|survivor|diagnosis|treatment|scare))|"
-    r"(?:she'?s|he'?s|i'?m|im)\s+a\s+cancer\b(?!\s+(?:patient|survivor|diagnosis|treatment|scare)))",
-    re.I,
+    r"(?:she'?s|he'?s|i'?m|im)\s+a\s+cancer\b(?!\s+(?:patient|survivor|diagnosis|treatment|scare)))"
 )
 #: figures of speech that use a sign word: the sign may not be meant, so it is asked about
 FIGURATIVE = re.compile(
-    r"\b(?:pain\s+in\s+the\s+(?:neck|arse|ass|butt|backside|bum)|numb\s+to|numb\s+(?:with|from)\s+(?:boredom|shock|grief|the\s+news)|"
+    r"(?i)\b(?:pain\s+in\s+the\s+(?:neck|arse|ass|butt|backside|bum)|numb\s+to|numb\s+(?:with|from)\s+(?:boredom|shock|grief|the\s+news)|"
     r"(?:mind|brain)\s+(?:is|goes|went|feels)\s+numb|emotionally\s+numb|heart\s+(?:sank|sinks|broke|breaks|is\s+broken|skipped|"
     r"in\s+my\s+mouth|isn'?t\s+in\s+it|goes\s+out)|broken\s+heart|heartbroken|stabbed\s+(?:me\s+)?in\s+the\s+back|"
     r"back\s*stab\w*|bleed(?:ing)?\s+(?:me|us)\s+dry|blood\s+(?:boil\w*|is\s+boiling)|weak\s+at\s+the\s+knees|"
@@ -376,8 +362,7 @@ FIGURATIVE = re.compile(
     r"(?:killing|kill)\s+(?:me|it)\s+(?:at\s+work|in\s+the\s+office)|swollen\s+head|chip\s+on\s+(?:my|his|her)\s+shoulder|"
     r"pins\s+and\s+needles\s+(?:waiting|about|over)|on\s+pins\s+and\s+needles|cold\s+feet|(?:blew|blown|blow)\s+my\s+mind|"
     r"losing\s+(?:my|the)\s+(?:plot|will\s+to\s+live)|(?:my|the)\s+(?:boss|manager|job|commute|kids?|mortgage|landlord|ex)\s+"
-    r"(?:is|are|has\s+been|gives\s+me)\s+(?:a\s+)?(?:real\s+)?(?:pain|headache|nightmare))",
-    re.I,
+    r"(?:is|are|has\s+been|gives\s+me)\s+(?:a\s+)?(?:real\s+)?(?:pain|headache|nightmare))"
 )
 
 
@@ -390,12 +375,10 @@ def _clause_before(text: str, start: int, end: int) -> str:
 
 def hypothetical(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` is supposed, not stated ("what if I get tingling?")."""
-    clause = normalise_apostrophes(sentence_around(text, start, end))
-    later = normalise_apostrophes(text[end:])
     return bool(
         HYPOTHETICAL.search(normalise_apostrophes(_clause_before(text, start, end)))
-        or HYPOTHETICAL_ANYWHERE.search(clause)
-        or DISOWNED.search(later)
+        or HYPOTHETICAL_ANYWHERE.search(_clause(text, start, end))
+        or DISOWNED.search(normalise_apostrophes(text[end:]))
     )
 
 
@@ -407,44 +390,44 @@ def at_work(text: str, start: int, end: int) -> bool:
 
 def stopped(text: str, start: int, end: int) -> bool:
     """The medicine at `start:end` is one the person has stopped ("I came off warfarin")."""
-    return bool(STOPPED.search(normalise_apostrophes(sentence_around(text, start, end))))
+    return bool(STOPPED.search(_clause(text, start, end)))
 
 
+#: a year or a span that dates a stopped medicine ("off Eliquis since 2021", "once in 2012")
+_LONG_SINCE = re.compile(r"(?i)\b(?:since|in|from)\s+(?:19[0-9]{2}|20[01][0-9]|202[0-4])\b")
 #: a medicine taken now ("on Marevan 3mg a day", "currently taking")
 PRESENT_USE = re.compile(
-    r"\b(?:i'?m\s+on|i\s+am\s+on|currently|still\s+(?:on|taking|take)|every\s+day|a\s+day|daily|each\s+day|twice\s+a\s+day|"
-    r"at\s+the\s+moment|right\s+now|these\s+days|has\s+me\s+on|have\s+me\s+on)\b",
-    re.I,
+    r"(?i)\b(?:i'?m\s+on|i\s+am\s+on|currently|still\s+(?:on|taking|take)|every\s+day|a\s+day|daily|each\s+day|twice\s+a\s+day|"
+    r"at\s+the\s+moment|right\s+now|these\s+days|has\s+me\s+on|have\s+me\s+on)\b"
 )
 
 
 def stopped_long_ago(text: str, start: int, end: int) -> bool:
     """A medicine of the past ("off Eliquis since 2021", "came off warfarin years ago", "took steroids
     as a teenager"): stopped and dated, or dated long ago with nothing saying it is taken now."""
-    clause = normalise_apostrophes(sentence_around(text, start, end))
-    dated = bool(HISTORY.search(clause) or _LONG_SINCE.search(clause))
-    return dated and (stopped(text, start, end) or not PRESENT_USE.search(clause))
+    said = _clause(text, start, end)
+    dated = bool(HISTORY.search(said) or _LONG_SINCE.search(said))
+    return dated and (stopped(text, start, end) or not PRESENT_USE.search(said))
 
 
 def star_sign(text: str, start: int, end: int) -> bool:
     """The sign word at `start:end` is a zodiac sign ("I'm a Cancer, typical crab")."""
-    return bool(ZODIAC.search(normalise_apostrophes(sentence_around(text, start, end))))
+    return bool(ZODIAC.search(_clause(text, start, end)))
 
 
 #: a nerve word said as an approximation ("kind of tingly", "a bit numb", "numbish", "weak-ish"):
 #: the person is unsure of the sensation itself, so it is asked about (flag_check), not assumed
 HEDGED_SIGN = re.compile(
-    r"\b(?:kind\s+of|kinda|sort\s+of|sorta|a\s+(?:little\s+|tiny\s+)?bit(?:\s+of)?|bit\s+of|a\s+little|a\s+tad|slightly|"
+    r"(?i)\b(?:kind\s+of|kinda|sort\s+of|sorta|a\s+(?:little\s+|tiny\s+)?bit(?:\s+of)?|bit\s+of|a\s+little|a\s+tad|slightly|"
     r"somewhat|vaguely|faintly|mildly|ever\s+so\s+slightly)\s+(?:\w+\s+)?(?:numb|tingl|weak|pins\b|prickl)\w*"
-    r"|\b(?:numb|tingl\w*|weak|prickl\w*|pins-and-needle)-?ish\b",
-    re.I,
+    r"|\b(?:numb|tingl\w*|weak|prickl\w*|pins-and-needle)-?ish\b"
 )
 
 
 def approximated(text: str, start: int, end: int) -> bool:
     """A nerve sign in the clause of `start:end` is said as an approximation ("my leg feels
     kinda weakish", "fingers go kind of tingly-ish", "a bit of numbness")."""
-    return bool(HEDGED_SIGN.search(normalise_apostrophes(sentence_around(text, start, end))))
+    return bool(HEDGED_SIGN.search(_clause(text, start, end)))
 
 
 def figurative(text: str, start: int, end: int) -> bool:
@@ -455,27 +438,24 @@ def figurative(text: str, start: int, end: int) -> bool:
 
 #: a condition that has gone ("it cleared up completely", "no problems since")
 RESOLVED = re.compile(
-    r"\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away)|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
+    r"(?i)\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away)|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
     r"(?:had\s+)?nothing\s+since|no\s+(?:problems|trouble|issues|symptoms)\s+since|(?:all\s+)?fine\s+since|healed\s+(?:up|fine|completely)|"
     r"signed\s+(?:me\s+)?off|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
-    r"never\s+returned|hasn'?t\s+returned)\b",
-    re.I,
+    r"never\s+returned|hasn'?t\s+returned)\b"
 )
 
 
 def resolved_long_ago(text: str, start: int, end: int) -> bool:
     """The condition at `start:end` is dated long ago and has gone ("sciatica back in 2015, it
     cleared up completely"): it does not count, whatever the condition."""
-    clause = normalise_apostrophes(sentence_around(text, start, end))
-    return bool(HISTORY.search(clause) and RESOLVED.search(normalise_apostrophes(text)))
+    return bool(HISTORY.search(_clause(text, start, end)) and RESOLVED.search(normalise_apostrophes(text)))
 
 
 #: a knock that is already over ("tingled for a few seconds, all gone now", "no injury")
 OVER_NOW = re.compile(
-    r"\b(?:fine\s+now|all\s+gone|gone\s+now|healed|walking\s+fine|completely\s+better|"
+    r"(?i)\b(?:fine\s+now|all\s+gone|gone\s+now|healed|walking\s+fine|completely\s+better|"
     r"for\s+a\s+(?:few\s+)?(?:seconds?|minute|moment|second)|only\s+for\s+a\s+(?:second|moment|minute)|sore\s+for\s+a\s+day|"
-    r"bit\s+sore\s+for\s+a\s+(?:day|minute)|just\s+a\s+graze)\b",
-    re.I,
+    r"bit\s+sore\s+for\s+a\s+(?:day|minute)|just\s+a\s+graze)\b"
 )
 
 
@@ -490,11 +470,11 @@ def over_now(text: str, start: int, end: int) -> bool:
 
 
 #: "never had back trouble until three weeks ago": the denial ends, the sign is there now
-_UNTIL = re.compile(r"\b(?:until|till|til|up\s+until|before\s+(?:this|now|last|these))\b", re.I)
+_UNTIL = re.compile(r"(?i)\b(?:until|till|til|up\s+until|before\s+(?:this|now|last|these))\b")
 
 
 def until_now(text: str, start: int, end: int) -> bool:
     """The negated sign at `start:end` is followed, in its clause, by "until ...": it is there now."""
-    clause = normalise_apostrophes(sentence_around(text, start, end))
-    offset = normalise_apostrophes(text).find(clause)
-    return bool(_UNTIL.search(clause[max(0, end - offset) :] if offset >= 0 else clause))
+    said = _clause(text, start, end)
+    offset = normalise_apostrophes(text).find(said)
+    return bool(_UNTIL.search(said[max(0, end - offset) :] if offset >= 0 else said))

@@ -12,55 +12,35 @@ from typing import List, Sequence, Tuple
 Found = Tuple[str, int, int]
 
 WORD_NUMBERS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "forty-five": 45,
-    "sixty": 60,
-}
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "sixty": 60,
+}  # fmt: skip
 _NUM = r"(?:10|[0-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
 _BIG = r"(?:\d{1,3}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
 
-_OUT_OF_TEN = re.compile(rf"(?<![\d.,])\b({_NUM})(?:[.,]\d)?\s*(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)\b", re.I)
+_OUT_OF_TEN = re.compile(rf"(?i)(?<![\d.,])\b({_NUM})(?:[.,]\d)?\s*(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)\b")
 _PAIN_WORDS = re.compile(
-    r"\b(pain|painful|hurts?|hurting|aches?|aching|sore|soreness|tight|tightness|stiff|stiffness|tense|level|rate|rating|"
-    r"scale|intensity)\b",
-    re.I,
+    r"(?i)\b(pain|painful|hurts?|hurting|aches?|aching|sore|soreness|tight|tightness|stiff|stiffness|tense|level|rate|rating|"
+    r"scale|intensity)\b"
 )
 _RATED = re.compile(
-    rf"\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably|level|easily|goes\s+to|up\s+to|sitting\s+at)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))",
-    re.I,
+    rf"(?i)\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably|level|easily|goes\s+to|up\s+to|sitting\s+at)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))"
 )
 #: a message that is only a rating ("about a 7", "maybe a six", "a 4 now", "7"): the answer to "how does it feel, 0-10?"
 _ONLY_A_RATING = re.compile(
-    rf"^\W*(?:(?:it'?s|its|i'?d\s+say|i\s+think|maybe|about|around|roughly|like|probably|prob|now|still|a|an|solid|"
+    rf"(?i)^\W*(?:(?:it'?s|its|i'?d\s+say|i\s+think|maybe|about|around|roughly|like|probably|prob|now|still|a|an|solid|"
     rf"down\s+to|up\s+to|more\s+like)\s+)*({_NUM})(?:\s*ish)?(?:\s*(?:/\s*10|out\s+of\s+(?:10|ten)))?"
-    rf"(?:\s+(?:now|maybe|i\s+think|tbh|ish|or\s+so))*\W*$",
-    re.I,
+    rf"(?:\s+(?:now|maybe|i\s+think|tbh|ish|or\s+so))*\W*$"
 )
 #: after a session ("done, it's a 3 now", "went from 6 to 3", "pain went up to 7"): a rating without a pain word
-_SESSION_WORDS = re.compile(r"\b(now|done|finished|after|afterwards|down\s+to|up\s+to|dropped|went\s+(?:up|down))\b", re.I)
-_FROM_TO = re.compile(rf"\bfrom\s+(?:a\s+)?({_NUM})\s+(?:to|down\s+to|up\s+to|->|→)\s+(?:a\s+)?({_NUM})\b", re.I)
-_MOVED_TO = re.compile(rf"\b(?:down|up|dropped|went\s+up|went\s+down|fell|rose)\s+to\s+(?:a\s+|an\s+)?({_NUM})\b", re.I)
-_NOW_RATED = re.compile(rf"\b({_NUM})\s+(?:now|afterwards)\b|\bnow\s+({_NUM})\b(?!\s*(?:min|sec|hour|days?|times?|x\b))", re.I)
-_MINUTES = re.compile(rf"\b({_BIG})(?:\s*-\s*|\s+)?(?:min|mins|minute|minutes)\b", re.I)
-_SIDE = re.compile(r"\b(left|right|both)(?:\s+(?:sides?|hand\s+side))?\b", re.I)
-_BETWEEN = re.compile(r"^(?:\s|-|my|the|side|sided|hand|of|upper|lower|inner|outer)*$", re.I)
-_SIDE_CONTEXT = re.compile(r"^\W*(?:one|side|sides|leg|legs|arm|arms|hand|foot|feet|shoulder|hip)\b", re.I)
+_SESSION_WORDS = re.compile(r"(?i)\b(now|done|finished|after|afterwards|down\s+to|up\s+to|dropped|went\s+(?:up|down))\b")
+_FROM_TO = re.compile(rf"(?i)\bfrom\s+(?:a\s+)?({_NUM})\s+(?:to|down\s+to|up\s+to|->|→)\s+(?:a\s+)?({_NUM})\b")
+_MOVED_TO = re.compile(rf"(?i)\b(?:down|up|dropped|went\s+up|went\s+down|fell|rose)\s+to\s+(?:a\s+|an\s+)?({_NUM})\b")
+_NOW_RATED = re.compile(rf"(?i)\b({_NUM})\s+(?:now|afterwards)\b|\bnow\s+({_NUM})\b(?!\s*(?:min|sec|hour|days?|times?|x\b))")
+_MINUTES = re.compile(rf"(?i)\b({_BIG})(?:\s*-\s*|\s+)?(?:min|mins|minute|minutes)\b")
+_SIDE = re.compile(r"(?i)\b(left|right|both)(?:\s+(?:sides?|hand\s+side))?\b")
+_BETWEEN = re.compile(r"(?i)^(?:\s|-|my|the|side|sided|hand|of|upper|lower|inner|outer)*$")
+_SIDE_CONTEXT = re.compile(r"(?i)^\W*(?:one|side|sides|leg|legs|arm|arms|hand|foot|feet|shoulder|hip)\b")
 
 
 def to_number(token: str) -> int:
@@ -149,7 +129,7 @@ _AGE_NUMBER = r"(?:\d{2,3}|(?:" + "|".join(_TENS) + r")(?:[\s-]?(?:" + "|".join(
 _DECADES = {"fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90, "50s": 50, "60s": 60, "70s": 70,
             "80s": 80, "90s": 90}  # fmt: skip
 _AGE = re.compile(
-    rf"\b(?:i'?m|i\s+am|im|aged?|at\s+(?:the\s+age\s+of\s+)?|just\s+turned|turned|turning|now|she'?s|he'?s|(?:is|who'?s)\s+)"
+    rf"(?i)\b(?:i'?m|i\s+am|im|aged?|at\s+(?:the\s+age\s+of\s+)?|just\s+turned|turned|turning|now|she'?s|he'?s|(?:is|who'?s)\s+)"
     rf"\s*({_AGE_NUMBER})\b(?!\s*(?:kg|kgs|kilos?|lbs?|pounds|stone|min|mins|minutes?|secs?|seconds?|hours?|hrs?|days?|"
     rf"weeks?|months?|times?|reps?|%|percent|miles?|km|k\b|cm|mm|degrees?|am|pm|o'?clock|/|out\s+of|\.\d))|"
     rf"\b({_AGE_NUMBER})\s*(?:-\s*)?(?:years?|yrs?|yr)[\s-]*(?:of\s+age|old|young)\b|"
@@ -157,8 +137,7 @@ _AGE = re.compile(
     rf"\b({_AGE_NUMBER})\s+(?:here|this\s+year)\b|"
     rf"\((\d{{2,3}})\s*[,)]|"
     rf"^\s*({_AGE_NUMBER})\s*(?:,|and\b)|"
-    rf"\bin\s+(?:my|his|her|their)\s+(?:(?:late|early|mid)[\s-]+)?({'|'.join(_DECADES)})\b",
-    re.I,
+    rf"\bin\s+(?:my|his|her|their)\s+(?:(?:late|early|mid)[\s-]+)?({'|'.join(_DECADES)})\b"
 )
 
 
@@ -173,7 +152,7 @@ def _age_value(token: str) -> int:
 
 
 #: words that say 65 or over without a number ("pensioner here", "got my bus pass")
-_OLDER = re.compile(r"\b(?:pensioner|oap|senior\s+citizen|bus\s+pass|coming\s+up\s+to\s+70|in\s+my\s+retirement)\b", re.I)
+_OLDER = re.compile(r"(?i)\b(?:pensioner|oap|senior\s+citizen|bus\s+pass|coming\s+up\s+to\s+70|in\s+my\s+retirement)\b")
 
 
 def find_ages(text: str) -> List[Tuple[int, int, int]]:
@@ -184,7 +163,7 @@ def find_ages(text: str) -> List[Tuple[int, int, int]]:
     for match in _AGE.finditer(text):
         index = next(i for i in range(1, (match.lastindex or 0) + 1) if match.group(i))
         value = _age_value(match.group(index))
-        if index == (match.lastindex or 0) and re.search(r"\b(?:late|mid)", match.group(0), re.I):
+        if index == (match.lastindex or 0) and re.search(r"(?i)\b(?:late|mid)", match.group(0)):
             value += 5
         if 15 <= value <= 110:
             found.append((value, match.start(index), match.end(index)))

@@ -25,10 +25,8 @@ import hashlib
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
@@ -304,6 +302,8 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
     config: `backstop_corpus` (the folder of the learned backstop's corpus, data/safety) and
     `possible_from` (the backstop's score from which a message is a possible red flag)."""
 
+    _backstop: Optional[Backstop] = None  # trained or restored before the matcher is built
+
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"backstop_corpus": "data/safety", "possible_from": 0.7}
@@ -316,17 +316,6 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
             digest.update(path.name.encode() + path.read_bytes())
         return digest.hexdigest()
 
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        vocabulary: Optional[Dict[str, Any]] = None,
-        backstop: Optional[Backstop] = None,
-    ) -> None:
-        self._backstop = backstop
-        super().__init__(config, model_storage, resource, vocabulary)
-
     def train(self, training_data: TrainingData) -> Resource:
         corpus = Corpus.read(Path(self._config.get("backstop_corpus") or "data/safety"))
         benign = [m.get("text") for m in training_data.intent_examples if m.get("intent") != RED_FLAG_INTENT]
@@ -336,23 +325,10 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
             self._backstop.save(path)
         return resource
 
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> RedFlagDetector:
-        import json
-
-        from components.vocabulary_component import VOCABULARY_FILE
-
-        with model_storage.read_from(resource) as path:
-            vocabulary = json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8"))
-            backstop = Backstop.load(path)
-        return cls(config, model_storage, resource, vocabulary, backstop)
+    def restore(self) -> None:
+        with self._model_storage.read_from(self._resource) as path:
+            self._backstop = Backstop.load(path)
+        super().restore()
 
     @staticmethod
     def read_vocabulary() -> Dict[str, Any]:
@@ -366,7 +342,7 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
 
     def use(self, vocabulary: Dict[str, Any]) -> None:
         possible_from = float(self._config.get("possible_from", 1.0))
-        self._matcher = RedFlagMatcher(vocabulary, self.speller_of(vocabulary), getattr(self, "_backstop", None), possible_from)
+        self._matcher = RedFlagMatcher(vocabulary, self.speller_of(vocabulary), self._backstop, possible_from)
 
     def annotate(self, message: Message, text: str) -> None:
         flags = [f for f in self._matcher.find(text) if f.level in BLOCKING_LEVELS]

@@ -12,15 +12,13 @@ the speller is built at training time and persisted in the model.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import TEXT
@@ -29,14 +27,16 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.entity_extractor import alias_phrases, knowledge_vocabulary
 from components.spelling import Speller
+from components.vocabulary_component import StoredComponent, words_of
 
 SPELLER_FILE = "speller.json"
-_WORD = re.compile(r"[a-z]+")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
-class SpellingNormaliser(GraphComponent):
+class SpellingNormaliser(StoredComponent):
     """Rewrites misspelt tokens to training-vocabulary words before featurization."""
+
+    _speller: Optional[Speller] = None  # without one (no speller in the model), nothing changes
 
     @staticmethod
     def required_components() -> List[type]:
@@ -47,40 +47,16 @@ class SpellingNormaliser(GraphComponent):
         """The knowledge aliases are an input too: a change there rebuilds the speller."""
         return hashlib.sha256(json.dumps(sorted(alias_phrases(knowledge_vocabulary()))).encode()).hexdigest()
 
-    @classmethod
-    def create(
-        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> SpellingNormaliser:
-        return cls(model_storage, resource)
-
-    def __init__(self, model_storage: ModelStorage, resource: Resource, speller: Speller | None = None) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self._speller = speller
-
     def train(self, training_data: TrainingData) -> Resource:
-        words = {w for m in training_data.training_examples for w in _WORD.findall((m.get(TEXT) or "").lower())}
-        words |= {w for phrase in alias_phrases(knowledge_vocabulary()) for w in _WORD.findall(phrase.lower())}
-        self._speller = Speller.build(words)
+        words = words_of(m.get(TEXT) or "" for m in training_data.training_examples)
+        self._speller = Speller.build(words | words_of(alias_phrases(knowledge_vocabulary())))
         with self._model_storage.write_to(self._resource) as path:
             (path / SPELLER_FILE).write_text(json.dumps(self._speller.to_json()), encoding="utf-8")
         return self._resource
 
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> SpellingNormaliser:
-        try:
-            with model_storage.read_from(resource) as path:
-                speller = Speller.from_json(json.loads((path / SPELLER_FILE).read_text(encoding="utf-8")))
-        except (ValueError, FileNotFoundError):
-            speller = None
-        return cls(model_storage, resource, speller)
+    def restore(self) -> None:
+        with contextlib.suppress(ValueError, FileNotFoundError), self._model_storage.read_from(self._resource) as path:
+            self._speller = Speller.from_json(json.loads((path / SPELLER_FILE).read_text(encoding="utf-8")))
 
     def _normalise(self, message: Message) -> None:
         if self._speller is None:

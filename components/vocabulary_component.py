@@ -1,9 +1,13 @@
-"""Base for NLU components whose patterns come from the knowledge store.
+"""Bases for NLU components that keep what they learn inside the model.
 
-The vocabulary is read from the repository at training time, persisted inside the model
-(the running bot never needs the knowledge store to parse a message) and added to Rasa's
-cache fingerprint, so a vocabulary change retrains the component. A speller for the
-vocabulary's words (components/spelling.py) is built at training time and persisted with it.
+`StoredComponent`: a trainable component that writes its trained state to its resource of the
+model; a loaded one is built empty and takes that state back (`restore`).
+
+`VocabularyComponent`: one whose patterns come from the knowledge store. The vocabulary is
+read from the repository at training time, persisted inside the model (the running bot never
+needs the knowledge store to parse a message) and added to Rasa's cache fingerprint, so a
+vocabulary change retrains the component. A speller for the vocabulary's words
+(components/spelling.py) is built at training time and persisted with it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import hashlib
 import json
 import re
 from abc import ABC, abstractmethod
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Set
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -31,8 +35,47 @@ KNOWN_KEY = "_known"
 _WORD = re.compile(r"[a-z]+")
 
 
-class VocabularyComponent(GraphComponent, ABC):
+def words_of(phrases: Iterable[str]) -> Set[str]:
+    """The lower-case words of `phrases`."""
+    return {w for phrase in phrases for w in _WORD.findall(phrase.lower())}
+
+
+class StoredComponent(GraphComponent, ABC):
+    """Built empty by `create` (then trained) and by `load` (then restored from the model)."""
+
+    @classmethod
+    def create(
+        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> StoredComponent:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> StoredComponent:
+        component = cls(config, model_storage, resource)
+        component.restore()
+        return component
+
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+
+    @abstractmethod
+    def restore(self) -> None:
+        """Take back the state that `train` wrote to the component's resource."""
+
+
+class VocabularyComponent(StoredComponent, ABC):
     """Reads, persists and fingerprints a knowledge vocabulary; subclasses match with it."""
+
+    ready = False  # until trained or restored: messages pass unchanged
 
     @staticmethod
     @abstractmethod
@@ -55,34 +98,13 @@ class VocabularyComponent(GraphComponent, ABC):
     @classmethod
     def with_speller(cls, vocabulary: Dict[str, Any]) -> Dict[str, Any]:
         """`vocabulary` plus the speller for its words (reads the English dictionary: training time only)."""
-        words = {w for phrase in cls.phrases(vocabulary) for w in _WORD.findall(phrase.lower())}
-        known = {w for phrase in vocabulary.get(KNOWN_KEY) or () for w in _WORD.findall(str(phrase).lower())}
+        words = words_of(cls.phrases(vocabulary))
+        known = words_of(str(phrase) for phrase in vocabulary.get(KNOWN_KEY) or ())
         return {**vocabulary, SPELLER_KEY: Speller.build(words, known=known - words).to_json()}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         return hashlib.sha256(json.dumps(cls.read_vocabulary(), sort_keys=True).encode()).hexdigest()
-
-    @classmethod
-    def create(
-        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> VocabularyComponent:
-        return cls(config, model_storage, resource)
-
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        vocabulary: Optional[Dict[str, Any]] = None,
-    ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self.ready = False
-        if vocabulary:
-            self.use(vocabulary)
-            self.ready = True
 
     def train(self, training_data: TrainingData) -> Resource:
         vocabulary = self.with_speller(self.read_vocabulary())
@@ -92,18 +114,10 @@ class VocabularyComponent(GraphComponent, ABC):
             (path / VOCABULARY_FILE).write_text(json.dumps(vocabulary, sort_keys=True), encoding="utf-8")
         return self._resource
 
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> VocabularyComponent:
-        with model_storage.read_from(resource) as path:
-            vocabulary = json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, vocabulary)
+    def restore(self) -> None:
+        with self._model_storage.read_from(self._resource) as path:
+            self.use(json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8")))
+        self.ready = True
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
