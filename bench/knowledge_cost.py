@@ -78,7 +78,7 @@ SCENARIOS = {
 
 def _action(name: str) -> Any:
     from actions.advice.delivery import ActionDeliverHandsOn
-    from actions.screening.form.form import ActionScreeningResult, ValidateScreeningForm
+    from actions.screening.form import ActionScreeningResult, ValidateScreeningForm
 
     actions = {"validate_screening_form": ValidateScreeningForm, "action_screening_result": ActionScreeningResult}
     return {**actions, "action_deliver_hands_on": ActionDeliverHandsOn}[name]()

@@ -28,8 +28,8 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.screening.form.policy import STATED_SLOT
-from actions.screening.form.state import CHECKED_SLOT, POSSIBLE_ENTITY
+from actions.screening.policy import STATED_SLOT
+from actions.screening.state import CHECKED_SLOT, POSSIBLE_ENTITY
 from settings import settings
 
 

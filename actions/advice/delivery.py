@@ -13,7 +13,7 @@ from actions.advice import exercises, routines
 from actions.plumbing.context import remember
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording
-from actions.screening.form.policy import OUTCOME_SLOT, REASONS_SLOT, referral_stands
+from actions.screening.policy import OUTCOME_SLOT, REASONS_SLOT, referral_stands
 from knowledge.repository import KnowledgeRepository
 
 

@@ -15,8 +15,8 @@ from actions.plumbing.context import recall, remember
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import first_entity
-from actions.screening.form.policy import OUTCOME_SLOT, is_blocking, referral_stands
-from actions.screening.form.state import POSSIBLE_ENTITY
+from actions.screening.policy import OUTCOME_SLOT, is_blocking, referral_stands
+from actions.screening.state import POSSIBLE_ENTITY
 from knowledge.repository import KnowledgeRepository
 from replies.model import Reply
 

@@ -25,9 +25,9 @@ from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, join_names, payload, send
 from actions.plumbing.tracker_reading import entity_values, first_entity, latest_intent, latest_text
 from actions.plumbing.userdata_access import person, userdata
-from actions.screening.form import state as screening_state
-from actions.screening.form.checklist import area_names
-from actions.screening.form.policy import OUTCOME_SLOT, is_blocking
+from actions.screening import state as screening_state
+from actions.screening.checklist import area_names
+from actions.screening.policy import OUTCOME_SLOT, is_blocking
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Picture, Reply, ZoneLabel
 

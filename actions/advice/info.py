@@ -17,7 +17,7 @@ from actions.plumbing.context import remember
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, join_names, payload, send
 from actions.plumbing.tracker_reading import entity_values
-from actions.screening.form.form.form.policy import LEVELS, REASONS_SLOT, emergency_stands, referral_stands
+from actions.screening.policy import LEVELS, REASONS_SLOT, emergency_stands, referral_stands
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Fact, Reply
 

@@ -20,7 +20,7 @@ from actions.plumbing.context import recall, remember
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, lower_first, payload, send
 from actions.plumbing.tracker_reading import entity_values, first_entity, latest_text
-from actions.screening.form.form.form.policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
+from actions.screening.policy import OUTCOME_SLOT, SENSITIVE_FROM_PAIN, pain_at_least
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Fact, Reply
 

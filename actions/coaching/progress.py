@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, join_names, payload, send
 from actions.plumbing.userdata_access import person, with_userdata
-from actions.screening.form.checklist import area_names
+from actions.screening.checklist import area_names
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Chart, Fact, Point, Reply, Series
 from userdata.repository import LoggedSession, UserDataRepository

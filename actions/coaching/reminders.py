@@ -32,7 +32,7 @@ from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import first_entity, latest_intent, latest_text
 from actions.plumbing.userdata_access import person, with_userdata
-from actions.screening.form.checklist import area_names
+from actions.screening.checklist import area_names
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Reply
 from userdata.repository import ReminderView, UserDataRepository

@@ -30,9 +30,9 @@ from actions.plumbing.knowledge_access import CoachAction, Events
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.tracker_reading import entity_values, first_entity, latest_text
 from actions.plumbing.userdata_access import person, with_userdata
-from actions.screening.form.checklist import area_names
-from actions.screening.form.policy import red_flag_rules
-from actions.screening.form.state import POSSIBLE_ENTITY
+from actions.screening.checklist import area_names
+from actions.screening.policy import red_flag_rules
+from actions.screening.state import POSSIBLE_ENTITY
 from knowledge.repository import KnowledgeRepository
 from replies.model import Button, Reply
 from userdata.repository import UserDataRepository

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Optional, Sequence
 from rasa_sdk import Tracker
 
 from actions.plumbing.tracker_reading import latest_intent, latest_text
-from actions.screening.form.checklist import ITEM_ENTITY
+from actions.screening.checklist import ITEM_ENTITY
 from components.answers import CORRECTION, NO, UNSURE, YES, read_answer
 
 if TYPE_CHECKING:

@@ -42,10 +42,10 @@ from actions.plumbing.context import remember
 from actions.plumbing.knowledge_access import KnowledgeAction, repository
 from actions.plumbing.replying import Wording, send
 from actions.plumbing.tracker_reading import latest_text
-from actions.screening.form import checklist as lists
-from actions.screening.form import state
-from actions.screening.form.answers import ASIDE, ITEM, Reading, read_turn
-from actions.screening.form.policy import (
+from actions.screening import checklist as lists
+from actions.screening import state
+from actions.screening.answers import ASIDE, ITEM, Reading, read_turn
+from actions.screening.policy import (
     OUTCOME_SLOT,
     REASONS_SLOT,
     SEVERE_FROM_PAIN,

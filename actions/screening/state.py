@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.screening.form.form.form.policy import LEVELS, OUTCOME_SLOT, STATED_SLOT
+from actions.screening.policy import LEVELS, OUTCOME_SLOT, STATED_SLOT
 from knowledge.views import ChecklistView
 from settings import settings
 

@@ -14,7 +14,7 @@ from actions.coaching.progress import ActionShowProgress
 from actions.coaching.reminders import ActionCancelReminder, ActionListReminders, ActionSendReminder, ActionSetReminder
 from actions.coaching.session import ActionSessionStart
 from actions.coaching.session_log import ActionLogSession
-from actions.data_rights.requests.requests import ActionDeleteData, ActionExportData
+from actions.data_rights.requests import ActionDeleteData, ActionExportData
 from tests.actions.conftest import entity, make_tracker, reply_of
 from userdata.repository import UserDataRepository
 

@@ -13,8 +13,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import OperationalError
 
-from actions.data_rights.requests.requests import ActionDeleteData, ActionExportData
-from actions.screening.form.form import ActionScreeningResult, ValidateScreeningForm
+from actions.data_rights.requests import ActionDeleteData, ActionExportData
+from actions.screening.form import ActionScreeningResult, ValidateScreeningForm
 from observability import metrics
 from tests.actions.conftest import make_tracker
 from userdata.repository import DueReminder, UserDataRepository

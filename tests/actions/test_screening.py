@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.screening.form.form import ActionExplainChecklist, ActionRedoChecklist, ActionScreeningResult, ValidateScreeningForm
+from actions.screening.form import ActionExplainChecklist, ActionRedoChecklist, ActionScreeningResult, ValidateScreeningForm
 from tests.actions.conftest import entity, make_tracker, replies, reply_of
 
 FORM = "screening_form"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.screening.form.answers import ASIDE, ASIDE_INTENTS, ITEM, UNCLEAR, read_turn
+from actions.screening.answers import ASIDE, ASIDE_INTENTS, ITEM, UNCLEAR, read_turn
 from tests.actions.conftest import entity, make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]

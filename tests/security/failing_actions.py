@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions  # noqa: F401 - every action of the bot is registered as usual
-from actions.data_rights.requests.requests import ActionExportData
+from actions.data_rights.requests import ActionExportData
 
 
 class FailingExport(ActionExportData):

@@ -27,7 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from actions.data_rights.requests.requests import ActionExportData
+from actions.data_rights.requests import ActionExportData
 from actions.plumbing.userdata_access import conversations, userdata
 from replies.model import Reply
 from settings import Settings, settings
