@@ -29,6 +29,10 @@ ANSWERS: Dict[str, type] = {
 }
 #: intent -> the domain response that answers it
 RESPONSES = {"bot_challenge": "utter_iamabot", "help": "utter_help"}
+#: every question intent, in order: the one list of them. The question rules of
+#: data/rules/advice.yml and data/rules/screening.yml list exactly these (a test checks), and the
+#: screening leaves them to those rules (actions/screening/answers.py ASIDE_INTENTS).
+QUESTION_INTENTS = (*ANSWERS, *RESPONSES)
 
 
 class ActionAnswerQuestion(Action):

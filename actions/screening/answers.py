@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Optional, Sequence
 
 from rasa_sdk import Tracker
 
+from actions.advice.questions import QUESTION_INTENTS
 from actions.plumbing.tracker_reading import latest_intent, latest_text
 from actions.screening.checklist import ITEM_ENTITY
 from components.answers import CORRECTION, NO, UNSURE, YES, read_answer
@@ -20,17 +21,12 @@ from components.answers import CORRECTION, NO, UNSURE, YES, read_answer
 if TYPE_CHECKING:
     from knowledge.schema import ChecklistItem
 
-#: intents that have their own rule during the screening (data/rules/screening.yml): a message
-#: of one of these that is not a readable answer is answered by that rule, then the list comes
-#: again. Any other unreadable message gets "is that a yes or a no?".
-ASIDE_INTENTS = frozenset(
-    {
-        "ask_trigger_point_info", "ask_tool_info", "ask_dosage", "ask_care", "ask_ball_recommendation", "ask_source",
-        "ask_warning_signs",
-        "bot_challenge", "help", "ask_why", "stop", "report_pain", "ask_exercise", "ask_routine", "inform",
-        "export_data", "delete_data", "restart",
-    }
-)  # fmt: skip
+#: requests noted during the screening (action_note_request), then the list comes again
+NOTED_REQUESTS = ("report_pain", "ask_exercise", "ask_routine", "inform")
+#: intents that have their own rule during the screening (data/rules/screening.yml; restart has
+#: Rasa's own): a message of one of these that is not a readable answer is answered by that rule,
+#: then the list comes again. Any other unreadable message gets "is that a yes or a no?".
+ASIDE_INTENTS = frozenset({*QUESTION_INTENTS, *NOTED_REQUESTS, "ask_why", "stop", "export_data", "delete_data", "restart"})
 #: requests that work at any point of the checklist (issue #21): said plainly ("hang on, can I get a
 #: copy of my data", "stop, I've changed my mind"), they are not a correction or an unclear answer,
 #: whatever words they share with one. A clear yes or no is still read as the answer.

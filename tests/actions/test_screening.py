@@ -1,15 +1,19 @@
-"""The safety checklist: its one validation loop, the outcome, "why", corrections (exact events)."""
+"""The safety checklist: its validation action, the outcome, "why", corrections (exact events)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from types import SimpleNamespace
+from typing import Any, Dict, List, Optional, Sequence
 
 import pytest
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.screening import form
 from actions.screening.form import ActionExplainChecklist, ActionRedoChecklist, ActionScreeningResult, ValidateScreeningForm
-from tests.actions.conftest import entity, make_tracker, replies, reply_of
+from knowledge.repository import KnowledgeRepository
+from tests.actions.conftest import DOMAIN, entity, make_tracker, replies, reply_of
 
 FORM = "screening_form"
 LOWER_BACK = {"areas_in_focus": ["lower_back"], "checklist_scope": "general", "checklist_areas": ["lower_back"]}
@@ -192,8 +196,8 @@ async def test_sorry_i_meant_no_asks_the_list_again(domain: dict) -> None:
     tracker = answer_tracker("sorry, I meant no", "correct_answer", step="checklist_item", slots={"checklist_answer": "yes"})
     events, dispatcher = await run(tracker, domain)
     assert events[:4] == [
-        SlotSet("checklist_answer", None),
         SlotSet("checklist_item", None),
+        SlotSet("checklist_answer", None),
         SlotSet("checklist_items", []),
         SlotSet("requested_slot", "checklist_answer"),
     ]
@@ -215,18 +219,6 @@ async def test_after_an_aside_the_current_step_is_asked_again(domain: dict) -> N
     events, dispatcher = await run(tracker, domain)
     assert events == [SlotSet("requested_slot", "checklist_item")]
     assert reply_of(dispatcher, "checklist_which")
-
-
-async def test_a_red_flag_typed_at_any_point_ends_the_screening_at_once(domain: dict) -> None:
-    tracker = answer_tracker("well I'm on warfarin", "report_red_flag", entities=[entity("red_flag", "blood_thinners_or_clots")])
-    events, dispatcher = await run(tracker, domain)
-    assert events == [
-        SlotSet("screening_outcome", "refer"),
-        SlotSet("screening_reasons", ["blood_thinners_or_clots"]),
-        SlotSet("stated_flags", ["blood_thinners_or_clots"]),
-        SlotSet("requested_slot", None),
-    ]
-    assert dispatcher.messages == []
 
 
 async def test_an_emergency_sign_outranks_a_referral(domain: dict) -> None:
@@ -356,7 +348,7 @@ async def test_yes_to_a_possible_sign_refers_with_that_sign(domain: dict) -> Non
 
 async def test_no_to_a_possible_sign_goes_on_to_the_list_and_never_clears_silently(domain: dict) -> None:
     events, dispatcher = await run(flag_answer_tracker("/deny", "deny"), domain)
-    assert events[:2] == [SlotSet("flags_checked", ["blood_thinners_or_clots"]), SlotSet("flag_check", None)]
+    assert events[:2] == [SlotSet("flag_check", None), SlotSet("flags_checked", ["blood_thinners_or_clots"])]
     assert outcome(events) is None
     assert reply_of(dispatcher, "checklist")
 
@@ -419,3 +411,248 @@ async def test_a_clear_check_started_by_a_possible_sign_hands_the_named_area_to_
     events = await ActionScreeningResult().run(dispatcher, make_tracker(slots, text="/deny", intent="deny"), domain)
     assert events == [SlotSet("areas_in_focus", ["hamstring"]), FollowupAction("action_request_hands_on")]
     assert [m.get("response") for m in dispatcher.messages] == ["utter_screening_clear"]
+
+
+# --- each step's extract_<step> and validate_<step>, run as Rasa runs the validation action -----
+
+SCREENED_AT = 1_800_000_000.0
+ASKED = "my calves are tight, I'm on xeralto"
+
+
+@pytest.fixture()
+def clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(form, "time", SimpleNamespace(time=lambda: SCREENED_AT))
+
+
+def turn(
+    step: str,
+    text: str,
+    intent: str,
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    earlier: Sequence[Dict[str, Any]] = (),
+) -> Tracker:
+    """The tracker Rasa's FormAction sends with an answer: the conversation (slots as SlotSet
+    events), the user's message, then the form's requested slot and the form itself."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []}
+    events = [
+        *earlier,
+        *(SlotSet(name, value) for name, value in {**LOWER_BACK, **(slots or {})}.items()),
+        {"event": "user", "text": text, "parse_data": latest},
+        SlotSet("requested_slot", step),
+        ActionExecuted(FORM),
+    ]
+    values: Dict[str, Any] = {name: None for name in [*DOMAIN["slots"], "requested_slot"]}
+    values.update({e["name"]: e["value"] for e in events if e["event"] == "slot"})
+    return Tracker("test-user", values, latest, events, False, None, {"name": FORM}, FORM)
+
+
+def outcome_slots(level: str, reasons: List[str]) -> List[Dict[str, Any]]:
+    return [
+        SlotSet("screening_outcome", level),
+        SlotSet("screening_reasons", reasons),
+        SlotSet("screened_areas", ["lower_back"]),
+        SlotSet("screened_at", SCREENED_AT),
+        SlotSet("requested_slot", None),
+    ]
+
+
+def asked_about(rule: str, text: str = ASKED, quote: str = "xeralto") -> Dict[str, Any]:
+    """The earlier message in which the detector found a possible sign."""
+    return {"event": "user", "text": text, "parse_data": {"entities": [possible(rule, text, quote)]}}
+
+
+def checklist_context(repo: KnowledgeRepository) -> Dict[str, Any]:
+    items = repo.checklist().for_areas(("lower_back",))
+    return SlotSet("context", {"kind": "checklist", "entries": [["checklist_item", i.id] for i in items]})
+
+
+def flag_turn(text: str, intent: str, slots: Optional[Dict[str, Any]] = None) -> Tracker:
+    return turn(
+        "flag_check",
+        text,
+        intent,
+        {"flag_check": "blood_thinners_or_clots", **(slots or {})},
+        earlier=[asked_about("blood_thinners_or_clots")],
+    )
+
+
+async def test_validate_flag_check_yes_states_the_sign(domain: dict, clock: None) -> None:
+    events, dispatcher = await run(flag_turn("/affirm", "affirm"), domain)
+    assert events == [
+        SlotSet("flag_check", "blood_thinners_or_clots"),
+        SlotSet("stated_flags", ["blood_thinners_or_clots"]),
+        *outcome_slots("refer", ["blood_thinners_or_clots"]),
+    ]
+    assert dispatcher.messages == []
+
+
+async def test_validate_flag_check_not_sure_refers_without_stating(domain: dict, clock: None) -> None:
+    events, _ = await run(flag_turn("/unsure", "unsure"), domain)
+    assert events == [SlotSet("flag_check", "blood_thinners_or_clots"), *outcome_slots("refer", ["blood_thinners_or_clots"])]
+
+
+async def test_validate_flag_check_no_goes_on_to_the_list(domain: dict, repo: KnowledgeRepository) -> None:
+    events, dispatcher = await run(flag_turn("/deny", "deny"), domain)
+    assert events == [
+        SlotSet("flag_check", None),
+        SlotSet("flags_checked", ["blood_thinners_or_clots"]),
+        SlotSet("requested_slot", "checklist_answer"),
+        checklist_context(repo),
+    ]
+    assert [r.kind for r in replies(dispatcher)] == ["checklist"]
+
+
+async def test_validate_flag_check_asks_again_when_unclear(domain: dict) -> None:
+    events, dispatcher = await run(flag_turn("purple", "thank"), domain)
+    assert events == [SlotSet("flag_check", "blood_thinners_or_clots"), SlotSet("requested_slot", "flag_check")]
+    [reply] = replies(dispatcher)
+    assert reply.kind == "flag_check" and reply.intro == form.repository().checklist().wording["flag_unclear"]
+
+
+async def test_an_aside_is_no_answer_to_any_step(domain: dict) -> None:
+    for step in ("flag_check", "checklist_answer", "checklist_item"):
+        events, dispatcher = await run(
+            flag_turn("where is that from?", "ask_source", {"requested_slot": step, "checklist_answer": "yes"}), domain
+        )
+        assert events == [] and dispatcher.messages == []  # Rasa rejects the form: a rule answers
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "events"),
+    [
+        ("/affirm", "affirm", [SlotSet("checklist_answer", "yes"), SlotSet("checklist_items", [])]),
+        ("/unsure", "unsure", [SlotSet("checklist_answer", "unsure"), SlotSet("checklist_items", [])]),
+    ],
+)
+async def test_validate_checklist_answer_yes_asks_which(domain: dict, text: str, intent: str, events: list) -> None:
+    got, dispatcher = await run(turn("checklist_answer", text, intent), domain)
+    assert got == [*events, SlotSet("requested_slot", "checklist_item")]
+    assert [r.kind for r in replies(dispatcher)] == ["checklist_which"]
+
+
+async def test_validate_checklist_answer_none_clears(domain: dict, clock: None) -> None:
+    events, dispatcher = await run(turn("checklist_answer", "/deny", "deny"), domain)
+    assert events == [SlotSet("checklist_answer", "no"), *outcome_slots("clear", [])]
+    assert dispatcher.messages == []
+
+
+async def test_validate_checklist_answer_an_item_named_applies(domain: dict) -> None:
+    tracker = turn("checklist_answer", "the pregnancy one", "inform", entities=[entity("checklist_item", "pregnancy")])
+    events, dispatcher = await run(tracker, domain)
+    assert events == [
+        SlotSet("checklist_answer", "yes"),
+        SlotSet("checklist_item", "pregnancy"),
+        SlotSet("checklist_items", ["pregnancy"]),
+        SlotSet("requested_slot", "checklist_item"),
+    ]
+    assert reply_of(dispatcher, "checklist_which").data["chosen"] == ["pregnancy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "kind"), [("hmm maybe?", "unsure", "checklist_unclear"), ("ok", "affirm", "checklist_unclear")]
+)
+async def test_validate_checklist_answer_never_guesses(domain: dict, text: str, intent: str, kind: str) -> None:
+    events, dispatcher = await run(turn("checklist_answer", text, intent), domain)
+    assert events == [SlotSet("checklist_answer", None), SlotSet("requested_slot", "checklist_answer")]
+    assert [r.kind for r in replies(dispatcher)] == [kind]
+
+
+async def test_validate_checklist_answer_none_with_a_possible_sign_asks_about_it_first(domain: dict) -> None:
+    text = "none of these apply, I take aspirin daily"
+    tracker = turn("checklist_answer", text, "deny", entities=[possible("blood_thinners_or_clots", text, "aspirin")])
+    events, dispatcher = await run(tracker, domain)
+    assert events == [
+        SlotSet("checklist_answer", "no"),
+        SlotSet("flag_check", "blood_thinners_or_clots"),
+        SlotSet("requested_slot", "flag_check"),
+    ]
+    assert [r.kind for r in replies(dispatcher)] == ["flag_check"]
+
+
+async def test_validate_checklist_item_keeps_each_item_until_thats_all(domain: dict, clock: None) -> None:
+    tracker = turn(
+        "checklist_item",
+        "/inform",
+        "inform",
+        {"checklist_answer": "yes", "checklist_items": []},
+        [entity("checklist_item", "heart")],
+    )
+    events, _ = await run(tracker, domain)
+    assert events == [
+        SlotSet("checklist_item", "heart"),
+        SlotSet("checklist_items", ["heart"]),
+        SlotSet("requested_slot", "checklist_item"),
+    ]
+    done = turn("checklist_item", "/deny", "deny", {"checklist_answer": "yes", "checklist_items": ["heart", "serious_illness"]})
+    events, dispatcher = await run(done, domain)
+    assert events == [SlotSet("checklist_item", None), *outcome_slots("urgent", ["back_pain_systemic", "heart_condition"])]
+    assert dispatcher.messages == []
+
+
+async def test_validate_checklist_item_an_emergency_item_decides_at_once(domain: dict, clock: None) -> None:
+    tracker = turn(
+        "checklist_item",
+        "/inform",
+        "inform",
+        {"checklist_answer": "yes", "checklist_items": ["heart"]},
+        [entity("checklist_item", "bladder_bowel")],
+    )
+    events, _ = await run(tracker, domain)
+    assert events == [
+        SlotSet("checklist_item", "bladder_bowel"),
+        SlotSet("checklist_items", ["heart", "bladder_bowel"]),
+        *outcome_slots("emergency", ["cauda_equina", "heart_condition"]),
+    ]
+
+
+async def test_validate_checklist_item_not_sure_refers(domain: dict, clock: None) -> None:
+    events, _ = await run(turn("checklist_item", "/unsure", "unsure", {"checklist_answer": "yes"}), domain)
+    assert events == [SlotSet("checklist_item", "unsure"), *outcome_slots("refer", ["checklist_unsure"])]
+
+
+async def test_validate_checklist_item_asks_again_when_unclear(domain: dict) -> None:
+    tracker = turn("checklist_item", "purple", "thank", {"checklist_answer": "yes", "checklist_items": ["heart"]})
+    events, dispatcher = await run(tracker, domain)
+    assert events == [SlotSet("checklist_item", None), SlotSet("requested_slot", "checklist_item")]
+    assert reply_of(dispatcher, "checklist_which").data["chosen"] == ["heart"]
+
+
+async def test_thats_all_with_a_possible_sign_still_decides_by_the_items_chosen(domain: dict, clock: None) -> None:
+    """A "no" to "anything else?" is not a "none of these": once the possible sign is answered
+    "no", the items chosen still decide (they are never cleared away)."""
+    text = "no, I take aspirin daily"
+    chosen: Dict[str, Any] = {"checklist_answer": "yes", "checklist_items": ["heart"]}
+    tracker = turn("checklist_item", text, "deny", chosen, [possible("blood_thinners_or_clots", text, "aspirin")])
+    events, _ = await run(tracker, domain)
+    assert events == [
+        SlotSet("checklist_item", None),
+        SlotSet("flag_check", "blood_thinners_or_clots"),
+        SlotSet("requested_slot", "flag_check"),
+    ]
+    said = asked_about("blood_thinners_or_clots", text, "aspirin")
+    slots = {**chosen, "flag_check": "blood_thinners_or_clots"}
+    events, dispatcher = await run(turn("flag_check", "no", "deny", slots, earlier=[said]), domain)
+    assert events == [
+        SlotSet("flag_check", None),
+        SlotSet("flags_checked", ["blood_thinners_or_clots"]),
+        SlotSet("requested_slot", "checklist_item"),
+    ]
+    assert reply_of(dispatcher, "checklist_which").data["chosen"] == ["heart"]
+    slots = {**slots, "flag_check": None, "flags_checked": ["blood_thinners_or_clots"]}
+    events, _ = await run(turn("checklist_item", "/deny", "deny", slots, earlier=[said]), domain)
+    assert outcome(events) == "refer" and SlotSet("screening_reasons", ["heart_condition"]) in events
+
+
+async def test_a_red_flag_typed_at_any_step_ends_the_screening_at_once(domain: dict) -> None:
+    red = [entity("red_flag", "dvt_signs")]
+    for step in ("flag_check", "checklist_answer", "checklist_item"):
+        tracker = turn(step, "no, but my calf is swollen and hot", "deny", {"flag_check": "blood_thinners_or_clots"}, red)
+        events, dispatcher = await run(tracker, domain)
+        assert events == [
+            SlotSet("screening_outcome", "emergency"),
+            SlotSet("screening_reasons", ["dvt_signs"]),
+            SlotSet("stated_flags", ["dvt_signs"]),
+            SlotSet("requested_slot", None),
+        ]
+        assert dispatcher.messages == []

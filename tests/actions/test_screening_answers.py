@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any, Dict, List
 
 import pytest
 import yaml
 
+from actions.advice.questions import QUESTION_INTENTS
 from actions.screening.answers import ASIDE, ASIDE_INTENTS, ITEM, UNCLEAR, read_turn
 from tests.actions.conftest import entity, make_tracker
 
@@ -53,14 +55,29 @@ def test_a_question_is_an_aside_and_an_unknown_intent_is_unclear(repo) -> None:
     assert read_turn(make_tracker(text="another one please", intent="next_exercise"), items(repo)).kind == UNCLEAR
 
 
+def rules(name: str) -> List[Dict[str, Any]]:
+    return yaml.safe_load((ROOT / "data" / "rules" / f"{name}.yml").read_text())["rules"]
+
+
+def first_intents(rule: Dict[str, Any]) -> List[str]:
+    """The intents a rule starts with, in order (one, or an `or` of several)."""
+    first = rule["steps"][0]
+    return [s["intent"] for s in first.get("or", [])] + ([first["intent"]] if "intent" in first else [])
+
+
+def during_screening(rule: Dict[str, Any]) -> bool:
+    return {"active_loop": "screening_form"} in (rule.get("condition") or [])
+
+
+def test_both_question_rules_list_exactly_the_question_intents() -> None:
+    """questions.py is the one list: the rule outside the screening and the one inside it match it."""
+    for name, inside in (("advice", False), ("screening", True)):
+        [rule] = [r for r in rules(name) if {"action": "action_answer_question"} in r["steps"] and during_screening(r) == inside]
+        assert first_intents(rule) == list(QUESTION_INTENTS), f"data/rules/{name}.yml: {rule['rule']}"
+
+
 def test_the_asides_are_exactly_the_intents_with_a_rule_during_the_screening() -> None:
-    rules = yaml.safe_load((ROOT / "data" / "rules" / "screening.yml").read_text())["rules"]
-    with_rule = set()
-    for rule in rules:
-        if {"active_loop": "screening_form"} not in (rule.get("condition") or []):
-            continue
-        first = rule["steps"][0]
-        with_rule |= {s["intent"] for s in first.get("or", [])} | ({first["intent"]} if "intent" in first else set())
+    with_rule = {i for rule in rules("screening") if during_screening(rule) for i in first_intents(rule)}
     # restart needs no rule of ours: Rasa's default rule runs action_restart ahead of any active loop
     assert with_rule | {"restart"} == ASIDE_INTENTS
     assert all(re.fullmatch(r"[a-z_]+", i) for i in with_rule)
