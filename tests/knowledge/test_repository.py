@@ -8,7 +8,8 @@ import pytest
 
 from knowledge.loader import CONTENT_DIR, load_content
 from knowledge.repository import KnowledgeRepository
-from knowledge.schema import BODY_AREA_IDS
+from knowledge.schema import BODY_AREA_IDS, Text
+from tests.checks import present
 
 
 def test_steps_come_back_in_curated_order(repo: KnowledgeRepository) -> None:
@@ -63,11 +64,11 @@ def test_routines_keep_their_seed_timings(repo: KnowledgeRepository) -> None:
 
 
 def test_dosing_defaults_are_conservative(repo: KnowledgeRepository) -> None:
-    defaults = repo.default_dosing()
-    assert (defaults["pressure"].value.min, defaults["pressure"].value.max) == (5, 6)
-    assert (defaults["frequency"].value.min, defaults["frequency"].value.max) == (3, 7)
-    assert defaults["hold_time"].value.max <= 60
-    assert defaults["session_length"].value.max <= 15
+    figures = {topic: present(dosing.value) for topic, dosing in repo.default_dosing().items()}
+    assert (figures["pressure"].min, figures["pressure"].max) == (5, 6)
+    assert (figures["frequency"].min, figures["frequency"].max) == (3, 7)
+    assert figures["hold_time"].max <= 60
+    assert figures["session_length"].max <= 15
 
 
 def test_safety_rules_have_levels_and_advice(repo: KnowledgeRepository) -> None:
@@ -106,9 +107,10 @@ def test_facts_and_care_tips_by_topic(repo: KnowledgeRepository) -> None:
 
 def test_what_is_loaded_once_is_read_only(repo: KnowledgeRepository) -> None:
     with pytest.raises(TypeError, match="immutable"):
-        load_content(CONTENT_DIR).exercises[0].name = "changed"
+        load_content(CONTENT_DIR).exercises[0].name = Text("changed")
+    # the views are read-only for the type checker too: these two check the guard at run time
     with pytest.raises(dataclasses.FrozenInstanceError):
-        repo.exercises_for_area("neck")[0].name = "changed"  # type: ignore[misc]
+        repo.exercises_for_area("neck")[0].name = "changed"  # type: ignore[misc]  # a frozen dataclass
     with pytest.raises(TypeError):
-        repo.checklist().wording["question"] = "changed"  # type: ignore[index]
+        repo.checklist().wording["question"] = "changed"  # type: ignore[index]  # a read-only Mapping
     assert KnowledgeRepository.shared() is repo
