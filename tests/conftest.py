@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, List
+from typing import TYPE_CHECKING, Generator, Iterator, List
 
 import pytest
 from sqlalchemy import text
@@ -50,8 +50,8 @@ def repo() -> KnowledgeRepository:
     return KnowledgeRepository.shared()
 
 
-def fresh_postgres() -> Iterator[Engine]:
-    """A fresh, empty PostgreSQL database, dropped afterwards."""
+def fresh_postgres() -> Generator[Engine, None, None]:
+    """A fresh, empty PostgreSQL database, dropped afterwards (or when the generator is closed)."""
     admin_url = os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
     admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
     name = f"tpc_test_{uuid.uuid4().hex[:10]}"
