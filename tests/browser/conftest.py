@@ -23,7 +23,7 @@ import requests
 from tests.conftest import require_service
 from tests.servers import ROOT, Bot
 
-if TYPE_CHECKING:  # imported where used, at run time: only browser tests load Playwright
+if TYPE_CHECKING:  # types only: the browser fixture imports Playwright itself, when a browser test runs
     from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, Request, ViewportSize
 
 CHROMIUM = Path("/usr/bin/chromium")
