@@ -78,6 +78,7 @@ def main() -> None:
     red = labels != BENIGN
     certain = np.array([c for c, _ in rules])
     ruled = np.array([a for _, a in rules])
+    thresholds: Dict[str, Dict[str, float]] = {}
     report: Dict[str, object] = {
         "sentences": {"red_flags": int(red.sum()), "benign": int((~red).sum())},
         "rules_alone": {
@@ -86,7 +87,7 @@ def main() -> None:
             "benign_referred": round(float(certain[~red].mean()), 4),
             "benign_flag_check": round(float((ruled & ~certain)[~red].mean()), 4),
         },
-        "thresholds": {},
+        "thresholds": thresholds,
         "seconds": round(time.perf_counter() - started, 1),
     }
     print(f"rules alone: {report['rules_alone']}")
@@ -98,7 +99,7 @@ def main() -> None:
             "benign_flag_check": round(float(asked), 4),
             "benign_referred": round(float(certain[~red].mean()), 4),
         }
-        report["thresholds"][str(threshold)] = row  # type: ignore[index]
+        thresholds[str(threshold)] = row
         print(f"threshold {threshold}: {row}")
     out = ROOT / "reports" / "backstop_threshold.json"
     out.parent.mkdir(exist_ok=True)

@@ -162,7 +162,7 @@ class NegexReader:
                 layer.append(span)
         out = set()
         for layer in layers:
-            doc.ents = layer
+            doc.ents = tuple(layer)
             self.negex(doc)
             out |= {(e.start_char, e.end_char) for e in doc.ents if e._.negex}
         return out

@@ -42,9 +42,10 @@ TOTAL = r"rasa/core/processor\.py:\d+\(handle_message\)"
 
 
 def _cumulative(stats: pstats.Stats, pattern: str, column: int = 3) -> float:
-    """Largest cumulative time (column 3; column 1: primitive call count) among functions matching pattern."""
+    """Largest cumulative time (column 3; column 1: the number of calls) among functions matching pattern."""
     regex = re.compile(pattern)
     best = 0.0
+    # Stats.stats, pstats' raw table (file, line, function) -> (cc, nc, tt, ct, callers): typeshed leaves it out
     for (file, line, func), row in stats.stats.items():  # type: ignore[attr-defined]
         if regex.search(f"{file}:{line}({func})"):
             best = max(best, row[column])  # the outermost entry when wrappers share a name

@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 from bench.procs import BIN, ROOT, server_env
 
@@ -55,7 +55,7 @@ def bare_model() -> Optional[Path]:
     return models[-1] if models else None
 
 
-def ensure_bare_bot(log=print) -> Dict[str, Any]:  # type: ignore[no-untyped-def]
+def ensure_bare_bot(log: Callable[[str], None] = print) -> Dict[str, Any]:
     """Create the bare bot with `rasa init --no-prompt` unless it already exists; return its training record."""
     record = _read(BARE_RECORD)
     if record and bare_model() is not None:
@@ -105,7 +105,7 @@ def model_freshness(model: Path) -> Dict[str, Any]:
     }
 
 
-def retrain(log=print) -> Dict[str, Dict[str, Any]]:  # type: ignore[no-untyped-def]
+def retrain(log: Callable[[str], None] = print) -> Dict[str, Dict[str, Any]]:
     """Train both bots from scratch (cold cache, scratch output dir) and record the times."""
     results: Dict[str, Dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="tpc-bench-train-") as tmp:

@@ -20,12 +20,11 @@ from __future__ import annotations
 import argparse
 import json
 import posixpath
-import sys
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import unquote, urlsplit
 
 from settings import settings
@@ -59,7 +58,9 @@ class WebHandler(SimpleHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
-    def __init__(self, *args, socket_url: str, root: Path, message_delay_ms: int = DEFAULT_MESSAGE_DELAY_MS, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, socket_url: str, root: Path, message_delay_ms: int = DEFAULT_MESSAGE_DELAY_MS, **kwargs: Any
+    ) -> None:
         self.socket_url = socket_url
         self.message_delay_ms = message_delay_ms
         self.root = root.resolve()
@@ -149,4 +150,4 @@ def main(argv: Optional[list] = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Iterator, List
+from typing import TYPE_CHECKING, Generator, Iterator, List
 
 import pytest
 from sqlalchemy import text
@@ -19,6 +19,9 @@ from knowledge.repository import KnowledgeRepository
 from settings import settings
 from tests.servers import Bot, action_server, base_env, free_port, rasa_server, sqlite_tracker, write_endpoints
 from userdata.db import make_engine
+
+if TYPE_CHECKING:  # the fixtures import it when used: it loads Rasa, which most tests never need
+    from components.red_flags import RedFlagMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -47,8 +50,8 @@ def repo() -> KnowledgeRepository:
     return KnowledgeRepository.shared()
 
 
-def fresh_postgres() -> Iterator[Engine]:
-    """A fresh, empty PostgreSQL database, dropped afterwards."""
+def fresh_postgres() -> Generator[Engine, None, None]:
+    """A fresh, empty PostgreSQL database, dropped afterwards (or when the generator is closed)."""
     admin_url = os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
     admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
     name = f"tpc_test_{uuid.uuid4().hex[:10]}"
@@ -123,7 +126,7 @@ def red_flag_vocabulary() -> dict:
 
 
 @pytest.fixture(scope="session")
-def rule_matcher(red_flag_vocabulary: dict):
+def rule_matcher(red_flag_vocabulary: dict) -> RedFlagMatcher:
     """The red-flag detector's rules alone (no learned backstop)."""
     from components.red_flags import RedFlagDetector, RedFlagMatcher
 
@@ -131,7 +134,7 @@ def rule_matcher(red_flag_vocabulary: dict):
 
 
 @pytest.fixture(scope="session")
-def detector(red_flag_vocabulary: dict):
+def detector(red_flag_vocabulary: dict) -> RedFlagMatcher:
     """The whole detector as the bot runs it: the rules, then the learned backstop trained on
     data/safety and the benign NLU examples, with config.yml's threshold (about 15 s to train)."""
     import yaml

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -9,15 +11,17 @@ from actions.advice.followups import ActionAcknowledge, ActionClarifyFeeling, Ac
 from actions.advice.questions import ANSWERS, RESPONSES, ActionAnswerQuestion
 from actions.advice.sources import ActionSources
 from actions.coaching.session import ActionSessionStart
+from knowledge.repository import KnowledgeRepository
 from tests.actions.conftest import make_tracker, reply_of
+from tests.checks import present
 
 
-def after_exercise(exercise_id: str, **slots) -> dict:
+def after_exercise(exercise_id: str, **slots: Any) -> dict:
     return {"context": {"kind": "exercise", "entries": [["exercise", exercise_id]], "exercise": exercise_id}, **slots}
 
 
 async def test_too_intense_gives_that_exercises_less_pressure_options(
-    dispatcher: CollectingDispatcher, domain: dict, repo
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
 ) -> None:
     exercise = next(e for e in repo.exercises_for_area("calf") if e.less_pressure)
     await ActionLessPressure().run(
@@ -25,17 +29,19 @@ async def test_too_intense_gives_that_exercises_less_pressure_options(
     )
     reply = reply_of(dispatcher, "less_pressure")
     assert reply.steps == exercise.less_pressure and reply.data == {"exercise": exercise.id}
-    assert repo.safety_rule("stop_if_sharp").advice in reply.bullets
+    assert present(repo.safety_rule("stop_if_sharp")).advice in reply.bullets
 
 
 async def test_too_intense_without_an_exercise_still_says_how_to_ease_off(
-    dispatcher: CollectingDispatcher, domain: dict, repo
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
 ) -> None:
     await ActionLessPressure().run(dispatcher, make_tracker({}, intent="too_intense"), domain)
-    assert repo.safety_rule("pressure_threshold").advice in reply_of(dispatcher, "less_pressure").bullets
+    assert present(repo.safety_rule("pressure_threshold")).advice in reply_of(dispatcher, "less_pressure").bullets
 
 
-async def test_more_pressure_uses_the_exercises_option(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_more_pressure_uses_the_exercises_option(
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
+) -> None:
     exercise = next(e for e in repo.exercises_for_area("glute") if e.more_pressure)
     await ActionMorePressure().run(
         dispatcher, make_tracker(after_exercise(exercise.id, screening_outcome="clear"), intent="more_pressure"), domain
@@ -43,7 +49,7 @@ async def test_more_pressure_uses_the_exercises_option(dispatcher: CollectingDis
     assert reply_of(dispatcher, "more_pressure").steps == exercise.more_pressure
 
 
-async def test_no_more_pressure_after_a_gentle_screening_or_on_the_neck(domain: dict, repo) -> None:
+async def test_no_more_pressure_after_a_gentle_screening_or_on_the_neck(domain: dict, repo: KnowledgeRepository) -> None:
     glute = next(e for e in repo.exercises_for_area("glute") if e.more_pressure)
     neck = repo.exercises_for_area("neck")[0]
     assert not neck.more_pressure
@@ -60,7 +66,7 @@ async def test_i_cant_feel_anything_asks_instead_of_guessing(dispatcher: Collect
 
 
 async def test_sources_of_an_exercise_name_its_articles_and_the_evidence_limits(
-    dispatcher: CollectingDispatcher, domain: dict, repo
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
 ) -> None:
     exercise = repo.exercises_for_area("lower_back")[0]
     await ActionSources().run(dispatcher, make_tracker(after_exercise(exercise.id), intent="ask_source"), domain)
@@ -71,7 +77,9 @@ async def test_sources_of_an_exercise_name_its_articles_and_the_evidence_limits(
     assert repo.facts("evidence_limits")[0].text in (reply.outro or "")
 
 
-async def test_sources_of_a_referral_name_the_guideline(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_sources_of_a_referral_name_the_guideline(
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
+) -> None:
     context = {"kind": "referral", "entries": [["safety_rule", "dvt_signs"]]}
     await ActionSources().run(dispatcher, make_tracker({"context": context}, intent="ask_source"), domain)
     reply = reply_of(dispatcher, "sources")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any, Optional
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -13,10 +14,12 @@ from actions.advice.delivery import ActionDeliverHandsOn, ActionNextExercise
 from actions.advice.hands_on import ActionNoteRequest, ActionRequestHandsOn
 from actions.advice.routines import build_routine
 from actions.plumbing.replying import Wording
+from knowledge.repository import KnowledgeRepository
 from tests.actions.conftest import entity, make_tracker, reply_of
+from tests.checks import present
 
 
-def screened(**extra) -> dict:
+def screened(**extra: Any) -> dict:
     return {"screening_outcome": "clear", "screened_areas": ["lower_back"], "screened_at": time.time(), **extra}
 
 
@@ -33,17 +36,18 @@ async def test_back_without_a_part_asks_which_part(dispatcher: CollectingDispatc
 
 
 async def test_no_area_at_all_offers_area_buttons_named_from_the_store(
-    dispatcher: CollectingDispatcher, domain: dict, repo
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
 ) -> None:
     await ActionRequestHandsOn().run(dispatcher, make_tracker(text="it hurts", intent="report_pain"), domain)
     [message] = dispatcher.messages
     reply = reply_of(dispatcher, "ask_area")
     assert reply.intro == Wording(domain)("utter_ask_body_area")
-    assert message["buttons"][0] == {"title": repo.body_area("neck").short_name, "payload": '/inform{"body_area": "neck"}'}
+    neck = present(repo.body_area("neck"))
+    assert message["buttons"][0] == {"title": neck.short_name, "payload": '/inform{"body_area": "neck"}'}
 
 
 async def test_the_area_question_carries_the_body_map_every_zone_sending_what_its_button_sends(
-    dispatcher: CollectingDispatcher, domain: dict, repo
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
 ) -> None:
     await ActionRequestHandsOn().run(dispatcher, make_tracker(text="it hurts", intent="report_pain"), domain)
     reply = reply_of(dispatcher, "ask_area")
@@ -55,7 +59,7 @@ async def test_the_area_question_carries_the_body_map_every_zone_sending_what_it
     for button in reply.buttons:  # a zone sends exactly what the button of its area sends
         area = json.loads(button.payload[len("/inform") :])["body_area"]
         assert zones[area].payload == button.payload
-    assert zones["calf"].name == repo.body_area("calf").short_name
+    assert zones["calf"].name == present(repo.body_area("calf")).short_name
     assert f"{zones['calf'].number} {zones['calf'].name}" in picture.alt
 
 
@@ -124,7 +128,9 @@ async def test_an_old_screening_is_repeated_in_full(
     assert SlotSet("checklist_scope", "general") in events and events[-1] == SlotSet("hands_on_next", "screen")
 
 
-async def test_a_routine_is_screened_for_the_areas_it_will_work(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_a_routine_is_screened_for_the_areas_it_will_work(
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
+) -> None:
     tracker = make_tracker(text="10 minute routine for desk work", intent="ask_routine", entities=[entity("goal", "desk_work")])
     tracker.slots["goal"] = "desk_work"
     events = await ActionRequestHandsOn().run(dispatcher, tracker, domain)
@@ -194,7 +200,9 @@ async def test_during_screening_a_new_area_is_noted_and_added_to_the_check(
     assert dispatcher.messages[0]["response"] == "utter_noted_request" and dispatcher.messages[0]["areas"] == "neck"
 
 
-async def test_next_exercise_walks_through_the_rest(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_next_exercise_walks_through_the_rest(
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
+) -> None:
     options = repo.exercises_for_area("calf")
     assert len(options) >= 2
     tracker = make_tracker(
@@ -206,7 +214,7 @@ async def test_next_exercise_walks_through_the_rest(dispatcher: CollectingDispat
 
 
 async def test_next_exercise_when_all_were_shown_is_the_first_again_said_so(
-    dispatcher: CollectingDispatcher, domain: dict, repo
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
 ) -> None:
     shown = [e.id for e in repo.exercises_for_area("forearm")]
     tracker = make_tracker(screened(areas_in_focus=["forearm"], shown_exercises=shown), intent="next_exercise")
@@ -233,7 +241,7 @@ AFTER_HAMSTRING = {
     ],
 )
 async def test_the_other_side_after_an_exercise_is_the_same_exercise_for_that_side(
-    domain: dict, text: str, slots: dict, entities: list, side
+    domain: dict, text: str, slots: dict, entities: list, side: Optional[str]
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker({**AFTER_HAMSTRING, **slots}, text=text, intent="inform", entities=entities)

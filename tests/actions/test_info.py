@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Tuple
+
 import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice.info import ActionCareTips, ActionDosage, ActionToolInfo, ActionTriggerPointInfo, ActionWarningSigns
+from knowledge.repository import KnowledgeRepository
 from tests.actions.conftest import entity, make_tracker, replies, reply_of
+from tests.checks import present
 
 
-async def test_dosage_gives_the_default_figures(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_dosage_gives_the_default_figures(
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
+) -> None:
     events = await ActionDosage().run(dispatcher, make_tracker(text="how often should I do this", intent="ask_dosage"), domain)
     reply = reply_of(dispatcher, "dosing")
     defaults = repo.default_dosing()
@@ -29,11 +35,11 @@ async def test_after_a_referral_how_much_to_roll_repeats_the_referral(domain: di
     assert events == [SlotSet("context", {"kind": "referral", "entries": [["safety_rule", "disc_herniation"]]})]
 
 
-async def test_one_tool_is_described(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_one_tool_is_described(dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository) -> None:
     tracker = make_tracker(text="what is a peanut ball", intent="ask_tool_info", entities=[entity("tool", "peanut_ball", 10)])
     await ActionToolInfo().run(dispatcher, tracker, domain)
     reply = reply_of(dispatcher, "tool_info")
-    assert reply.intro == repo.tool("peanut_ball").good_to_know
+    assert reply.intro == present(repo.tool("peanut_ball")).good_to_know
 
 
 async def test_two_tools_are_compared_side_by_side(dispatcher: CollectingDispatcher, domain: dict) -> None:
@@ -48,7 +54,9 @@ async def test_two_tools_are_compared_side_by_side(dispatcher: CollectingDispatc
 
 
 @pytest.mark.parametrize(("text", "topics"), [("what is a trigger point", ()), ("what is referred pain", ("referred_pain",))])
-async def test_the_topic_entity_picks_the_fact(dispatcher: CollectingDispatcher, domain: dict, repo, text: str, topics) -> None:
+async def test_the_topic_entity_picks_the_fact(
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository, text: str, topics: Tuple[str, ...]
+) -> None:
     entities = [entity("topic", t) for t in topics]
     await ActionTriggerPointInfo().run(
         dispatcher, make_tracker(text=text, intent="ask_trigger_point_info", entities=entities), domain
@@ -59,7 +67,7 @@ async def test_the_topic_entity_picks_the_fact(dispatcher: CollectingDispatcher,
     assert any(repo.facts("evidence_limits")[0].text in b for b in reply.bullets)
 
 
-async def test_a_button_and_a_sentence_get_the_same_evidence_answer(domain: dict, repo) -> None:
+async def test_a_button_and_a_sentence_get_the_same_evidence_answer(domain: dict, repo: KnowledgeRepository) -> None:
     typed, tapped = CollectingDispatcher(), CollectingDispatcher()
     await ActionTriggerPointInfo().run(
         typed,
@@ -81,27 +89,33 @@ async def test_a_button_and_a_sentence_get_the_same_evidence_answer(domain: dict
     assert button.payload == '/ask_trigger_point_info{"topic": "evidence"}'
 
 
-async def test_cleaning_question_gets_cleaning_tips(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_cleaning_question_gets_cleaning_tips(
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
+) -> None:
     tracker = make_tracker(text="how do I clean my ball", intent="ask_care", entities=[entity("topic", "cleaning")])
     await ActionCareTips().run(dispatcher, tracker, domain)
     reply = reply_of(dispatcher, "care")
     assert list(reply.bullets) == [t.text for t in repo.care_tips("cleaning")]
 
 
-async def test_a_plane_question_gets_travel_tips(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_a_plane_question_gets_travel_tips(
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
+) -> None:
     tracker = make_tracker(text="can I take it on a plane", intent="ask_care", entities=[entity("preference", "travel")])
     await ActionCareTips().run(dispatcher, tracker, domain)
     assert list(reply_of(dispatcher, "care").bullets) == [t.text for t in repo.care_tips("travel")]
 
 
-async def test_warning_signs_are_the_stores_stop_signs(dispatcher: CollectingDispatcher, domain: dict, repo) -> None:
+async def test_warning_signs_are_the_stores_stop_signs(
+    dispatcher: CollectingDispatcher, domain: dict, repo: KnowledgeRepository
+) -> None:
     tracker = make_tracker(text="which signs mean I should stop?", intent="ask_warning_signs")
     events = await ActionWarningSigns().run(dispatcher, tracker, domain)
     reply = reply_of(dispatcher, "warning_signs")
     stop_signs = {r.id for r in repo.safety_rules() if r.stop_sign}
     assert set(reply.data["rules"]) == stop_signs and len(stop_signs) >= 5
-    nerve = repo.safety_rule("nerve_symptoms")
+    nerve = present(repo.safety_rule("nerve_symptoms"))
     assert any(nerve.name in line and nerve.description in line for line in reply.bullets)
-    emergencies = [repo.safety_rule(r) for r in stop_signs if repo.safety_rule(r).level == "emergency"]
+    emergencies = [rule for rule in (present(repo.safety_rule(r)) for r in stop_signs) if rule.level == "emergency"]
     assert all(r.name.lower() in reply.bullets[-1] for r in emergencies)  # named together, last
     assert events[0]["value"]["kind"] == "warning_signs"

@@ -115,7 +115,8 @@ class Scheduler(ReminderScheduler):
     """The real round, with Rasa's answer decided by the test (reminder id -> sent?)."""
 
     def __init__(self, store: FakeStore, answers: Dict[int, bool]) -> None:
-        super().__init__(store, SchedulerSettings("http://127.0.0.1:9", "token", poll_seconds=15.0))  # type: ignore[arg-type]
+        settings = SchedulerSettings("http://127.0.0.1:9", "token", poll_seconds=15.0)
+        super().__init__(store, settings)  # type: ignore[arg-type]  # a FakeStore: only what the scheduler calls
         self.answers = answers
 
     async def send(self, session: Any, reminder: DueReminder) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pytest
 from rasa_sdk import Tracker
@@ -19,20 +19,22 @@ FORM = "screening_form"
 LOWER_BACK = {"areas_in_focus": ["lower_back"], "checklist_scope": "general", "checklist_areas": ["lower_back"]}
 
 
-def answer_tracker(text: str, intent: str, step: str = "checklist_answer", slots: Optional[Dict[str, Any]] = None, **kw: Any):
+def answer_tracker(
+    text: str, intent: str, step: str = "checklist_answer", slots: Optional[Dict[str, Any]] = None, **kw: Any
+) -> Tracker:
     """The tracker the form sends for a user answer: the user message, then the form itself."""
     values = {**LOWER_BACK, "requested_slot": step, **(slots or {})}
     return make_tracker(values, text=text, intent=intent, active_loop=FORM, **kw)
 
 
-def activation_tracker(slots: Optional[Dict[str, Any]] = None):
+def activation_tracker(slots: Optional[Dict[str, Any]] = None) -> Tracker:
     tracker = make_tracker({**LOWER_BACK, **(slots or {})}, text="my lower back hurts", intent="report_pain")
     tracker.events.append({"event": "action", "name": "action_request_hands_on"})
     tracker.events.append({"event": "action", "name": FORM})
     return tracker
 
 
-async def run(tracker, domain) -> tuple:  # type: ignore[no-untyped-def]
+async def run(tracker: Tracker, domain: dict) -> Tuple[List[Dict[str, Any]], CollectingDispatcher]:
     dispatcher = CollectingDispatcher()
     events = await ValidateScreeningForm().run(dispatcher, tracker, domain)
     return events, dispatcher
@@ -42,7 +44,7 @@ def outcome(events: List[Dict[str, Any]]) -> Optional[str]:
     return next((e["value"] for e in events if e.get("name") == "screening_outcome"), None)
 
 
-async def test_activation_shows_the_whole_checklist_in_one_message(domain: dict, repo) -> None:
+async def test_activation_shows_the_whole_checklist_in_one_message(domain: dict, repo: KnowledgeRepository) -> None:
     events, dispatcher = await run(activation_tracker(), domain)
     checklist = repo.checklist()
     shown = checklist.for_areas(("lower_back",))
@@ -61,7 +63,7 @@ async def test_activation_shows_the_whole_checklist_in_one_message(domain: dict,
     assert message["text"].startswith(checklist.wording["title"])  # plain text beside the structure
 
 
-async def test_a_newly_named_area_shows_only_the_area_items(domain: dict, repo) -> None:
+async def test_a_newly_named_area_shows_only_the_area_items(domain: dict, repo: KnowledgeRepository) -> None:
     slots = {"checklist_scope": "area", "checklist_areas": ["neck"], "areas_in_focus": ["neck"]}
     _, dispatcher = await run(activation_tracker(slots), domain)
     reply = reply_of(dispatcher, "checklist")
@@ -91,7 +93,9 @@ async def test_pain_of_8_or_more_refers_as_a_typed_9_out_of_10_does(domain: dict
 
 
 @pytest.mark.parametrize(("text", "intent", "answer"), [("/affirm", "affirm", "yes"), ("/unsure", "unsure", "unsure")])
-async def test_yes_or_a_tapped_not_sure_asks_which_one(domain: dict, repo, text: str, intent: str, answer: str) -> None:
+async def test_yes_or_a_tapped_not_sure_asks_which_one(
+    domain: dict, repo: KnowledgeRepository, text: str, intent: str, answer: str
+) -> None:
     events, dispatcher = await run(answer_tracker(text, intent), domain)
     assert events == [
         SlotSet("checklist_answer", answer),
@@ -105,7 +109,9 @@ async def test_yes_or_a_tapped_not_sure_asks_which_one(domain: dict, repo, text:
 
 
 @pytest.mark.parametrize("text", ["not really", "hmm maybe?", "hmm not sure"])
-async def test_a_typed_hedge_is_neither_yes_nor_no_and_says_what_each_leads_to(domain: dict, repo, text: str) -> None:
+async def test_a_typed_hedge_is_neither_yes_nor_no_and_says_what_each_leads_to(
+    domain: dict, repo: KnowledgeRepository, text: str
+) -> None:
     events, dispatcher = await run(answer_tracker(text, "unsure"), domain)
     assert events == [SlotSet("checklist_answer", None), SlotSet("requested_slot", "checklist_answer")]
     reply = reply_of(dispatcher, "checklist_unclear")
@@ -163,7 +169,7 @@ async def test_an_emergency_item_is_an_emergency(domain: dict) -> None:
     assert outcome(events) == "emergency"
 
 
-async def test_a_typed_ordinal_picks_that_item(domain: dict, repo) -> None:
+async def test_a_typed_ordinal_picks_that_item(domain: dict, repo: KnowledgeRepository) -> None:
     events, _ = await run(
         answer_tracker("the third one", "inform", step="checklist_item", slots={"checklist_answer": "yes"}), domain
     )
@@ -171,7 +177,7 @@ async def test_a_typed_ordinal_picks_that_item(domain: dict, repo) -> None:
     assert SlotSet("checklist_items", [third.id]) in events or SlotSet("checklist_item", third.id) in events
 
 
-async def test_not_sure_which_is_a_referral_with_its_own_reason(domain: dict, repo) -> None:
+async def test_not_sure_which_is_a_referral_with_its_own_reason(domain: dict, repo: KnowledgeRepository) -> None:
     events, _ = await run(answer_tracker("/unsure", "unsure", step="checklist_item", slots={"checklist_answer": "yes"}), domain)
     assert outcome(events) == "refer"
     assert SlotSet("screening_reasons", [repo.checklist().wording["unsure_rule"]]) in events
@@ -237,7 +243,7 @@ async def test_a_stated_red_flag_stays_for_the_conversation(domain: dict) -> Non
     assert outcome(events) == "refer" and dispatcher.messages == []
 
 
-async def test_why_do_you_ask_explains_each_item_from_the_store(domain: dict, repo) -> None:
+async def test_why_do_you_ask_explains_each_item_from_the_store(domain: dict, repo: KnowledgeRepository) -> None:
     dispatcher = CollectingDispatcher()
     await ActionExplainChecklist().run(dispatcher, make_tracker(LOWER_BACK, intent="ask_why"), domain)
     reply = reply_of(dispatcher, "checklist_why")
@@ -245,7 +251,7 @@ async def test_why_do_you_ask_explains_each_item_from_the_store(domain: dict, re
     assert reply.bullets == tuple(f"{i.label}: {i.why}" for i in shown)
 
 
-async def test_clear_result_says_so_and_gives_the_steps_in_the_same_turn(domain: dict, repo) -> None:
+async def test_clear_result_says_so_and_gives_the_steps_in_the_same_turn(domain: dict, repo: KnowledgeRepository) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker({**LOWER_BACK, "screening_outcome": "clear", "pending_request": "exercise", "shown_exercises": []})
     events = await ActionScreeningResult().run(dispatcher, tracker, domain)
@@ -332,7 +338,7 @@ async def test_a_possible_sign_is_asked_about_before_the_list_quoting_the_person
     assert [b.payload for b in reply.buttons] == ["/affirm", "/deny", "/unsure"]
 
 
-def flag_answer_tracker(text: str, intent: str, extra_slots: Optional[Dict[str, Any]] = None):  # type: ignore[no-untyped-def]
+def flag_answer_tracker(text: str, intent: str, extra_slots: Optional[Dict[str, Any]] = None) -> Tracker:
     said = "my calves are tight, I'm on xeralto"
     earlier = {"event": "user", "text": said, "parse_data": {"entities": [possible("blood_thinners_or_clots", said, "xeralto")]}}
     slots = {"flag_check": "blood_thinners_or_clots", **(extra_slots or {})}

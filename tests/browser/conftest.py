@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +22,9 @@ import requests
 
 from tests.conftest import require_service
 from tests.servers import ROOT, Bot
+
+if TYPE_CHECKING:  # types only: the browser fixture imports Playwright itself, when a browser test runs
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, Request, ViewportSize
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -85,7 +88,7 @@ def page_server(browser_ready: None, bot: Bot, page_origin: str, tmp_path_factor
 
 
 @pytest.fixture(scope="module")
-def browser(browser_ready: None):  # type: ignore[no-untyped-def]  # module scope: Playwright's loop must not outlive it
+def browser(browser_ready: None) -> Iterator[Browser]:  # module scope: Playwright's loop must not outlive it
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -118,7 +121,7 @@ class Chat:
     INPUT = ".rw-new-message"
     TYPING = ".rw-typing-indication"
 
-    def __init__(self, page, guards: PageGuards) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, page: Page, guards: PageGuards) -> None:
         self.page = page
         self.guards = guards
 
@@ -146,20 +149,23 @@ class Chat:
         self.page.locator(self.INPUT).fill(text)
         self.page.locator(self.INPUT).press("Enter")
 
-    def reply_button(self, title: str):  # type: ignore[no-untyped-def]
+    def reply_button(self, title: str) -> Locator:
         return self.page.locator(".rw-replies .rw-reply").filter(has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
 
     def session_id(self) -> Optional[str]:
         return self.page.evaluate("() => (JSON.parse(localStorage.getItem('chat_session') || '{}') || {}).session_id || null")
 
 
+OpenChat = Callable[..., Chat]  # open_chat(viewport=..., fake_clock=..., **context_options)
+
+
 @pytest.fixture()
-def open_chat(browser, page_server: str) -> Iterator[Callable[..., Chat]]:  # type: ignore[no-untyped-def]
+def open_chat(browser: Browser, page_server: str) -> Iterator[OpenChat]:
     """Open the demo page in a fresh browser context (empty storage: a new conversation)."""
-    contexts = []
+    contexts: List[BrowserContext] = []
     guards: List[PageGuards] = []
 
-    def open_(viewport: Optional[Dict[str, int]] = None, fake_clock: bool = False, **context_options) -> Chat:  # type: ignore[no-untyped-def]
+    def open_(viewport: Optional[ViewportSize] = None, fake_clock: bool = False, **context_options: Any) -> Chat:
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, **context_options)
         contexts.append(context)
         page = context.new_page()
@@ -169,11 +175,11 @@ def open_chat(browser, page_server: str) -> Iterator[Callable[..., Chat]]:  # ty
         guard = PageGuards()
         guards.append(guard)
 
-        def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+        def on_dialog(dialog: Dialog) -> None:
             guard.dialogs.append(f"{dialog.type}: {dialog.message}")
             dialog.dismiss()
 
-        def on_request_finished(request) -> None:  # type: ignore[no-untyped-def]
+        def on_request_finished(request: Request) -> None:
             host = urlsplit(request.url).hostname or ""
             if request.url.startswith("http") and host not in LOOPBACK:
                 guard.external.append(request.url)

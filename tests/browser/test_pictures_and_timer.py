@@ -14,7 +14,7 @@ import pytest
 
 from knowledge.repository import KnowledgeRepository
 from replies.pictures import placement_picture
-from tests.browser.conftest import TIMEOUT_MS, Chat
+from tests.browser.conftest import TIMEOUT_MS, Chat, OpenChat
 from tests.browser.test_progress_and_a11y import AXE, NONE_OF_THESE
 from tests.servers import Bot
 
@@ -39,7 +39,9 @@ def expected_placement_alt(area: str) -> str:
     return picture.alt
 
 
-def test_every_zone_is_a_named_button_and_tapping_one_starts_that_areas_screening(open_chat, bot: Bot, reports_dir: Path) -> None:
+def test_every_zone_is_a_named_button_and_tapping_one_starts_that_areas_screening(
+    open_chat: OpenChat, bot: Bot, reports_dir: Path
+) -> None:
     chat = open_chat(viewport=DESKTOP)
     ask_for_an_area(chat)
     page = chat.page
@@ -66,7 +68,7 @@ def test_every_zone_is_a_named_button_and_tapping_one_starts_that_areas_screenin
     assert slots["areas_in_focus"] == ["hamstring"] and slots["checklist_areas"] == ["hamstring"]
 
 
-def test_a_zone_works_with_the_keyboard(open_chat, bot: Bot) -> None:
+def test_a_zone_works_with_the_keyboard(open_chat: OpenChat, bot: Bot) -> None:
     chat = open_chat(viewport=PHONE)
     ask_for_an_area(chat)
     page = chat.page
@@ -82,7 +84,7 @@ def test_a_zone_works_with_the_keyboard(open_chat, bot: Bot) -> None:
     assert bot.tracker(f"socketio:{chat.session_id()}")["slots"]["areas_in_focus"] == [area]
 
 
-def test_the_placement_picture_appears_with_its_alt_and_the_timer_counts_down(open_chat, reports_dir: Path) -> None:
+def test_the_placement_picture_appears_with_its_alt_and_the_timer_counts_down(open_chat: OpenChat, reports_dir: Path) -> None:
     chat = open_chat(viewport=PHONE, fake_clock=True)
     page = chat.page
     chat.type_message("my calves are tight")
@@ -116,7 +118,7 @@ def test_the_placement_picture_appears_with_its_alt_and_the_timer_counts_down(op
     assert page.locator("#tpc-timer").is_hidden()
 
 
-def test_axe_finds_no_serious_or_critical_violation_with_the_body_map(open_chat, reports_dir: Path) -> None:
+def test_axe_finds_no_serious_or_critical_violation_with_the_body_map(open_chat: OpenChat, reports_dir: Path) -> None:
     assert AXE.is_file(), f"{AXE} missing: run `make web/node_modules`"
     chat = open_chat(viewport=PHONE, bypass_csp=True)  # the page's CSP would block the injected axe
     ask_for_an_area(chat)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS, Chat
+from tests.browser.conftest import TIMEOUT_MS, Chat, OpenChat
 from tests.servers import ROOT
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def session_with_a_report(chat: Chat) -> None:
     chat.wait_until_idle()
 
 
-def test_the_progress_chart_shows_in_the_widget_with_its_text_alternative(open_chat, reports_dir: Path) -> None:
+def test_the_progress_chart_shows_in_the_widget_with_its_text_alternative(open_chat: OpenChat, reports_dir: Path) -> None:
     chat = open_chat(viewport={"width": 900, "height": 1000})
     session_with_a_report(chat)
     images = chat.page.locator("img.rw-image-frame").count()  # the exercise's placement picture is one already
@@ -52,7 +52,7 @@ def test_the_progress_chart_shows_in_the_widget_with_its_text_alternative(open_c
     chat.page.screenshot(path=str(reports_dir / "progress.png"))
 
 
-def test_buttons_and_quick_replies_work_with_the_keyboard(open_chat) -> None:
+def test_buttons_and_quick_replies_work_with_the_keyboard(open_chat: OpenChat) -> None:
     chat = open_chat()
     page = chat.page
     chat.wait_until_idle()
@@ -70,7 +70,7 @@ def test_buttons_and_quick_replies_work_with_the_keyboard(open_chat) -> None:
     assert page.locator(Chat.USER_TEXT).filter(has_text=title).count() == 1
 
 
-def test_axe_finds_no_serious_or_critical_violation_in_a_conversation(open_chat, reports_dir: Path) -> None:
+def test_axe_finds_no_serious_or_critical_violation_in_a_conversation(open_chat: OpenChat, reports_dir: Path) -> None:
     assert AXE.is_file(), f"{AXE} missing: run `make web/node_modules`"
     chat = open_chat(bypass_csp=True)  # the page's CSP (script-src 'self') would block the injected axe
     session_with_a_report(chat)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS, Chat
+from tests.browser.conftest import TIMEOUT_MS, Chat, OpenChat
 from tests.servers import Bot
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ def last_bot_lines(chat: Chat) -> list:
 
 
 def test_lower_back_steps_through_the_screening_and_the_conversation_survives_a_reload(
-    open_chat, bot: Bot, reports_dir: Path
+    open_chat: OpenChat, bot: Bot, reports_dir: Path
 ) -> None:
     chat = open_chat()
     page = chat.page
@@ -75,7 +75,7 @@ def test_lower_back_steps_through_the_screening_and_the_conversation_survives_a_
     assert user_texts[:2] == ["/greet", "my lower back hurts"] and user_texts[-1] == "thanks"  # /greet: the page's initPayload
 
 
-def test_markup_typed_by_the_user_is_shown_as_text_and_never_runs(open_chat) -> None:
+def test_markup_typed_by_the_user_is_shown_as_text_and_never_runs(open_chat: OpenChat) -> None:
     chat = open_chat()
     page = chat.page
     hostile = ["<script>alert(1)</script>", '<img src=x onerror="alert(2)">']
@@ -94,7 +94,7 @@ def test_markup_typed_by_the_user_is_shown_as_text_and_never_runs(open_chat) -> 
     assert chat.guards.dialogs == []  # the fixture also fails the test on any dialog
 
 
-def test_the_widget_is_usable_at_phone_width(open_chat, reports_dir: Path) -> None:
+def test_the_widget_is_usable_at_phone_width(open_chat: OpenChat, reports_dir: Path) -> None:
     width, height = 390, 844
     chat = open_chat(viewport={"width": width, "height": height}, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = chat.page
@@ -129,7 +129,7 @@ def test_the_widget_is_usable_at_phone_width(open_chat, reports_dir: Path) -> No
     page.screenshot(path=str(reports_dir / "widget-phone.png"))
 
 
-def test_the_data_export_link_downloads_the_conversation_once(open_chat, bot: Bot) -> None:
+def test_the_data_export_link_downloads_the_conversation_once(open_chat: OpenChat, bot: Bot) -> None:
     """Issue #22 finding 4, locally (`make test-deploy` does it through nginx): the widget gets a
     link on the bot's public address, and it works exactly once."""
     import requests

@@ -11,10 +11,11 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 BOT_USERNAME = "tpc_test_bot"
@@ -44,9 +45,12 @@ def parse_body(content_type: str, body: bytes) -> Dict[str, Any]:
     if kind == "application/x-www-form-urlencoded":
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
     if kind == "multipart/form-data":
-        message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-        return {part.get_param("name", header="content-disposition"): part.get_content() for part in message.iter_parts()}
+        message = BytesParser(EmailMessage, policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+        return {str(part.get_param("name", header="content-disposition")): part.get_content() for part in message.iter_parts()}
     return {}
+
+
+Api = TypeVar("Api", bound="FakeApi")
 
 
 class FakeApi:
@@ -67,7 +71,7 @@ class FakeApi:
         raise NotImplementedError
 
     # -- server ----------------------------------------------------------------------
-    def start(self) -> FakeApi:
+    def start(self: Api) -> Api:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -105,8 +109,7 @@ class FakeApi:
     @property
     def url(self) -> str:
         assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._server.server_port}"
 
     def record(self, call: Call) -> Dict[str, Any]:
         with self._changed:

@@ -21,6 +21,7 @@ from replies import pictures
 from replies.model import Button, Fact, Picture, Reply, Timer, ZoneLabel
 from tests.channels.fakes import FakeSlackApi, FakeTelegramApi
 from tests.channels.test_webchat_and_rest_output import FakeSocket
+from tests.checks import present
 
 TOKEN = "123456789:AAunit-test-token"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -89,7 +90,7 @@ async def test_telegram_sends_the_body_map_as_a_photo_with_numbered_zones_then_t
         await out.close_session()
     photo, text = [c for c in telegram_api.calls if c.method in ("sendPhoto", "sendMessage")]
     assert photo.method == "sendPhoto" and photo.params["photo"].startswith(PNG)
-    assert photo.params["caption"] == reply.picture.alt and "15 Foot" in photo.params["caption"]  # type: ignore[union-attr]
+    assert photo.params["caption"] == present(reply.picture).alt and "15 Foot" in photo.params["caption"]
     assert text.method == "sendMessage" and "Which part is bothering you?" in text.params["text"]
     keyboard = text.json_param("reply_markup")["inline_keyboard"]
     assert [key["text"] for row in keyboard for key in row] == ["Neck", "Calf"]
@@ -115,7 +116,7 @@ async def test_slack_uploads_the_body_map_and_the_placement_picture_as_files(sla
     body_map, placement = slack_api.uploads()
     assert body_map.body.startswith(PNG) and placement.body.startswith(PNG)
     completed = slack_api.matching(lambda c: c.method == "files.completeUploadExternal")
-    assert [c.params["initial_comment"] for c in completed] == [reply.picture.alt, STEPS[0].replace("&", "&amp;")]  # type: ignore[union-attr]
+    assert [c.params["initial_comment"] for c in completed] == [present(reply.picture).alt, STEPS[0].replace("&", "&amp;")]
     posts = slack_api.matching(lambda c: c.method == "chat.postMessage")
     actions = [b for b in posts[0].json_param("blocks") if b["type"] == "actions"]
     assert [e["value"] for e in actions[0]["elements"]] == [inform("neck"), inform("calf")]
@@ -125,24 +126,24 @@ async def test_slack_uploads_the_body_map_and_the_placement_picture_as_files(sla
 async def test_the_widget_gets_the_body_map_as_svg_zones_that_send_their_buttons_payload() -> None:
     socket = FakeSocket()
     reply = body_map_reply()
-    await WebchatOutput(socket, "bot_uttered").send_response("room1", {"text": "x", "custom": reply.to_json()})  # type: ignore[arg-type]
+    await WebchatOutput(socket, "bot_uttered").send_response("room1", {"text": "x", "custom": reply.to_json()})
     sent = [e["data"] for e in socket.emitted]
     assert sent[0]["text"] == "Which part is bothering you?"
     source = sent[1]["attachment"]["payload"]["src"]
     assert source.startswith("data:image/svg+xml;base64,")
     svg = ElementTree.fromstring(base64.b64decode(source.split(",", 1)[1]))  # noqa: S314 - our own SVG, from the test
-    assert svg.get("aria-label") == reply.picture.alt  # type: ignore[union-attr]
+    assert svg.get("aria-label") == present(reply.picture).alt
     zones = svg.findall(f".//{SVG}g[@class='tpc-zone']")
     assert len(zones) == 15
     by_area = {z.get("data-area"): z for z in zones}
     assert by_area["calf"].get("data-payload") == inform("calf") and by_area["calf"].get("data-name") == "Calf"
-    assert by_area["calf"].findtext(f"{SVG}title") == f"{reply.picture.zones[13].number} Calf"  # type: ignore[union-attr]
+    assert by_area["calf"].findtext(f"{SVG}title") == f"{present(reply.picture).zones[13].number} Calf"
     assert [q["payload"] for q in sent[-1]["quick_replies"]] == [inform("neck"), inform("calf")]
 
 
 async def test_the_widget_gets_the_placement_picture_its_alt_and_a_timer_link() -> None:
     socket = FakeSocket()
-    await WebchatOutput(socket, "bot_uttered").send_response("room1", {"text": "x", "custom": PLACEMENT_REPLY.to_json()})  # type: ignore[arg-type]
+    await WebchatOutput(socket, "bot_uttered").send_response("room1", {"text": "x", "custom": PLACEMENT_REPLY.to_json()})
     sent = [e["data"] for e in socket.emitted]
     [index] = [i for i, m in enumerate(sent) if "attachment" in m]
     assert index == 1 and sent[0]["text"].startswith("**Calf: calf ball roll**")  # under the title, before the steps

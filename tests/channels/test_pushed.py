@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Callable
 
 import pytest
 
 from tests.channels.conftest import ChannelBot, unique_id
-from tests.channels.fakes import FakeSlackApi, FakeTelegramApi
+from tests.channels.fakes import Call, FakeSlackApi, FakeTelegramApi
 from tests.channels.test_slack import event_body
 from tests.channels.test_telegram import new_chat, text_update
 
@@ -25,7 +26,7 @@ def make_due(bot: ChannelBot) -> None:
 def test_a_due_reminder_is_pushed_to_telegram(channel_bot: ChannelBot, fake_telegram: FakeTelegramApi) -> None:
     chat = new_chat()
 
-    def with_button(payload: str):  # type: ignore[no-untyped-def]
+    def with_button(payload: str) -> Callable[[Call], bool]:
         return (
             lambda c: c.method == "sendMessage"
             and c.params.get("chat_id") == str(chat)
@@ -40,7 +41,7 @@ def test_a_due_reminder_is_pushed_to_telegram(channel_bot: ChannelBot, fake_tele
 
 
 def test_a_due_reminder_is_pushed_to_slack(channel_bot: ChannelBot, fake_slack: FakeSlackApi) -> None:
-    def with_button(payload: str):  # type: ignore[no-untyped-def]
+    def with_button(payload: str) -> Callable[[Call], bool]:
         return lambda c: c.method == "chat.postMessage" and payload in json.dumps(c.params.get("blocks"))
 
     user, dm = unique_id("U"), unique_id("D")

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from knowledge.repository import KnowledgeRepository
 from tests.channels.conftest import SLACK_BOT_CHANNEL, SLACK_SIGNING_SECRET, SLACK_TOKEN, ChannelBot, unique_id
 from tests.channels.fakes import Call, FakeSlackApi
 
@@ -159,7 +160,7 @@ def test_a_mention_is_answered_once_in_its_channel(channel_bot: ChannelBot, fake
 
 
 def test_the_checklist_has_its_buttons_and_a_click_on_none_gives_the_steps(
-    channel_bot: ChannelBot, fake_slack: FakeSlackApi, repo
+    channel_bot: ChannelBot, fake_slack: FakeSlackApi, repo: KnowledgeRepository
 ) -> None:
     user, dm = unique_id("U"), unique_id("D")
     channel_bot.post_slack(event_body(user, dm, "my lower back hurts"))
@@ -203,8 +204,9 @@ def test_bad_signatures_are_rejected_without_any_processing(channel_bot: Channel
     assert channel_bot.post_slack(body, secret="not-the-signing-secret").status_code == 403
     assert channel_bot.post_slack(body, secret="").status_code == 403
     tampered = body.replace(b'"hi"', b'"my lower back hurts"')
-    signed_for_other_body = channel_bot.post_slack(body).request.headers
-    forged = channel_bot.post_slack(tampered, headers={"X-Slack-Signature": signed_for_other_body["X-Slack-Signature"]})
+    signature_of_other_body = channel_bot.post_slack(body).request.headers["X-Slack-Signature"]
+    assert isinstance(signature_of_other_body, str)
+    forged = channel_bot.post_slack(tampered, headers={"X-Slack-Signature": signature_of_other_body})
     assert forged.status_code == 403
     assert channel_bot.post_slack(body, headers={"X-Slack-Signature": ""}).status_code == 403
     assert channel_bot.post_slack(body, headers={"X-Slack-Request-Timestamp": "abc"}).status_code == 403

@@ -16,6 +16,7 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
+from knowledge.repository import KnowledgeRepository
 from tests.channels.conftest import (
     TELEGRAM_SECRET,
     TELEGRAM_TOKEN,
@@ -97,7 +98,9 @@ def test_webhook_is_registered_with_the_secret_token(channel_bot: ChannelBot, fa
     assert fake_telegram.matching(lambda c: c.method == "getMe")  # bot name checked once, at start-up
 
 
-def test_a_pain_report_gets_the_checklist_with_its_buttons(channel_bot: ChannelBot, fake_telegram: FakeTelegramApi, repo) -> None:
+def test_a_pain_report_gets_the_checklist_with_its_buttons(
+    channel_bot: ChannelBot, fake_telegram: FakeTelegramApi, repo: KnowledgeRepository
+) -> None:
     chat = new_chat()
     response = channel_bot.post_telegram(text_update(chat, "my lower back hurts"))
     assert response.status_code == 200
@@ -120,7 +123,7 @@ def test_a_pain_report_gets_the_checklist_with_its_buttons(channel_bot: ChannelB
 
 
 def test_tapping_none_of_these_answers_the_callback_and_sends_the_steps(
-    channel_bot: ChannelBot, fake_telegram: FakeTelegramApi, repo
+    channel_bot: ChannelBot, fake_telegram: FakeTelegramApi, repo: KnowledgeRepository
 ) -> None:
     chat = new_chat()
     channel_bot.post_telegram(text_update(chat, "my lower back hurts"))

@@ -9,11 +9,13 @@ import json
 from typing import Iterator
 
 import pytest
+from rasa.core.channels.channel import UserMessage
 
 from channels.telegram import SecureTelegramInput, SecureTelegramOutput, telegram_html
 from replies.model import Reply
 from tests.channels.fakes import FakeTelegramApi
 from tests.channels.replies_for_tests import CHART_REPLY, EXPORT_REPLY, REPLY, SCRIPT, YES_NO
+from tests.checks import present
 
 TOKEN = "123456789:AAunit-test-token"
 
@@ -114,7 +116,7 @@ async def test_a_chart_is_a_photo_with_its_caption_and_an_export_a_document(tele
     finally:
         await out.close_session()
     [photo] = telegram_api.matching(lambda c: c.method == "sendPhoto")
-    assert photo.params["photo"].startswith(b"\x89PNG") and photo.params["caption"] == CHART_REPLY.chart.alt
+    assert photo.params["photo"].startswith(b"\x89PNG") and photo.params["caption"] == present(CHART_REPLY.chart).alt
     [document] = telegram_api.matching(lambda c: c.method == "sendDocument")
     assert json.loads(document.params["document"]) == {"sessions": []}
 
@@ -143,7 +145,7 @@ async def test_a_long_payload_button_made_by_another_replica_resolves_from_the_t
     app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store)))
     received: list = []
 
-    async def on_new_message(message) -> None:  # type: ignore[no-untyped-def]
+    async def on_new_message(message: UserMessage) -> None:
         received.append(message.text)
 
     try:

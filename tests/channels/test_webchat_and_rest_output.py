@@ -29,7 +29,7 @@ def test_the_widget_gets_one_markdown_block_per_bubble_with_markup_escaped() -> 
 
 async def test_the_widget_puts_the_buttons_on_the_last_bubble() -> None:
     socket = FakeSocket()
-    out = WebchatOutput(socket, "bot_uttered")  # type: ignore[arg-type]
+    out = WebchatOutput(socket, "bot_uttered")
     await out.send_response("room1", {"text": "fallback", "custom": REPLY.to_json()})
     texts = [e["data"]["text"] for e in socket.emitted]
     assert texts == markdown_blocks(REPLY) and "fallback" not in texts

@@ -8,10 +8,11 @@ import pytest
 
 from components.entity_extractor import KnowledgeEntityExtractor, VocabularyEntityParser
 from components.numbers import find_minutes, find_pain_levels
+from knowledge.repository import KnowledgeRepository
 
 
 @pytest.fixture(scope="session")
-def parser(repo) -> VocabularyEntityParser:
+def parser(repo: KnowledgeRepository) -> VocabularyEntityParser:
     vocabulary = KnowledgeEntityExtractor.with_speller(repo.vocabulary())
     return VocabularyEntityParser(vocabulary, KnowledgeEntityExtractor.speller_of(vocabulary))
 
@@ -50,7 +51,7 @@ def found(parser: VocabularyEntityParser, text: str) -> List[Tuple[str, str, str
         ),
     ],
 )
-def test_canonical_entities(parser: VocabularyEntityParser, text: str, expected) -> None:
+def test_canonical_entities(parser: VocabularyEntityParser, text: str, expected: List[Tuple[str, str, str]]) -> None:
     assert found(parser, text) == expected
 
 
@@ -81,7 +82,9 @@ def test_number_rules() -> None:
         ("which foam rolller", [("tool", "foam_roller", "foam rolller")]),
     ],
 )
-def test_misspelt_aliases_get_their_canonical_value(parser: VocabularyEntityParser, text: str, expected) -> None:
+def test_misspelt_aliases_get_their_canonical_value(
+    parser: VocabularyEntityParser, text: str, expected: List[Tuple[str, str, str]]
+) -> None:
     assert found(parser, text) == expected
 
 

@@ -3,10 +3,12 @@ the bounded speller (components/spelling.py) and the checklist-answer reader (co
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pytest
 
 from components import cues
-from components.answers import CORRECTION, NO, UNSURE, YES, read_answer
+from components.answers import CORRECTION, NO, UNSURE, YES, Answer, read_answer
 from components.spelling import Speller
 
 DICTIONARY = {"tinkling": 500, "numbers": 5000, "lumber": 300, "parents": 4000, "calves": 800, "swallow": 900}
@@ -88,5 +90,5 @@ def test_hedges(text: str) -> None:
         ("hmm", None),
     ],
 )
-def test_checklist_answers_are_read_never_guessed(text: str, answer) -> None:
+def test_checklist_answers_are_read_never_guessed(text: str, answer: Optional[Answer]) -> None:
     assert read_answer(text) == answer

@@ -12,6 +12,8 @@ from typing import Any, Dict, Set
 import pytest
 import yaml
 
+from tests.checks import present
+
 ROOT = Path(__file__).resolve().parents[2]
 SWARM_FILE = ROOT / "deploy" / "swarm" / "stack.yml"
 APPS = ("rasa", "actions")
@@ -43,7 +45,7 @@ def cpus(value: str) -> float:
 
 
 def mebibytes(value: str) -> int:
-    number, unit = re.fullmatch(r"(\d+)(Mi|Gi|M|G)", str(value)).groups()  # type: ignore[union-attr]
+    number, unit = present(re.fullmatch(r"(\d+)(Mi|Gi|M|G)", str(value))).groups()
     return int(number) * (1024 if unit.startswith("G") else 1)  # Swarm's M and G are binary, as Kubernetes' Mi and Gi
 
 

@@ -4,6 +4,7 @@ process, and no lost data."""
 from __future__ import annotations
 
 import json
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 import requests
@@ -12,6 +13,8 @@ from tests.e2e.replies import text_of
 from tests.servers import Bot
 
 pytestmark = pytest.mark.e2e
+
+Conversation = Tuple[str, List[Dict[str, Any]]]  # a sender and its events before the bad requests
 
 
 def post_raw(bot: Bot, data: bytes, content_type: str = "application/json") -> requests.Response:
@@ -23,7 +26,7 @@ def post(bot: Bot, body: object) -> requests.Response:
 
 
 @pytest.fixture()
-def conversation(bot: Bot):
+def conversation(bot: Bot) -> Iterator[Conversation]:
     """A conversation in progress, to check nothing is lost by the bad requests."""
     sender = bot.new_sender()
     bot.say(sender, "my neck is stiff")
@@ -63,7 +66,7 @@ def conversation(bot: Bot):
         "10k-emoji",
     ],
 )
-def test_rejected_with_a_clear_4xx(bot: Bot, conversation, body: bytes, status: int) -> None:
+def test_rejected_with_a_clear_4xx(bot: Bot, conversation: Conversation, body: bytes, status: int) -> None:
     response = post_raw(bot, body)
     assert response.status_code == status, response.text
     assert "error" in response.json()
@@ -104,7 +107,7 @@ def test_rejected_with_a_clear_4xx(bot: Bot, conversation, body: bytes, status: 
         "invisible",
     ],
 )
-def test_answered_sensibly(bot: Bot, conversation, text: str) -> None:
+def test_answered_sensibly(bot: Bot, conversation: Conversation, text: str) -> None:
     sender = bot.new_sender()
     response = post(bot, {"sender": sender, "message": text})
     assert response.status_code == 200, response.text

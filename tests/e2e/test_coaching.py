@@ -17,6 +17,7 @@ from typing import Any, Dict, List
 import pytest
 from PIL import Image
 
+from tests.checks import present
 from tests.e2e.replies import has_instructions, is_checklist, is_referral, kinds, payloads, reply
 from tests.servers import Bot
 
@@ -39,7 +40,7 @@ def test_steps_invite_a_report_and_a_session_is_logged_with_pain_before_and_afte
     sender = bot.new_sender()
     steps = steps_for(bot, sender, "my calves are tight, about a 6 out of 10")
     assert "/report_session" in payloads(steps)
-    assert reply(steps, "exercise")["outro"]
+    assert present(reply(steps, "exercise"))["outro"]
     logged = reply(bot.say(sender, "finished, it's a 3 now"), "session_logged")
     assert logged is not None
     assert logged["data"] == {"feeling": "better", "area": "calf", "pain_before": 6, "pain_after": 3}
@@ -79,7 +80,7 @@ def test_a_session_that_felt_worse_gets_the_advice_and_refers_that_area_next_tim
     assert is_checklist(again), kinds(again)  # screened again, whatever was cleared before
     answer = bot.say(sender, "/deny")
     assert is_referral(answer) and not has_instructions(answer)
-    assert reply(answer, "referral")["data"]["rules"] == ["persistent_or_worsening"]
+    assert present(reply(answer, "referral"))["data"]["rules"] == ["persistent_or_worsening"]
 
 
 def test_bad_session_reports_get_a_clear_reply_and_store_nothing(bot: Bot) -> None:
@@ -150,7 +151,7 @@ def test_an_absolute_time_asks_the_time_zone_once(bot: Bot) -> None:
     listed = reply(bot.say(sender, "what reminders do I have?"), "reminders")
     assert listed is not None and len(listed["data"]["reminders"]) == 2
     bot.say(sender, "cancel the daily one")
-    listed = reply(bot.say(sender, "show my reminders"), "reminders")
+    listed = present(reply(bot.say(sender, "show my reminders"), "reminders"))
     assert [r["repeat"] for r in listed["data"]["reminders"]] == ["weekdays"]
     bot.say(sender, "stop reminding me")
     assert reply(bot.say(sender, "list my reminders"), "reminders") is None

@@ -88,8 +88,8 @@ def test_both_servers_log_only_json_and_name_the_person_by_key(tmp_path: Path, m
     actions = action_server(tmp_path, action_port, env)
     rasa = rasa_server(tmp_path, rasa_port, endpoints, env)
     for server in (actions, rasa):  # stdout to the server's log, stderr (Python's warnings) apart
-        stderr = tmp_path / f"{server.log.stem}.stderr"
-        server.argv = ["sh", "-c", f'exec "$@" 2>"{stderr}"', "sh", *server.argv, "--logging-config-file", str(LOGGING_FILE)]
+        stderr_file = tmp_path / f"{server.log.stem}.stderr"
+        server.argv = ["sh", "-c", f'exec "$@" 2>"{stderr_file}"', "sh", *server.argv, "--logging-config-file", str(LOGGING_FILE)]
     actions.launch()
     rasa.launch()
     try:

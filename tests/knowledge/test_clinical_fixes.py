@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import List
+from typing import Any, Iterable, List
 
 import pytest
 import yaml
@@ -35,11 +35,12 @@ def exercise(repo: KnowledgeRepository, exercise_id: str) -> Exercise:
     return found
 
 
-def lower(texts: object) -> List[str]:
-    return [str(t).lower() for t in texts]  # type: ignore[attr-defined]
+def lower(texts: Iterable[object]) -> List[str]:
+    return [str(t).lower() for t in texts]
 
 
-def entry(content: Content, kind: str, entry_id: str):  # type: ignore[no-untyped-def]
+def entry(content: Content, kind: str, entry_id: str) -> Any:
+    """The entry `entry_id` of the content's list `kind` (exercises, safety_rules...), whichever its class."""
     return next(e for e in getattr(content, kind) if e.id == entry_id)
 
 

@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import List
 
 import pytest
 import yaml
 
-from knowledge.loader import CONTENT_DIR, ContentError, load_content
-from knowledge.schema import BODY_AREA_IDS, Shape
+from knowledge.loader import CONTENT_DIR, Content, ContentError, load_content
+from knowledge.schema import BODY_AREA_IDS, BodyFigure, Shape
 from replies import pictures
 from replies.model import Picture, ZoneLabel
+from tests.checks import present
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def loaded():  # type: ignore[no-untyped-def]
+def loaded() -> Content:
     return load_content(CONTENT_DIR)
+
+
+@pytest.fixture(scope="module")
+def figure(loaded: Content) -> BodyFigure:
+    return present(loaded.figure)
 
 
 @pytest.fixture()
@@ -42,26 +49,26 @@ def inside(shape: Shape, x: float, y: float) -> bool:
     return bool(Outline([tuple(p) for p in shape.points or []]).contains_point((x, y)))
 
 
-def test_every_exercise_has_placement_fields(loaded) -> None:  # type: ignore[no-untyped-def]
+def test_every_exercise_has_placement_fields(loaded: Content) -> None:
     placed = {p.exercise: p for p in loaded.placements}
     assert sorted(placed) == sorted(e.id for e in loaded.exercises)
     for placement in loaded.placements:
         assert placement.view in ("front", "back") and placement.posture and placement.spots, placement.exercise
 
 
-def test_every_area_is_one_zone_and_the_zones_are_numbered_head_to_foot(loaded) -> None:  # type: ignore[no-untyped-def]
-    areas = [zone.area for zone in loaded.figure.zones]
+def test_every_area_is_one_zone_and_the_zones_are_numbered_head_to_foot(figure: BodyFigure) -> None:
+    areas = [zone.area for zone in figure.zones]
     assert sorted(areas) == sorted(BODY_AREA_IDS)
     assert areas[0] == "neck" and areas[-1] == "foot"
-    for zone in loaded.figure.zones:
-        view = next(v for v in loaded.figure.views if v.id == zone.view)
+    for zone in figure.zones:
+        view = next(v for v in figure.views if v.id == zone.view)
         x, y = zone.label_at
         assert any(inside(shape, x, y) for shape in zone.shapes), f"{zone.area}: its number is outside its zone"
         assert any(inside(shape, x, y) for shape in view.silhouette), zone.area
 
 
-def test_every_spot_lies_on_the_body(loaded) -> None:  # type: ignore[no-untyped-def]
-    views = {v.id: v for v in loaded.figure.views}
+def test_every_spot_lies_on_the_body(loaded: Content, figure: BodyFigure) -> None:
+    views = {v.id: v for v in figure.views}
     for placement in loaded.placements:
         for x, y in placement.spots:
             # a roller across both legs has its middle between them: then both of its halves count
@@ -71,7 +78,7 @@ def test_every_spot_lies_on_the_body(loaded) -> None:  # type: ignore[no-untyped
                 assert on_body, f"{placement.exercise}: spot ({px}, {py}) off the body"
 
 
-def test_every_placement_picture_renders_with_the_exercise_position_as_alt(loaded, fresh_cache: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_placement_picture_renders_with_the_exercise_position_as_alt(loaded: Content, fresh_cache: Path) -> None:
     assert pictures.build_all() == len(loaded.exercises) + 1  # every placement, and the body map
     for exercise in loaded.exercises:
         picture = pictures.placement_picture(exercise.id, exercise.body_area, exercise.name, tuple(exercise.steps))
@@ -98,14 +105,19 @@ def _the_replies_ask_for_the_prebuilt_pictures(cache: Path) -> None:
         assert picture is not None and (cache / f"{pictures.picture_key(picture)}.png").exists(), picture
 
 
-def test_the_body_map_renders_once_per_version(loaded, fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    zones = tuple(ZoneLabel(n, z.area, z.area, f"/inform-{z.area}") for n, z in enumerate(loaded.figure.zones, 1))
+def test_the_body_map_renders_once_per_version(figure: BodyFigure, fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    zones = tuple(ZoneLabel(n, z.area, z.area, f"/inform-{z.area}") for n, z in enumerate(figure.zones, 1))
     picture = Picture(kind="body_map", alt="the body", title="Where?", zones=zones)
     first = pictures.png(picture)
     assert first.startswith(PNG)
     [cached] = fresh_cache.glob("body_map-*.png")
-    drawn = []
-    monkeypatch.setattr(pictures, "_draw", lambda p: drawn.append(p) or b"")
+    drawn: List[Picture] = []
+
+    def draw(asked: Picture) -> bytes:
+        drawn.append(asked)
+        return b""
+
+    monkeypatch.setattr(pictures, "_draw", draw)
     monkeypatch.setattr(pictures, "_memory", {})
     assert pictures.png(picture) == first and drawn == []  # read back from var/, not drawn again
     monkeypatch.setattr(pictures, "DRAWING_VERSION", pictures.DRAWING_VERSION + 1)

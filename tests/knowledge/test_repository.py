@@ -6,7 +6,8 @@ import pytest
 
 from knowledge.loader import CONTENT_DIR, load_content
 from knowledge.repository import KnowledgeRepository
-from knowledge.schema import BODY_AREA_IDS
+from knowledge.schema import BODY_AREA_IDS, Text
+from tests.checks import present
 
 
 def test_steps_come_back_in_curated_order(repo: KnowledgeRepository) -> None:
@@ -50,7 +51,7 @@ def test_vocabulary_maps_aliases_to_canonical_ids(repo: KnowledgeRepository) -> 
 
 
 def test_routines_keep_their_seed_timings(repo: KnowledgeRepository) -> None:
-    routines = {r.id: r for r in repo.routines()}
+    routines = {str(r.id): r for r in repo.routines()}
     assert set(routines) == {"neck_upper_back_reset", "mid_back_hips_glutes", "feet_and_calves"}
     assert routines["neck_upper_back_reset"].minutes.describe(" min") == "5-7 min"
     assert routines["mid_back_hips_glutes"].minutes.describe(" min") == "7-10 min"
@@ -61,15 +62,15 @@ def test_routines_keep_their_seed_timings(repo: KnowledgeRepository) -> None:
 
 
 def test_dosing_defaults_are_conservative(repo: KnowledgeRepository) -> None:
-    defaults = repo.default_dosing()
-    assert (defaults["pressure"].value.min, defaults["pressure"].value.max) == (5, 6)
-    assert (defaults["frequency"].value.min, defaults["frequency"].value.max) == (3, 7)
-    assert defaults["hold_time"].value.max <= 60
-    assert defaults["session_length"].value.max <= 15
+    figures = {topic: present(dosing.value) for topic, dosing in repo.default_dosing().items()}
+    assert (figures["pressure"].min, figures["pressure"].max) == (5, 6)
+    assert (figures["frequency"].min, figures["frequency"].max) == (3, 7)
+    assert figures["hold_time"].max <= 60
+    assert figures["session_length"].max <= 15
 
 
 def test_safety_rules_have_levels_and_advice(repo: KnowledgeRepository) -> None:
-    levels = {r.id: r.level for r in repo.safety_rules()}
+    levels = {str(r.id): r.level for r in repo.safety_rules()}
     assert levels["blood_thinners_or_clots"] == "refer"
     assert levels["nerve_symptoms"] == "refer"
     for emergency in ("dvt_signs", "chest_pain_breathless", "cauda_equina", "thunderclap_headache", "stroke_signs"):
@@ -104,9 +105,9 @@ def test_facts_and_care_tips_by_topic(repo: KnowledgeRepository) -> None:
 
 def test_what_is_loaded_once_is_read_only(repo: KnowledgeRepository) -> None:
     with pytest.raises(TypeError, match="immutable"):
-        load_content(CONTENT_DIR).exercises[0].name = "changed"
+        load_content(CONTENT_DIR).exercises[0].name = Text("changed")
     with pytest.raises(TypeError, match="immutable"):
-        repo.exercises_for_area("neck")[0].name = "changed"
+        repo.exercises_for_area("neck")[0].name = Text("changed")
     with pytest.raises(TypeError):
-        repo.checklist().wording["question"] = "changed"  # type: ignore[index]
+        repo.checklist().wording["question"] = "changed"  # type: ignore[index]  # a read-only Mapping
     assert KnowledgeRepository.shared() is repo

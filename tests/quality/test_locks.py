@@ -21,7 +21,7 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "requirements"
-OLDEST_PYTHON = re.search(r"^OLDEST_PYTHON := (\S+)", (ROOT / "Makefile").read_text(), re.M).group(1)  # type: ignore[union-attr]
+[OLDEST_PYTHON] = re.findall(r"^OLDEST_PYTHON := (\S+)", (ROOT / "Makefile").read_text(), re.M)
 DECLARED_BELOW_311 = {"rasa", "rasa-sdk"}
 VENV_LOCKS = ["uv.lock.txt", "runtime.lock.txt", "dev.lock.txt", "rasa.lock.txt"]
 TOOLS_PYTHON = ROOT / ".venv-tools" / "bin" / "python"
@@ -51,7 +51,7 @@ def pins(lock: str) -> Dict[str, str]:
 
 def inventory(python: Path) -> Inventory:
     output = subprocess.run([str(python), "-c", INVENTORY], capture_output=True, text=True, check=True).stdout
-    return {canonicalize_name(name): tuple(values) for name, values in json.loads(output).items()}  # type: ignore[misc]
+    return {canonicalize_name(name): tuple(values) for name, values in json.loads(output).items()}
 
 
 def problems(lock_pins: Dict[str, str], installed: Inventory) -> List[str]:

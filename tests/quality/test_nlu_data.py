@@ -13,6 +13,7 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from components.entity_extractor import KnowledgeEntityExtractor, VocabularyEntityParser, in_scope
+from knowledge.repository import KnowledgeRepository
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT_NLU = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
@@ -48,7 +49,7 @@ def test_every_domain_intent_has_training_data() -> None:
 
 
 @pytest.fixture(scope="module")
-def parser(repo) -> VocabularyEntityParser:
+def parser(repo: KnowledgeRepository) -> VocabularyEntityParser:
     vocabulary = KnowledgeEntityExtractor.with_speller(repo.vocabulary())
     return VocabularyEntityParser(vocabulary, KnowledgeEntityExtractor.speller_of(vocabulary))
 

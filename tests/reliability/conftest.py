@@ -6,7 +6,7 @@ import asyncio
 import json
 import socket
 import uuid
-from typing import Callable, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List
 
 import aio_pika
 import pytest
@@ -40,7 +40,7 @@ def new_rabbitmq_queue() -> str:
     return f"tpc_test_{uuid.uuid4().hex[:8]}"
 
 
-RABBITMQ = {"host": "127.0.0.1", "port": 5672, "login": "guest", "password": "guest"}  # the CI default
+RABBITMQ: Dict[str, Any] = {"host": "127.0.0.1", "port": 5672, "login": "guest", "password": "guest"}  # the CI default
 
 
 def broker_section(queue: str) -> str:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Dict, Iterator, Tuple
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from tests.reliability.conftest import broker_section, delete_queue, drain, new_rabbitmq_queue, tracker_section
-from tests.servers import action_server, base_env, free_port, rasa_server, say, tracker, write_endpoints
+from tests.servers import Server, action_server, base_env, free_port, rasa_server, say, tracker, write_endpoints
+
+Shared = Tuple[str, str]  # Rasa's URL, the broker's queue
+Restart = Tuple[int, int, Dict[str, str], Path]  # the ports, the environment and the endpoints file
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
@@ -38,7 +41,7 @@ def steps(url: str, sender: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory, module_postgres: Engine):  # type: ignore[no-untyped-def]
+def shared(tmp_path_factory: pytest.TempPathFactory, module_postgres: Engine) -> Iterator[Shared]:
     """One action server and one Rasa server on PostgreSQL with a RabbitMQ event broker, for the module."""
     tmp_path = tmp_path_factory.mktemp("coaching-services")
     queue = new_rabbitmq_queue()
@@ -56,7 +59,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory, module_postgres: Engine):  
         asyncio.run(delete_queue(queue))
 
 
-def test_conversation_events_reach_rabbitmq(shared) -> None:  # type: ignore[no-untyped-def]
+def test_conversation_events_reach_rabbitmq(shared: Shared) -> None:
     url, queue = shared
     say(url, "broker-user", "hi")
     events = asyncio.run(drain(queue, until=lambda e: e.get("event") == "user" and e.get("text") == "hi"))
@@ -65,7 +68,7 @@ def test_conversation_events_reach_rabbitmq(shared) -> None:  # type: ignore[no-
     assert {e.get("sender_id") for e in events} == {"rest:broker-user"}  # the first conversation on this server
 
 
-def test_delete_removes_the_postgres_tracker_rows_and_publishes_the_deletion(shared, module_postgres: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_delete_removes_the_postgres_tracker_rows_and_publishes_the_deletion(shared: Shared, module_postgres: Engine) -> None:
     url, queue = shared
     steps(url, "keep-me")
     steps(url, "forget-me")
@@ -81,7 +84,7 @@ def test_delete_removes_the_postgres_tracker_rows_and_publishes_the_deletion(sha
     assert {"event": "user_data_deleted", "sender_id": "rest:forget-me"}.items() <= events[-1].items()
 
 
-def test_an_hour_late_reminder_is_skipped(shared, module_postgres: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_an_hour_late_reminder_is_skipped(shared: Shared, module_postgres: Engine) -> None:
     url, _ = shared
     say(url, "late", "remind me in 2 hours")
     with module_postgres.begin() as db:
@@ -90,8 +93,9 @@ def test_an_hour_late_reminder_is_skipped(shared, module_postgres: Engine) -> No
     assert not [e for e in tracker(url, "late")["events"] if e.get("name") == "action_send_reminder"]
 
 
-def start(tmp_path: Path, tracker_db: str, postgres_engine: Engine):  # type: ignore[no-untyped-def]
-    """An action server (with its reminder scheduler) and a Rasa server, user data on PostgreSQL."""
+def start(tmp_path: Path, tracker_db: str, postgres_engine: Engine) -> Tuple[Server, Server, str, Restart]:
+    """An action server (with its reminder scheduler) and a Rasa server, user data on PostgreSQL: the two
+    servers, Rasa's URL, and what starting them again takes."""
     userdata_url = postgres_engine.url.render_as_string(hide_password=False)
     action_port, rasa_port = free_port(), free_port()
     env = base_env(USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")

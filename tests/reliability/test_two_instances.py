@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import List, Tuple
+from typing import Iterator, List, Tuple
 
 import pytest
 from sqlalchemy import text as sql
@@ -51,7 +51,7 @@ def run_conversation(urls: Tuple[str, str], sender: str) -> List[list]:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, module_postgres: Engine):  # type: ignore[no-untyped-def]
+def stack(tmp_path_factory: pytest.TempPathFactory, module_postgres: Engine) -> Iterator[Tuple[str, str]]:
     """Two Rasa instances, each with its own action server (and reminder scheduler), sharing
     PostgreSQL (tracker store and user data) and Redis (the lock store); started once for the module."""
     tmp_path = tmp_path_factory.mktemp("two-instances")

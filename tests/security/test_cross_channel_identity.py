@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Dict, Generator, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
@@ -180,7 +180,7 @@ def setup(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     telegram, slack = FakeTelegramApi(), FakeSlackApi()
     telegram.start()
     slack.start()
-    postgres: Optional[Generator[Any, None, None]] = fresh_postgres() if request.param == "postgresql" else None  # type: ignore[assignment]
+    postgres = fresh_postgres() if request.param == "postgresql" else None
     servers: List[Server] = []
     try:
         if postgres is None:  # make run: SQLite stores, REST open

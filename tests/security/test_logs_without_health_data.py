@@ -16,7 +16,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 import requests
@@ -110,7 +110,7 @@ def test_a_conversation_and_a_failing_action_leave_no_trace_in_either_log(stack:
 
 def test_a_failing_action_answers_rasa_without_the_tracker(stack: Stack) -> None:
     """The forged call an attacker would watch: the 500 body carries no part of the request."""
-    call = {
+    call: Dict[str, Any] = {
         "next_action": "action_export_data",
         "sender_id": "victim-forged",
         "tracker": {
@@ -170,7 +170,7 @@ def test_exception_messages_never_reach_the_log() -> None:
     said, sender = f"my calf hurts {uuid.uuid4().hex}", f"victim-{uuid.uuid4().hex}"
     try:
         try:
-            {}[said]
+            raise KeyError(said)
         except KeyError as error:
             raise RuntimeError(f"body={{'tracker': '{sender}'}}") from error
     except RuntimeError as error:

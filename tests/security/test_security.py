@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import Any, Iterator, Tuple
 
 import pytest
 import yaml
@@ -40,7 +41,7 @@ def test_no_committed_secrets() -> None:
     assert found == []
 
 
-def walk(node, path=""):
+def walk(node: Any, path: str = "") -> Iterator[Tuple[str, Any]]:
     if isinstance(node, dict):
         for key, value in node.items():
             yield from walk(value, f"{path}.{key}")

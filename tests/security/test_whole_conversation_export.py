@@ -51,7 +51,7 @@ def endpoints_of(workdir: Path, dialect: str, postgres: Generator[Engine, None, 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def tracker_endpoints(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
     """An endpoints file naming a fresh tracker store, on SQLite or PostgreSQL."""
-    postgres: Generator[Engine, None, None] = fresh_postgres()  # type: ignore[assignment]
+    postgres = fresh_postgres()
     try:
         path = tmp_path / "endpoints.yml"
         path.write_text(endpoints_of(tmp_path, request.param, postgres))
@@ -151,7 +151,7 @@ async def test_the_export_holds_every_session_and_the_deletion_removes_them_all(
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[str, Path]]:
     """(Rasa's URL, the endpoints file) of a Rasa server and an action server sharing a fresh tracker store."""
     workdir = tmp_path_factory.mktemp(f"export-{request.param}")
-    postgres: Generator[Engine, None, None] = fresh_postgres()  # type: ignore[assignment]
+    postgres = fresh_postgres()
     servers = []
     try:
         action_port, rasa_port = free_port(), free_port()

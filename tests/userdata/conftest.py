@@ -19,7 +19,7 @@ def url_of(engine: Engine) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def store_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("USERDATA_KEY", "test-key")
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'userdata.db'}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from typing import List
+from typing import Any, Dict, List
 
 import pytest
 from sqlalchemy import text
@@ -23,10 +23,12 @@ def test_migrations_apply_from_empty_and_again_change_nothing(store_url: str) ->
     assert current(store_url) == head()
 
 
-def log(store: UserDataRepository, sender: str = "u1", **fields: object) -> None:
-    values = {"area": "calf", "exercise": "calf_ball_roll", "tool": "lacrosse_ball", "pain_before": 6, "pain_after": 3}
-    values.update(fields)
-    store.log_session("telegram", sender, feeling=values.pop("feeling", "better"), **values)  # type: ignore[arg-type]
+SESSION = {"area": "calf", "exercise": "calf_ball_roll", "tool": "lacrosse_ball", "pain_before": 6, "pain_after": 3}
+
+
+def log(store: UserDataRepository, sender: str = "u1", **fields: Any) -> None:
+    values: Dict[str, Any] = {**SESSION, **fields}
+    store.log_session("telegram", sender, feeling=values.pop("feeling", "better"), **values)
 
 
 def test_sessions_are_logged_and_read_back_oldest_first(store: UserDataRepository, clock: Clock) -> None:

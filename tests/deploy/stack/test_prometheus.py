@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Set
 import requests
 import yaml
 
+from tests.checks import present
 from tests.deploy.stack.conftest import ROOT, Stack, poll, run
 
 ALERT = "TPCReplicaDown"
@@ -52,7 +53,7 @@ def addresses(stack: Stack, service: str) -> Set[str]:
 def for_seconds(alert: str) -> int:
     groups = yaml.safe_load((ROOT / "deploy" / "prometheus" / "alerts.yml").read_text())["groups"]
     [rule] = [r for g in groups for r in g["rules"] if r["alert"] == alert]
-    amount, unit = re.fullmatch(r"(\d+)([smh])", rule["for"]).groups()  # type: ignore[union-attr]
+    amount, unit = present(re.fullmatch(r"(\d+)([smh])", rule["for"])).groups()
     return int(amount) * {"s": 1, "m": 60, "h": 3600}[unit]
 
 

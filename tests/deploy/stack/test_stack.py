@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Dict, List
 
 import requests
@@ -320,6 +321,10 @@ def use_limits(stack: Stack, limits: str) -> None:
     poll("nginx serving", lambda: stack.session().get(stack.url + "/webhooks/rest/", timeout=5).status_code == 200, timeout=60)
 
 
+def is_healthy(stack: Stack, container: str) -> bool:
+    return stack.health(container) == "healthy"
+
+
 def test_rolling_restart_of_the_action_servers_under_load_fails_no_turn(stack: Stack) -> None:
     use_limits(stack, str(MEASURE_LIMITS))  # one client address: the per-client limits would refuse the load
     done = threading.Event()
@@ -335,7 +340,7 @@ def test_rolling_restart_of_the_action_servers_under_load_fails_no_turn(stack: S
         for container in stack.containers("actions"):
             run([stack.docker, "restart", "-t", "30", container], timeout=120)
             restarted.append(container)
-            poll(f"action server {container[:12]} healthy again", lambda c=container: stack.health(c) == "healthy", timeout=120)
+            poll(f"action server {container[:12]} healthy again", partial(is_healthy, stack, container), timeout=120)
     finally:
         done.set()
         runner.join(timeout=600)
