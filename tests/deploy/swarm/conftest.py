@@ -32,7 +32,8 @@ class SwarmStack(StackUnderTest):
 
     def deploy(self) -> None:
         # the images are this engine's own: no registry to ask for their digests
-        argv = [self.docker, "stack", "deploy", "--prune", "--resolve-image", "never", "-c", str(STACK_FILE), self.project]
+        files = ["-c", str(STACK_FILE), "-c", str(ROOT / "tests" / "deploy" / "swarm" / "stack.test.yml")]
+        argv = [self.docker, "stack", "deploy", "--prune", "--resolve-image", "never", *files, self.project]
         run(argv, timeout=300)
 
     def tasks(self, name: str) -> List[Dict[str, Any]]:
@@ -56,5 +57,5 @@ def swarm() -> Iterator[SwarmStack]:
     if not os.environ.get("TPC_SWARM_STACK"):
         pytest.fail("tests/deploy/swarm runs under `make test-swarm` (tests/deploy/swarm/run.sh) only")
     stack = SwarmStack.from_env()
-    with serving(stack, stack.deploy, "swarm.json", timeout=420):
+    with serving(stack, stack.deploy, "swarm.json", timeout=900):
         yield stack

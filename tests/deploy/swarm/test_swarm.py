@@ -119,7 +119,7 @@ def test_a_killed_rasa_task_is_replaced_and_the_conversation_keeps_every_event(s
         now = swarm.containers("rasa")
         return now if len(now) == 2 and victim not in now and all(swarm.health(c) == "healthy" for c in now) else None
 
-    now = poll("the killed task replaced by a healthy one", replaced, timeout=300, interval=1)
+    now = poll("the killed task replaced by a healthy one", replaced, timeout=600, interval=1)
     replacement_s = time.perf_counter() - killed_at
     [new] = [c for c in now if c not in before]
     victim_task = next(t for t in swarm.tasks("rasa") if swarm.container_of(t) == victim)
