@@ -14,7 +14,8 @@ import time
 import uuid
 from typing import Any, Dict
 
-from tests.deploy.stack.conftest import ROOT, Stack, poll
+from tests.deploy.harness import ROOT, poll
+from tests.deploy.stack.conftest import ComposeStack
 
 USERS = 8
 CONVERSATIONS = 12  # per user: 8 x 12 x 4 = 384 turns per figure
@@ -22,7 +23,7 @@ CONVERSATIONS = 12  # per user: 8 x 12 x 4 = 384 turns per figure
 MEASURE_LIMITS = str(ROOT / "tests" / "deploy" / "limits-measure.conf")
 
 
-def serve_with(stack: Stack, replicas: int) -> None:
+def serve_with(stack: ComposeStack, replicas: int) -> None:
     """`replicas` healthy Rasa containers behind nginx, with the measurement limits."""
     limits = {"NGINX_LIMITS": MEASURE_LIMITS}
     stack.compose("up", "-d", "--no-deps", "--no-build", "--scale", f"rasa={replicas}", "rasa", env=limits)
@@ -31,7 +32,7 @@ def serve_with(stack: Stack, replicas: int) -> None:
     poll("nginx serving", lambda: stack.session().get(stack.url + "/webhooks/rest/", timeout=5).status_code == 200, timeout=60)
 
 
-def throughput(stack: Stack, replicas: int) -> Dict[str, Any]:
+def throughput(stack: ComposeStack, replicas: int) -> Dict[str, Any]:
     for user in range(USERS):  # warm-up: one conversation per user, not counted
         stack.conversation(stack.session(), f"warm-{replicas}-{user}-{uuid.uuid4().hex[:6]}")
     turns, seconds = stack.load(USERS, CONVERSATIONS)
@@ -49,7 +50,7 @@ def throughput(stack: Stack, replicas: int) -> Dict[str, Any]:
 
 
 def main() -> int:
-    stack = Stack.from_env()
+    stack = ComposeStack.from_env()
     figures: Dict[str, Any] = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     serve_with(stack, 2)
     figures["throughput_2_replicas"] = throughput(stack, 2)

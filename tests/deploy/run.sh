@@ -15,33 +15,19 @@ RUN_ID="$(date +%s)-$$"
 WORK="$(mktemp -d /tmp/tpc-deploy.XXXXXX)"
 PROJECT="tpcdeploy$$"
 TAG="tpc-deploy-test"
-BASE_IMAGE="debian:bookworm-slim"
-created_images=()
 compose_ready=""
 T0=$SECONDS
 
-log() { printf '>> [%4ds] %s\n' "$((SECONDS - T0))" "$*"; }
 # shellcheck source=tests/docker_engine.sh
 source "$ROOT/tests/docker_engine.sh"
 
-cleanup() {
-  local rc=$?
-  set +e
-  trap - EXIT INT TERM
-  log "tearing down"
-  if [ -n "$compose_ready" ]; then
-    compose logs --no-color > "$WORK/compose.log" 2>&1
-    if [ "$rc" != 0 ]; then echo "---- compose logs (last lines of each service) ----"; compose logs --no-color --tail=25 2>&1 | grep -v '^lb_.*" [23]0[0-9] ' | tail -n 150; fi
-    compose down -v --remove-orphans --timeout 20 >/dev/null 2>&1
-  fi
-  for ((i = ${#created_images[@]} - 1; i >= 0; i--)); do "$DOCKER" image rm -f "${created_images[i]}" >/dev/null 2>&1; done
-  docker_engine_stop
-  rm -rf "$WORK"
-  log "test-deploy finished with exit code $rc after $((SECONDS - T0)) s"
-  exit "$rc"
+teardown() {  # teardown EXIT_CODE: the compose project (its logs first when it failed)
+  [ -n "$compose_ready" ] || return 0
+  compose logs --no-color > "$WORK/compose.log" 2>&1
+  if [ "$1" != 0 ]; then echo "---- compose logs (last lines of each service) ----"; compose logs --no-color --tail=25 2>&1 | grep -v '^lb_.*" [23]0[0-9] ' | tail -n 150; fi
+  compose down -v --remove-orphans --timeout 20 >/dev/null 2>&1
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+on_exit test-deploy teardown
 
 # -- tools and engine ------------------------------------------------------------------------
 command -v openssl >/dev/null || apt_quiet openssl
@@ -60,37 +46,8 @@ compose() {
 }
 log "engine: $("$DOCKER" version --format '{{.Server.Version}}'), compose: $("${COMPOSE[@]}" version --short 2>/dev/null || echo '?')"
 
-# -- base image: the registry's, or one made with debootstrap ----------------------------------
-if "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-  log "base image $BASE_IMAGE is present"
-elif timeout 120 "$DOCKER" pull -q "$BASE_IMAGE" >/dev/null 2>&1; then
-  log "base image $BASE_IMAGE pulled"
-else
-  log "no registry: making $BASE_IMAGE with debootstrap"
-  debootstrap_image "$BASE_IMAGE"
-  created_images+=("$BASE_IMAGE")
-fi
-
 # -- images ------------------------------------------------------------------------------------
-build() {  # build NAME CONTEXT [docker build args...]
-  local name="$1" context="$2"
-  shift 2
-  local started=$SECONDS
-  created_images+=("$name")
-  "$DOCKER" build -q -t "$name" "$@" "$context" > "$WORK/build-${name//[:\/]/_}.log" 2>&1 \
-    || { tail -40 "$WORK/build-${name//[:\/]/_}.log"; echo "build of $name failed" >&2; exit 1; }
-  echo "$((SECONDS - started))" > "$WORK/build-seconds-${name//[:\/]/_}"
-  log "built $name in $((SECONDS - started)) s"
-}
-secret_args=()
-# pip inside the build trusts what pip here trusts (a TLS-intercepting proxy's CA), as a BuildKit
-# secret: used by the install step only, in no layer. A user's machine needs none.
-if [ -n "${PIP_CERT:-}" ] && [ -s "$PIP_CERT" ]; then secret_args=(--secret "id=pip_ca,src=$PIP_CERT"); fi
-APP_IMAGE="$TAG/app:$RUN_ID"
-build "$APP_IMAGE" "$ROOT" "${secret_args[@]}"
-for service in postgres redis nginx prometheus; do
-  build "$TAG/$service:$RUN_ID" "$ROOT/tests/deploy/images/$service"
-done
+stack_images "$TAG" "$RUN_ID"
 # The Prometheus configuration and alert rules, checked and unit-tested by the image's own promtool.
 "$DOCKER" run --rm --network none -v "$ROOT/deploy/prometheus:/etc/prometheus:ro" --entrypoint /bin/sh \
   "$TAG/prometheus:$RUN_ID" -c 'cd /etc/prometheus && promtool check config prometheus.yml && promtool test rules alerts.test.yml' \
@@ -132,8 +89,8 @@ export WEB_ORIGINS="http://127.0.0.1:$TPC_WEB_PORT"
 compose_ready=1
 
 # -- the stack tests ---------------------------------------------------------------------------
-export TPC_DEPLOY_STACK=1 TPC_DEPLOY_PROJECT="$PROJECT" TPC_DEPLOY_WORK="$WORK" TPC_DOCKER="$DOCKER"
-export TPC_COMPOSE="${COMPOSE[*]}" TPC_DEPLOY_SECONDS_BEFORE_STACK="$((SECONDS - T0))"
+export TPC_DEPLOY_STACK=1 TPC_STACK_PROJECT="$PROJECT" TPC_STACK_WORK="$WORK" TPC_DOCKER="$DOCKER"
+export TPC_COMPOSE="${COMPOSE[*]}" TPC_SECONDS_BEFORE_STACK="$((SECONDS - T0))"
 export TPC_DEPLOY_IMAGES="$APP_IMAGE $POSTGRES_IMAGE $REDIS_IMAGE $NGINX_IMAGE $PROMETHEUS_IMAGE"
 log "running tests/deploy/stack"
 "$ROOT/.venv/bin/python" -m pytest "$ROOT/tests/deploy/stack" -p no:cacheprovider -v

@@ -3,6 +3,8 @@
 - deploy/k8s validates against the Kubernetes schemas that kubernetes-validate ships;
 - checkov finds nothing unjustified in the Dockerfile, the compose file and the manifests (each
   skip is annotated in the manifest and explained in deploy/README.md);
+- in the manifests, secrets are files of a Secret volume (NAME_FILE, read by the image's
+  entrypoint), never environment values;
 - the compose file keeps its hardening and takes every secret from the environment.
 
 The checkers live in .venv-tools (`make tools`, requirements/tools.lock.txt): their dependency
@@ -16,7 +18,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set
 
 import pytest
 import yaml
@@ -43,6 +45,17 @@ def manifests() -> List[Path]:
 
 def documents() -> List[Dict[str, Any]]:
     return [doc for path in manifests() for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def secret_files(pod: Dict[str, Any], container: Dict[str, Any]) -> Set[str]:
+    """The files a container sees at /run/secrets: its read-only mount of a volume of Secrets."""
+    mounts = [m for m in container.get("volumeMounts", []) if m["mountPath"] == "/run/secrets"]
+    if not mounts:
+        return set()
+    [mount] = mounts
+    assert mount["readOnly"] is True
+    [volume] = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+    return {item["path"] for source in volume["projected"]["sources"] for item in source["secret"]["items"]}
 
 
 def test_kustomization_lists_every_manifest() -> None:
@@ -90,8 +103,12 @@ def test_every_container_is_non_root_with_a_read_only_root_filesystem_and_probes
             assert context["readOnlyRootFilesystem"] is True and context["allowPrivilegeEscalation"] is False
             assert context["capabilities"]["drop"] == ["ALL"]
             assert {"requests", "limits"} <= set(container["resources"])
-            for name, value in [(e["name"], e.get("value")) for e in container.get("env", [])]:
-                assert not re.search(r"PASSWORD|TOKEN|SECRET|KEY", name) or value is None, f"{name} must come from a Secret"
+            files = secret_files(pod, container)
+            assert not [e for e in container.get("envFrom", []) if "secretRef" in e]
+            for env in container.get("env", []):
+                if re.search(r"PASSWORD|TOKEN|SECRET|KEY", env["name"]):  # a file of a Secret volume, never a value
+                    assert env["name"].endswith("_FILE") and "valueFrom" not in env, env["name"]
+                    assert env["value"].removeprefix("/run/secrets/") in files, env
         if doc["kind"] == "Deployment":
             for container in pod["containers"]:
                 assert {"readinessProbe", "livenessProbe", "startupProbe"} <= set(container)

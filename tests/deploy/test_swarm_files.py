@@ -1,13 +1,14 @@
 """The Swarm stack (deploy/swarm/stack.yml) kept in step with the compose file and the Kubernetes
 manifests, offline in `make test` (the stack itself runs under `make test-swarm`): the same
-services, images, settings, replicas, probes, resources and secrets, the secrets as files only,
+services, images, settings, replicas, probes, resources and secrets, the secrets as files only
+(the same NAME_FILE variables and paths under /run/secrets as the Kubernetes Secret volumes),
 rolling updates that start the new task first, and the action servers on the internal network."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, Set
+from typing import Any, Dict, Set, Tuple
 
 import pytest
 import yaml
@@ -94,17 +95,30 @@ def test_replicas_probes_and_resources_match_kubernetes(name: str) -> None:
     assert deploy["update_config"]["order"] == "start-first" and deploy["update_config"]["parallelism"] == 1
 
 
+def k8s_secret_items(name: str) -> Dict[str, Tuple[str, bool]]:
+    """The files of the Secret volume mounted at /run/secrets: file -> (the Secret's key, optional)."""
+    pod = deployment(name)["spec"]["template"]["spec"]
+    [mount] = [m for m in k8s_container(name)["volumeMounts"] if m["mountPath"] == "/run/secrets"]
+    [volume] = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+    sources = [source["secret"] for source in volume["projected"]["sources"]]
+    return {item["path"]: (item["key"], source.get("optional", False)) for source in sources for item in source["items"]}
+
+
 @pytest.mark.parametrize("name", APPS)
 def test_secrets_are_the_kubernetes_ones_and_only_files(name: str) -> None:
     stack = swarm()
     service = stack["services"][name]
     env = service["environment"]
-    k8s = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in k8s_container(name)["env"] if "valueFrom" in e}
-    k8s = {var: ref for var, ref in k8s.items() if not var.startswith(CHANNELS)}
+    k8s_env = {e["name"]: e for e in k8s_container(name)["env"]}
+    assert not [e for e in k8s_env.values() if "valueFrom" in e], "Kubernetes: a secret in the environment"
+    k8s = {v.removesuffix("_FILE"): e["value"] for v, e in k8s_env.items() if v.endswith("_FILE") and not v.startswith(CHANNELS)}
     files = {name.removesuffix("_FILE"): value for name, value in env.items() if name.endswith("_FILE")}
-    assert set(files) == set(k8s), "the same variables from secrets"
-    for variable, ref in k8s.items():
-        assert files[variable] == "/run/secrets/" + ref["key"].replace("-", "_"), variable
+    assert files == k8s, "the same variables, each the same file"
+    items = k8s_secret_items(name)
+    for variable, path in k8s.items():
+        file = path.removeprefix("/run/secrets/")
+        key, optional = items[file]
+        assert key == file.replace("_", "-") and optional == (variable == "REST_AUTH_TOKEN"), variable
     assert {f.removeprefix("/run/secrets/") for f in files.values()} == set(service["secrets"])
     assert not [k for k in env if SECRET.search(k) and not k.endswith("_FILE")], "a secret in the environment"
     for secret in stack["secrets"].values():

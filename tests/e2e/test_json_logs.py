@@ -56,11 +56,13 @@ def test_the_formatter_writes_one_object_with_the_key_in_place_of_the_sender(mon
 @pytest.mark.parametrize("role", ["rasa", "actions"])
 @pytest.mark.parametrize("log_format", ["json", "text", None])
 def test_the_image_passes_the_logging_file_only_when_asked(tmp_path: Path, role: str, log_format: Optional[str]) -> None:
-    """deploy/docker/entrypoint.sh, run with a stand-in `rasa` that prints what it was given."""
+    """deploy/docker/entrypoint.sh, run with stand-ins for `rasa` and for `python` (which starts
+    Rasa through deploy/docker/rasa_server.py) that print what they were given."""
     (tmp_path / "bin").mkdir()
-    fake = tmp_path / "bin" / "rasa"
-    fake.write_text('#!/bin/sh\necho "ARGS $*"\n')
-    fake.chmod(0o755)
+    for command, script in (("rasa", ""), ("python", "shift\n")):  # python: drop rasa_server.py's path
+        fake = tmp_path / "bin" / command
+        fake.write_text(f'#!/bin/sh\n{script}echo "ARGS $*"\n')
+        fake.chmod(0o755)
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "LATEST").write_text("models/m.tar.gz")
     env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "RASA_AUTH_TOKEN": "t", "ACTION_SERVER_TOKEN": "s"}

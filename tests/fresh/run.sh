@@ -26,7 +26,6 @@ declare -A STEPS=()
 image_made=""
 container_made=""
 
-log() { printf '>> [%4ds] %s\n' "$((SECONDS - T0))" "$*"; }
 # shellcheck source=tests/docker_engine.sh
 source "$ROOT/tests/docker_engine.sh"
 

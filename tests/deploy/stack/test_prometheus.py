@@ -15,7 +15,8 @@ import requests
 import yaml
 
 from tests.checks import present
-from tests.deploy.stack.conftest import ROOT, Stack, poll, run
+from tests.deploy.harness import ROOT, poll, run
+from tests.deploy.stack.conftest import ComposeStack
 
 ALERT = "TPCReplicaDown"
 SERVERS = {"rasa": 5005, "actions": 5055}
@@ -23,12 +24,12 @@ SERVERS = {"rasa": 5005, "actions": 5055}
 DELAYS_S = 5 + 5 + 5
 
 
-def prometheus(stack: Stack) -> str:
+def prometheus(stack: ComposeStack) -> str:
     port = stack.compose("port", "prometheus", "9090").strip().rsplit(":", 1)[1]
     return f"http://127.0.0.1:{port}"
 
 
-def api(stack: Stack, path: str, **params: str) -> Any:
+def api(stack: ComposeStack, path: str, **params: str) -> Any:
     answer = requests.get(prometheus(stack) + path, params=params, timeout=10, proxies={"http": "", "https": ""})
     answer.raise_for_status()
     body = answer.json()
@@ -36,12 +37,12 @@ def api(stack: Stack, path: str, **params: str) -> Any:
     return body["data"]
 
 
-def query(stack: Stack, expr: str) -> float:
+def query(stack: ComposeStack, expr: str) -> float:
     result = api(stack, "/api/v1/query", query=expr)["result"]
     return float(result[0]["value"][1]) if result else 0.0
 
 
-def addresses(stack: Stack, service: str) -> Set[str]:
+def addresses(stack: ComposeStack, service: str) -> Set[str]:
     """The replicas' addresses on `backend`, the network Prometheus scrapes them on (Rasa has one
     on `default` too)."""
     network = f"{stack.project}_backend"
@@ -57,7 +58,7 @@ def for_seconds(alert: str) -> int:
     return int(amount) * {"s": 1, "m": 60, "h": 3600}[unit]
 
 
-def alerts(stack: Stack, job: str, states: tuple) -> List[Dict[str, Any]]:
+def alerts(stack: ComposeStack, job: str, states: tuple) -> List[Dict[str, Any]]:
     return [
         a
         for a in api(stack, "/api/v1/alerts")["alerts"]
@@ -65,7 +66,7 @@ def alerts(stack: Stack, job: str, states: tuple) -> List[Dict[str, Any]]:
     ]
 
 
-def screenshot_alerts(stack: Stack) -> None:
+def screenshot_alerts(stack: ComposeStack) -> None:
     """Prometheus's Alerts page while TPCReplicaDown fires, in headless Chromium: reports/ and
     docs/images/prometheus-alerts.png (made here, never edited by hand)."""
     from playwright.sync_api import sync_playwright
@@ -89,7 +90,7 @@ def screenshot_alerts(stack: Stack) -> None:
     (ROOT / "docs" / "images" / "prometheus-alerts.png").write_bytes(out.read_bytes())
 
 
-def test_prometheus_scrapes_every_replica_of_both_servers(stack: Stack) -> None:
+def test_prometheus_scrapes_every_replica_of_both_servers(stack: ComposeStack) -> None:
     stack.wait_healthy("rasa", 2)
     stack.wait_healthy("actions", 2)
     for service in SERVERS:
@@ -104,7 +105,7 @@ def test_prometheus_scrapes_every_replica_of_both_servers(stack: Stack) -> None:
         poll(f"every {service} replica scraped and up", scraped, timeout=90, interval=1)
 
 
-def test_counters_move_after_a_conversation_and_no_label_holds_the_sender(stack: Stack) -> None:
+def test_counters_move_after_a_conversation_and_no_label_holds_the_sender(stack: ComposeStack) -> None:
     exprs = {
         "turns": 'sum(tpc_turns_total{channel="rest",outcome="ok"})',
         "timed": 'sum(tpc_turn_seconds_count{channel="rest"})',
@@ -128,7 +129,7 @@ def test_counters_move_after_a_conversation_and_no_label_holds_the_sender(stack:
         assert not [v for v in values if sender in v or "lower back" in v], label
 
 
-def test_killing_an_action_server_raises_replica_down_within_its_window_and_it_clears(stack: Stack) -> None:
+def test_killing_an_action_server_raises_replica_down_within_its_window_and_it_clears(stack: ComposeStack) -> None:
     window = for_seconds(ALERT)
     poll("no replica-down alert for the action servers", lambda: not alerts(stack, "actions", ("pending", "firing")), timeout=180)
     victim = stack.containers("actions")[-1]

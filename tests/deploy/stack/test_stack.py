@@ -14,7 +14,6 @@ import random
 import re
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -23,10 +22,11 @@ from typing import Any, Dict, List
 
 import requests
 
-from tests.deploy.stack.conftest import ROOT, Stack, poll, run
+from tests.deploy.harness import ROOT, check_no_secret_in_command_lines, poll, run
+from tests.deploy.stack.conftest import ComposeStack
 
 
-def test_a_conversation_through_nginx_reaches_the_steps(stack: Stack) -> None:
+def test_a_conversation_through_nginx_reaches_the_steps(stack: ComposeStack) -> None:
     sender = f"rest-{uuid.uuid4().hex[:8]}"
     checklist = stack.say(sender, "my lower back hurts")
     assert any(b.get("payload") == "/deny" for m in checklist for b in m.get("buttons") or []), checklist
@@ -36,7 +36,7 @@ def test_a_conversation_through_nginx_reaches_the_steps(stack: Stack) -> None:
     assert stack.user_texts(sender) == ["my lower back hurts", "/deny"]
 
 
-def test_only_the_public_routes_are_exposed(stack: Stack) -> None:
+def test_only_the_public_routes_are_exposed(stack: ComposeStack) -> None:
     s = stack.session()
     for path in ("/", "/status", "/version", "/conversations/x/tracker", "/model/parse"):
         assert s.get(stack.url + path, timeout=10).status_code == 404, path
@@ -53,6 +53,10 @@ def test_only_the_public_routes_are_exposed(stack: Stack) -> None:
     assert s.post(stack.url + "/webhooks/telegram/webhook", data=telegram_bomb).status_code == 413
     # plain http is not served on the TLS port
     assert requests.get(f"http://127.0.0.1:{stack.port}/webhooks/rest/", timeout=10, proxies={"http": ""}).status_code == 400
+
+
+def test_no_secret_is_in_any_command_line(stack: ComposeStack) -> None:
+    check_no_secret_in_command_lines(stack, ("lb", "rasa", "actions", "actions-lb", "postgres", "redis", "prometheus"))
 
 
 # -- Telegram ----------------------------------------------------------------------------------
@@ -75,13 +79,13 @@ def telegram_headers(secret: str) -> Dict[str, str]:
     return {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
 
 
-def sent_to(stack: Stack, chat_id: int) -> List[Dict[str, Any]]:
+def sent_to(stack: ComposeStack, chat_id: int) -> List[Dict[str, Any]]:
     return [
         c for c in stack.fake_calls("telegram") if c["method"] == "sendMessage" and c["params"].get("chat_id") == str(chat_id)
     ]
 
 
-def test_telegram_through_nginx_answers_the_real_one_and_refuses_a_forgery(stack: Stack) -> None:
+def test_telegram_through_nginx_answers_the_real_one_and_refuses_a_forgery(stack: ComposeStack) -> None:
     secret = os.environ["TELEGRAM_SECRET_TOKEN"]
     s = stack.session()
     assert any(c["method"] == "setWebhook" for c in stack.fake_calls("telegram"))  # registered at start-up
@@ -99,7 +103,7 @@ def test_telegram_through_nginx_answers_the_real_one_and_refuses_a_forgery(stack
     assert sent_to(stack, forged_chat) == [] and stack.user_texts(f"telegram:{forged_chat}") == []
 
 
-def test_rest_through_nginx_needs_its_token_and_never_reaches_a_telegram_person(stack: Stack) -> None:
+def test_rest_through_nginx_needs_its_token_and_never_reaches_a_telegram_person(stack: ComposeStack) -> None:
     """Issue #22 finding 1: a Telegram chat id sent over REST, bare or with its channel's prefix,
     neither exports nor deletes that person's conversation."""
     secret = os.environ["TELEGRAM_SECRET_TOKEN"]
@@ -121,7 +125,7 @@ def test_rest_through_nginx_needs_its_token_and_never_reaches_a_telegram_person(
     assert stack.user_texts(f"telegram:{chat}") == before
 
 
-def test_telegram_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) -> None:
+def test_telegram_retry_on_the_other_replica_is_not_answered_twice(stack: ComposeStack) -> None:
     secret = os.environ["TELEGRAM_SECRET_TOKEN"]
     replicas = stack.containers("rasa")
     assert len(replicas) == 2
@@ -176,11 +180,11 @@ def slack_headers(body: bytes, secret: str, timestamp: int = 0) -> Dict[str, str
     return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
 
 
-def posted_to(stack: Stack, channel: str) -> List[Dict[str, Any]]:
+def posted_to(stack: ComposeStack, channel: str) -> List[Dict[str, Any]]:
     return [c for c in stack.fake_calls("slack") if c["method"] == "chat.postMessage" and c["params"].get("channel") == channel]
 
 
-def test_slack_through_nginx_answers_signed_events_and_refuses_forged_ones(stack: Stack) -> None:
+def test_slack_through_nginx_answers_signed_events_and_refuses_forged_ones(stack: ComposeStack) -> None:
     secret = os.environ["SLACK_SIGNING_SECRET"]
     s = stack.session()
     url = stack.url + "/webhooks/slack/webhook"
@@ -197,7 +201,7 @@ def test_slack_through_nginx_answers_signed_events_and_refuses_forged_ones(stack
     assert poll("the Slack message saved", lambda: stack.user_texts(f"slack:{user}") == ["hello"], timeout=60)
 
 
-def test_slack_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) -> None:
+def test_slack_retry_on_the_other_replica_is_not_answered_twice(stack: ComposeStack) -> None:
     secret = os.environ["SLACK_SIGNING_SECRET"]
     replicas = stack.containers("rasa")
     user, dm = f"U{uuid.uuid4().hex[:8].upper()}", f"D{uuid.uuid4().hex[:8].upper()}"
@@ -216,7 +220,7 @@ def test_slack_retry_on_the_other_replica_is_not_answered_twice(stack: Stack) ->
 # -- the widget -----------------------------------------------------------------------------
 
 
-def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_on_reload(stack: Stack) -> None:
+def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_on_reload(stack: ComposeStack) -> None:
     """Headless Chromium, the demo page (scripts/serve_web.py on loopback) and the widget's
     socket.io long-polling through nginx. A polling session lives in one Rasa replica: with two
     running, it only works if nginx pins it (ip_hash), which its log shows."""
@@ -296,7 +300,7 @@ def test_the_widget_through_nginx_keeps_one_replica_per_socket_and_its_history_o
 # -- limits --------------------------------------------------------------------------------------
 
 
-def test_a_burst_over_the_rate_limit_gets_429_and_the_stack_keeps_serving(stack: Stack) -> None:
+def test_a_burst_over_the_rate_limit_gets_429_and_the_stack_keeps_serving(stack: ComposeStack) -> None:
     def hit(_: int) -> int:
         return stack.session().get(stack.url + "/webhooks/rest/", timeout=30).status_code
 
@@ -315,49 +319,38 @@ def test_a_burst_over_the_rate_limit_gets_429_and_the_stack_keeps_serving(stack:
 MEASURE_LIMITS = ROOT / "tests" / "deploy" / "limits-measure.conf"
 
 
-def use_limits(stack: Stack, limits: str) -> None:
+def use_limits(stack: ComposeStack, limits: str) -> None:
     """Recreate nginx with another limits file (its only change), and wait until it serves."""
     stack.compose("up", "-d", "--no-deps", "--no-build", "lb", env={"NGINX_LIMITS": limits})
     poll("nginx serving", lambda: stack.session().get(stack.url + "/webhooks/rest/", timeout=5).status_code == 200, timeout=60)
 
 
-def is_healthy(stack: Stack, container: str) -> bool:
+def is_healthy(stack: ComposeStack, container: str) -> bool:
     return stack.health(container) == "healthy"
 
 
-def test_rolling_restart_of_the_action_servers_under_load_fails_no_turn(stack: Stack) -> None:
+def test_rolling_restart_of_the_action_servers_under_load_fails_no_turn(stack: ComposeStack) -> None:
     use_limits(stack, str(MEASURE_LIMITS))  # one client address: the per-client limits would refuse the load
-    done = threading.Event()
-    results: Dict[str, Any] = {}
-
-    def load() -> None:
-        results["turns"], results["seconds"] = stack.load(4, 200, until=done.is_set)
-
-    runner = threading.Thread(target=load)
-    runner.start()
     restarted = []
-    try:
+    with stack.under_load(4, 200) as load:
         for container in stack.containers("actions"):
             run([stack.docker, "restart", "-t", "30", container], timeout=120)
             restarted.append(container)
             poll(f"action server {container[:12]} healthy again", partial(is_healthy, stack, container), timeout=120)
-    finally:
-        done.set()
-        runner.join(timeout=600)
-    turns = results["turns"]
+    turns = load.turns
     failed = [t for t in turns if not t.ok]
     stack.figures["rolling_restart"] = {
         "restarted": len(restarted),
         "turns": len(turns),
         "failed": len(failed),
-        "seconds": round(results["seconds"], 1),
+        "seconds": round(load.seconds, 1),
     }
     assert len(restarted) == 2
     assert len(turns) >= 40, "the load hardly ran during the restarts"
     assert not failed, [t.detail for t in failed[:5]]
 
 
-def test_a_rasa_replica_killed_mid_conversation_loses_nothing(stack: Stack) -> None:
+def test_a_rasa_replica_killed_mid_conversation_loses_nothing(stack: ComposeStack) -> None:
     sender = f"kill-{uuid.uuid4().hex[:8]}"
     assert stack.say(sender, "my lower back hurts")
     victim = stack.containers("rasa")[-1]
@@ -371,21 +364,12 @@ def test_a_rasa_replica_killed_mid_conversation_loses_nothing(stack: Stack) -> N
     assert int(bot_turns[0]) >= 3
 
 
-def test_the_images_run_as_non_root_with_no_secret_in_their_layers(stack: Stack) -> None:
+def test_the_images_run_as_non_root_with_no_secret_in_their_layers(stack: ComposeStack) -> None:
     image = os.environ["TPC_IMAGE"]
     assert run([stack.docker, "image", "inspect", "-f", "{{.Config.User}}", image]).strip() == "10001:10001"
     history = run([stack.docker, "history", "--no-trunc", "--format", "{{.CreatedBy}}", image])
-    for name in (
-        "POSTGRES_PASSWORD",
-        "REDIS_PASSWORD",
-        "RASA_AUTH_TOKEN",
-        "USERDATA_KEY",
-        "TELEGRAM_SECRET_TOKEN",
-        "SLACK_SIGNING_SECRET",
-        "REST_AUTH_TOKEN",
-        "ACTION_SERVER_TOKEN",
-    ):
-        assert os.environ[name] not in history
+    for name, value in stack.secrets().items():
+        assert value not in history, name
     # the CA handed to pip as a build secret is in no layer
     listing = subprocess.run(
         [stack.docker, "run", "--rm", "--entrypoint", "sh", image, "-c", "ls /run/secrets 2>/dev/null | wc -l; id -u"],

@@ -16,28 +16,21 @@ RUN_ID="$(date +%s)-$$"
 WORK="$(mktemp -d /tmp/tpc-swarm.XXXXXX)"
 STACK="tpcswarm$$"
 TAG="tpc-swarm-test"
-BASE_IMAGE="debian:bookworm-slim"
-created_images=()
 swarm_joined=""
 gwbridge_created=""
 stack_deployed=""
 T0=$SECONDS
 
-log() { printf '>> [%4ds] %s\n' "$((SECONDS - T0))" "$*"; }
 # shellcheck source=tests/docker_engine.sh
 source "$ROOT/tests/docker_engine.sh"
 
 stack_containers() { "$DOCKER" ps -aq --filter "label=com.docker.stack.namespace=$STACK"; }
 
-cleanup() {
-  local rc=$?
-  set +e
-  trap - EXIT INT TERM
-  log "tearing down"
+teardown() {  # teardown EXIT_CODE: the stack (its services' logs first when it failed), the swarm
   if [ -n "$stack_deployed" ]; then
     for service in $("$DOCKER" stack services -q "$STACK" 2>/dev/null); do
       "$DOCKER" service logs --raw --no-trunc "$service" > "$WORK/service-$service.log" 2>&1
-      if [ "$rc" != 0 ]; then
+      if [ "$1" != 0 ]; then
         echo "---- $("$DOCKER" service inspect -f '{{.Spec.Name}}' "$service") (last lines) ----"
         tail -n 20 "$WORK/service-$service.log"
       fi
@@ -54,44 +47,16 @@ cleanup() {
     "$DOCKER" swarm leave --force >/dev/null 2>&1 && log "left the swarm this run initialised"
     [ -n "$gwbridge_created" ] && "$DOCKER" network rm docker_gwbridge >/dev/null 2>&1
   fi
-  for ((i = ${#created_images[@]} - 1; i >= 0; i--)); do "$DOCKER" image rm -f "${created_images[i]}" >/dev/null 2>&1; done
-  docker_engine_stop
-  rm -rf "$WORK"
-  log "test-swarm finished with exit code $rc after $((SECONDS - T0)) s"
-  exit "$rc"
+  return 0
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+on_exit test-swarm teardown
 
 command -v openssl >/dev/null || apt_quiet openssl
 docker_engine_start
 log "engine: $("$DOCKER" version --format '{{.Server.Version}}')"
 
-# -- base image and images (as tests/deploy/run.sh, under this run's own tags) ------------------
-if "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-  log "base image $BASE_IMAGE is present"
-elif timeout 120 "$DOCKER" pull -q "$BASE_IMAGE" >/dev/null 2>&1; then
-  log "base image $BASE_IMAGE pulled"
-else
-  log "no registry: making $BASE_IMAGE with debootstrap"
-  debootstrap_image "$BASE_IMAGE"
-  created_images+=("$BASE_IMAGE")
-fi
-build() {  # build NAME CONTEXT [docker build args...]
-  local name="$1" context="$2" started=$SECONDS
-  shift 2
-  created_images+=("$name")
-  "$DOCKER" build -q -t "$name" "$@" "$context" > "$WORK/build-${name//[:\/]/_}.log" 2>&1 \
-    || { tail -40 "$WORK/build-${name//[:\/]/_}.log"; echo "build of $name failed" >&2; exit 1; }
-  log "built $name in $((SECONDS - started)) s"
-}
-secret_args=()
-if [ -n "${PIP_CERT:-}" ] && [ -s "$PIP_CERT" ]; then secret_args=(--secret "id=pip_ca,src=$PIP_CERT"); fi
-APP_IMAGE="$TAG/app:$RUN_ID"
-build "$APP_IMAGE" "$ROOT" "${secret_args[@]}"
-for service in postgres redis nginx prometheus; do
-  build "$TAG/$service:$RUN_ID" "$ROOT/tests/deploy/images/$service"
-done
+# -- images (as tests/deploy/run.sh, under this run's own tags) ---------------------------------
+stack_images "$TAG" "$RUN_ID"
 # The rolling update's "new version": the same image under another tag (a new image for Swarm).
 "$DOCKER" tag "$APP_IMAGE" "$APP_IMAGE-next"
 created_images+=("$APP_IMAGE-next")
@@ -124,8 +89,8 @@ export RASA_PUBLIC_URL="https://localhost:$LB_PORT"
 # All the load comes from one address: nginx's per-client limits would refuse it (the compose
 # test checks the real limits).
 export NGINX_LIMITS="$ROOT/tests/deploy/limits-measure.conf"
-export TPC_SWARM_STACK="$STACK" TPC_SWARM_WORK="$WORK" TPC_DOCKER="$DOCKER"
-export TPC_SWARM_SECONDS_BEFORE_STACK="$((SECONDS - T0))"
+export TPC_SWARM_STACK=1 TPC_STACK_PROJECT="$STACK" TPC_STACK_WORK="$WORK" TPC_DOCKER="$DOCKER"
+export TPC_SECONDS_BEFORE_STACK="$((SECONDS - T0))"
 stack_deployed=1
 log "running tests/deploy/swarm (stack $STACK)"
 "$ROOT/.venv/bin/python" -m pytest "$ROOT/tests/deploy/swarm" -p no:cacheprovider -v

@@ -10,12 +10,11 @@ import os
 import re
 import statistics
 import subprocess
-import threading
 import time
 import uuid
-from typing import Any, Dict, List
+from typing import Any
 
-from tests.deploy.stack.conftest import NO_REPLY, Turn, poll, run
+from tests.deploy.harness import NO_REPLY, check_no_secret_in_command_lines, poll, run
 from tests.deploy.swarm.conftest import SwarmStack
 
 SECRET_NAME = re.compile(r"PASSWORD|TOKEN|SECRET|KEY")
@@ -55,6 +54,10 @@ def test_secrets_are_files_in_the_tasks_and_never_in_docker_inspect(swarm: Swarm
     assert swarm.say(f"secret-{uuid.uuid4().hex[:8]}", "hello")
 
 
+def test_no_secret_is_in_any_command_line(swarm: SwarmStack) -> None:
+    check_no_secret_in_command_lines(swarm, ("lb", "rasa", "actions", "actions-lb", "postgres", "redis", "prometheus"))
+
+
 def test_the_action_servers_are_on_the_internal_network_only(swarm: SwarmStack) -> None:
     backend = json.loads(run([swarm.docker, "network", "inspect", f"{swarm.project}_backend"]))[0]
     assert backend["Internal"] is True and backend["Driver"] == "overlay"
@@ -73,25 +76,14 @@ def test_the_action_servers_are_on_the_internal_network_only(swarm: SwarmStack) 
 def test_a_rolling_update_of_rasa_under_load_fails_no_turn(swarm: SwarmStack) -> None:
     new_image = os.environ["TPC_NEXT_IMAGE"]
     before = set(swarm.wait_healthy("rasa", 2))
-    done = threading.Event()
-    results: Dict[str, Any] = {}
-
-    def load() -> None:
-        results["turns"], results["seconds"] = swarm.load(4, 500, until=done.is_set)
-
-    runner = threading.Thread(target=load)
-    runner.start()
-    started = time.perf_counter()
-    try:
+    with swarm.under_load(4, 500) as load:
+        started = time.perf_counter()
         update = [swarm.docker, "service", "update", "--detach=false", "--quiet", "--no-resolve-image", "--image", new_image]
         run([*update, swarm.service("rasa")], timeout=900)
         updated = time.perf_counter() - started
         after = set(swarm.wait_healthy("rasa", 2))
-    finally:
-        done.set()
-        runner.join(timeout=600)
     afterwards, _ = swarm.load(2, 1)  # the new replicas alone
-    turns: List[Turn] = results["turns"]
+    turns = load.turns
     failed = [t for t in turns + afterwards if not t.ok]
     state = run([swarm.docker, "service", "inspect", "-f", "{{.UpdateStatus.State}}", swarm.service("rasa")]).strip()
     images = {swarm.inspect(c, "{{.Config.Image}}") for c in after}
@@ -101,7 +93,7 @@ def test_a_rolling_update_of_rasa_under_load_fails_no_turn(swarm: SwarmStack) ->
         "failed": len(failed),
         "turn_p50_s": round(statistics.median(t.seconds for t in turns), 2) if turns else None,
         "turn_max_s": round(max(t.seconds for t in turns), 2) if turns else None,
-        "load_s": round(results["seconds"], 1),
+        "load_s": round(load.seconds, 1),
     }
     assert state == "completed"
     assert not before & after and images == {new_image}
@@ -127,14 +119,14 @@ def test_a_killed_rasa_task_is_replaced_and_the_conversation_keeps_every_event(s
         now = swarm.containers("rasa")
         return now if len(now) == 2 and victim not in now and all(swarm.health(c) == "healthy" for c in now) else None
 
-    now = poll("the killed task replaced by a healthy one", replaced, timeout=300, interval=1)
+    now = poll("the killed task replaced by a healthy one", replaced, timeout=600, interval=1)
     replacement_s = time.perf_counter() - killed_at
     [new] = [c for c in now if c not in before]
     victim_task = next(t for t in swarm.tasks("rasa") if swarm.container_of(t) == victim)
     assert victim_task["DesiredState"] == "shutdown" and victim_task["Status"]["State"] == "failed"
     # the replacement itself serves the next turn, from the conversation kept in PostgreSQL
     body = json.dumps({"sender": sender, "message": "another one"}).encode()
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {swarm.secret('rest_auth_token')}"}
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {swarm.secrets()['rest_auth_token']}"}
     answer = swarm.post_inside(new, "/webhooks/rest/webhook", body, headers)
     assert answer["status"] == 200, answer
     replies = json.loads(answer["body"])
