@@ -80,6 +80,12 @@ HISTORY = re.compile(
 )
 
 #: someone other than the person typing
+#: people someone shares a home, a class or a gym with, and step- and grand- family (with THIRD_PERSON's nouns)
+_HOUSEHOLD = (
+    r"housemate|house\s+mate|flat\s+mate|room\s+mate|roomie|roomy|lodger|landlord|landlady|workmate|classmate|"
+    r"gym\s+buddy|training\s+partner|running\s+buddy|team\s+mate|step(?:mum|mom|mother|dad|father|son|daughter|brother|sister)|"
+    r"grandson|granddaughter|grandchild|grandkids?|(?:mother|father|brother|sister|son|daughter)-in-law"
+)
 THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
     r"(?:friend|mate|colleague)\s+of\s+(?:mine|ours)|"
@@ -89,7 +95,7 @@ THIRD_PERSON = re.compile(  # noqa: E501
     r"father|son|daughter|kid|kids|child|children|brother|sister|friend|bestie|twin|mate|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
-    r"teammate|coach|dog|cat)|(?:he|she|him|her|his|hers)|"
+    r"teammate|coach|dog|cat|" + _HOUSEHOLD + r")|(?:he|she|him|her|his|hers)|"
     r"(?:auntie|aunt|uncle|grandad|granddad|grandma|grandpa|granny|nan|nana|mum|mom|dad|hubby)|"
     r"runs\s+in\s+(?:my|the)\s+family|family\s+history|(?:my|his|her)\s+(?:family|relatives))\b"
 )
@@ -97,7 +103,7 @@ THIRD_PERSON = re.compile(  # noqa: E501
 _OTHER = (
     r"(?:he|she|they|(?:my|our)\s+(?:husband|hubby|wife|partner|boyfriend|girlfriend|fiance|fiancee|mum|mom|mother|mam|dad|"
     r"father|son|daughter|kid|child|brother|sister|friend|mate|grandad|granddad|grandpa|grandma|granny|nan|nana|nanna|"
-    r"uncle|aunt|auntie|cousin|colleague|client|patient|niece|nephew|flatmate|roommate))"
+    r"uncle|aunt|auntie|cousin|colleague|client|patient|niece|nephew|flatmate|roommate|" + _HOUSEHOLD + r"))"
 )
 _USE = r"(?:use|using|try|trying|roll|rolling|massage|massaging|do|start|get|work\s+on|buy)"
 FOR_THIRD_PERSON = re.compile(
@@ -242,6 +248,14 @@ def learning_the_word(text: str, start: int, end: int) -> bool:
     return "?" in text and bool(STUDYING.search(text)) and not FIRST_PERSON.search(sentence_around(text, start, end))
 
 
+#: the other person recommends a tool ("my flatmate has sciatica and swears by the peanut ball")
+RECOMMENDS = re.compile(
+    r"\b(?:swears?\s+by|swore\s+by|recommend(?:s|ed)?|suggested|suggests|raves?\s+about|raved\s+about|put\s+me\s+on\s?to|"
+    r"got\s+me\s+into|lent\s+me|gave\s+me\s+(?:a|her|his|their)\s+(?:ball|roller|stick|massage\s+gun))\b",
+    re.I,
+)
+
+
 def about_someone_else(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` belongs to another person who is not the one doing the massage.
 
@@ -257,6 +271,8 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     clause = sentence_around(text, start, end)
     if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause):
         return False
+    if RECOMMENDS.search(clause):
+        return True  # the other person passes a tool on: the one asking is someone else
     # a message that is all about the other person ("my son has a stiff neck and a high temp,
     # can we use the ball?") asks for them: their signs count
     rest = text.replace(clause, " ", 1)
@@ -292,12 +308,17 @@ HYPOTHETICAL_ANYWHERE = re.compile(
     r"before\s+it\s+(?:ever\s+)?happens|if\s+(?:it|that|this)\s+ever\s+happens|for\s+future\s+reference|in\s+(?:the\s+)?future|"
     r"(?:could|can|would|does|do)\s+(?:\w+\s+){0,2}ever\s+(?:cause|give|lead)|one\s+day|would\s+you\s+tell\s+someone|general\s+knowledge|"
     r"just\s+planning|what\s+are\s+the\s+(?:signs|symptoms)\s+of|"
-    r"so\s+i\s+know\s+what\s+to\s+(?:look|watch)|just\s+wondering|just\s+curious)\b"
+    r"so\s+i\s+know\s+what\s+to\s+(?:look|watch)|just\s+wondering|just\s+curious|"
+    # a pregnancy planned or supposed, not had
+    r"(?:asking\s+)?for\s+(?:the\s+)?future|for\s+later\s+on|down\s+the\s+(?:line|road)|some\s?day|"
+    r"(?:when|once|if|after)\s+i\s+(?:ever\s+)?(?:get|become|fall|end\s+up)\s+pregnant|trying\s+(?:for\s+a\s+baby|to\s+conceive|to\s+get\s+pregnant)|"
+    r"planning\s+(?:a|to\s+get|for\s+a|on\s+getting)\s+(?:baby|pregnan\w*)|ttc)\b"
 )
 #: the person says afterwards that the sign is not theirs ("...would I have hit a nerve? I don't have it")
 DISOWNED = re.compile(
     r"(?i)\b(?:i\s+don'?t\s+have\s+(?:it|any|that|them|those|one)\b(?!\s+(?:other|else))|(?:nothing|none)\s+yet|"
-    r"i\s+don'?t\s*[.!,]|i'?m\s+not\s+(?:pregnant|allergic|on\s+(?:it|anything|any|them|blood)))"
+    r"i\s+don'?t\s*[.!,]|i'?m\s+not\s+(?:pregnant|allergic|on\s+(?:it|anything|any|them|blood))|"
+    r"asking\s+for\s+(?:the\s+)?future|for\s+future\s+reference|not\s+(?:pregnant|expecting)\s+yet)"
 )
 #: the person handles a medicine or sees a sign at work
 OCCUPATION = re.compile(

@@ -14,6 +14,9 @@ from typing import Any, Dict, List
 from knowledge.loader import Content
 from knowledge.medicines import medicine_names
 
+#: the concept of a medicine taken long term (red_flags.yml)
+LONG_USE = "long_use"
+
 
 def content() -> Content:
     """The validated content, read once per process (the shared repository's)."""
@@ -78,6 +81,10 @@ def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = Tr
                     "stoppable": True,
                 }
             )
+            if certainty == "possible" and LONG_USE in concepts:
+                # a medicine only asked about by name is certain when taken long term ("on prednisone for years")
+                long_term = {"id": f"{concept}_long_term", "all_of": [concept, LONG_USE], "certainty": "certain"}
+                patterns.append({**patterns[-1], **long_term})
     return {"concepts": concepts, "patterns": patterns, "levels": levels}
 
 
