@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, Set, Tuple
+from typing import Any, Dict, Set
 
 import pytest
 import yaml
 
 from tests.checks import present
+from tests.deploy.k8s_manifests import deployment, k8s_container, k8s_secret_items
 
 ROOT = Path(__file__).resolve().parents[2]
 SWARM_FILE = ROOT / "deploy" / "swarm" / "stack.yml"
@@ -28,17 +29,6 @@ def swarm() -> Dict[str, Any]:
 
 def compose() -> Dict[str, Any]:
     return yaml.safe_load((ROOT / "deploy" / "docker-compose.yml").read_text())
-
-
-def deployment(name: str) -> Dict[str, Any]:
-    docs = yaml.safe_load_all((ROOT / "deploy" / "k8s" / f"{name}.yaml").read_text())
-    [doc] = [d for d in docs if d and d["kind"] == "Deployment"]
-    return doc
-
-
-def k8s_container(name: str) -> Dict[str, Any]:
-    [container] = deployment(name)["spec"]["template"]["spec"]["containers"]
-    return container
 
 
 def cpus(value: str) -> float:
@@ -93,15 +83,6 @@ def test_replicas_probes_and_resources_match_kubernetes(name: str) -> None:
     rolling = deployment(name)["spec"]["strategy"]["rollingUpdate"]
     assert (rolling["maxSurge"], rolling["maxUnavailable"]) == (1, 0)
     assert deploy["update_config"]["order"] == "start-first" and deploy["update_config"]["parallelism"] == 1
-
-
-def k8s_secret_items(name: str) -> Dict[str, Tuple[str, bool]]:
-    """The files of the Secret volume mounted at /run/secrets: file -> (the Secret's key, optional)."""
-    pod = deployment(name)["spec"]["template"]["spec"]
-    [mount] = [m for m in k8s_container(name)["volumeMounts"] if m["mountPath"] == "/run/secrets"]
-    [volume] = [v for v in pod["volumes"] if v["name"] == mount["name"]]
-    sources = [source["secret"] for source in volume["projected"]["sources"]]
-    return {item["path"]: (item["key"], source.get("optional", False)) for source in sources for item in source["items"]}
 
 
 @pytest.mark.parametrize("name", APPS)

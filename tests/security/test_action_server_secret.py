@@ -18,6 +18,7 @@ import pytest
 import requests
 import yaml
 
+from tests.deploy.k8s_manifests import k8s_secret_of
 from tests.security.test_security import listening_addresses
 from tests.servers import ACTION_SERVER_TOKEN, BIN, ROOT, Server, action_server, base_env, free_port
 
@@ -156,6 +157,4 @@ def test_compose_keeps_the_action_servers_on_an_internal_network_with_the_secret
 
 def test_kubernetes_gives_both_deployments_the_secret() -> None:
     for name in ("rasa", "actions"):
-        deployment = yaml.safe_load((ROOT / "deploy" / "k8s" / f"{name}.yaml").read_text().split("\n---")[0])
-        env = {e["name"]: e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
-        assert env["ACTION_SERVER_TOKEN"]["valueFrom"]["secretKeyRef"] == {"name": "tpc-secrets", "key": "action-server-token"}
+        assert k8s_secret_of(name, "ACTION_SERVER_TOKEN") == ("action-server-token", False)

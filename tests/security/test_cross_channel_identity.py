@@ -38,6 +38,7 @@ from tests.channels.conftest import (
 )
 from tests.channels.fakes import BOT_USERNAME, FakeSlackApi, FakeTelegramApi
 from tests.conftest import fresh_postgres
+from tests.deploy.k8s_manifests import k8s_secret_of
 from tests.e2e.replies import reply
 from tests.servers import Server, action_server, base_env, free_port, rasa_server, sqlite_tracker, write_endpoints
 
@@ -131,13 +132,7 @@ def test_the_deploy_files_turn_the_rest_channel_off_without_a_token() -> None:
     assert rasa_env["REST_AUTH_REQUIRED"] == "true" and rasa_env["REST_AUTH_TOKEN"] == "${REST_AUTH_TOKEN:-}"
     config = yaml.safe_load((root / "deploy" / "k8s" / "configmap.yaml").read_text())
     assert config["data"]["REST_AUTH_REQUIRED"] == "true"
-    rasa = yaml.safe_load((root / "deploy" / "k8s" / "rasa.yaml").read_text().split("\n---")[0])
-    env = {e["name"]: e for e in rasa["spec"]["template"]["spec"]["containers"][0]["env"]}
-    assert env["REST_AUTH_TOKEN"]["valueFrom"]["secretKeyRef"] == {
-        "name": "tpc-secrets",
-        "key": "rest-auth-token",
-        "optional": True,
-    }
+    assert k8s_secret_of("rasa", "REST_AUTH_TOKEN") == ("rest-auth-token", True)  # no key: no file, REST off
 
 
 # -- the attack, against the real servers --------------------------------------------------------

@@ -23,6 +23,7 @@ import yaml
 from sqlalchemy import func, select
 
 from tests.clock import START, Clock
+from tests.deploy.k8s_manifests import k8s_secret_of
 from userdata import models as m
 from userdata.db import make_engine
 from userdata.migrate import upgrade
@@ -119,6 +120,5 @@ def test_kubernetes_gives_rasa_the_public_address_and_the_user_data_store() -> N
     deployment = yaml.safe_load((ROOT / "deploy" / "k8s" / "rasa.yaml").read_text().split("\n---")[0])
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     assert {"configMapRef": {"name": "tpc-config"}} in container["envFrom"]
-    env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"] if "valueFrom" in e}
-    assert env["PGPASSWORD"] == {"name": "tpc-secrets", "key": "postgres-password"}
-    assert env["USERDATA_KEY"] == {"name": "tpc-secrets", "key": "userdata-key"}
+    assert k8s_secret_of("rasa", "PGPASSWORD") == ("postgres-password", False)
+    assert k8s_secret_of("rasa", "USERDATA_KEY") == ("userdata-key", False)
