@@ -1,5 +1,5 @@
-"""Small pieces shared by the hardened channels: settings, secrets, API base URLs, replay
-memory and message splitting.
+"""Small pieces shared by the hardened channels: settings, name and blueprint, secrets, API base
+URLs, replay memory and message splitting.
 
 Nothing here talks to the network. The channels use these helpers to decide, before any
 processing, whether a request is allowed in, and where their outbound API calls may go.
@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import json
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
+
+from rasa.core.channels.channel import InputChannel
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+import privacy.logs
+from settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +40,62 @@ def setting(credentials: Optional[dict], key: str, fallback: str = "") -> str:
     """
     value: Any = (credentials or {}).get(key)
     return fallback if value is None else str(value).strip()
+
+
+#: how a channel setting is read: (credentials.yml key, the settings.py field whose value is the
+#: default, "" for none), and optionally how the stripped text becomes the constructor's argument
+Option = Tuple[str, str] | Tuple[str, str, Callable[[str], Any]]
+
+
+class ConfiguredInput(InputChannel):
+    """Base of the hardened input channels (listed first, before Rasa's class): Rasa asks the class
+    its `name()` and builds it with `from_credentials`; both come from `channel` and `options`
+    ({constructor argument: Option}), each value read with `setting`."""
+
+    channel: ClassVar[str]
+    options: ClassVar[Mapping[str, Option]]
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.channel
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        env = settings()
+        arguments: Dict[str, Any] = {}
+        for argument, (key, default, *convert) in cls.options.items():
+            text = setting(credentials, key, str(getattr(env, default)) if default else "")
+            arguments[argument] = convert[0](text) if convert else text
+        return cls(**arguments)
+
+
+def channel_blueprint(name: str, import_name: str) -> Blueprint:
+    """A channel's Sanic blueprint. Rasa asks each channel for one as the server starts, so this is
+    where the process's log records start to be redacted (privacy/logs.py): no message text, slot
+    value or sender id in any log line."""
+    privacy.logs.install()
+    return Blueprint(name, import_name)
+
+
+def webhook_blueprint(name: str, import_name: str) -> Blueprint:
+    """A messaging channel's blueprint (channel_blueprint), with the health route every Rasa
+    channel has: `GET /webhooks/<channel>/` answers {"status": "ok"}."""
+    blueprint = channel_blueprint(name, import_name)
+
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    blueprint.add_route(health, "/", methods=["GET"])
+    return blueprint
+
+
+def json_object(request: Request) -> Optional[Dict[str, Any]]:
+    """A webhook's body as a JSON object, or None when it is not one (the caller answers 400)."""
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def secrets_match(received: Optional[str], expected: str) -> bool:

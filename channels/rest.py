@@ -24,20 +24,19 @@ from __future__ import annotations
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import privacy.logs
-from channels.common import FORBIDDEN, secrets_match, setting
+from channels.common import FORBIDDEN, ConfiguredInput, secrets_match, webhook_blueprint
 from channels.guard import InputRejected, check_sender, clean_metadata, clean_text, never_silent
 from channels.identity import conversation_id
 from channels.structured import StructuredOutput
 from replies import plain
 from replies.model import Reply
-from settings import flag, settings
+from settings import flag
 
 logger = logging.getLogger(__name__)
 
@@ -74,20 +73,11 @@ class RestOutput(StructuredOutput, CollectingOutputChannel):
         await self._persist_message(message)
 
 
-class GuardedRestInput(RestInput):
+class GuardedRestInput(ConfiguredInput, RestInput):
     """Rasa's REST channel, validated (see module docstring)."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "rest"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
-        config = settings()
-        return cls(
-            token=setting(credentials, "token", config.rest_auth_token),
-            require_token=flag(setting(credentials, "require_token", str(config.rest_auth_required))),
-        )
+    channel = "rest"
+    options = {"token": ("token", "rest_auth_token"), "require_token": ("require_token", "rest_auth_required", flag)}
 
     def __init__(self, token: str = "", require_token: bool = False) -> None:
         self.token = token
@@ -105,12 +95,7 @@ class GuardedRestInput(RestInput):
         return response.json({"error": "unauthorized"}, status=401, headers={"WWW-Authenticate": "Bearer"})
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        privacy.logs.install()  # no message text, slot value or sender id in any log line
-        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -35,22 +35,20 @@ import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from slack_sdk.web.async_client import AsyncWebClient
 
-import privacy.logs
-from channels.common import FORBIDDEN, api_base_url, setting, split_text
+from channels.common import FORBIDDEN, ConfiguredInput, api_base_url, json_object, split_text, webhook_blueprint
 from channels.dedupe import Dedupe
 from channels.guard import neutralise_external
 from channels.identity import conversation_id
 from channels.structured import StructuredOutput
 from replies import plain
 from replies.model import Reply
-from settings import flag, settings
+from settings import flag
 
 logger = logging.getLogger(__name__)
 
@@ -128,16 +126,9 @@ class SecureSlackBot(StructuredOutput, SlackBot):
 
     conversation_channel = "slack"
 
-    def __init__(
-        self,
-        token: str,
-        slack_channel: Optional[str] = None,
-        thread_id: Optional[str] = None,
-        proxy: Optional[str] = None,
-        api_url: str = DEFAULT_API_URL,
-    ) -> None:
-        super().__init__(token, slack_channel, thread_id, proxy)
-        self.client = AsyncWebClient(token, proxy=proxy, base_url=api_url)
+    def __init__(self, *args: Any, api_url: str = DEFAULT_API_URL, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # Rasa's SlackBot: token, slack_channel, thread_id, proxy
+        self.client.base_url = api_url
 
     async def _post_message(self, channel: str, **kwargs: Any) -> None:
         kwargs.pop("as_user", None)  # legacy: refused for apps with granular bot tokens
@@ -202,25 +193,23 @@ class SecureSlackBot(StructuredOutput, SlackBot):
             await self.client.files_upload_v2(**export)
 
 
-class SecureSlackInput(SlackInput):
+def _or_none(text: str) -> Optional[str]:
+    return text or None
+
+
+class SecureSlackInput(ConfiguredInput, SlackInput):
     """Slack Events API and interactivity webhook (see the module docstring)."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "slack"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
-        env = settings()
-        return cls(
-            slack_token=setting(credentials, "slack_token", env.slack_bot_token),
-            slack_channel=setting(credentials, "slack_channel", env.slack_channel) or None,
-            proxy=setting(credentials, "proxy") or None,
-            use_threads=flag(setting(credentials, "use_threads")),
-            slack_signing_secret=setting(credentials, "slack_signing_secret", env.slack_signing_secret),
-            conversation_granularity=setting(credentials, "conversation_granularity") or "sender",
-            api_url=setting(credentials, "slack_api_url", env.slack_api_url),
-        )
+    channel = "slack"
+    options = {
+        "slack_token": ("slack_token", "slack_bot_token"),
+        "slack_channel": ("slack_channel", "slack_channel", _or_none),
+        "proxy": ("proxy", "", _or_none),
+        "use_threads": ("use_threads", "", flag),
+        "slack_signing_secret": ("slack_signing_secret", "slack_signing_secret"),
+        "conversation_granularity": ("conversation_granularity", "", lambda text: text or "sender"),
+        "api_url": ("slack_api_url", "slack_api_url"),
+    }
 
     def __init__(
         self,
@@ -323,7 +312,7 @@ class SecureSlackInput(SlackInput):
     def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> OutputChannel:
         """Replies go where the message came from; a message the bot starts itself (a reminder,
         through trigger_intent: no channel given) goes to the person's direct messages."""
-        return SecureSlackBot(self.slack_token, channel, thread_id, self.proxy, self.api_url)
+        return SecureSlackBot(self.slack_token, channel, thread_id, self.proxy, api_url=self.api_url)
 
     def _dispatch(
         self,
@@ -352,11 +341,8 @@ class SecureSlackInput(SlackInput):
         return response.text(text, headers={"X-Slack-No-Retry": "1"})
 
     async def handle_event(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
-        try:
-            body = json.loads(request.body)
-        except ValueError:
-            return response.text("Bad request", status=400)
-        if not isinstance(body, dict):
+        body = json_object(request)
+        if body is None:
             return response.text("Bad request", status=400)
         if body.get("type") == "url_verification":
             return response.json({"challenge": str(body.get("challenge", ""))})
@@ -416,12 +402,7 @@ class SecureSlackInput(SlackInput):
         return response.text("")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        privacy.logs.install()  # no message text, slot value or sender id in any log line
-        slack_webhook = Blueprint("slack_webhook", __name__)
-
-        @slack_webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        slack_webhook = webhook_blueprint("slack_webhook", __name__)
 
         @slack_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:

@@ -37,7 +37,7 @@ from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer, check_token
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from aiogram.utils.exceptions import TelegramAPIError, ValidationError
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.core.events import BotUttered
 from rasa.shared.exceptions import RasaException
@@ -45,14 +45,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import privacy.logs
-from channels.common import FORBIDDEN, api_base_url, secrets_match, setting, split_text
+from channels.common import FORBIDDEN, ConfiguredInput, api_base_url, json_object, secrets_match, split_text, webhook_blueprint
 from channels.dedupe import Dedupe, telegram_namespace
 from channels.guard import neutralise_external
 from channels.identity import conversation_id
 from channels.structured import StructuredOutput
 from replies.model import Reply, buttons
-from settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -224,23 +222,17 @@ class SecureTelegramOutput(StructuredOutput, TelegramOutput):
         await self._send_html(recipient_id, escape(text), reply_markup=markup if markup.inline_keyboard else None)
 
 
-class SecureTelegramInput(TelegramInput):
+class SecureTelegramInput(ConfiguredInput, TelegramInput):
     """Telegram webhook that only lets Telegram in (see the module docstring)."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "telegram"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
-        env = settings()
-        return cls(
-            access_token=setting(credentials, "access_token", env.telegram_access_token),
-            verify=setting(credentials, "verify", env.telegram_bot_name),
-            webhook_url=setting(credentials, "webhook_url", env.telegram_webhook_url),
-            secret_token=setting(credentials, "secret_token", env.telegram_secret_token),
-            api_url=setting(credentials, "api_url", env.telegram_api_url),
-        )
+    channel = "telegram"
+    options = {
+        "access_token": ("access_token", "telegram_access_token"),
+        "verify": ("verify", "telegram_bot_name"),
+        "webhook_url": ("webhook_url", "telegram_webhook_url"),
+        "secret_token": ("secret_token", "telegram_secret_token"),
+        "api_url": ("api_url", "telegram_api_url"),
+    }
 
     def __init__(
         self,
@@ -361,8 +353,7 @@ class SecureTelegramInput(TelegramInput):
         return "success"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        privacy.logs.install()  # no message text, slot value or sender id in any log line
-        telegram_webhook = Blueprint("telegram_webhook", __name__)
+        telegram_webhook = webhook_blueprint("telegram_webhook", __name__)
 
         @telegram_webhook.listener("after_server_start")
         async def set_webhook(_app: Any, _loop: Any) -> None:
@@ -375,19 +366,12 @@ class SecureTelegramInput(TelegramInput):
                 await self.output.close_session()
             await self.seen_updates.close()
 
-        @telegram_webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
         @telegram_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             if not self.is_authentic(request):
                 return response.text("Forbidden", status=FORBIDDEN)
-            try:
-                update = json.loads(request.body)
-            except ValueError:
-                return response.text("Bad request", status=400)
-            if not isinstance(update, dict):
+            update = json_object(request)
+            if update is None:
                 return response.text("Bad request", status=400)
             try:
                 outcome = await self.handle_update(update, on_new_message, tracker_button_payloads(request.app))

@@ -21,7 +21,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import privacy.logs
+from channels.common import channel_blueprint
 from observability import logs, metrics
 
 _WRAPPED = "_tpc_metrics_wrapped"
@@ -63,8 +63,7 @@ class MetricsInput(InputChannel):
         return "/metrics"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        privacy.logs.install()  # no message text, slot value or sender id in any log line
-        bp = Blueprint("tpc_metrics", __name__)
+        bp = channel_blueprint("tpc_metrics", __name__)
 
         @bp.listener("after_server_start")
         async def start(app: Sanic, _loop: Any) -> None:

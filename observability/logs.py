@@ -27,15 +27,10 @@ SENDER_PLACEHOLDER = "<sender>"
 
 
 def bind_conversation(channel: Optional[str], sender_id: Optional[str]) -> Token:
-    """Records from here on (this task, and threads it starts with to_thread) are about this person."""
-    if not sender_id:
-        return _conversation.set(None)
-    # a conversation id is `<channel>:<the channel's own id>` (channels/identity.py); the person's
-    # key is made from the two parts, as the user-data store makes it
-    from channels.identity import split
-
-    parts = split(sender_id)
-    return _conversation.set(parts if parts is not None else (channel or "rest", sender_id))
+    """Records from here on (this task, and threads it starts with to_thread) are about this person.
+    Runs on every turn and action call: it only remembers the two values, the key is made when a
+    record is written (conversation_key)."""
+    return _conversation.set((channel or "rest", sender_id) if sender_id else None)
 
 
 def unbind_conversation(token: Token) -> None:
@@ -56,7 +51,11 @@ def conversation_key() -> Tuple[Optional[str], Optional[str]]:
     bound = _conversation.get()
     if bound is None:
         return None, None
-    channel, sender = bound
+    # a conversation id is `<channel>:<the channel's own id>` (channels/identity.py); the person's
+    # key is made from the two parts, as the user-data store makes it
+    from channels.identity import split
+
+    channel, sender = split(bound[1]) or bound
     return _key(channel, sender), sender
 
 

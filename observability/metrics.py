@@ -12,13 +12,14 @@ rule families, operations and outcomes, all from small fixed sets (an unknown va
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Iterable, Optional, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, Collection, Dict, Iterable, NamedTuple, Optional, Sequence, TypeVar
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 
@@ -67,9 +68,9 @@ MAX_ACTION_LABELS = 200
 _ACTION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
 
 
-def one_of(value: Any, allowed: Iterable[str]) -> str:
+def one_of(value: Any, allowed: Collection[str]) -> str:
     """`value` when it is one of `allowed`, else "other": a label never carries free text."""
-    return value if isinstance(value, str) and value in set(allowed) else OTHER
+    return value if isinstance(value, str) and value in allowed else OTHER
 
 
 class _ActionNames:
@@ -132,6 +133,26 @@ def start_counting_turn_errors(logger_name: str = "rasa") -> None:
         target.addHandler(TurnErrorHandler())
 
 
+class _TurnSeries(NamedTuple):
+    seconds: Histogram
+    ok: Counter
+    error: Counter
+    fallbacks: Counter
+    dead_ends: Counter
+
+
+@functools.cache  # channel labels are a small fixed set (one_of)
+def _turn_series(channel: str) -> _TurnSeries:
+    """One channel's turn series, looked up once: `labels()` takes a lock and hashes the labels."""
+    return _TurnSeries(
+        TURN_SECONDS.labels(channel),
+        TURNS.labels(channel, "ok"),
+        TURNS.labels(channel, "error"),
+        FALLBACKS.labels(channel),
+        DEAD_ENDS.labels(channel),
+    )
+
+
 async def observe_turn(channel: str, handle: Callable[[], Awaitable[T]]) -> T:
     """Run one turn (`handle()`), timing it and counting it with what the tracker store saw."""
     turn = Turn(channel)
@@ -144,12 +165,13 @@ async def observe_turn(channel: str, handle: Callable[[], Awaitable[T]]) -> T:
         raise
     finally:
         _current_turn.reset(token)
-        TURN_SECONDS.labels(channel).observe(time.perf_counter() - started)
-        TURNS.labels(channel, "error" if turn.failed else "ok").inc()
+        series = _turn_series(channel)
+        series.seconds.observe(time.perf_counter() - started)
+        (series.error if turn.failed else series.ok).inc()
         if turn.fallback:
-            FALLBACKS.labels(channel).inc()
+            series.fallbacks.inc()
         if turn.dead_end:
-            DEAD_ENDS.labels(channel).inc()
+            series.dead_ends.inc()
 
 
 NLU_FALLBACK = "nlu_fallback"
@@ -181,11 +203,7 @@ def tracker_store_error(operation: str) -> None:
 def prepare_rasa_metrics(channels: Iterable[str]) -> None:
     """Create the Rasa server's series at zero, so rates and alerts have them before the first event."""
     for channel in channels:
-        for outcome in ("ok", "error"):
-            TURNS.labels(channel, outcome)
-        TURN_SECONDS.labels(channel)
-        FALLBACKS.labels(channel)
-        DEAD_ENDS.labels(channel)
+        _turn_series(channel)
     for operation in ("save", "retrieve", "forget"):
         TRACKER_STORE_ERRORS.labels(operation)
 

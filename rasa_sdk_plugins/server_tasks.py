@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, cast
+from typing import Any, Dict, Optional, cast
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -45,26 +45,31 @@ async def stop_reminders(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         task.cancel()
 
 
-def action_name(request: Request) -> str:
-    """The called action's name as a metric label ("other" when the body is compressed or odd)."""
+def action_call(request: Request) -> Optional[Dict[str, Any]]:
+    """The action call's JSON body, or None when it is compressed or not an object. Sanic parses a
+    body once and keeps it (`request.json`), so the log key, the metric label and rasa-sdk's own
+    handler all read the same parse."""
     if request.headers.get("Content-Encoding") == "deflate":
-        return metrics.OTHER
+        return None
     try:
         body = request.json
-    except Exception:  # noqa: BLE001 - a bad body is rasa-sdk's to answer; here it is just "other"
-        return metrics.OTHER
-    return metrics.action_label(body.get("next_action") if isinstance(body, dict) else None)
+    except Exception:  # noqa: BLE001 - a bad body is rasa-sdk's to answer; here it is just unknown
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def action_name(request: Request) -> str:
+    """The called action's name as a metric label ("other" when the body is compressed or odd)."""
+    body = action_call(request)
+    return metrics.action_label(body.get("next_action") if body is not None else None)
 
 
 def conversation_of(request: Request) -> tuple[str | None, str | None]:
     """(channel, sender id) of an action call, for the JSON logs' conversation key."""
-    try:
-        body = request.json if request.headers.get("Content-Encoding") != "deflate" else None
-    except Exception:  # noqa: BLE001 - rasa-sdk answers a bad body itself
-        body = None
-    if not isinstance(body, dict) or not isinstance(body.get("tracker"), dict):
+    body = action_call(request)
+    tracker = body.get("tracker") if body is not None else None
+    if not isinstance(tracker, dict):
         return None, None
-    tracker = body["tracker"]
     return tracker.get("latest_input_channel"), tracker.get("sender_id")
 
 
