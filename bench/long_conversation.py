@@ -33,6 +33,7 @@ import requests
 
 from bench.procs import ROOT, Bot, load_average, server_env
 from bench.run import latest_model, rest_only_credentials
+from channels.identity import conversation_id
 
 SIZES = (10, 100, 1000)
 TARGET_RATIO = 1.2
@@ -67,9 +68,14 @@ def say(bot: Bot, sender: str, text: str) -> List[Dict[str, Any]]:
     return answer.json()
 
 
+def tracker_url(bot: Bot, sender: str) -> str:
+    """The REST channel keeps a sender's conversation under its channel's prefix (channels/identity.py)."""
+    return f"{bot.url}/conversations/{conversation_id('rest', sender)}/tracker"
+
+
 def events_of(bot: Bot, sender: str) -> List[Dict[str, Any]]:
     params = {"token": bot.token, "include_events": "ALL"}
-    answer = requests.get(f"{bot.url}/conversations/{sender}/tracker", params=params, timeout=120)
+    answer = requests.get(f"{tracker_url(bot, sender)}", params=params, timeout=120)
     answer.raise_for_status()
     return list(answer.json()["events"])
 
@@ -99,7 +105,7 @@ def conversation_of(bot: Bot, size: int, template: List[Dict[str, Any]]) -> str:
     copies = [{**event, "timestamp": now + index * 1e-4} for index, event in enumerate(copies)]
     if copies:
         answer = requests.post(
-            f"{bot.url}/conversations/{sender}/tracker/events",
+            f"{tracker_url(bot, sender)}/events",
             params={"token": bot.token, "include_events": "NONE"},
             json=copies,
             timeout=300,
