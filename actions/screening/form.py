@@ -47,7 +47,7 @@ from rasa_sdk.types import DomainDict
 from actions.advice.delivery import deliver
 from actions.coaching.session_log import WORSE_RULE, WORSE_SLOT
 from actions.plumbing.context import remember
-from actions.plumbing.knowledge_access import KnowledgeAction, repository
+from actions.plumbing.knowledge_access import CoachAction, Events, repository
 from actions.plumbing.replying import Wording, send
 from actions.plumbing.tracker_reading import latest_text
 from actions.screening import checklist as lists
@@ -313,32 +313,25 @@ class ValidateScreeningForm(FormValidationAction):
         return {state.ITEM_SLOT: None, REQUESTED_SLOT: state.ITEM_SLOT}
 
 
-class ActionExplainChecklist(KnowledgeAction):
+class ActionExplainChecklist(CoachAction):
     """ "Why do you ask?": why each check on the list matters (the form then asks again)."""
 
-    def name(self) -> str:
-        return "action_explain_checklist"
+    NAME = "action_explain_checklist"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         checklist = repo.checklist()
         items = state.shown_items(tracker, checklist) or checklist.items
         send(dispatcher, lists.why_reply(checklist, items))
         return []
 
 
-class ActionScreeningResult(KnowledgeAction):
+class ActionScreeningResult(CoachAction):
     """Says what the screening decided, then carries on with what the person asked for."""
 
-    def name(self) -> str:
-        return "action_screening_result"
+    NAME = "action_screening_result"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         outcome = tracker.get_slot(OUTCOME_SLOT)
-        wording = Wording(domain)
         if outcome is None:  # stopped, or the library was down: no advice, nothing to say
             return []
         rules = (repo.safety_rule(r) for r in tracker.get_slot(REASONS_SLOT) or [])
@@ -363,17 +356,13 @@ class ActionScreeningResult(KnowledgeAction):
         return deliver(dispatcher, tracker, repo, wording)
 
 
-class ActionRedoChecklist(KnowledgeAction):
+class ActionRedoChecklist(CoachAction):
     """ "Sorry, I answered wrongly": a referral from a checklist answer can be answered again;
     one from a red flag the person stated stays for the conversation."""
 
-    def name(self) -> str:
-        return "action_redo_checklist"
+    NAME = "action_redo_checklist"
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> List[Dict[str, Any]]:
-        wording = Wording(domain)
+    async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
         outcome = tracker.get_slot(OUTCOME_SLOT)
         if [r for r in tracker.get_slot(STATED_SLOT) or [] if r]:
             send(dispatcher, referral_reply(repo, wording, tracker.get_slot(REASONS_SLOT) or [], outcome or "refer", still=True))
