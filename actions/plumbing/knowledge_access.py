@@ -20,20 +20,7 @@ def repository() -> KnowledgeRepository:
     return KnowledgeRepository.shared()
 
 
-class KnowledgeAction(Action, ABC):
-    """An action that reads the knowledge store: `act` gets the repository."""
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> Events:
-        return await self.act(dispatcher, tracker, domain, repository())
-
-    @abstractmethod
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> Events:
-        """The action's work, given the repository."""
-
-
-class CoachAction(KnowledgeAction, ABC):
+class CoachAction(Action, ABC):
     """The usual knowledge action: named by `NAME`; `do` gets the repository and the domain's wording."""
 
     NAME: ClassVar[str]
@@ -41,10 +28,8 @@ class CoachAction(KnowledgeAction, ABC):
     def name(self) -> str:
         return self.NAME
 
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], repo: KnowledgeRepository
-    ) -> Events:
-        return await self.do(dispatcher, tracker, repo, Wording(domain))
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> Events:
+        return await self.do(dispatcher, tracker, repository(), Wording(domain))
 
     @abstractmethod
     async def do(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: KnowledgeRepository, wording: Wording) -> Events:
