@@ -126,12 +126,17 @@ class Backstop:
         return hstack([v.transform(texts) for v in self._vectorizers]).tocsr()
 
     def score(self, text: str) -> Tuple[float, str]:
-        """(how likely a red flag, 0-1; the most likely family)."""
-        features = self._features([text])
+        """(how likely a red flag, 0-1; the most likely family).
+
+        One message has a few dozen non-zero features out of tens of thousands, so both models
+        are read at those columns only: a sparse-by-dense product of the whole matrix cost most
+        of the detector's time per message (bench/profile.py)."""
+        row = self._features([text])
+        columns, values = row.indices, row.data
         coef, intercept = self._red
-        likely = 1.0 / (1.0 + np.exp(-(features @ coef + intercept)[0]))
+        likely = 1.0 / (1.0 + np.exp(-(float(values @ coef[columns]) + intercept)))
         family_coef, family_intercept = self._family
-        family = self.families[int(np.argmax(features @ family_coef.T + family_intercept))]
+        family = self.families[int(np.argmax(family_coef[:, columns] @ values + family_intercept))]
         return float(likely), family
 
     def possible_rule(self, text: str, threshold: float) -> Optional[Tuple[str, float]]:
