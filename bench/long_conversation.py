@@ -31,7 +31,7 @@ from typing import Any, Dict, List
 
 import requests
 
-from bench.procs import ROOT, Bot, load_average, server_env
+from bench.procs import OUR_TRACKER_STORE, ROOT, Bot, load_average, server_env
 from bench.run import latest_model, rest_only_credentials
 from channels.identity import conversation_id
 
@@ -42,20 +42,6 @@ TEMPLATE_TURNS = ("hi", "how often should I do this", "does it really work", "wh
 QUESTION = "which ball should I get"
 #: events that only make sense once per session: never copied
 NOT_COPIED = {"session_started", "restart"}
-TRACKER_STORE = "stores.tracker_store.ForgettingSQLTrackerStore"
-
-
-class StoreBot(Bot):
-    """Our bot with the tracker store `make run` uses (bench.run gives both bots Rasa's own)."""
-
-    def endpoints(self) -> Path:
-        path = self.workdir / f"{self.name}-endpoints.yml"
-        db = self.workdir / f"{self.name}-tracker.db"
-        path.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
-            f'tracker_store:\n  type: {TRACKER_STORE}\n  dialect: "sqlite"\n  db: "{db}"\n'
-        )
-        return path
 
 
 def log(message: str) -> None:
@@ -171,7 +157,7 @@ def main(argv: List[str]) -> int:
     model = Path(shutil.copy2(latest_model(), workdir / "model.tar.gz"))
     credentials = rest_only_credentials(ROOT / "credentials.yml", workdir / "credentials.yml")
     env = server_env(ROOT, USERDATA_URL=f"sqlite:///{workdir / 'userdata.db'}", USERDATA_KEY=token, REMINDERS_ENABLED="false")
-    bot = StoreBot("ours", ROOT, model, credentials, workdir, env, "sqlite", token)
+    bot = Bot("ours", ROOT, model, credentials, workdir, env, "sqlite", token, store_type=OUR_TRACKER_STORE)
     try:
         log(">> long conversations: starting the bot")
         bot.start("hi", bool)

@@ -35,7 +35,7 @@ import yaml
 
 from bench.conversations import CHECKS, SCRIPTS, is_answer
 from bench.load import LevelResult, run_level
-from bench.procs import ROOT, Bot, load_average, server_env
+from bench.procs import OUR_TRACKER_STORE, ROOT, Bot, load_average, server_env
 
 VARIANTS = ("metrics_on", "metrics_off")
 SCRAPE_SECONDS = 5.0
@@ -68,7 +68,7 @@ def make_bots(workdir: Path, model: Path, tracker: str, control: bool) -> Dict[s
             REMINDERS_ENABLED="false",
             METRICS_ENABLED="true" if on else "false",
         )
-        bots[name] = Bot(name, ROOT, model, credentials(workdir, on), workdir, env, tracker, token)
+        bots[name] = Bot(name, ROOT, model, credentials(workdir, on), workdir, env, tracker, token, store_type=OUR_TRACKER_STORE)
     return bots
 
 

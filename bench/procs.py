@@ -117,6 +117,10 @@ def load_average() -> List[float]:
 # ---------------------------------------------------------------- one bot
 
 
+#: the tracker store our bot runs on (endpoints.yml): bounded sessions, forgetting, metrics
+OUR_TRACKER_STORE = "stores.tracker_store.ForgettingSQLTrackerStore"
+
+
 @dataclass
 class Bot:
     """A Rasa server and its action server, as `scripts/run.sh` starts them, on free ports."""
@@ -129,6 +133,7 @@ class Bot:
     env: Dict[str, str]
     tracker: str = "sqlite"  # or "memory"
     token: str = ""  # the HTTP API token (random per run)
+    store_type: str = "SQL"  # the SQLite tracker store's class: Rasa's, or ours (OUR_TRACKER_STORE)
     rasa_prefix: List[str] = field(default_factory=list)  # e.g. a profiler to run the Rasa server under
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
@@ -144,7 +149,8 @@ class Bot:
         text = f'action_endpoint:\n  url: "http://{LOOPBACK}:{self.actions_port}/webhook"\n'
         text += f'  headers:\n    Authorization: "Bearer {self.token}"\n'  # our action server's secret (the bare one ignores it)
         if self.tracker == "sqlite":
-            text += f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / (self.name + "-tracker.db")}"\n'
+            db = self.workdir / f"{self.name}-tracker.db"
+            text += f'tracker_store:\n  type: {self.store_type}\n  dialect: "sqlite"\n  db: "{db}"\n'
         path.write_text(text)
         return path
 

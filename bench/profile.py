@@ -25,7 +25,7 @@ import requests
 
 from bench.conversations import SCRIPTS, is_answer
 from bench.load import run_level
-from bench.procs import ROOT, Bot, server_env
+from bench.procs import OUR_TRACKER_STORE, ROOT, Bot, server_env
 from bench.run import rest_only_credentials
 from bench.training import BARE_DIR, bare_model
 
@@ -86,7 +86,7 @@ def _profile(name: str, tracker: str, count: int, workdir: Path) -> int:
         credentials = rest_only_credentials(ROOT / "credentials.yml", workdir / "credentials.yml")
         env = server_env(ROOT)
         model = ROOT / (ROOT / "models" / "LATEST").read_text().strip()
-        bot = Bot("ours", ROOT, model, credentials, workdir, env, tracker, "profile")
+        bot = Bot("ours", ROOT, model, credentials, workdir, env, tracker, "profile", store_type=OUR_TRACKER_STORE)
     else:
         bare = bare_model()
         if bare is None:

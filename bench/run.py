@@ -33,7 +33,7 @@ import yaml
 from bench import report
 from bench.conversations import CHECKS, SCRIPTS, is_answer
 from bench.load import LevelResult, run_level
-from bench.procs import ROOT, Bot, load_average, memory_mb, server_env
+from bench.procs import OUR_TRACKER_STORE, ROOT, Bot, load_average, memory_mb, server_env
 from bench.training import BARE_DIR, BENCH_VAR, bare_model, ensure_bare_bot, model_freshness, recorded_ours, retrain
 
 DEFAULT_USERS = "1,5,20"
@@ -166,6 +166,7 @@ def make_bots(workdir: Path, tracker: str, ours_model: Path) -> Dict[str, Bot]:
             ),
             tracker,
             token,
+            store_type=OUR_TRACKER_STORE,
         ),
     }
 
