@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed-$(shell { cat $(LOCKS); echo $(INSTALL_RECIPE); } | 
 OLDEST_PYTHON := 3.11.2
 
 PHONY_EXTRA := run-production browser-deps bench test-deploy test-swarm test-fresh tools pictures
-.PHONY: help install train userdata purge screenshot run $(PHONY_EXTRA) test lint typecheck validate evaluate test-nlu test-stories pytest lock clean
+.PHONY: help install train userdata purge screenshot run $(PHONY_EXTRA) test lint validate evaluate test-nlu test-stories pytest lock clean
 
 help:
 	@echo "make run       set up, train if stale, start the bot (REST on :5005)"
