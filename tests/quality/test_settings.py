@@ -12,7 +12,18 @@ from scripts import settings_table
 from settings import Settings, flag, settings
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ["actions", "channels", "components", "knowledge", "stores", "userdata", "rasa_sdk_plugins", "rasa_extensions", "replies", "scripts"]
+PRODUCT = [
+    "actions",
+    "channels",
+    "components",
+    "knowledge",
+    "stores",
+    "userdata",
+    "rasa_sdk_plugins",
+    "rasa_extensions",
+    "replies",
+    "scripts",
+]
 READS_ENVIRONMENT = re.compile(r"os\.environ\.get|os\.environ\[|os\.getenv|getenv\(")
 
 
