@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 REDACTED = "[redacted]"
 #: top-level packages whose loggers are this project's code
 PROJECT_PACKAGES = frozenset(
-    {"actions", "bench", "channels", "components", "knowledge", "observability", "privacy", "rasa_extensions", "rasa_sdk_plugins", "replies"}
-    | {"scripts", "settings", "stores", "userdata"}
+    {"actions", "bench", "channels", "components", "knowledge", "observability", "privacy", "rasa_extensions"}
+    | {"rasa_sdk_plugins", "replies", "scripts", "settings", "stores", "userdata"}
 )
 #: where a third-party message stops being prose and starts quoting data
 _DATA_START = re.compile(r"""['"`{\[(<:=\n]""")
