@@ -121,25 +121,16 @@ def load_content(content_dir: Path, root: Path | None = None) -> Content:
             raise ContentError(f"{path.relative_to(root)}: file missing")
         data = _read_yaml(path, root)
         entries: List[Any] = _entries(path, root, data, key, model)
-        for entry in entries:
-            ident = entry.dict().get("id") or entry.dict()["file"]
-            if (attr, ident) in origin:
-                raise ContentError(
-                    f"{path.relative_to(root)}: entry '{ident}': duplicate id "
-                    f"(also in {origin[(attr, ident)].relative_to(root)})"
-                )
-            origin[(attr, ident)] = path
+        _register(origin, attr, entries, path, root)
         getattr(content, attr).extend(entries)
         if path.name == "red_flags.yml":
             concept_key, concept_model = schema.CONCEPTS_KEY
             content.concepts = _entries(path, root, data, concept_key, concept_model)
-            for concept in content.concepts:
-                origin[("concepts", concept.id)] = path
+            _register(origin, "concepts", content.concepts, path, root)
         if path.name == "sources.yml":
             guideline_key, guideline_model = schema.GUIDELINES_KEY
             content.guidelines = _entries(path, root, data, guideline_key, guideline_model)
-            for guideline in content.guidelines:
-                origin[("guidelines", guideline.id)] = path
+            _register(origin, "guidelines", content.guidelines, path, root)
         if path.name == "screening.yml":
             content.checklist = _mapping(path, root, data, *schema.CHECKLIST_KEY)
 
@@ -194,6 +185,18 @@ def _check_placements(content: Content, root: Path) -> None:
         beyond = [n for n in placement.position_steps if n > len(exercise.steps)]
         if beyond:
             raise ContentError(f"{name}: exercise '{ident}': position_steps {beyond} beyond its {len(exercise.steps)} steps")
+
+
+def _register(origin: Dict[Tuple[str, str], Path], attr: str, entries: List[Any], path: Path, root: Path) -> None:
+    """Notes where each entry comes from; a second entry with the same id is refused (a later
+    concept of the same id would otherwise replace the first without a word)."""
+    for entry in entries:
+        ident = entry.dict().get("id") or entry.dict()["file"]
+        if (attr, ident) in origin:
+            raise ContentError(
+                f"{path.relative_to(root)}: entry '{ident}': duplicate id (also in {origin[(attr, ident)].relative_to(root)})"
+            )
+        origin[(attr, ident)] = path
 
 
 def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Path) -> None:

@@ -67,6 +67,14 @@ def test_duplicate_id(content: Path) -> None:
         load_content(content)
 
 
+def test_duplicate_red_flag_concept(content: Path) -> None:
+    path = content / "red_flags.yml"
+    first = yaml.safe_load(path.read_text())["concepts"][0]
+    edit(path, "concepts", lambda items: items.append({"id": first["id"], "terms": ["something else"]}))
+    with pytest.raises(ContentError, match=rf"red_flags.yml: entry '{first['id']}': duplicate id"):
+        load_content(content)
+
+
 def test_empty_step_list(content: Path) -> None:
     path = first_exercise_file(content)
     edit(path, "exercises", lambda items: items[0].update(steps=[]))
