@@ -371,7 +371,9 @@ ZODIAC = re.compile(
 )
 #: figures of speech that use a sign word: the sign may not be meant, so it is asked about
 FIGURATIVE = re.compile(
-    r"(?i)\b(?:pain\s+in\s+the\s+(?:neck|arse|ass|butt|backside|bum)|numb\s+to|numb\s+(?:with|from)\s+(?:boredom|shock|grief|the\s+news)|"
+    r"(?i)\b(?:pain\s+in\s+the\s+(?:neck|arse|ass|butt|backside|bum)|numb\s+to|"
+    # hyperbole ("sorting the garage nearly broke my back"): asked, since a real fall can be said so too
+    r"(?:nearly|almost|practically|just\s+about)\s+(?:broke|break|broken|killed|kill)\s+(?:my|me)(?:\s+\w+)?|numb\s+(?:with|from)\s+(?:boredom|shock|grief|the\s+news)|"
     r"(?:mind|brain)\s+(?:is|goes|went|feels)\s+numb|emotionally\s+numb|heart\s+(?:sank|sinks|broke|breaks|is\s+broken|skipped|"
     r"in\s+my\s+mouth|isn'?t\s+in\s+it|goes\s+out)|broken\s+heart|heartbroken|stabbed\s+(?:me\s+)?in\s+the\s+back|"
     r"back\s*stab\w*|bleed(?:ing)?\s+(?:me|us)\s+dry|blood\s+(?:boil\w*|is\s+boiling)|weak\s+at\s+the\s+knees|"
