@@ -28,6 +28,8 @@ NEGATIONS = {
     # typed without the apostrophe ("dont have osteoporosis"); "cant" is not here: "cant feel" is a sign
     "dont", "didnt", "doesnt", "havent", "hasnt", "hadnt", "isnt", "wasnt", "arent", "werent", "wont", "nt",
 }  # fmt: skip
+#: "ruled out" (a clinician excluded it) negates like "no": the verb as the detector sees it
+RULED = {"rule", "ruled"}
 #: words that may stand between a negation and the sign it cancels ("no numbness or tingling")
 NEGATION_BRIDGE = {
     "or", "and", "any", "real", "a", "an", ",", "/", "other", "signs", "sign", "of", "have", "has", "had", "do", "does",
@@ -152,7 +154,8 @@ def negated(tokens: Sequence[str], start: int, flag_tokens: AbstractSet[int] = f
     steps = 0
     while i >= 0 and steps < reach:
         token = tokens[i]
-        if token in NEGATIONS and i not in flag_tokens:  # "never lets up" is a sign, not a denial
+        ruled_out = token == "out" and i > 0 and tokens[i - 1] in RULED  # "the doctor ruled out a slipped disc"
+        if (token in NEGATIONS or ruled_out) and i not in flag_tokens:  # "never lets up" is a sign, not a denial
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
             return following not in HEDGE_AFTER_NEGATION
         if token in CLAUSE_BREAKS:
@@ -289,7 +292,10 @@ def words(text: str) -> List[str]:
 
 #: a clause that supposes instead of stating: the sign has not happened ("what if I get tingling?")
 HYPOTHETICAL = re.compile(
-    r"(?i)\b(?:what\s+if|what\s+(?:should|do|would|must)\s+i\s+do\s+if|what\s+happens\s+if|if\s+i\s+ever|if\s+ever|"
+    r"(?i)\b(?:what\s+if|what\s+(?:should|do|would|must)\s+i\s+do\s+if|what\s+(?:happens|would\s+happen|could\s+happen)\s+if|"
+    r"if\s+i\s+ever|if\s+ever|"
+    # "say I fell...", opening the clause ("oh I should say I had my gallbladder out" is a statement)
+    r"^\W*(?:so\s+|ok\s+|okay\s+|well\s+|let'?s\s+)?say\s+(?:i|you|someone|somebody)\b|"
     r"in\s+case\s+i|supposing|suppose\s+i|hypothetically|"
     r"if\s+(?:i|you|someone|somebody|one)\s+(?:get|gets|got|start|starts|develop|develops|notice|notices|feel|feels|have|has|"
     r"experience|experiences|were\s+to)|when\s+should\s+i\s+stop\s+if|should\s+i\s+stop\s+if|would\s+you\s+tell\s+me\s+to|"
@@ -308,7 +314,7 @@ HYPOTHETICAL_ANYWHERE = re.compile(
     r"before\s+it\s+(?:ever\s+)?happens|if\s+(?:it|that|this)\s+ever\s+happens|for\s+future\s+reference|in\s+(?:the\s+)?future|"
     r"(?:could|can|would|does|do)\s+(?:\w+\s+){0,2}ever\s+(?:cause|give|lead)|one\s+day|would\s+you\s+tell\s+someone|general\s+knowledge|"
     r"just\s+planning|what\s+are\s+the\s+(?:signs|symptoms)\s+of|"
-    r"so\s+i\s+know\s+what\s+to\s+(?:look|watch)|just\s+wondering|just\s+curious|"
+    r"so\s+i\s+know\s+what\s+to\s+(?:look|watch)|just\s+wondering|just\s+curious|out\s+of\s+(?:interest|curiosity)|"
     # a pregnancy planned or supposed, not had
     r"(?:asking\s+)?for\s+(?:the\s+)?future|for\s+later\s+on|down\s+the\s+(?:line|road)|some\s?day|"
     r"(?:when|once|if|after)\s+i\s+(?:ever\s+)?(?:get|become|fall|end\s+up)\s+pregnant|trying\s+(?:for\s+a\s+baby|to\s+conceive|to\s+get\s+pregnant)|"
