@@ -153,14 +153,14 @@ def negated(tokens: Sequence[str], start: int, flag_tokens: AbstractSet[int] = f
     i = start - 1
     steps = 0
     while i >= 0 and steps < reach:
-        token = tokens[i]
-        ruled_out = token == "out" and i > 0 and tokens[i - 1] in RULED  # "the doctor ruled out a slipped disc"
-        if (token in NEGATIONS or ruled_out) and i not in flag_tokens:  # "never lets up" is a sign, not a denial
+        word = tokens[i]
+        ruled_out = word == "out" and i > 0 and tokens[i - 1] in RULED  # "the doctor ruled out a slipped disc"
+        if (word in NEGATIONS or ruled_out) and i not in flag_tokens:  # "never lets up" is a sign, not a denial
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
             return following not in HEDGE_AFTER_NEGATION
-        if token in CLAUSE_BREAKS:
+        if word in CLAUSE_BREAKS:
             return False
-        if token not in NEGATION_BRIDGE and i not in flag_tokens:
+        if word not in NEGATION_BRIDGE and i not in flag_tokens:
             return False
         i -= 1
         steps += 1
