@@ -385,7 +385,7 @@ FIGURATIVE = re.compile(
     r"back\s*stab\w*|bleed(?:ing)?\s+(?:me|us)\s+dry|blood\s+(?:boil\w*|is\s+boiling)|weak\s+at\s+the\s+knees|"
     r"(?:sick|tired)\s+(?:of|to\s+death)|(?:giving|give|gave|given)\s+me\s+a\s+heart\s+attack|"
     r"nearly\s+(?:fainted|died|had\s+a\s+heart\s+attack)|(?:almost|could\s+have|could've)\s+(?:fainted|died)|"
-    r"heart\s+attack\s+(?:lol|haha)|(?:is|was)\s+a\s+(?:total\s+|complete\s+)?car\s+crash|car\s+crash\s+of\s+a|rash\s+decision|"
+    r"heart\s+attack\s+(?:lol|haha)|(?:is|was|been|be)\s+a\s+(?:total\s+|complete\s+|bit\s+of\s+a\s+)?car\s+crash|car\s+crash\s+of\s+a|rash\s+decision|"
     r"broke\s+my\s+heart|broken-hearted|pulling\s+my\s+hair\s+out|(?:turned|went)\s+to\s+jelly\s+when|swollen\s+with\s+pride|"
     r"(?:the|a)\s+pacemaker\s+for|pacer\s+for\s+the|break\s+a\s+leg|(?:dying|dead)\s+(?:to|for)\b|dead\s+on\s+my\s+feet|"
     r"(?:killing|kill)\s+(?:me|it)\s+(?:at\s+work|in\s+the\s+office)|swollen\s+head|chip\s+on\s+(?:my|his|her)\s+shoulder|"
