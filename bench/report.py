@@ -168,7 +168,7 @@ def plot(report: Dict[str, Any], path: Path) -> None:
     lat.yaxis.set_major_formatter(ScalarFormatter())
     lat.yaxis.set_minor_formatter(NullFormatter())
     verdicts = "; ".join(
-        f"{t['target']}: {_fmt(_measured(t), 2)}" f" {({True: 'PASS', False: 'FAIL', None: '-'})[t['pass']]}"
+        f"{t['target']}: {_fmt(_measured(t), 2)} {({True: 'PASS', False: 'FAIL', None: '-'})[t['pass']]}"
         for t in report["targets"]
     )
     fig.suptitle(f"REST load, closed loop, {report['meta']['cpus']} CPUs, {report['meta']['started_at']}\n{verdicts}", fontsize=9)
