@@ -11,13 +11,8 @@ goes through Rasa's own check, which raises Rasa's own error. Same schema, same 
 from __future__ import annotations
 
 import functools
-import logging
 from typing import Any, Callable, Dict
 
-logger = logging.getLogger(__name__)
-
-#: the Rasa versions whose RemoteAction this was written for and tested with
-RASA_SERIES = "3.6."
 _MARK = "_tpc_validator_kept"
 
 
@@ -44,15 +39,9 @@ def _kept_validator_check(rasas_check: Callable[[Any, Dict[str, Any]], bool]) ->
     return check
 
 
-def install() -> bool:
-    """Puts the check in place of Rasa's (once per process); False on another Rasa series."""
-    import rasa
+def install() -> None:
+    """Puts the check in place of Rasa's, once per process (rasa_extensions.install checks the version)."""
     from rasa.core.actions.action import RemoteAction
 
-    if getattr(RemoteAction._validate_action_result, _MARK, False):
-        return True
-    if not rasa.__version__.startswith(RASA_SERIES):
-        logger.warning("Rasa %s: the action-reply check is left as Rasa's (written for %sx)", rasa.__version__, RASA_SERIES)
-        return False
-    RemoteAction._validate_action_result = _kept_validator_check(RemoteAction._validate_action_result)
-    return True
+    if not getattr(RemoteAction._validate_action_result, _MARK, False):
+        RemoteAction._validate_action_result = _kept_validator_check(RemoteAction._validate_action_result)

@@ -10,6 +10,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
+import rasa_extensions
 from rasa_extensions import action_replies
 
 GOOD: Dict[str, Any] = {
@@ -21,7 +22,7 @@ BAD: Dict[str, Any] = {"events": [{"event": 7}], "responses": []}
 
 @pytest.fixture(scope="module")
 def action() -> RemoteAction:
-    assert action_replies.install()
+    assert rasa_extensions.install()
     return RemoteAction("action_hands_on", EndpointConfig("http://127.0.0.1:9/webhook"))
 
 
@@ -44,18 +45,32 @@ def test_the_schema_is_checked_once(action: RemoteAction) -> None:
 
 def test_installing_twice_wraps_once() -> None:
     first = RemoteAction._validate_action_result
-    assert action_replies.install()
+    assert rasa_extensions.install()
+    action_replies.install()
     assert RemoteAction._validate_action_result is first
 
 
 def test_another_rasa_series_is_left_alone() -> None:
-    with mock.patch("rasa.__version__", "3.7.0"), mock.patch.object(RemoteAction, "_validate_action_result", lambda *a: True):
-        assert action_replies.install() is False
+    from rasa.shared.core.events import Event
+
+    def rasas_check(*_: Any) -> bool:
+        return True
+
+    def rasas_lookup(*_: Any) -> None:
+        return None
+
+    with (
+        mock.patch("rasa.__version__", "3.7.0"),
+        mock.patch.object(RemoteAction, "_validate_action_result", rasas_check),
+        mock.patch.object(Event, "resolve_by_type", staticmethod(rasas_lookup)),
+    ):
+        assert rasa_extensions.install() is False
+        assert RemoteAction._validate_action_result is rasas_check and Event.resolve_by_type is rasas_lookup
 
 
 def test_the_tracker_store_installs_it(tmp_path: Any) -> None:
     from stores.tracker_store import ForgettingSQLTrackerStore
 
-    with mock.patch.object(action_replies, "install") as install:
+    with mock.patch.object(rasa_extensions, "install") as install:
         ForgettingSQLTrackerStore(dialect="sqlite", db=str(tmp_path / "t.db"))
     install.assert_called_once_with()

@@ -1,11 +1,12 @@
-"""The tracker store reads stored events back with a table of event classes (stores/tracker_store.py
-`events_of`); what it reads must be what Rasa's own `deserialise_events` reads."""
+"""rasa_extensions/event_types.py: an event's class by its type name from a table; what Rasa reads
+with it must be what Rasa's own walk over every `Event` class reads."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import List
+from typing import List, Optional, Type
+from unittest import mock
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -26,7 +27,9 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.utils.common import all_subclasses
 
-from stores.tracker_store import ForgettingSQLTrackerStore, event_class, events_of
+import rasa_extensions
+from rasa_extensions import event_types
+from stores.tracker_store import ForgettingSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,24 +62,51 @@ def stored(events: List[Event]) -> List[dict]:
     return [json.loads(json.dumps(e.as_dict())) for e in events]
 
 
+def walked(type_name: str) -> Optional[Type[Event]]:
+    """Rasa's own answer: the first class in `all_subclasses(Event)` order with that name."""
+    return next((cls for cls in all_subclasses(Event) if cls.type_name == type_name), None)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def installed() -> None:
+    assert rasa_extensions.install()
+
+
 def test_every_event_type_resolves_to_rasas_class() -> None:
     for cls in all_subclasses(Event):
-        assert event_class(cls.type_name) is Event.resolve_by_type(cls.type_name)
-    assert event_class("no_such_event") is None
+        assert Event.resolve_by_type(cls.type_name) is walked(cls.type_name)
 
 
-def test_a_conversation_reads_back_as_rasa_reads_it() -> None:
+def test_the_classes_are_walked_once_per_name() -> None:
+    Event.resolve_by_type("user")
+    with mock.patch("rasa.shared.utils.common.all_subclasses") as walk:
+        for _ in range(3):
+            assert Event.resolve_by_type("user") is UserUttered
+    walk.assert_not_called()
+
+
+def test_a_conversation_reads_back_whole() -> None:
     rows = stored(conversation())
-    assert events_of(rows) == deserialise_events(rows)
-    assert len(events_of(rows)) == len(rows)
-    assert events_of([{"timestamp": 1.0}]) == deserialise_events([{"timestamp": 1.0}]) == []
+    events = deserialise_events(rows)
+    assert stored(events) == rows and [type(e) for e in events] == [walked(r["event"]) for r in rows]
+    assert deserialise_events([{"timestamp": 1.0}]) == []
 
 
-def test_an_unknown_event_type_fails_as_in_rasa() -> None:
+def test_unknown_and_old_names_get_rasas_answers() -> None:
     with pytest.raises(ValueError, match="no_such_event"):
         deserialise_events([{"event": "no_such_event"}])
+    assert Event.resolve_by_type("no_such_event", SlotSet) is SlotSet
+    assert Event.resolve_by_type("topic") is None
     with pytest.raises(ValueError, match="no_such_event"):
-        events_of([{"event": "no_such_event"}])
+        Event.resolve_by_type("no_such_event")  # a default once given is not kept
+
+
+def test_installing_twice_wraps_once() -> None:
+    first = Event.resolve_by_type
+    assert rasa_extensions.install()
+    assert Event.resolve_by_type is first
+    event_types.install()
+    assert Event.resolve_by_type is first
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +114,7 @@ def domain() -> Domain:
     return Domain.load(str(ROOT / "domain"))
 
 
-async def test_the_store_reads_what_rasas_store_reads(tmp_path: Path, domain: Domain) -> None:
+async def test_our_store_reads_what_rasas_store_reads(tmp_path: Path, domain: Domain) -> None:
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.trackers import DialogueStateTracker
 
