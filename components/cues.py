@@ -113,11 +113,13 @@ FOR_THIRD_PERSON = re.compile(
     rf"is\s+trying|tries|tried|needs?|is\s+looking|keeps\s+asking)\s+(?:me\s+)?to\s+{_USE}|"
     rf"\b(?:can|could|should|may|might)\s+{_OTHER}\s+{_USE}|"
     rf"\b(?:is\s+it|it'?s|would\s+it\s+be)\s+(?:ok|okay|safe|fine|alright|all\s+right)\s+for\s+(?:him|her|them|{_OTHER})|"
-    rf"\bfor\s+(?:him|her|them)\b|"
+    # "a ball for her" is for the other person; "doing her housework for her" is not a massage
+    rf"\b(?:ball|roller|stick|gun|tool|massage|rolling|it|safe|ok|okay|good|best|use)\b[^.?!]{{0,40}}?\bfor\s+(?:him|her|them)\b|"
     rf"\b(?:{_USE}|ball|roller|stick|tool|it|ok|okay|safe)\s+(?:[\w',]+\s+){{0,5}}?(?:on|for)\s+(?:him|them|(?:his|her|their)\s+"
     rf"(?:back|calf|calves|neck|leg|legs|shoulder|shoulders|foot|feet|hip|hips|glute|glutes|hamstrings?|quads?|arms?|traps|"
     rf"spine))\b|"
     rf"\b(?:roll|massage|massaging)\s+(?:him|her|them)\b|"
+    rf"\b(?:give|giving|gave)\s+(?:him|her|them)\s+(?:a\s+)?(?:\w+\s+)?(?:massage|rub|roll|go\s+with)\b|"
     # the other person is here, or the message is typed for them: their signs are the ones that count
     r"\b(?:(?:here|sat|sitting|right)\s+(?:here\s+)?(?:with|next\s+to|beside)\s+me|next\s+to\s+me|beside\s+me|with\s+me\s+now|"
     r"(?:she|he|they)(?:'s|\s+is|\s+are|'re)\s+(?:right\s+)?(?:here|next\s+to\s+me|beside\s+me|sat\s+here|sitting\s+here)|"
@@ -259,6 +261,21 @@ RECOMMENDS = re.compile(
 )
 
 
+#: at most this many words between another person and their sign ("my dog [had] surgery")
+_OWNER_REACH = 3
+
+
+def _owned_by_another(text: str, start: int) -> bool:
+    """Another person or animal is the subject just before the sign, with no word of the person
+    typing in between ("my dad [has] blood clots", "our dog [just had] surgery")."""
+    before = text[max(0, start - 60) : start]
+    owners = list(THIRD_PERSON.finditer(before))
+    if not owners:
+        return False
+    gap = before[owners[-1].end() :]
+    return len(gap.split()) <= _OWNER_REACH and not FIRST_PERSON.search(gap) and not re.search(r"[.!?;,]", gap)
+
+
 def about_someone_else(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` belongs to another person who is not the one doing the massage.
 
@@ -272,6 +289,8 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     if (FOR_THIRD_PERSON.search(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
+    if _owned_by_another(text, start) and (SPEAKER.search(text[end:]) or MY_BODY.search(text[end:])):
+        return True  # "my dog had surgery and carrying him has given me a sore back": the sign is the dog's
     if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause):
         return False
     if RECOMMENDS.search(clause):

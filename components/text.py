@@ -25,13 +25,16 @@ from spacy.util import filter_spans
 
 from components.spelling import Speller
 
-#: words whose lookup lemma has an everyday meaning of its own ("swollen" -> "swell", as in "swell idea")
-KEEP_AS_IS = frozenset({"swollen", "swelling", "number", "numbers"})  # "number" is not "more numb"
+#: words whose lookup lemma has an everyday meaning of its own ("swollen" -> "swell", as in "swell
+#: idea"; "number" is not "more numb"), or is another word: the table reads "worse" and "worst" as
+#: "wrong" (so "the wrong button" was "getting worse"), and "pulling my shoulders forward" (posture)
+#: is not "pulled my hamstring" (an injury)
+KEEP_AS_IS = frozenset({"swollen", "swelling", "number", "numbers", "worse", "worst", "wrong", "pulling", "pulls"})
 #: degree words that a phrase may carry or not without changing what it says ("I can't really
 #: feel", "a bit slurred", "getting steadily worse"); a Normalizer with `skip_fillers` drops them
 FILLERS = frozenset(
     {"really", "rly", "kinda", "sorta", "quite", "pretty", "very", "super", "totally", "literally", "slightly",
-     "somewhat", "fairly", "steadily", "gradually", "progressively", "even", "realy", "reallly", "-"}
+     "somewhat", "fairly", "steadily", "gradually", "progressively", "even", "realy", "reallly", "-", "smack"}
 )  # fmt: skip
 #: "and" as people type it between two words
 AND_SPELLINGS = frozenset({"&", "n", "an", "'n'", "n'", "'n", "+"})

@@ -108,6 +108,10 @@ def test_a_clot_long_ago_is_a_referral_not_an_emergency(matcher: RedFlagMatcher)
         # reported speech about the person typing
         ("my girlfriend says my speech is slurred, can I roll my traps", True),
         ("my coworker has sciatica, mine is just a tight glute", False),
+        # the other one is the subject of the sign, the person typing speaks of their own body after it
+        ("my cat just had an operation and lifting her has given me a stiff back", False),
+        ("my sister is pregnant so I've been cleaning for her, my mid back aches", False),
+        ("my nan had her knee replaced last week, can I give her a gentle massage with the roller", True),
     ],
 )
 def test_someone_elses_risk_counts_only_when_they_do_the_massage(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
@@ -137,6 +141,15 @@ def test_the_classic_clot_picture_is_an_emergency(matcher: RedFlagMatcher, text:
         ("my speech is a bit slurred", True),
         ("doing a race for life for cancer research, calves tight", False),  # an everyday sense
         ("had a hernia op 10 days ago, lower back tight", True),  # a procedure with a recent date
+        # the lookup table reads "worse" and "worst" as "wrong", and "pulling" as "pulled"
+        ("I clicked the wrong answer, sorry", False),
+        ("my lower back is getting worse every day since I started rolling", True),
+        ("tight pecs keep pulling my shoulders forward", False),
+        ("I pulled my hamstring two days ago", True),
+        # a verb or an abbreviation with an everyday sense
+        ("what's the best way to tackle tight calves", False),
+        ("my RA is flaring in my hands, can I roll my forearms", True),
+        ("right, ta-ra, off to bed", False),
     ],
 )
 def test_questions_fillers_and_everyday_senses(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
