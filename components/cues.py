@@ -261,6 +261,9 @@ RECOMMENDS = re.compile(
 )
 
 
+#: an animal, the subject of its own sign only ("the horse has a swollen fetlock"), never of the
+#: person's ("thrown by my horse" is the rider's fall)
+ANIMAL = re.compile(r"(?i)\b(?:the|my|our)\s+(?:old\s+|young\s+)?(?:horse|pony|dog|cat|puppy|pup|kitten|rabbit|bunny|pet)\b")
 #: at most this many words between another person and their sign ("my dog [had] surgery")
 _OWNER_REACH = 3
 
@@ -269,7 +272,7 @@ def _owned_by_another(text: str, start: int) -> bool:
     """Another person or animal is the subject just before the sign, with no word of the person
     typing in between ("my dad [has] blood clots", "our dog [just had] surgery")."""
     before = text[max(0, start - 60) : start]
-    owners = list(THIRD_PERSON.finditer(before))
+    owners = sorted([*THIRD_PERSON.finditer(before), *ANIMAL.finditer(before)], key=lambda m: m.end())
     if not owners:
         return False
     gap = before[owners[-1].end() :]
@@ -476,6 +479,23 @@ def approximated(text: str, start: int, end: int) -> bool:
     """A nerve sign in the clause of `start:end` is said as an approximation ("my leg feels
     kinda weakish", "fingers go kind of tingly-ish", "a bit of numbness")."""
     return bool(HEDGED_SIGN.search(_clause(text, start, end)))
+
+
+#: sewing and craft, where pins and needles are things on the table
+SEWING = re.compile(
+    r"(?i)\b(?:sew|sewing|sewn|quilt\w*|knit\w*|embroider\w*|cross[-\s]stitch\w*|seamstress|tailor\w*|dressmak\w*|"
+    r"upholster\w*|haberdash\w*|hem|hems|hemming|pinning|pincushion|pin\s+cushion|workbench|craft\s+room)\b"
+)
+
+
+_FELT_IN = re.compile(r"(?i)\s+(?:in|on|down|up|through|into|all\s+over)\s+(?:my|both|his|her|their|one)\b")
+
+
+def sewing_things(text: str, start: int, end: int) -> bool:
+    """"Pins and needles" at `start:end` are the sewing kind ("sewing a quilt with pins and needles
+    everywhere"): the message speaks of sewing and the phrase is not felt somewhere ("in my feet")."""
+    felt_in_a_body_part = _FELT_IN.match(text[end:])
+    return "pin" in text[start:end].lower() and bool(SEWING.search(text)) and not felt_in_a_body_part
 
 
 def figurative(text: str, start: int, end: int) -> bool:

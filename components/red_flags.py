@@ -168,6 +168,8 @@ class RedFlagMatcher:
             return None
         if cues.hypothetical(text, start, end) or cues.at_work(text, start, end) or cues.star_sign(text, start, end):
             return None
+        if cues.sewing_things(text, start, end):
+            return None
         if recent_only and cues.in_the_past(text, start, end) or cues.resolved_long_ago(text, start, end):
             return None
         if stoppable and cues.stopped_long_ago(text, start, end):

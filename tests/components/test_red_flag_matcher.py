@@ -150,6 +150,12 @@ def test_the_classic_clot_picture_is_an_emergency(matcher: RedFlagMatcher, text:
         ("what's the best way to tackle tight calves", False),
         ("my RA is flaring in my hands, can I roll my forearms", True),
         ("right, ta-ra, off to bed", False),
+        # pins and needles as things on a sewing table; the symptom in a sewing job still counts
+        ("pinning a hem all day, pins and needles all over the floor, my neck is stiff", False),
+        ("I'm a tailor and I get pins and needles in my feet", True),
+        ("I'm a tailor and my feet keep going numb", True),
+        # an animal's sign
+        ("the pony has a swollen knee and I've been carrying hay, my back aches", False),
     ],
 )
 def test_questions_fillers_and_everyday_senses(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
