@@ -6,7 +6,8 @@ loads only Rasa Pro), so `install()` puts them in place when the tracker store i
 other, Rasa's own behaviour stays and a warning says so.
 
 - action_replies: the check of an action server's reply, its schema checked once;
-- event_types: an event's class found by its type name in a table, not by walking every class.
+- event_types: an event's class found by its type name in a table, not by walking every class;
+- action_calls: the JSON body of a call to the action server written by ujson.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ def install() -> bool:
     if not rasa.__version__.startswith(RASA_SERIES):
         logger.warning("Rasa %s: rasa_extensions left out (written for %sx)", rasa.__version__, RASA_SERIES)
         return False
-    from rasa_extensions import action_replies, event_types
+    from rasa_extensions import action_calls, action_replies, event_types
 
     action_replies.install()
     event_types.install()
+    action_calls.install()
     return True

@@ -59,13 +59,18 @@ def test_another_rasa_series_is_left_alone() -> None:
     def rasas_lookup(*_: Any) -> None:
         return None
 
+    def rasas_session(*_: Any) -> None:
+        return None
+
     with (
         mock.patch("rasa.__version__", "3.7.0"),
         mock.patch.object(RemoteAction, "_validate_action_result", rasas_check),
         mock.patch.object(Event, "resolve_by_type", staticmethod(rasas_lookup)),
+        mock.patch.object(EndpointConfig, "session", rasas_session),
     ):
         assert rasa_extensions.install() is False
         assert RemoteAction._validate_action_result is rasas_check and Event.resolve_by_type is rasas_lookup
+        assert EndpointConfig.session is rasas_session
 
 
 def test_the_tracker_store_installs_it(tmp_path: Any) -> None:
