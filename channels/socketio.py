@@ -36,6 +36,7 @@ Everything else (events, the socket protocol) is Rasa's own code.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import json
@@ -120,7 +121,8 @@ class WebchatOutput(StructuredOutput, SocketIOOutput):
         if reply.timer:  # a link web/app.js turns into a countdown button (the page's own timer)
             messages.append({"text": timer_link(reply.timer)})
         if reply.attachment:
-            messages.append({"text": f"[{md(reply.attachment.name)}]({export_link(recipient_id, reply.attachment.content)})"})
+            link = await export_link(recipient_id, reply.attachment.content)
+            messages.append({"text": f"[{md(reply.attachment.name)}]({link})"})
         if reply.buttons and messages:
             quick = [{"content_type": "text", "title": b.title, "payload": b.payload} for b in reply.buttons]
             if "attachment" in messages[-1]:
@@ -144,9 +146,10 @@ def user_store() -> Any:
     return UserDataRepository.from_env()
 
 
-def export_link(sender_id: str, content: str) -> str:
-    """A one-time download link for a data export (served by WebchatInput, /webhooks/socketio/export/...)."""
-    token = user_store().create_export("socketio", sender_id, content)
+async def export_link(sender_id: str, content: str) -> str:
+    """A one-time download link for a data export (served by WebchatInput, /webhooks/socketio/export/...);
+    the store's write runs in a worker thread, off the Rasa server's event loop."""
+    token = await asyncio.to_thread(lambda: user_store().create_export("socketio", sender_id, content))
     base = (settings().rasa_public_url or settings().rasa_url or LOCAL_RASA_URL).rstrip("/")
     return f"{base}/webhooks/socketio/export/{token}"
 
@@ -194,7 +197,7 @@ class WebchatInput(SocketIOInput):
         @blueprint.route("/export/<token>", methods=["GET"])
         async def export(_: Request, token: str) -> HTTPResponse:
             """A data export, once (the token is in the link the bot sent; it works for 15 minutes)."""
-            content = user_store().take_export(token)
+            content = await asyncio.to_thread(lambda: user_store().take_export(token))  # off the event loop
             if content is None:
                 return response.json({"error": "this link has been used or has expired"}, status=404)
             headers = {"Content-Disposition": 'attachment; filename="my-data.json"', "Cache-Control": "no-store"}

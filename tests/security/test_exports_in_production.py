@@ -69,7 +69,7 @@ def test_an_export_nobody_downloads_is_deleted_by_the_scheduler_after_15_minutes
     assert store.take_export(unused) is None
 
 
-def test_the_link_points_at_the_public_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_link_points_at_the_public_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from channels import socketio
 
     url = f"sqlite:///{tmp_path / 'userdata.db'}"
@@ -80,7 +80,7 @@ def test_the_link_points_at_the_public_address(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("RASA_PUBLIC_URL", "https://coach.example.org/")
     socketio.user_store.cache_clear()
     try:
-        link = socketio.export_link("0123456789abcdef0123456789abcdef", SECRET_CONTENT)
+        link = await socketio.export_link("0123456789abcdef0123456789abcdef", SECRET_CONTENT)
         token = link.rsplit("/", 1)[1]
         assert link == f"https://coach.example.org/webhooks/socketio/export/{token}"
         assert socketio.user_store().take_export(token) == SECRET_CONTENT
