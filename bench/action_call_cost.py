@@ -9,22 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
-from typing import Any, Callable, Dict
 
 from rasa.shared.core.domain import Domain
 
-from bench.event_types_cost import TURN
+from bench.event_types_cost import TURN, cpu_ms
 from bench.procs import ROOT
 from rasa_extensions.action_calls import request_body
-
-
-def per_call_ms(write: Callable[[Any], str], body: Dict[str, Any], repeat: int) -> float:
-    write(body)  # warm-up
-    started = time.process_time()
-    for _ in range(repeat):
-        write(body)
-    return (time.process_time() - started) / repeat * 1000
 
 
 def main() -> None:
@@ -41,7 +31,7 @@ def main() -> None:
         "version": "3.6",
     }
     size = len(json.dumps(body))
-    stdlib, ours = per_call_ms(json.dumps, body, args.repeat), per_call_ms(request_body, body, args.repeat)
+    stdlib, ours = cpu_ms(lambda: json.dumps(body), args.repeat), cpu_ms(lambda: request_body(body), args.repeat)
     print(f"a body of {size} bytes ({len(events)} events and the domain): json {stdlib:.3f} ms, ujson {ours:.3f} ms CPU")
 
 
