@@ -128,8 +128,14 @@ _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 _AGE_NUMBER = r"(?:\d{2,3}|(?:" + "|".join(_TENS) + r")(?:[\s-]?(?:" + "|".join(_UNITS) + r"))?)"
 _DECADES = {"fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90, "50s": 50, "60s": 60, "70s": 70,
             "80s": 80, "90s": 90}  # fmt: skip
+#: people whose age is given as "mum's 78" or "grandad, 84,"
+_PEOPLE = (
+    r"mum|mom|mam|mother|dad|father|nan|nana|nanna|gran|granny|grandma|grandad|granddad|grandpa|grandmother|grandfather|"
+    r"husband|wife|hubby|partner|aunt|auntie|uncle|neighbour|neighbor|friend|brother|sister|son|daughter|patient|client"
+)
 _AGE = re.compile(
-    rf"(?i)\b(?:i'?m|i\s+am|im|aged?|at\s+(?:the\s+age\s+of\s+)?|just\s+turned|turned|turning|now|she'?s|he'?s|(?:is|who'?s)\s+)"
+    rf"(?i)\b(?:i'?m|i\s+am|im|aged?|at\s+(?:the\s+age\s+of\s+)?|just\s+turned|turned|turning|now|she'?s|he'?s|(?:is|who'?s)\s+|"
+    rf"(?:{_PEOPLE})'s\s+|(?:{_PEOPLE})\s*,\s*)"
     rf"\s*({_AGE_NUMBER})\b(?!\s*(?:kg|kgs|kilos?|lbs?|pounds|stone|min|mins|minutes?|secs?|seconds?|hours?|hrs?|days?|"
     rf"weeks?|months?|times?|reps?|%|percent|miles?|km|k\b|cm|mm|degrees?|am|pm|o'?clock|/|out\s+of|\.\d))|"
     rf"\b({_AGE_NUMBER})\s*(?:-\s*)?(?:years?|yrs?|yr)[\s-]*(?:of\s+age|old|young)\b|"

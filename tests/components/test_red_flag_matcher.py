@@ -131,6 +131,10 @@ def test_the_classic_clot_picture_is_an_emergency(matcher: RedFlagMatcher, text:
     assert "emergency" in levels(matcher, text)
 
 
+def test_a_relatives_age_counts_for_a_sudden_back_pain_after_a_sneeze(matcher: RedFlagMatcher) -> None:
+    assert "urgent" in levels(matcher, "my gran's 88, she sneezed this morning and felt her back go")
+
+
 @pytest.mark.parametrize(
     ("text", "flagged"),
     [
