@@ -7,21 +7,17 @@ module (Rasa's own) and with `rasa_extensions.action_calls.request_body` (ujson)
 
 from __future__ import annotations
 
-import argparse
 import json
 
 from rasa.shared.core.domain import Domain
 
-from bench.event_types_cost import TURN, cpu_ms
+from bench.event_types_cost import TURN, cost_arguments, cpu_ms
 from bench.procs import ROOT
 from rasa_extensions.action_calls import request_body
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=300)
-    parser.add_argument("--turns", type=int, default=8, help="turns in the session sent (default 8)")
-    args = parser.parse_args()
+    args = cost_arguments(__doc__.splitlines()[0], "turns in the session sent")
     events = TURN * args.turns
     body = {
         "next_action": "action_request_hands_on",

@@ -45,11 +45,16 @@ def per_call_ms(events: List[Dict[str, Any]], repeat: int) -> float:
     return cpu_ms(lambda: deserialise_events(events), repeat)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def cost_arguments(description: str, turns_help: str) -> argparse.Namespace:
+    """The cost scripts' two options: how many calls are timed, how many turns the session holds."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--repeat", type=int, default=300)
-    parser.add_argument("--turns", type=int, default=8, help="turns in the stored session (default 8)")
-    args = parser.parse_args()
+    parser.add_argument("--turns", type=int, default=8, help=f"{turns_help} (default 8)")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = cost_arguments(__doc__.splitlines()[0], "turns in the stored session")
     session = TURN * args.turns
     rasas = {"session": per_call_ms(session, args.repeat), "reply": per_call_ms(REPLY, args.repeat)}
     import rasa_extensions

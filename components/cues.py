@@ -272,10 +272,10 @@ def _owned_by_another(text: str, start: int) -> bool:
     """Another person or animal is the subject just before the sign, with no word of the person
     typing in between ("my dad [has] blood clots", "our dog [just had] surgery")."""
     before = text[max(0, start - 60) : start]
-    owners = sorted([*THIRD_PERSON.finditer(before), *ANIMAL.finditer(before)], key=lambda m: m.end())
-    if not owners:
+    last = max([*THIRD_PERSON.finditer(before), *ANIMAL.finditer(before)], key=lambda m: m.end(), default=None)
+    if last is None:
         return False
-    gap = before[owners[-1].end() :]
+    gap = before[last.end() :]
     return len(gap.split()) <= _OWNER_REACH and not FIRST_PERSON.search(gap) and not re.search(r"[.!?;,]", gap)
 
 
