@@ -92,7 +92,7 @@ THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
     r"(?:friend|mate|colleague)\s+of\s+(?:mine|ours)|"
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
-    r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey)\b|"
+    r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey|wife|husband|missus|partner|coworker|co-worker|colleague|boss|neighbour|neighbor)(?:'s)?\b|"
     r"(?:my|our)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
     r"father|son|daughter|kid|kids|child|children|brother|sister|friend|bestie|twin|mate|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
@@ -140,7 +140,7 @@ FIRST_PERSON = re.compile(
 MY_BODY = re.compile(
     r"(?i)\bmy\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
     r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
-    r"lats?|shins?|heels?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back)\b"
+    r"lats?|shins?|heels?|toes?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back)\b"
 )
 #: the person typing, anywhere ("nothing wrong with me", "mine is just a tight glute")
 SPEAKER = re.compile(r"(?i)\b(?:me|mine|myself)\b")
@@ -220,7 +220,7 @@ _ASKED_ABOUT = re.compile(
     r"what(?:'s|s|\s+is)\s+the\s+difference\s+between|how\s+do\s+(?:you|i|people)\s+tell|what\s+actually\s+is|"
     r"warns?\s+about|warning\s+about|(?:^|[.?!]\s*)is|"
     r"(?:heard|read|saw)\s+(?:about|the\s+word|the\s+term)|what\s+exactly\s+is|explain\s+what|(?:tell|teach)\s+me\s+(?:about|what)|"
-    r"when\s+people\s+say|is\s+(?:a|an)|same\s+as|what\s+is\s+the\s+\w+\s+(?:test|sign)\s+for|mean\s+when\s+\w+\s+say)"
+    r"when\s+people\s+say|(?<!there\s)(?<!here\s)is\s+(?:a|an)|same\s+as|what\s+is\s+the\s+\w+\s+(?:test|sign)\s+for|mean\s+when\s+\w+\s+say)"
     r"\s+(?:a|an|the)?\s*['\"\u2018\u201c]?\s*$"
 )
 #: the second term of a question that compares two ("what's a herniated disc vs a bulging disc?")
@@ -279,6 +279,20 @@ def _owned_by_another(text: str, start: int) -> bool:
     return len(gap.split()) <= _OWNER_REACH and not FIRST_PERSON.search(gap) and not re.search(r"[.!?;,]", gap)
 
 
+#: the person typing will massage the other one ("can I massage his neck?", "should I roll it for
+#: her?"); "it" only counts when they name no part of their own body ("my calf is tight, can I roll it?")
+_MASSAGING_THEM = re.compile(
+    r"(?i)\b(?:can|could|should|may|shall|do)\s+(?:i|we)\s+(?:\w+\s+){0,2}?(?:massage|roll|rub|use\s+(?:the|a|my)\s+\w+\s+on)\s+"
+    r"(?:him|her|them|(?:his|her|their)\s+\w+|(?P<it>it))\b"
+)
+
+
+def massaging_them(text: str) -> bool:
+    """The person typing asks to massage the other person, whose signs then count."""
+    found = _MASSAGING_THEM.search(text)
+    return found is not None and not (found.group("it") and MY_BODY.search(text))
+
+
 def about_someone_else(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` belongs to another person who is not the one doing the massage.
 
@@ -289,13 +303,13 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     """
     text = normalise_apostrophes(text)
     for_myself = re.search(r"(?i)\b(?:for|about)\s+(?:myself|my\s+own|me)\b", text)
-    if (FOR_THIRD_PERSON.search(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
+    if ((FOR_THIRD_PERSON.search(text) or massaging_them(text)) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
     if _owned_by_another(text, start) and (SPEAKER.search(text[end:]) or MY_BODY.search(text[end:])):
         return True  # "my dog had surgery and carrying him has given me a sore back": the sign is the dog's
-    if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause):
-        return False
+    if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause) or MY_BODY.search(clause):
+        return False  # "my shin is painful where his studs hit": the shin is the speaker's
     if RECOMMENDS.search(clause):
         return True  # the other person passes a tool on: the one asking is someone else
     # a message that is all about the other person ("my son has a stiff neck and a high temp,
@@ -424,6 +438,15 @@ def _clause_before(text: str, start: int, end: int) -> str:
     return clause[: max(0, start - offset)] if offset >= 0 else clause
 
 
+#: a checklist answered in the form "Chest pain: none", "Blood thinners - no", "Pregnancy: N/A"
+_ANSWERED_NO = re.compile(r"(?i)^[ \t]*(?::|-|=|\u2013|\u2014)[ \t]*(?:none|no|nope|nil|never|n/?a|not applicable|negative)\b")
+
+
+def answered_no(text: str, start: int, end: int) -> bool:
+    """The sign at `start:end` is a heading answered with a no right after it ("Chest pain: none")."""
+    return bool(_ANSWERED_NO.match(text[end : end + 30]))
+
+
 def hypothetical(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` is supposed, not stated ("what if I get tingling?")."""
     return bool(
@@ -433,9 +456,22 @@ def hypothetical(text: str, start: int, end: int) -> bool:
     )
 
 
+#: the person typing says the signs are their own although they name their job ("nurse here, the patient is me")
+SELF_AS_PATIENT = re.compile(
+    r"(?i)\b(?:the\s+patient\s+is\s+me|i'?m\s+the\s+patient|i\s+am\s+the\s+patient|this\s+(?:one\s+)?is\s+(?:about\s+)?me|"
+    r"asking\s+for\s+myself|for\s+myself|about\s+myself|my\s+own\s+(?:symptoms?|body|health))\b"
+)
+
+
 def at_work(text: str, start: int, end: int) -> bool:
-    """The sign belongs to the person's work, not their body ("I dispense warfarin all day")."""
+    """The sign belongs to the person's work, not their body ("I dispense warfarin all day").
+
+    Not when the person typing says it is their own ("nurse here, the patient is me"), nor when
+    they ask to massage the one at work who has it ("one of my residents is slurring, should I
+    massage him?"): then it is the body that will be massaged."""
     text = normalise_apostrophes(text)
+    if SELF_AS_PATIENT.search(text) or FOR_THIRD_PERSON.search(text) or massaging_them(text):
+        return False
     return bool(OCCUPATION.search(text)) and not TAKING.search(sentence_around(text, start, end))
 
 
@@ -508,7 +544,7 @@ def figurative(text: str, start: int, end: int) -> bool:
 RESOLVED = re.compile(
     r"(?i)\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away)|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
     r"(?:had\s+)?nothing\s+since|no\s+(?:problems|trouble|issues|symptoms)\s+since|(?:all\s+)?fine\s+since|healed\s+(?:up|fine|completely)|"
-    r"signed\s+(?:me\s+)?off|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
+    r"signed\s+(?:me\s+)?off|(?:long\s+since\s+|all\s+)?mended|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
     r"never\s+returned|hasn'?t\s+returned)\b"
 )
 
@@ -521,7 +557,7 @@ def resolved_long_ago(text: str, start: int, end: int) -> bool:
 
 #: a knock that is already over ("tingled for a few seconds, all gone now", "no injury")
 OVER_NOW = re.compile(
-    r"(?i)\b(?:fine\s+now|all\s+gone|gone\s+now|healed|walking\s+fine|completely\s+better|"
+    r"(?i)\b(?:fine\s+now|all\s+gone|gone\s+now|healed|mended|knitted|walking\s+fine|completely\s+better|"
     r"for\s+a\s+(?:few\s+)?(?:seconds?|minute|moment|second)|only\s+for\s+a\s+(?:second|moment|minute)|sore\s+for\s+a\s+day|"
     r"bit\s+sore\s+for\s+a\s+(?:day|minute)|just\s+a\s+graze)\b"
 )

@@ -162,6 +162,8 @@ class RedFlagMatcher:
         start, end = span.start_char, span.end_char
         if cues.negated(norms, span.start, flag_tokens) and not cues.until_now(text, start, end):
             return None
+        if cues.answered_no(text, start, end):
+            return None
         if cues.about_someone_else(text, start, end) or cues.asked_about(text, start, end):
             return None
         if cues.learning_the_word(text, start, end):

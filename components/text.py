@@ -29,15 +29,26 @@ from components.spelling import Speller
 #: idea"; "number" is not "more numb"), or is another word: the table reads "worse" and "worst" as
 #: "wrong" (so "the wrong button" was "getting worse"), and "pulling my shoulders forward" (posture)
 #: is not "pulled my hamstring" (an injury)
-KEEP_AS_IS = frozenset({"swollen", "swelling", "number", "numbers", "worse", "worst", "wrong", "pulling", "pulls"})
+KEEP_AS_IS = frozenset({"swollen", "swelling", "number", "numbers", "worse", "worst", "wrong", "pulling", "pulls", "buns"})
 #: degree words that a phrase may carry or not without changing what it says ("I can't really
 #: feel", "a bit slurred", "getting steadily worse"); a Normalizer with `skip_fillers` drops them
 FILLERS = frozenset(
-    {"really", "rly", "kinda", "sorta", "quite", "pretty", "very", "super", "totally", "literally", "slightly",
+    {"really", "rly", "rlly", "rllly", "kinda", "sorta", "quite", "pretty", "very", "super", "totally", "literally", "slightly",
      "somewhat", "fairly", "steadily", "gradually", "progressively", "even", "realy", "reallly", "-", "smack"}
 )  # fmt: skip
 #: "and" as people type it between two words
 AND_SPELLINGS = frozenset({"&", "n", "an", "'n'", "n'", "'n", "+"})
+#: negated verbs as Scots, Caribbean and text-speak write them, read as the two words they stand
+#: for ("I cannae feel my feet", "mi cyaan walk", "cnt breathe"); a Normalizer with `skip_fillers`
+#: spells them out
+RESPELLINGS = {
+    **{word: ("can", "not") for word in ("cannae", "canna", "cyaan", "kyaan", "caan", "cnt", "kant")},
+    **{word: ("could", "not") for word in ("couldnae", "cudnae", "cudnt", "couldnt")},
+    **{f"{verb}nae": (verb, "not") for verb in ("do", "did", "does", "is", "was", "would", "have", "has")},
+    "dinnae": ("do", "not"),
+}
+#: the first half of "can't" and "won't" as the tokenizer splits them, read as the verb
+SPLIT_MODALS = {"ca": "can", "wo": "will"}
 #: the same, as runs of words
 FILLER_RUNS = (("a", "little", "bit", "of"), ("a", "bit", "of"), ("a", "little", "bit"), ("a", "bit"), ("kind", "of"),
                ("sort", "of"), ("a", "lil"))  # fmt: skip
@@ -113,9 +124,13 @@ class Normalizer:
     def norm(self, lower: str) -> str:
         if lower.endswith("n't") or lower == "nt":  # "don't" and "dont" both split into "do" + "n't"/"nt"
             return "not"
+        if lower in SPLIT_MODALS:  # "can't" splits into "ca" + "n't": the same words as "cannot"
+            return SPLIT_MODALS[lower]
         if lower in AND_SPELLINGS:  # "pins & needles", "pins n needles"
             return "and"
         lower = self.loose_form(lower)
+        if lower in KEEP_AS_IS:
+            return lower
         if self.speller is not None and lower not in self._plurals:
             lower = self.speller.correct(lower)  # "numbnes" -> "numbness" (bounded, see components/spelling.py)
         if lower in self._plurals:
@@ -154,15 +169,25 @@ def _filler_indices(doc: Doc) -> set:
 
 
 def without_fillers(doc: Doc) -> Doc:
-    """`doc` without its filler words; user_data["source_offsets"] holds each token's offsets in the original."""
+    """`doc` without its filler words and with RESPELLINGS spelt out; user_data["source_offsets"]
+    holds each token's offsets in the original (both words of "cannae" get the offsets of "cannae")."""
     dropped = _filler_indices(doc)
-    if not dropped or len(dropped) == len(doc):
+    if len(dropped) == len(doc) or not dropped and not any(t.lower_ in RESPELLINGS for t in doc):
         return doc
-    kept = [t for t in doc if t.i not in dropped]
-    # a dropped filler between two words leaves a space ("seventy-three" -> "seventy three")
-    spaces = [bool(t.whitespace_) or (t.i + 1 < len(doc) and t.i + 1 in dropped) for t in kept]
-    reduced = Doc(doc.vocab, words=[t.text for t in kept], spaces=spaces)
-    reduced.user_data["source_offsets"] = [(t.idx, t.idx + len(t)) for t in kept]
+    words: List[str] = []
+    spaces: List[bool] = []
+    offsets: List[Tuple[int, int]] = []
+    for t in doc:
+        if t.i in dropped:
+            continue
+        parts = RESPELLINGS.get(t.lower_, (t.text,))
+        # a dropped filler between two words leaves a space ("seventy-three" -> "seventy three")
+        last_space = bool(t.whitespace_) or (t.i + 1 < len(doc) and t.i + 1 in dropped)
+        words += parts
+        spaces += [True] * (len(parts) - 1) + [last_space]
+        offsets += [(t.idx, t.idx + len(t))] * len(parts)
+    reduced = Doc(doc.vocab, words=words, spaces=spaces)
+    reduced.user_data["source_offsets"] = offsets
     return reduced
 
 

@@ -195,3 +195,62 @@ def test_the_plain_nerve_sign_stays_certain(matcher: RedFlagMatcher, text: str) 
 def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> None:
     flags = {f.rule: f.certain for f in matcher.find("my bum feels kind of numb-ish and I can't control my bladder")}
     assert flags.get("cauda_equina") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # the person typing will massage the other one, whose signs then count
+        ("my grandma is 85 and fell on the stairs yesterday, can I massage her hip?", True),
+        ("I'm a care worker and one of my residents has slurred speech today, should I massage him", True),
+        # ... but "it" is their own body when they name it
+        ("my dad has cancer, my calf is tight, can I roll it?", False),
+        # a job named, and the signs are the speaker's own
+        ("paramedic here, the patient is me: my left foot keeps catching on the stairs", True),
+        ("I'm a nurse and give warfarin to patients all day, which ball for my traps", False),
+        # another person's word in the clause does not take away the speaker's own body
+        ("got kicked by his boot in the match and now I can't put weight on my ankle", True),
+    ],
+)
+def test_whose_sign_it_is(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
+    assert bool(levels(matcher, text) & {"refer", "urgent", "emergency"}) is flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # negated verbs in Scots, Caribbean English and text-speak read as "can't" / "cannot"
+        ("I cannae feel my feet since this morning", True),
+        ("mi cyaan feel mi foot dem", True),
+        ("can not feel my toes", True),
+        # "there is a lump" tells a sign; it does not ask what a lump is
+        ("there is a lump on my shin that keeps growing", True),
+        # a plural of the idiom's noun is the literal thing
+        ("got 40 buns in the oven so my calves ache from standing", False),
+        ("I've got a bun in the oven, which ball is safe", True),
+        # an old knock said to be mended is over
+        ("twisted my ankle last winter but it's long since mended, calves tight now", False),
+        # a pressing exercise is not a pressing chest
+        ("my chest is heavy since yesterday's bench press session", False),
+    ],
+)
+def test_dialect_idiom_and_exercise_words(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
+    assert bool(levels(matcher, text) & {"refer", "urgent", "emergency"}) is flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # a checklist answered in a form
+        ("My answers:\n- Blood thinners: none\n- Recent surgery: no\nwhich ball for my traps?", False),
+        ("Blood thinners: yes, apixaban", True),
+        # a relation named without "my" at the start of a sentence
+        ("husband's on warfarin. I'm the one with tight calves, which stick?", False),
+        # "procedure" as a method; a screen that blacks out
+        ("what's the procedure for rolling the IT band", False),
+        ("my laptop screen blacked out twice today, anyway my neck is stiff", False),
+        ("I had a procedure on my hip last week", True),
+    ],
+)
+def test_forms_relations_and_other_senses(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
+    assert bool(levels(matcher, text) & {"refer", "urgent", "emergency"}) is flagged
