@@ -142,6 +142,8 @@ MY_BODY = re.compile(
     r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
     r"lats?|shins?|heels?|toes?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back)\b"
 )
+#: the person typing says they are well ("I'm fine, just stiff from holding her")
+SPEAKER_FINE = re.compile(r"(?i)\b(?:i'?m|i\s+am|im)\s+(?:fine|ok|okay|good|alright|all\s+right|healthy|just)\b")
 #: the person typing, anywhere ("nothing wrong with me", "mine is just a tight glute")
 SPEAKER = re.compile(r"(?i)\b(?:me|mine|myself)\b")
 
@@ -263,7 +265,10 @@ RECOMMENDS = re.compile(
 
 #: an animal, the subject of its own sign only ("the horse has a swollen fetlock"), never of the
 #: person's ("thrown by my horse" is the rider's fall)
-ANIMAL = re.compile(r"(?i)\b(?:the|my|our)\s+(?:old\s+|young\s+)?(?:horse|pony|dog|cat|puppy|pup|kitten|rabbit|bunny|pet)\b")
+ANIMAL = re.compile(
+    r"(?i)\b(?:the|my|our|a|an)\s+(?:old\s+|young\s+|lame\s+|sick\s+)?(?:horse|pony|dog|cat|puppy|pup|kitten|rabbit|bunny|pet|"
+    r"heifer|cow|ewe|lamb|sheep|goat|pig|sow|bull|bullock|steer|mare|foal|donkey|alpaca)\b"
+)
 #: at most this many words between another person and their sign ("my dog [had] surgery")
 _OWNER_REACH = 3
 
@@ -306,7 +311,7 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     if ((FOR_THIRD_PERSON.search(text) or massaging_them(text)) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
-    if _owned_by_another(text, start) and (SPEAKER.search(text[end:]) or MY_BODY.search(text[end:])):
+    if _owned_by_another(text, start) and any(cue.search(text[end:]) for cue in (SPEAKER, MY_BODY, SPEAKER_FINE)):
         return True  # "my dog had surgery and carrying him has given me a sore back": the sign is the dog's
     if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause) or MY_BODY.search(clause):
         return False  # "my shin is painful where his studs hit": the shin is the speaker's
@@ -338,7 +343,8 @@ HYPOTHETICAL = re.compile(
     r"is\s+it\s+(?:a\s+)?(?:bad|normal|ok|okay)\s+(?:sign\s+)?if|how\s+would\s+i\s+know\s+if|how\s+do\s+i\s+know\s+if|"
     r"which\s+(?:signs|symptoms)|what\s+(?:signs|symptoms|warning\s+signs)|warning\s+signs?\s+(?:like|such\s+as)|"
     r"signs?\s+to\s+(?:watch|look)\s+(?:for|out)|(?:stop|avoid)\s+(?:rolling\s+)?if|"
-    r"if\s+(?:someone|somebody|anyone|a\s+person|people|i|you|my\s+\w+)\s+(?:\w+\s+){0,2}?(?:had|has|have|got|gets|get|ever|"
+    r"if\s+(?:someone|somebody|anyone|a\s+person|people|i|you|my\s+\w+|(?:a|an|one|any)\s+(?:\w+\s+)?(?:member|client|colleague|"
+    r"friend|user|customer|employee|player|student|of\s+\w+))\s+(?:\w+\s+){0,2}?(?:had|has|have|got|gets|get|ever|"
     r"was|were|went|goes|felt|feel|feels|started|starts|developed)|"
     r"(?<!should\s)(?<!would\s)(?<!must\s)(?<!to\s)(?<!could\s)(?<!i'd\s)(?<!need\s)(?<!i\s)"
     r"say\s+(?:i|you|someone)\s+(?:felt|feel|had|have|got|get|noticed|started)|would\s+\w+(?:\s+\w+){0,4}\s+be\s+(?:a\s+problem|"

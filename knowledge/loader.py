@@ -270,10 +270,12 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
         check("checklist_items", item.id, "body-area", item.areas, "body_areas")
     if content.checklist is not None and content.checklist.unsure_rule not in ids["safety_rules"]:
         raise ContentError(f"screening.yml: checklist.unsure_rule '{content.checklist.unsure_rule}' is not a safety rule")
+    classes = {c.id for c in content.medicine_classes}
+    medicine_concepts = {f"medicine_{c}" for c in classes}  # made from medicines.yml (knowledge/red_flag_vocabulary.py)
     for pattern in content.patterns:
         check("patterns", pattern.id, "safety rule", [pattern.rule], "safety_rules")
-        check("patterns", pattern.id, "concept", [*pattern.all_of, *pattern.unless], "concepts")
-    classes = {c.id for c in content.medicine_classes}
+        own = [c for c in [*pattern.all_of, *pattern.unless] if c not in medicine_concepts]
+        check("patterns", pattern.id, "concept", own, "concepts")
     for medicine_class in content.medicine_classes:
         if medicine_class.rule not in ids["safety_rules"]:
             raise ContentError(f"medicines.yml: class '{medicine_class.id}': unknown safety rule id '{medicine_class.rule}'")

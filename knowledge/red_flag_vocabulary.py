@@ -66,6 +66,8 @@ def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = Tr
         for (class_id, certainty), names in medicine_names(source).items():
             concept = f"medicine_{class_id}_{certainty}"
             concepts[concept] = names
+            # every name of the class, for red_flags.yml patterns (`medicine_<class>`, e.g. steroids with a sudden back pain)
+            concepts[f"medicine_{class_id}"] = sorted({*concepts.get(f"medicine_{class_id}", []), *names})
             rule = classes[class_id].rule
             # a medicine stopped long ago does not count ("came off warfarin in 2019"); one stopped lately is asked about
             patterns.append(

@@ -254,3 +254,34 @@ def test_dialect_idiom_and_exercise_words(matcher: RedFlagMatcher, text: str, fl
 )
 def test_forms_relations_and_other_senses(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
     assert bool(levels(matcher, text) & {"refer", "urgent", "emergency"}) is flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # typical angina said without the activity's name: it goes off with rest
+        ("my chest goes tight when I carry the shopping home and settles when I rest", "refer"),
+        # a knock, then pain pressing on the bone (the Ottawa rules' bone tenderness)
+        ("fell off the ladder on Saturday and my ankle hurts right on the bone", "urgent"),
+        # steroid tablets and a sudden back pain after a small strain
+        ("been on prednisolone for years, sneezed this morning and now sudden agony in my back", "urgent"),
+        # blood after a cough, said in two parts
+        ("I coughed earlier and there was blood in my hanky", "emergency"),
+        # a hand weaker week by week
+        ("my hand keeps letting go of things and it's worse than last week", "urgent"),
+    ],
+)
+def test_signs_said_in_two_parts(matcher: RedFlagMatcher, text: str, level: str) -> None:
+    assert level in levels(matcher, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the vet came for a lame ewe with a swollen foot, I'm just stiff from holding her",
+        "if a client were pregnant would the routine change? it's for my own traps today",
+        "came off the bike last summer, all healed, calves tight from cycling now",
+    ],
+)
+def test_an_animal_a_supposed_client_and_a_graze(matcher: RedFlagMatcher, text: str) -> None:
+    assert levels(matcher, text) & {"refer", "urgent", "emergency"} == set()
