@@ -107,9 +107,9 @@ _OTHER = (
     r"father|son|daughter|kid|child|brother|sister|friend|mate|grandad|granddad|grandpa|grandma|granny|nan|nana|nanna|"
     r"uncle|aunt|auntie|cousin|colleague|client|patient|niece|nephew|flatmate|roommate|" + _HOUSEHOLD + r"))"
 )
-_USE = r"(?:use|using|try|trying|roll|rolling|massage|massaging|do|start|get|work\s+on|buy)"
+_USE = r"(?:use|using|try|trying|roll|rolling|massage|massaging|do|start|get|work\s+on|work|buy|press|rub)"
 FOR_THIRD_PERSON = re.compile(
-    rf"(?i)\b{_OTHER}(?:\s+(?!i\b|i'm\b|im\b)[\w',]+){{0,8}}?\s+(?:wants?|would\s+like|wanted|is\s+going|plans?|planning|asked|asks|"
+    rf"(?i)\b{_OTHER}(?:'s)?(?:\s+(?!i\b|i'm\b|im\b)[\w',]+){{0,12}}?\s+(?:wants?|would\s+like|wanted|is\s+going|plans?|planning|asked|asks|asking|askin|"
     rf"is\s+trying|tries|tried|needs?|is\s+looking|keeps\s+asking)\s+(?:me\s+)?to\s+{_USE}|"
     rf"\b(?:can|could|should|may|might)\s+{_OTHER}\s+{_USE}|"
     rf"\b(?:is\s+it|it'?s|would\s+it\s+be)\s+(?:ok|okay|safe|fine|alright|all\s+right)\s+for\s+(?:him|her|them|{_OTHER})|"
@@ -346,7 +346,8 @@ HYPOTHETICAL = re.compile(
     r"if\s+(?:someone|somebody|anyone|a\s+person|people|i|you|my\s+\w+|(?:a|an|one|any)\s+(?:\w+\s+)?(?:member|client|colleague|"
     r"friend|user|customer|employee|player|student|of\s+\w+))\s+(?:\w+\s+){0,2}?(?:had|has|have|got|gets|get|ever|"
     r"was|were|went|goes|felt|feel|feels|started|starts|developed)|"
-    r"(?<!should\s)(?<!would\s)(?<!must\s)(?<!to\s)(?<!could\s)(?<!i'd\s)(?<!need\s)(?<!i\s)"
+    r"(?<!should\s)(?<!would\s)(?<!must\s)(?<!to\s)(?<!could\s)(?<!i'd\s)(?<!need\s)(?<!i\s)(?<!doctor\s)(?<!doc\s)(?<!gp\s)"
+    r"(?<!physio\s)(?<!nurse\s)(?<!he\s)(?<!she\s)(?<!they\s)(?<!scan\s)"
     r"say\s+(?:i|you|someone)\s+(?:felt|feel|had|have|got|get|noticed|started)|would\s+\w+(?:\s+\w+){0,4}\s+be\s+(?:a\s+problem|"
     r"off\s+the\s+table|bad|dangerous|unsafe|ok|okay|safe)\s+(?:for\s+\w+\s+)?if)\b"
 )
@@ -478,6 +479,8 @@ def at_work(text: str, start: int, end: int) -> bool:
     text = normalise_apostrophes(text)
     if SELF_AS_PATIENT.search(text) or FOR_THIRD_PERSON.search(text) or massaging_them(text):
         return False
+    if SPEAKER.search(sentence_around(text, start, end)):
+        return False  # "porter here, nearly a stone's dropped off me": the speaker's own body
     return bool(OCCUPATION.search(text)) and not TAKING.search(sentence_around(text, start, end))
 
 

@@ -119,6 +119,8 @@ class Normalizer:
             candidates += [lower[:-1], lower[:-1] + "e"]
         if self.word_building and lower.endswith("ish"):
             candidates.append(lower[:-3])
+        if lower.endswith("in"):  # the dropped g: "droopin" -> "drooping", "somethin" -> "something"
+            candidates.append(lower + "g")
         return next((c for c in candidates if c in self._words or c in self._plurals), lower)
 
     def norm(self, lower: str) -> str:

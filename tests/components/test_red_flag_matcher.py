@@ -285,3 +285,26 @@ def test_signs_said_in_two_parts(matcher: RedFlagMatcher, text: str, level: str)
 )
 def test_an_animal_a_supposed_client_and_a_graze(matcher: RedFlagMatcher, text: str) -> None:
     assert levels(matcher, text) & {"refer", "urgent", "emergency"} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # a job named, and the sign is the speaker's own body
+        ("chef here, lost a stone without trying since spring and my back aches every night", "urgent"),
+        # the other person asks, at length, to be massaged
+        (
+            "my dad has had chest pain for an hour and is sweating, he says it's a pulled muscle from the garden "
+            "and wants me to rub it",
+            "emergency",
+        ),
+        # the dropped g of speech
+        ("my wife's face is droopin on the left and she's slurrin", "emergency"),
+        # reported speech is a statement, not "say I had"
+        ("my doctor say I have the osteoporosis, can I roll my back", "refer"),
+        # a knock to the ribs, then pain on breathing in
+        ("slammed into the kerb off my bike, ribs hurt on every breath in", "urgent"),
+    ],
+)
+def test_batch_17_classes(matcher: RedFlagMatcher, text: str, level: str) -> None:
+    assert level in levels(matcher, text)
