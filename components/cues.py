@@ -69,7 +69,7 @@ HISTORY = re.compile(
     rf"(?:{_NUMBER_WORDS})\s+(?:years?|yrs?)\s+since|"
     r"(?:(?:[4-9]|1[0-9]|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)\s+months?\s+(?:ago|back))|"
     r"decades?\s+ago|ages\s+ago|long\s+(?:time\s+)?ago|a\s+long\s+time\s+ago|years\s+back|way\s+back|a\s+lifetime\s+ago|"
-    r"(?:long\s+)?behind\s+me|"
+    r"(?:long|well|all|(?:is|it's|its|that's|thats|are|was)(?:\s+(?:all|long|well))?)\s+behind\s+me|(?:two|three|four|five|several|a\s+few|many)\s+(?:winters|summers|christmases)\s+ago|"
     r"(?:several|many|some|a\s+few|few)?\s*months\s+ago|long-ago|"
     r"as\s+a\s+(?:kid|child|teen|teenager|boy|girl|baby|toddler|youngster)|when\s+i\s+was\s+(?:a\s+)?(?:kid|child|little|"
     r"young|younger|small|teen|teenager|boy|girl|baby|\d+|in\s+school|at\s+school|at\s+uni|in\s+college)|"
@@ -94,7 +94,7 @@ THIRD_PERSON = re.compile(  # noqa: E501
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
     r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey|wife|husband|missus|partner|coworker|co-worker|colleague|boss|neighbour|neighbor)(?:'s)?\b|"
     r"(?:my|our)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
-    r"father|son|daughter|kid|kids|child|children|brother|sister|friend|bestie|twin|mate|grandad|granddad|grandpa|grandma|granny|gran|"
+    r"father|son|daughter|kid|kids|child|children|brother|sister|friends?|bestie|twin|mates?|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
     r"teammate|coach|dog|cat|" + _HOUSEHOLD + r")|(?:he|she|him|her|his|hers)|"
@@ -551,7 +551,7 @@ def figurative(text: str, start: int, end: int) -> bool:
 
 #: a condition that has gone ("it cleared up completely", "no problems since")
 RESOLVED = re.compile(
-    r"(?i)\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away)|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
+    r"(?i)\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away|for)|totally\s+gone|completely\s+gone|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
     r"(?:had\s+)?nothing\s+since|no\s+(?:problems|trouble|issues|symptoms)\s+since|(?:all\s+)?fine\s+since|healed\s+(?:up|fine|completely)|"
     r"signed\s+(?:me\s+)?off|(?:long\s+since\s+|all\s+)?mended|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
     r"never\s+returned|hasn'?t\s+returned)\b"
@@ -566,7 +566,7 @@ def resolved_long_ago(text: str, start: int, end: int) -> bool:
 
 #: a knock that is already over ("tingled for a few seconds, all gone now", "no injury")
 OVER_NOW = re.compile(
-    r"(?i)\b(?:fine\s+now|all\s+gone|gone\s+now|healed|mended|knitted|walking\s+fine|completely\s+better|"
+    r"(?i)\b(?:fine\s+now|all\s+gone|gone\s+now|healed|mended|knitted|done\s+and\s+dusted|walking\s+fine|completely\s+better|"
     r"for\s+a\s+(?:few\s+)?(?:seconds?|minute|moment|second)|only\s+for\s+a\s+(?:second|moment|minute)|sore\s+for\s+a\s+day|"
     r"bit\s+sore\s+for\s+a\s+(?:day|minute)|just\s+a\s+graze)\b"
 )

@@ -308,3 +308,34 @@ def test_an_animal_a_supposed_client_and_a_graze(matcher: RedFlagMatcher, text: 
 )
 def test_batch_17_classes(matcher: RedFlagMatcher, text: str, level: str) -> None:
     assert level in levels(matcher, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # a pressing chest for minutes while sitting still, in formal words
+        ("For some thirty minutes I have felt a pressing heaviness in my chest while seated at my desk", "emergency"),
+        # low platelets are a bleeding risk
+        ("my platelets are low according to my haematologist, can I foam roll", "refer"),
+        # a knock, then one spot on the bone
+        ("took a hockey stick to the shin and there's one spot on the bone I can't touch", "urgent"),
+        # "someone behind me" does not date the sign long ago
+        ("felt a pop in my calf like someone behind me kicked it, can't push off now", "urgent"),
+        # cancer written as "ca" and back pain
+        ("breast ca a few years back, now my back aches every night", "urgent"),
+    ],
+)
+def test_batch_18_classes(matcher: RedFlagMatcher, text: str, level: str) -> None:
+    assert level in levels(matcher, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mates got a slipped disc, I just want to roll my quads",
+        "shingles two winters ago, long since cleared up, shoulders tight now",
+        "sprained my wrist at Carnival last year, done and dusted, forearms tight",
+    ],
+)
+def test_friends_old_troubles_and_done_and_dusted(matcher: RedFlagMatcher, text: str) -> None:
+    assert levels(matcher, text) & {"refer", "urgent", "emergency"} == set()
