@@ -93,7 +93,7 @@ THIRD_PERSON = re.compile(  # noqa: E501
     r"(?:friend|mate|colleague)\s+of\s+(?:mine|ours)|"
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
     r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey|wife|husband|missus|partner|coworker|co-worker|colleague|boss|neighbour|neighbor)(?:'s)?\b|"
-    r"(?:my|our)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
+    r"(?:my|our)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
     r"father|son|daughter|kid|kids|child|children|brother|sister|friends?|bestie|twin|mates?|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
@@ -288,7 +288,11 @@ def _owned_by_another(text: str, start: int) -> bool:
 #: her?"); "it" only counts when they name no part of their own body ("my calf is tight, can I roll it?")
 _MASSAGING_THEM = re.compile(
     r"(?i)\b(?:can|could|should|may|shall|do)\s+(?:i|we)\s+(?:\w+\s+){0,2}?(?:massage|roll|rub|use\s+(?:the|a|my)\s+\w+\s+on)\s+"
-    r"(?:him|her|them|(?:his|her|their)\s+\w+|(?P<it>it))\b"
+    r"(?:him|her|them|(?:his|her|their)\s+\w+|(?P<it>it))\b|"
+    # said as what they do or want to do: "I do his back with a peanut ball", "I'd like to work her upper chest"
+    r"\b(?:i|we|i'd|i'?ll)\s+(?:like\s+to\s+|want\s+to\s+|usually\s+|always\s+)?(?:do|did|massage|massaged|roll|rolled|rub|rubbed|"
+    r"work|worked|work\s+on|worked\s+on)\s+(?:(?:\w+\s+){0,3}?(?:on|to)\s+)?(?:him|her|them|(?:his|her|their)\s+\w+|"
+    r"my\s+(?:partner|husband|wife|mum|mom|dad|son|daughter|client|patient)'s)\b"
 )
 
 
@@ -343,7 +347,7 @@ HYPOTHETICAL = re.compile(
     r"is\s+it\s+(?:a\s+)?(?:bad|normal|ok|okay)\s+(?:sign\s+)?if|how\s+would\s+i\s+know\s+if|how\s+do\s+i\s+know\s+if|"
     r"which\s+(?:signs|symptoms)|what\s+(?:signs|symptoms|warning\s+signs)|warning\s+signs?\s+(?:like|such\s+as)|"
     r"signs?\s+to\s+(?:watch|look)\s+(?:for|out)|(?:stop|avoid)\s+(?:rolling\s+)?if|"
-    r"if\s+(?:someone|somebody|anyone|a\s+person|people|i|you|my\s+\w+|(?:a|an|one|any)\s+(?:\w+\s+)?(?:member|client|colleague|"
+    r"if\s+(?:someone|somebody|anyone|a\s+person|people|i|you|my\s+\w+(?:'s\s+\w+)?|(?:a|an|one|any)\s+(?:\w+\s+)?(?:member|client|colleague|"
     r"friend|user|customer|employee|player|student|of\s+\w+))\s+(?:\w+\s+){0,2}?(?:had|has|have|got|gets|get|ever|"
     r"was|were|went|goes|felt|feel|feels|started|starts|developed)|"
     r"(?<!should\s)(?<!would\s)(?<!must\s)(?<!to\s)(?<!could\s)(?<!i'd\s)(?<!need\s)(?<!i\s)(?<!doctor\s)(?<!doc\s)(?<!gp\s)"
@@ -470,6 +474,10 @@ SELF_AS_PATIENT = re.compile(
 )
 
 
+#: the bot addressed by its name at the start ("Dear coach,", "hi coach")
+_SALUTATION = re.compile(r"(?i)^\W*(?:dear|hi|hello|hey|hiya|morning|evening|afternoon|thanks|cheers|ok|okay|yo)\s+coach\b")
+
+
 def at_work(text: str, start: int, end: int) -> bool:
     """The sign belongs to the person's work, not their body ("I dispense warfarin all day").
 
@@ -479,6 +487,8 @@ def at_work(text: str, start: int, end: int) -> bool:
     text = normalise_apostrophes(text)
     if SELF_AS_PATIENT.search(text) or FOR_THIRD_PERSON.search(text) or massaging_them(text):
         return False
+    if not OCCUPATION.search(_SALUTATION.sub(" ", text, count=1)):
+        return False  # "Dear coach, ..." addresses the bot
     if SPEAKER.search(sentence_around(text, start, end)):
         return False  # "porter here, nearly a stone's dropped off me": the speaker's own body
     return bool(OCCUPATION.search(text)) and not TAKING.search(sentence_around(text, start, end))

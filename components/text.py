@@ -162,7 +162,8 @@ class Normalizer:
 
 def _filler_indices(doc: Doc) -> set:
     lower = [t.lower_ for t in doc]
-    dropped = {i for i, word in enumerate(lower) if word in FILLERS}
+    # fillers, and line breaks or runs of spaces ("leg\nkeeps\ngiving\nway" is one phrase)
+    dropped = {i for i, word in enumerate(lower) if word in FILLERS or doc[i].is_space}
     for run in FILLER_RUNS:
         for i in range(len(lower) - len(run) + 1):
             if tuple(lower[i : i + len(run)]) == run:

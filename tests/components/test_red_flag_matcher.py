@@ -339,3 +339,24 @@ def test_batch_18_classes(matcher: RedFlagMatcher, text: str, level: str) -> Non
 )
 def test_friends_old_troubles_and_done_and_dusted(matcher: RedFlagMatcher, text: str) -> None:
     assert levels(matcher, text) & {"refer", "urgent", "emergency"} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # one word per line is one phrase
+        ("leg\nkeeps\ngiving\nway\nworse\nevery\nday", "urgent"),
+        # "Dear coach" addresses the bot; it is not the writer's job
+        ("Dear coach, since yesterday I cannot control my bladder and my bottom is numb", "emergency"),
+        # the carer's own hands on the other person, said as a statement
+        ("My wife is on warfarin and I do her calves with the stick every evening", "refer"),
+        # breathless after a recent operation
+        ("had a hip replacement twelve days ago and now I'm gasping just walking to the loo", "emergency"),
+    ],
+)
+def test_batch_19_classes(matcher: RedFlagMatcher, text: str, level: str) -> None:
+    assert level in levels(matcher, text)
+
+
+def test_a_denial_over_several_lines_still_denies(matcher: RedFlagMatcher) -> None:
+    assert levels(matcher, "no\nchest\npain\njust\ntight\npecs") & {"refer", "urgent", "emergency"} == set()
