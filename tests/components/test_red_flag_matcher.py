@@ -197,65 +197,8 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
     assert flags.get("cauda_equina") is True
 
 
-@pytest.mark.parametrize(
-    ("text", "flagged"),
-    [
-        # the person typing will massage the other one, whose signs then count
-        ("my grandma is 85 and fell on the stairs yesterday, can I massage her hip?", True),
-        ("I'm a care worker and one of my residents has slurred speech today, should I massage him", True),
-        # ... but "it" is their own body when they name it
-        ("my dad has cancer, my calf is tight, can I roll it?", False),
-        # a job named, and the signs are the speaker's own
-        ("paramedic here, the patient is me: my left foot keeps catching on the stairs", True),
-        ("I'm a nurse and give warfarin to patients all day, which ball for my traps", False),
-        # another person's word in the clause does not take away the speaker's own body
-        ("got kicked by his boot in the match and now I can't put weight on my ankle", True),
-    ],
-)
-def test_whose_sign_it_is(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
-    assert bool(levels(matcher, text) & {"refer", "urgent", "emergency"}) is flagged
-
-
-@pytest.mark.parametrize(
-    ("text", "flagged"),
-    [
-        # negated verbs in Scots, Caribbean English and text-speak read as "can't" / "cannot"
-        ("I cannae feel my feet since this morning", True),
-        ("mi cyaan feel mi foot dem", True),
-        ("can not feel my toes", True),
-        # "there is a lump" tells a sign; it does not ask what a lump is
-        ("there is a lump on my shin that keeps growing", True),
-        # a plural of the idiom's noun is the literal thing
-        ("got 40 buns in the oven so my calves ache from standing", False),
-        ("I've got a bun in the oven, which ball is safe", True),
-        # an old knock said to be mended is over
-        ("twisted my ankle last winter but it's long since mended, calves tight now", False),
-        # a pressing exercise is not a pressing chest
-        ("my chest is heavy since yesterday's bench press session", False),
-    ],
-)
-def test_dialect_idiom_and_exercise_words(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
-    assert bool(levels(matcher, text) & {"refer", "urgent", "emergency"}) is flagged
-
-
-@pytest.mark.parametrize(
-    ("text", "flagged"),
-    [
-        # a checklist answered in a form
-        ("My answers:\n- Blood thinners: none\n- Recent surgery: no\nwhich ball for my traps?", False),
-        ("Blood thinners: yes, apixaban", True),
-        # a relation named without "my" at the start of a sentence
-        ("husband's on warfarin. I'm the one with tight calves, which stick?", False),
-        # "procedure" as a method; a screen that blacks out
-        ("what's the procedure for rolling the IT band", False),
-        ("my laptop screen blacked out twice today, anyway my neck is stiff", False),
-        ("I had a procedure on my hip last week", True),
-    ],
-)
-def test_forms_relations_and_other_senses(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
-    assert bool(levels(matcher, text) & {"refer", "urgent", "emergency"}) is flagged
-
-
+#: signs said in other words than the vocabulary's first phrasing, one class per comment (from
+#: the blind batches 15-19, in new sentences), and the level each must reach
 @pytest.mark.parametrize(
     ("text", "level"),
     [
@@ -269,27 +212,6 @@ def test_forms_relations_and_other_senses(matcher: RedFlagMatcher, text: str, fl
         ("I coughed earlier and there was blood in my hanky", "emergency"),
         # a hand weaker week by week
         ("my hand keeps letting go of things and it's worse than last week", "urgent"),
-    ],
-)
-def test_signs_said_in_two_parts(matcher: RedFlagMatcher, text: str, level: str) -> None:
-    assert level in levels(matcher, text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "the vet came for a lame ewe with a swollen foot, I'm just stiff from holding her",
-        "if a client were pregnant would the routine change? it's for my own traps today",
-        "came off the bike last summer, all healed, calves tight from cycling now",
-    ],
-)
-def test_an_animal_a_supposed_client_and_a_graze(matcher: RedFlagMatcher, text: str) -> None:
-    assert levels(matcher, text) & {"refer", "urgent", "emergency"} == set()
-
-
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
         # a job named, and the sign is the speaker's own body
         ("chef here, lost a stone without trying since spring and my back aches every night", "urgent"),
         # the other person asks, at length, to be massaged
@@ -304,15 +226,6 @@ def test_an_animal_a_supposed_client_and_a_graze(matcher: RedFlagMatcher, text: 
         ("my doctor say I have the osteoporosis, can I roll my back", "refer"),
         # a knock to the ribs, then pain on breathing in
         ("slammed into the kerb off my bike, ribs hurt on every breath in", "urgent"),
-    ],
-)
-def test_batch_17_classes(matcher: RedFlagMatcher, text: str, level: str) -> None:
-    assert level in levels(matcher, text)
-
-
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
         # a pressing chest for minutes while sitting still, in formal words
         ("For some thirty minutes I have felt a pressing heaviness in my chest while seated at my desk", "emergency"),
         # low platelets are a bleeding risk
@@ -323,27 +236,6 @@ def test_batch_17_classes(matcher: RedFlagMatcher, text: str, level: str) -> Non
         ("felt a pop in my calf like someone behind me kicked it, can't push off now", "urgent"),
         # cancer written as "ca" and back pain
         ("breast ca a few years back, now my back aches every night", "urgent"),
-    ],
-)
-def test_batch_18_classes(matcher: RedFlagMatcher, text: str, level: str) -> None:
-    assert level in levels(matcher, text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "my mates got a slipped disc, I just want to roll my quads",
-        "shingles two winters ago, long since cleared up, shoulders tight now",
-        "sprained my wrist at Carnival last year, done and dusted, forearms tight",
-    ],
-)
-def test_friends_old_troubles_and_done_and_dusted(matcher: RedFlagMatcher, text: str) -> None:
-    assert levels(matcher, text) & {"refer", "urgent", "emergency"} == set()
-
-
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
         # one word per line is one phrase
         ("leg\nkeeps\ngiving\nway\nworse\nevery\nday", "urgent"),
         # "Dear coach" addresses the bot; it is not the writer's job
@@ -354,8 +246,56 @@ def test_friends_old_troubles_and_done_and_dusted(matcher: RedFlagMatcher, text:
         ("had a hip replacement twelve days ago and now I'm gasping just walking to the loo", "emergency"),
     ],
 )
-def test_batch_19_classes(matcher: RedFlagMatcher, text: str, level: str) -> None:
+def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
     assert level in levels(matcher, text)
+
+
+#: whose sign it is, and which sense a word has: flagged (refer or above) or not
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # the person typing will massage the other one, whose signs then count
+        ("my grandma is 85 and fell on the stairs yesterday, can I massage her hip?", True),
+        ("I'm a care worker and one of my residents has slurred speech today, should I massage him", True),
+        # ... but "it" is their own body when they name it
+        ("my dad has cancer, my calf is tight, can I roll it?", False),
+        # a job named, and the signs are the speaker's own
+        ("paramedic here, the patient is me: my left foot keeps catching on the stairs", True),
+        ("I'm a nurse and give warfarin to patients all day, which ball for my traps", False),
+        # another person's word in the clause does not take away the speaker's own body
+        ("got kicked by his boot in the match and now I can't put weight on my ankle", True),
+        # negated verbs in Scots, Caribbean English and text-speak read as "can't" / "cannot"
+        ("I cannae feel my feet since this morning", True),
+        ("mi cyaan feel mi foot dem", True),
+        ("can not feel my toes", True),
+        # "there is a lump" tells a sign; it does not ask what a lump is
+        ("there is a lump on my shin that keeps growing", True),
+        # a plural of the idiom's noun is the literal thing
+        ("got 40 buns in the oven so my calves ache from standing", False),
+        ("I've got a bun in the oven, which ball is safe", True),
+        # an old knock said to be mended is over
+        ("twisted my ankle last winter but it's long since mended, calves tight now", False),
+        # a pressing exercise is not a pressing chest
+        ("my chest is heavy since yesterday's bench press session", False),
+        # a checklist answered in a form
+        ("My answers:\n- Blood thinners: none\n- Recent surgery: no\nwhich ball for my traps?", False),
+        ("Blood thinners: yes, apixaban", True),
+        # a relation named without "my" at the start of a sentence
+        ("husband's on warfarin. I'm the one with tight calves, which stick?", False),
+        # "procedure" as a method; a screen that blacks out
+        ("what's the procedure for rolling the IT band", False),
+        ("my laptop screen blacked out twice today, anyway my neck is stiff", False),
+        ("I had a procedure on my hip last week", True),
+        ("the vet came for a lame ewe with a swollen foot, I'm just stiff from holding her", False),
+        ("if a client were pregnant would the routine change? it's for my own traps today", False),
+        ("came off the bike last summer, all healed, calves tight from cycling now", False),
+        ("my mates got a slipped disc, I just want to roll my quads", False),
+        ("shingles two winters ago, long since cleared up, shoulders tight now", False),
+        ("sprained my wrist at Carnival last year, done and dusted, forearms tight", False),
+    ],
+)
+def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
+    assert bool(levels(matcher, text) & {"refer", "urgent", "emergency"}) is flagged
 
 
 def test_a_denial_over_several_lines_still_denies(matcher: RedFlagMatcher) -> None:
