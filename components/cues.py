@@ -359,7 +359,7 @@ HYPOTHETICAL = re.compile(
 HYPOTHETICAL_ANYWHERE = re.compile(
     r"(?i)\b(?:in\s+case\s+(?:it|that|this)\s+ever|planning\s+ahead|just\s+in\s+case|hypothetical\w*|theoretically|imagine|"
     r"before\s+it\s+(?:ever\s+)?happens|if\s+(?:it|that|this)\s+ever\s+happens|for\s+future\s+reference|in\s+(?:the\s+)?future|"
-    r"(?:could|can|would|does|do)\s+(?:\w+\s+){0,2}ever\s+(?:cause|give|lead)|one\s+day|would\s+you\s+tell\s+someone|general\s+knowledge|"
+    r"(?:could|can|would|does|do)\s+(?:\w+\s+){0,2}ever\s+(?:cause|give|lead)|(?<!\bme\s)(?<!\bfor\s)(?<!\bevery\s)one\s+day(?!\s+(?:trouble|of|off|a\s+week|at\s+a\s+time))|would\s+you\s+tell\s+someone|general\s+knowledge|"
     r"just\s+planning|what\s+are\s+the\s+(?:signs|symptoms)\s+of|"
     r"so\s+i\s+know\s+what\s+to\s+(?:look|watch)|just\s+wondering|just\s+curious|out\s+of\s+(?:interest|curiosity)|"
     # a pregnancy planned or supposed, not had

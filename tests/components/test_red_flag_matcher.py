@@ -244,6 +244,8 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("My wife is on warfarin and I do her calves with the stick every evening", "refer"),
         # breathless after a recent operation
         ("had a hip replacement twelve days ago and now I'm gasping just walking to the loo", "emergency"),
+        # "never gave me one day trouble" is not the supposed "one day"
+        ("I'm 66 and my back never gave me one day trouble before this new ache", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -292,6 +294,7 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("my mates got a slipped disc, I just want to roll my quads", False),
         ("shingles two winters ago, long since cleared up, shoulders tight now", False),
         ("sprained my wrist at Carnival last year, done and dusted, forearms tight", False),
+        ("one day I might get pregnant, which ball then?", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
