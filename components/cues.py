@@ -19,6 +19,7 @@ no spaCy, so the action server can import it too.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import AbstractSet, List, Sequence
 
@@ -302,6 +303,14 @@ def massaging_them(text: str) -> bool:
     return found is not None and not (found.group("it") and MY_BODY.search(text))
 
 
+@functools.lru_cache(maxsize=1)
+def _for_the_other_person(text: str) -> bool:
+    """The massage is for another person (they ask, or the writer will do it). Asked once per message
+    however many signs it holds: every sign of a message is judged in a row, so the cache keeps only
+    the message in hand and no earlier person's words."""
+    return bool(FOR_THIRD_PERSON.search(text)) or massaging_them(text)
+
+
 def about_someone_else(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` belongs to another person who is not the one doing the massage.
 
@@ -312,7 +321,7 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     """
     text = normalise_apostrophes(text)
     for_myself = re.search(r"(?i)\b(?:for|about)\s+(?:myself|my\s+own|me)\b", text)
-    if ((FOR_THIRD_PERSON.search(text) or massaging_them(text)) and not for_myself) or FIRST_PERSON_TOO.search(text):
+    if (_for_the_other_person(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
     if _owned_by_another(text, start) and any(cue.search(text[end:]) for cue in (SPEAKER, MY_BODY, SPEAKER_FINE)):
@@ -485,13 +494,13 @@ def at_work(text: str, start: int, end: int) -> bool:
     they ask to massage the one at work who has it ("one of my residents is slurring, should I
     massage him?"): then it is the body that will be massaged."""
     text = normalise_apostrophes(text)
-    if SELF_AS_PATIENT.search(text) or FOR_THIRD_PERSON.search(text) or massaging_them(text):
+    if not OCCUPATION.search(text) or not OCCUPATION.search(_SALUTATION.sub(" ", text, count=1)):
+        return False  # no job named ("Dear coach, ..." addresses the bot)
+    if SELF_AS_PATIENT.search(text) or _for_the_other_person(text):
         return False
-    if not OCCUPATION.search(_SALUTATION.sub(" ", text, count=1)):
-        return False  # "Dear coach, ..." addresses the bot
-    if SPEAKER.search(sentence_around(text, start, end)):
-        return False  # "porter here, nearly a stone's dropped off me": the speaker's own body
-    return bool(OCCUPATION.search(text)) and not TAKING.search(sentence_around(text, start, end))
+    sentence = sentence_around(text, start, end)
+    # "porter here, nearly a stone's dropped off me": the speaker's own body; "I take warfarin": their own medicine
+    return not SPEAKER.search(sentence) and not TAKING.search(sentence)
 
 
 def stopped(text: str, start: int, end: int) -> bool:

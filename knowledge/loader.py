@@ -199,6 +199,11 @@ def _register(origin: Dict[Tuple[str, str], Path], attr: str, entries: List[Any]
         origin[(attr, ident)] = path
 
 
+def medicine_concept(class_id: str) -> str:
+    """The red-flag concept holding every name of a medicine class, for red_flags.yml patterns."""
+    return f"medicine_{class_id}"
+
+
 def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Path) -> None:
     ids = {
         kind: {e.id for e in getattr(content, kind)}
@@ -271,7 +276,7 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
     if content.checklist is not None and content.checklist.unsure_rule not in ids["safety_rules"]:
         raise ContentError(f"screening.yml: checklist.unsure_rule '{content.checklist.unsure_rule}' is not a safety rule")
     classes = {c.id for c in content.medicine_classes}
-    medicine_concepts = {f"medicine_{c}" for c in classes}  # made from medicines.yml (knowledge/red_flag_vocabulary.py)
+    medicine_concepts = {medicine_concept(str(c)) for c in classes}  # made from medicines.yml (knowledge/red_flag_vocabulary.py)
     for pattern in content.patterns:
         check("patterns", pattern.id, "safety rule", [pattern.rule], "safety_rules")
         own = [c for c in [*pattern.all_of, *pattern.unless] if c not in medicine_concepts]

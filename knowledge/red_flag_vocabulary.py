@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from knowledge.loader import Content
+from knowledge.loader import Content, medicine_concept
 from knowledge.medicines import medicine_names
 
 #: the concept of a medicine taken long term (red_flags.yml)
@@ -66,8 +66,9 @@ def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = Tr
         for (class_id, certainty), names in medicine_names(source).items():
             concept = f"medicine_{class_id}_{certainty}"
             concepts[concept] = names
-            # every name of the class, for red_flags.yml patterns (`medicine_<class>`, e.g. steroids with a sudden back pain)
-            concepts[f"medicine_{class_id}"] = sorted({*concepts.get(f"medicine_{class_id}", []), *names})
+            # every name of the class, for red_flags.yml patterns (e.g. steroids with a sudden back pain)
+            whole_class = medicine_concept(class_id)
+            concepts[whole_class] = sorted({*concepts.get(whole_class, []), *names})
             rule = classes[class_id].rule
             # a medicine stopped long ago does not count ("came off warfarin in 2019"); one stopped lately is asked about
             patterns.append(
