@@ -29,7 +29,8 @@ What Rasa 3.6.21's own `socketio` channel does with this project's pinned stack 
    (one bubble each, rasa-webchat's remark parser does not let a list interrupt a paragraph), the
    buttons as quick replies on the last block, a chart as an image attachment with its text
    alternative right after it, a data export as a one-time download link (`/export/<token>` on
-   this channel, 15 minutes). Domain responses keep Rasa's own rendering.
+   this channel, 15 minutes; the export action stored it, this channel only hands it out once).
+   Domain responses keep Rasa's own rendering.
 
 Everything else (events, the socket protocol) is Rasa's own code.
 """
@@ -37,6 +38,7 @@ Everything else (events, the socket protocol) is Rasa's own code.
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
 import inspect
 import json
@@ -57,7 +59,7 @@ import privacy.logs
 from channels.guard import InputRejected, clean_metadata, clean_text
 from channels.identity import conversation_id
 from channels.structured import StructuredOutput
-from replies.model import Reply, Timer
+from replies.model import Attachment, Reply, Timer
 from settings import LOCAL_RASA_URL, settings
 
 logger = logging.getLogger(__name__)
@@ -121,8 +123,7 @@ class WebchatOutput(StructuredOutput, SocketIOOutput):
         if reply.timer:  # a link web/app.js turns into a countdown button (the page's own timer)
             messages.append({"text": timer_link(reply.timer)})
         if reply.attachment:
-            link = await export_link(recipient_id, reply.attachment.content)
-            messages.append({"text": f"[{md(reply.attachment.name)}]({link})"})
+            messages.append({"text": f"[{md(reply.attachment.name)}]({download_link(reply.attachment)})"})
         if reply.buttons and messages:
             quick = [{"content_type": "text", "title": b.title, "payload": b.payload} for b in reply.buttons]
             if "attachment" in messages[-1]:
@@ -140,18 +141,21 @@ def timer_link(timer: Timer) -> str:
 
 @functools.lru_cache(maxsize=1)
 def user_store() -> Any:
-    """The user-data store, from the Rasa process (created on first use)."""
+    """The user-data store, from the Rasa process (created on first use), for the download route."""
     from userdata.repository import UserDataRepository
 
     return UserDataRepository.from_env()
 
 
-async def export_link(sender_id: str, content: str) -> str:
-    """A one-time download link for a data export (served by WebchatInput, /webhooks/socketio/export/...);
-    the store's write runs in a worker thread, off the Rasa server's event loop."""
-    token = await asyncio.to_thread(lambda: user_store().create_export("socketio", sender_id, content))
+def download_link(attachment: Attachment) -> str:
+    """The one-time link to a data export the action stored (served by WebchatInput,
+    /webhooks/socketio/export/<token>, on the bot's public address). An attachment without a token
+    (not sent by this project's export action) becomes a data: URL of its content."""
+    if attachment.link_token is None:
+        encoded = base64.b64encode(attachment.content.encode("utf-8")).decode("ascii")
+        return f"data:{attachment.media_type};base64,{encoded}"
     base = (settings().rasa_public_url or settings().rasa_url or LOCAL_RASA_URL).rstrip("/")
-    return f"{base}/webhooks/socketio/export/{token}"
+    return f"{base}/webhooks/socketio/export/{quote(attachment.link_token, safe='')}"
 
 
 def cors_origins_of(app: Sanic) -> List[str]:

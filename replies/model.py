@@ -51,11 +51,35 @@ class Chart:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file for the person (their data export): each channel delivers it its own way."""
+    """A file for the person (their data export): each channel delivers it its own way.
+
+    For a channel in LINK_CHANNELS the action has already stored the file as a one-time export
+    (the user-data store) and sends only `link_token`, so the channel renders a link and stores
+    nothing; the others get `content` and send the file itself."""
 
     name: str
     media_type: str
-    content: str
+    content: str = ""
+    link_token: Optional[str] = None
+
+    def to_json(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"name": self.name, "media_type": self.media_type, "content": self.content}
+        if self.link_token:
+            out["link_token"] = self.link_token
+        return out
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Optional[Attachment]:
+        """The attachment, or None when it holds neither a file nor a link token."""
+        content, token = raw.get("content"), raw.get("link_token")
+        if not content and not token:
+            return None
+        return cls(str(raw.get("name")), str(raw.get("media_type")), str(content or ""), str(token) if token else None)
+
+
+#: channels that deliver an attachment as a one-time download link on their own route
+#: (the widget: channels/socketio.py serves /webhooks/socketio/export/<token>)
+LINK_CHANNELS = frozenset({"socketio"})
 
 
 @dataclass(frozen=True)
@@ -169,11 +193,7 @@ class Reply:
                 ],
             }
         if self.attachment:
-            out["attachment"] = {
-                "name": self.attachment.name,
-                "media_type": self.attachment.media_type,
-                "content": self.attachment.content,
-            }
+            out["attachment"] = self.attachment.to_json()
         if self.picture:
             out["picture"] = self.picture.to_json()
         if self.timer:
@@ -206,11 +226,7 @@ class Reply:
             safety=_text(payload.get("safety")),
             buttons=tuple(buttons(payload.get("buttons"))),
             chart=_chart(chart) if isinstance(chart, Mapping) else None,
-            attachment=(
-                Attachment(str(attachment.get("name")), str(attachment.get("media_type")), str(attachment.get("content")))
-                if isinstance(attachment, Mapping) and attachment.get("content")
-                else None
-            ),
+            attachment=Attachment.from_json(attachment) if isinstance(attachment, Mapping) else None,
             picture=Picture.from_json(picture) if isinstance(picture, Mapping) and picture.get("kind") else None,
             timer=_timer(timer) if isinstance(timer, Mapping) else None,
             data=dict(payload.get("data") or {}),

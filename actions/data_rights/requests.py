@@ -9,7 +9,8 @@ The export is one JSON document: what the user-data store holds about them and t
 their whole conversation: the sessions before this one from the tracker store (Rasa sends the
 action server the current session only, stores/bounded_sessions.py), then this one, including
 the turn under way, as Rasa sent it. Each channel delivers it its own way (a download link, a document, a file,
-or the JSON itself on REST; docs/channels.md).
+or the JSON itself on REST; docs/channels.md). For a channel that serves a download link (the widget),
+the export is stored here as a one-time export and only its token goes out, so channels store nothing.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.plumbing.replying import Wording, payload, send
 from actions.plumbing.userdata_access import conversations, person, with_userdata
 from observability import metrics
-from replies.model import Attachment, Reply
+from replies.model import LINK_CHANNELS, Attachment, Reply
 from userdata.repository import UserDataRepository
 
 FORGET_SLOT = "forget_conversation"
 #: events of the conversation that go into the export (what was said and decided)
 EXPORTED_EVENTS = ("user", "bot", "slot", "session_started")
+EXPORT_NAME, EXPORT_TYPE = "my-data.json", "application/json"
 
 
 class ActionConfirmDelete(Action):
@@ -92,14 +94,20 @@ class ActionExportData(Action):
         wording = Wording(domain)
 
         def work(store: UserDataRepository) -> List[Dict[str, Any]]:
-            document = {**store.export_user(*person(tracker)), "conversation": conversation_events(whole_conversation(tracker))}
+            channel, sender_id = person(tracker)
+            document = {**store.export_user(channel, sender_id), "conversation": conversation_events(whole_conversation(tracker))}
+            content = json.dumps(document, indent=1, default=str)
+            if channel in LINK_CHANNELS:
+                attachment = Attachment(EXPORT_NAME, EXPORT_TYPE, link_token=store.create_export(channel, sender_id, content))
+            else:
+                attachment = Attachment(EXPORT_NAME, EXPORT_TYPE, content)
             metrics.data_request("export")
             send(
                 dispatcher,
                 Reply(
                     kind="data_export",
                     intro=wording("utter_data_export"),
-                    attachment=Attachment("my-data.json", "application/json", json.dumps(document, indent=1, default=str)),
+                    attachment=attachment,
                     data={"sessions": len(document["sessions"]), "reminders": len(document["reminders"])},
                 ),
             )

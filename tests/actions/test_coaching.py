@@ -270,6 +270,22 @@ async def test_export_is_json_of_the_log_reminders_and_conversation(
     assert [e["text"] for e in document["conversation"] if e["event"] == "user"] == ["export my data"]
 
 
+async def test_the_widget_gets_a_stored_one_time_export_and_only_its_token(
+    dispatcher: CollectingDispatcher, domain: dict, user_store: UserDataRepository
+) -> None:
+    """Issue #23 item 3: the action stores the export; the widget channel only renders the link."""
+    user_store.log_session(
+        "socketio", "test-user", area="neck", exercise=None, tool=None, pain_before=6, pain_after=3, feeling=None
+    )
+    tracker = make_tracker(text="export my data", intent="export_data", channel="socketio")
+    await ActionExportData().run(dispatcher, tracker, domain)
+    attachment = present(reply_of(dispatcher, "data_export").attachment)
+    assert attachment.content == "" and attachment.link_token
+    document = json.loads(present(user_store.take_export(attachment.link_token)))
+    assert [s["pain_after"] for s in document["sessions"]] == [3]
+    assert user_store.take_export(attachment.link_token) is None  # once
+
+
 async def test_a_reminder_sent_since_the_last_message_is_mentioned_at_the_next_session(
     dispatcher: CollectingDispatcher, domain: dict
 ) -> None:

@@ -8,6 +8,7 @@ from typing import Any, Dict, List
 from channels.rest import RestOutput
 from channels.socketio import WebchatOutput, markdown_blocks
 from replies import plain
+from replies.model import Attachment, Reply
 from tests.channels.replies_for_tests import REPLY
 
 
@@ -52,3 +53,31 @@ async def test_rest_keeps_a_structured_reply_as_one_message_with_text_buttons_an
         "buttons": [b.to_json() for b in REPLY.buttons],
     }
     assert domain == {"recipient_id": "u1", "text": "a domain response"}
+
+
+async def test_the_widget_renders_an_export_token_as_a_link_and_stores_nothing(monkeypatch: Any) -> None:
+    """The export action stored the export (issue #23 item 3): the channel only builds the link."""
+    import channels.socketio
+
+    def no_store() -> None:
+        raise AssertionError("the widget's output must not touch the user-data store")
+
+    monkeypatch.setattr(channels.socketio, "user_store", no_store)
+    monkeypatch.setenv("RASA_PUBLIC_URL", "https://coach.example.org")
+    socket = FakeSocket()
+    export = Reply(kind="data_export", intro="Here.", attachment=Attachment("my-data.json", "application/json", link_token="abc"))
+    await WebchatOutput(socket, "bot_uttered").send_response("room1", {"text": "", "custom": export.to_json()})
+    assert [e["data"]["text"] for e in socket.emitted] == [
+        "Here.",
+        "[my-data.json](https://coach.example.org/webhooks/socketio/export/abc)",
+    ]
+
+
+def test_an_attachment_round_trips_with_its_token_or_its_content() -> None:
+    linked = Attachment("my-data.json", "application/json", link_token="abc")
+    sent = Attachment("my-data.json", "application/json", "{}")
+    for attachment in (linked, sent):
+        assert Reply.from_json(Reply(kind="data_export", attachment=attachment).to_json()) == Reply(
+            kind="data_export", attachment=attachment
+        )
+    assert Reply.from_json(Reply(kind="data_export", attachment=Attachment("x", "y")).to_json()) == Reply(kind="data_export")

@@ -69,23 +69,14 @@ def test_an_export_nobody_downloads_is_deleted_by_the_scheduler_after_15_minutes
     assert store.take_export(unused) is None
 
 
-async def test_the_link_points_at_the_public_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_link_points_at_the_public_address(monkeypatch: pytest.MonkeyPatch) -> None:
     from channels import socketio
+    from replies.model import Attachment
 
-    url = f"sqlite:///{tmp_path / 'userdata.db'}"
-    upgrade(url)
-    monkeypatch.setenv("USERDATA_URL", url)
-    monkeypatch.setenv("USERDATA_KEY", "test-key")
     monkeypatch.setenv("RASA_URL", "http://rasa:5005")
     monkeypatch.setenv("RASA_PUBLIC_URL", "https://coach.example.org/")
-    socketio.user_store.cache_clear()
-    try:
-        link = await socketio.export_link("0123456789abcdef0123456789abcdef", SECRET_CONTENT)
-        token = link.rsplit("/", 1)[1]
-        assert link == f"https://coach.example.org/webhooks/socketio/export/{token}"
-        assert socketio.user_store().take_export(token) == SECRET_CONTENT
-    finally:
-        socketio.user_store.cache_clear()
+    link = socketio.download_link(Attachment("my-data.json", "application/json", link_token="t0k-en_1"))
+    assert link == "https://coach.example.org/webhooks/socketio/export/t0k-en_1"
 
 
 # -- the deploy files --------------------------------------------------------------------------
