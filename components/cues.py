@@ -28,6 +28,8 @@ NEGATIONS = {
     "no", "not", "without", "never", "nor", "none", "deny", "denies", "negative", "nothing", "neither", "zero",
     # typed without the apostrophe ("dont have osteoporosis"); "cant" is not here: "cant feel" is a sign
     "dont", "didnt", "doesnt", "havent", "hasnt", "hadnt", "isnt", "wasnt", "arent", "werent", "wont", "nt",
+    # the same in the languages people mix into English here (Tagalog, Hindi-Urdu, Spanish): "walang surgery"
+    "walang", "wala", "hindi", "nahi", "nahin", "sin", "tampoco",
 }  # fmt: skip
 #: "ruled out" (a clinician excluded it) negates like "no": the verb as the detector sees it
 RULED = {"rule", "ruled"}
@@ -39,6 +41,8 @@ NEGATION_BRIDGE = {
     "are", "was", "kind", "sort", "type", "notice", "noticed", "suffer", "suffered", "from",
     # the same verbs as the red-flag detector sees them (lemmas)
     "be",
+    # Tagalog particles and pronouns between the negation and the sign ("hindi naman ako buntis")
+    "naman", "ako", "akong", "rin", "din", "ng",
 }  # fmt: skip
 #: "not sure if it's numbness" is a hedge, not a denial: these words after a negation keep the sign
 HEDGE_AFTER_NEGATION = {"sure", "certain", "know", "tell", "remember", "think", "positive"}
@@ -73,7 +77,8 @@ HISTORY = re.compile(
     r"(?:long|well|all|(?:is|it's|its|that's|thats|are|was)(?:\s+(?:all|long|well))?)\s+behind\s+me|(?:two|three|four|five|several|a\s+few|many)\s+(?:winters|summers|christmases)\s+ago|"
     r"(?:several|many|some|a\s+few|few)?\s*months\s+ago|long-ago|"
     r"as\s+a\s+(?:kid|child|teen|teenager|boy|girl|baby|toddler|youngster)|when\s+i\s+was\s+(?:a\s+)?(?:kid|child|little|"
-    r"young|younger|small|teen|teenager|boy|girl|baby|\d+|in\s+school|at\s+school|at\s+uni|in\s+college)|"
+    r"young|younger|small|teen|teenager|boy|girl|baby|\d+|in\s+school|at\s+school|at\s+uni|in\s+college|"
+    r"expecting\s+(?:my|our|him|her|them|the)|pregnant\s+with)|"
     r"in\s+my\s+(?:childhood|youth|teens|twenties|thirties|20s|30s)|childhood|in\s+(?:primary|high|secondary)\s+school|"
     r"(?:at|in|back\s+in)\s+(?:school|uni|university|college)|"
     r"long\s+(?:since\s+)?healed|fully\s+healed|fully\s+recovered|no\s+(?:symptoms|problems|trouble|issues)\s+since|all\s+healed|healed\s+(?:up|fine|now|years)|"
@@ -350,6 +355,9 @@ HYPOTHETICAL = re.compile(
     r"if\s+i\s+ever|if\s+ever|"
     # "say I fell...", opening the clause ("oh I should say I had my gallbladder out" is a statement)
     r"^\W*(?:so\s+|ok\s+|okay\s+|well\s+|let'?s\s+)?say\s+(?:i|you|someone|somebody)\b|"
+    r"^\W*(?:so\s+|ok\s+|okay\s+|well\s+|let'?s\s+)?say\s+(?:a|an|one\s+of\s+my|one\s+of\s+your|my)\s+(?:\w+\s+)?"
+    r"(?:client|student|patient|friend|customer|member|athlete|runner|player|colleague|trainee|learner)s?\b|"
+    r"\bis\s+it\s+true\s+(?:that\s+)?(?!i\b|i'm\b|my\b)|"
     r"in\s+case\s+i|supposing|suppose\s+i|hypothetically|"
     r"if\s+(?:i|you|someone|somebody|one)\s+(?:get|gets|got|start|starts|develop|develops|notice|notices|feel|feels|have|has|"
     r"experience|experiences|were\s+to)|when\s+should\s+i\s+stop\s+if|should\s+i\s+stop\s+if|would\s+you\s+tell\s+me\s+to|"
@@ -406,6 +414,14 @@ OCCUPATION = re.compile(
     r"stock|stocking|sell|selling|deliver|delivering|count|counting|pack|packing)\s+(?:\w+\s+){0,3}?"
     r"(?:to\s+)?(?:patients|residents|clients|customers|people|all\s+day|at\s+work|on\s+the\s+ward|every\s+shift)|"
     r"\bmy\s+(?:patients|residents|clients)\b"
+)
+#: a clause that speaks of work: the people met at work, or what is done there with a sign or a medicine
+WORK_LINK = re.compile(
+    r"(?i)\b(?:patients?|clients?|residents?|students?|customers?|members?|athletes?|players?|people|folks|someone|somebody|"
+    r"anyone|they|them|their|he|she|his|her|him|all\s+day|every\s+day|at\s+work|on\s+shift|every\s+shift|on\s+the\s+ward|"
+    r"at\s+the\s+(?:clinic|pharmacy|hospital|studio|gym|salon)|dispens\w*|prescrib\w*|administer\w*|stock\w*|sell\w*|"
+    r"handl\w*|deal\w*\s+with|see|seen|saw|treat\w*|hand(?:ing)?\s+out|inject\w*|counting|packing|questions?|"
+    r"asks?|asked|comes?\s+in|came\s+in|cases?|shelves|boxes)\b"
 )
 #: the person typing takes or has it themselves, whatever their job
 TAKING = re.compile(
@@ -467,12 +483,22 @@ def answered_no(text: str, start: int, end: int) -> bool:
     return bool(_ANSWERED_NO.match(text[end : end + 30]))
 
 
+#: a message that says first it asks in general ("General question for my class handout: ...")
+GENERAL_OPENING = re.compile(
+    r"(?i)^\W*(?:(?:a|one|just\s+a|quick|a\s+quick|just\s+a\s+quick)\s+)?(?:general|generic|theory|theoretical)\s+"
+    r"(?:question|q|query|one)\b|^\W*(?:generally\s+speaking|in\s+general|asking\s+generally)\b"
+)
+
+
 def hypothetical(text: str, start: int, end: int) -> bool:
-    """The sign at `start:end` is supposed, not stated ("what if I get tingling?")."""
+    """The sign at `start:end` is supposed, not stated ("what if I get tingling?"), or the message
+    says first that it asks in general and the sign's clause does not speak of the person typing."""
+    clause = _clause(text, start, end)
     return bool(
         HYPOTHETICAL.search(normalise_apostrophes(_clause_before(text, start, end)))
-        or HYPOTHETICAL_ANYWHERE.search(_clause(text, start, end))
+        or HYPOTHETICAL_ANYWHERE.search(clause)
         or DISOWNED.search(normalise_apostrophes(text[end:]))
+        or (GENERAL_OPENING.search(text) and not FIRST_PERSON.search(clause) and not MY_BODY.search(clause))
     )
 
 
@@ -500,7 +526,11 @@ def at_work(text: str, start: int, end: int) -> bool:
         return False
     sentence = sentence_around(text, start, end)
     # "porter here, nearly a stone's dropped off me": the speaker's own body; "I take warfarin": their own medicine
-    return not SPEAKER.search(sentence) and not TAKING.search(sentence)
+    if SPEAKER.search(sentence) or TAKING.search(sentence):
+        return False
+    # "Yoga teacher here. Breast cancer six years back": a job named does not make every sign the job's;
+    # the sign's clause has to speak of the work (the people in it, what is done with the sign)
+    return bool(WORK_LINK.search(sentence) or OCCUPATION.search(sentence))
 
 
 def stopped(text: str, start: int, end: int) -> bool:
@@ -573,7 +603,9 @@ RESOLVED = re.compile(
     r"(?i)\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away|for)|totally\s+gone|completely\s+gone|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
     r"(?:had\s+)?nothing\s+since|no\s+(?:problems|trouble|issues|symptoms)\s+since|(?:all\s+)?fine\s+since|healed\s+(?:up|fine|completely)|"
     r"signed\s+(?:me\s+)?off|(?:long\s+since\s+|all\s+)?mended|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
-    r"never\s+returned|hasn'?t\s+returned)\b"
+    r"never\s+returned|hasn'?t\s+returned|"
+    # "it went the day he arrived"
+    r"(?:it|that|they)\s+went\s+(?:the\s+(?:day|week|moment)|as\s+soon\s+as|once\s+(?:he|she|they|the)|after\s+(?:he|she|they|the)))\b"
 )
 
 

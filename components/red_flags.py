@@ -151,14 +151,23 @@ class RedFlagMatcher:
         self._by_id = {p["id"]: p for p in self.patterns}
         self._recent_only_concepts = {c for p in self.patterns if p.get("recent_only") for c in p["all_of"]}
         self._stoppable_concepts = {c for p in self.patterns if p.get("stoppable") for c in p["all_of"]}
+        self._past_counts_concepts = {c for p in self.patterns for c in p.get("past_counts") or ()}
 
     def _context(
-        self, text: str, span: Span, norms: List[str], flag_tokens: Set[int], recent_only: bool, stoppable: bool = False
+        self,
+        text: str,
+        span: Span,
+        norms: List[str],
+        flag_tokens: Set[int],
+        recent_only: bool,
+        stoppable: bool = False,
+        past_counts: bool = False,
     ) -> Optional[str]:
         """None when the sign does not count, else how sure it is (certain or possible).
 
         `recent_only`: dated long ago, it does not count; `stoppable` (a medicine): stopped long
-        ago, it does not count, stopped lately or undated, it is asked about."""
+        ago, it does not count, stopped lately or undated, it is asked about; `past_counts`: long
+        ago and cleared up, it still counts (a past cancer with a new back pain)."""
         start, end = span.start_char, span.end_char
         if cues.negated(norms, span.start, flag_tokens) and not cues.until_now(text, start, end):
             return None
@@ -172,7 +181,7 @@ class RedFlagMatcher:
             return None
         if cues.sewing_things(text, start, end):
             return None
-        if recent_only and cues.in_the_past(text, start, end) or cues.resolved_long_ago(text, start, end):
+        if not past_counts and (recent_only and cues.in_the_past(text, start, end) or cues.resolved_long_ago(text, start, end)):
             return None
         if stoppable and cues.stopped_long_ago(text, start, end):
             return None
@@ -238,7 +247,7 @@ class RedFlagMatcher:
         everyday = [s for s in matches if doc.vocab.strings[s.label] == f"concept|{EVERYDAY_SENSES}"]
         matches = [s for s in matches if not any(e.start <= s.start and s.end <= e.end for e in everyday)]
         flag_tokens = {i for span in matches for i in range(span.start, span.end)}
-        found: List[RedFlag] = []
+        phrased: List[RedFlag] = []
         concept_hits: Dict[str, List[Tuple[Span, str]]] = {}
         for span in matches:
             kind, ident = doc.vocab.strings[span.label].split("|", 1)
@@ -249,10 +258,16 @@ class RedFlagMatcher:
                 )
                 if sure is not None:
                     certain = sure == CERTAIN and pattern.get("certainty", CERTAIN) == CERTAIN
-                    found.append(RedFlag(pattern["rule"], pattern["level"], *source_offsets(span), ident, certain))
+                    phrased.append(RedFlag(pattern["rule"], pattern["level"], *source_offsets(span), ident, certain))
             else:
                 sure = self._context(
-                    text, span, norms, flag_tokens, ident in self._recent_only_concepts, ident in self._stoppable_concepts
+                    text,
+                    span,
+                    norms,
+                    flag_tokens,
+                    ident in self._recent_only_concepts,
+                    ident in self._stoppable_concepts,
+                    ident in self._past_counts_concepts,
                 )
                 if sure is not None:
                     concept_hits.setdefault(ident, []).append((span, sure))
@@ -260,6 +275,8 @@ class RedFlagMatcher:
             sure = self._context(text, span, norms, flag_tokens, False)
             if sure is not None:
                 concept_hits.setdefault(concept, []).append((span, sure))
+        # a phrase pattern's `unless` concepts, said anywhere in the message, cancel it as they cancel a combination
+        found = [f for f in phrased if not any(c in concept_hits for c in self._by_id[f.pattern].get("unless") or ())]
         for pattern in self.patterns:
             combined = self._combination(pattern, concept_hits)
             if combined is not None:

@@ -281,6 +281,11 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
         check("patterns", pattern.id, "safety rule", [pattern.rule], "safety_rules")
         own = [c for c in [*pattern.all_of, *pattern.unless] if c not in medicine_concepts]
         check("patterns", pattern.id, "concept", own, "concepts")
+        for concept in pattern.past_counts:
+            # the matcher reads a concept's context once per message, so "the past counts" is the concept's
+            others = [p.id for p in content.patterns if p is not pattern and concept in [*p.all_of, *p.unless]]
+            if concept not in pattern.all_of or others:
+                fail("patterns", pattern.id, f"past_counts '{concept}' must be in its all_of and in no other pattern {others}")
     for medicine_class in content.medicine_classes:
         if medicine_class.rule not in ids["safety_rules"]:
             raise ContentError(f"medicines.yml: class '{medicine_class.id}': unknown safety rule id '{medicine_class.rule}'")

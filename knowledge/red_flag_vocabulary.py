@@ -43,6 +43,7 @@ def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = Tr
             "certainty": p.certainty,
             "stoppable": p.stoppable,
             "unless": list(p.unless),
+            "past_counts": list(p.past_counts),
         }
         for p in source.patterns
     ]

@@ -406,6 +406,9 @@ class RedFlagPattern(Entry):
     stoppable: bool = False
     #: concepts that, said in the same message, mean the pattern does not apply ("the same old back for years")
     unless: Ids = ()
+    #: all_of concepts that count however long ago they were and though they cleared up (a past cancer
+    #: with a new back pain); a concept listed here is used by no other pattern
+    past_counts: Ids = ()
 
     @validator("all_of", always=True)
     def _has_trigger(cls, value: tuple, values: dict) -> tuple:

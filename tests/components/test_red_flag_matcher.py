@@ -246,6 +246,28 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("had a hip replacement twelve days ago and now I'm gasping just walking to the loo", "emergency"),
         # "never gave me one day trouble" is not the supposed "one day"
         ("I'm 66 and my back never gave me one day trouble before this new ache", "refer"),
+        # words of the languages people mix into English (Spanish, Hindi-Urdu, Tagalog)
+        ("la espalda me duele and I've had fiebre since the weekend, ball ok?", "urgent"),
+        ("chest mein dard hai aur saans phool rahi hai, can I roll my upper back", "emergency"),
+        ("5 months na akong buntis, ok lang ba ang peanut ball sa lower back?", "refer"),
+        # a heavy chest since a time of day, like someone sitting on it
+        ("my chest has felt heavy since lunchtime, like someone's sitting on it", "emergency"),
+        # weight lost with the diet unchanged
+        ("lost about a stone and haven't changed my diet, and my back aches at night", "urgent"),
+        # a hand that grows clumsier
+        ("my right hand has been getting clumsier for weeks, now I'm dropping things", "urgent"),
+        # landed on the head, then both hands tingle
+        ("got thrown and landed on my head in judo, neck aches and both hands tingle", "emergency"),
+        # a past cancer counts with a new back pain however long ago and though it cleared, even with a job named
+        ("bowel cancer treated eight years ago, all clear, but this new back pain won't settle", "urgent"),
+        ("Pilates instructor. Ovarian cancer nine years ago, all clear since, and now a new ache low in my back", "urgent"),
+        # a pop, then a gap in the muscle; a finger tendon standing off the bone
+        ("heard a pop in my calf at football and now there's a gap in the muscle", "urgent"),
+        ("something cracked in my finger on the climbing wall and the tendon sticks out when I bend it", "urgent"),
+        # "not able to pass urine" is a sign, not a denial
+        ("from this morning I am unable to pass urine and my lower back is agony", "emergency"),
+        # the calves named, then one of them bigger and warm, said apart
+        ("both calves ache from night shifts. this week the left one's gone bigger than the other and feels warm", "emergency"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -295,6 +317,16 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("shingles two winters ago, long since cleared up, shoulders tight now", False),
         ("sprained my wrist at Carnival last year, done and dusted, forearms tight", False),
         ("one day I might get pregnant, which ball then?", False),
+        # negations in Tagalog
+        ("Hindi ako buntis, walang surgery, tight lang ang calves ko", False),
+        # someone else supposed; a claim checked; a question said to be general
+        ("say a client came in with a swollen calf after a flight, should I send them away? I'm fine myself", False),
+        ("is it true that rolling can move a blood clot? just wondering", False),
+        ("general question for a workshop: does rolling help sciatica?", False),
+        # an old pregnancy's sciatica that went when the child was born
+        ("had sciatica while I was pregnant with my daughter, she's 7 now and it went the day she was born", False),
+        # geology
+        ("spent the week logging fractured rock on a fault zone, hamstrings fried", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
@@ -303,3 +335,27 @@ def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged:
 
 def test_a_denial_over_several_lines_still_denies(matcher: RedFlagMatcher) -> None:
     assert levels(matcher, "no\nchest\npain\njust\ntight\npecs") & {"refer", "urgent", "emergency"} == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my chest aches from all the push-ups yesterday, sore to the touch, can I roll my pecs?",
+        "my chest hurts from the bench press",
+    ],
+)
+def test_a_sore_chest_put_down_to_a_workout_is_asked_about_not_assumed(matcher: RedFlagMatcher, text: str) -> None:
+    flags = [f for f in matcher.find(text) if f.rule == "chest_pain"]
+    assert flags and not any(f.certain for f in flags)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my chest hurts from the bench press and it spreads down my left arm",
+        "chest pain since this morning, sore when I poke it",
+        "angina from the push-ups",
+    ],
+)
+def test_a_workout_does_not_soften_spreading_persisting_or_heart_pain(matcher: RedFlagMatcher, text: str) -> None:
+    assert any(f.certain and f.level == "emergency" for f in matcher.find(text))

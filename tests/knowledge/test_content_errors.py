@@ -140,3 +140,16 @@ def test_a_feeling_is_better_same_or_worse(content: Path) -> None:
     edit(content / "feelings.yml", "feelings", lambda items: items[0].update(id="happy"))
     with pytest.raises(ContentError, match=r"feelings.yml: entry 'happy': id: unknown feeling id 'happy'"):
         load_content(content)
+
+
+def test_a_concept_whose_past_counts_must_be_its_patterns_alone(content: Path) -> None:
+    """The matcher reads a concept's context once per message: a concept another pattern also uses
+    cannot have "the past counts" in one pattern only."""
+
+    def share_back(patterns: list) -> None:
+        pattern = next(p for p in patterns if p["id"] == "back_pain_with_cancer_history")
+        pattern["past_counts"] = ["back"]
+
+    edit(content / "red_flags.yml", "patterns", share_back)
+    with pytest.raises(ContentError, match=r"entry 'back_pain_with_cancer_history': past_counts 'back' must be in its all_of"):
+        load_content(content)
