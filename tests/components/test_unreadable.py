@@ -1,0 +1,75 @@
+"""components/unreadable.py: a message with no known word is the NLU fallback, whatever it scored."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from components.unreadable import UnreadableMessageGuard, english_words, unreadable, words_in
+
+KNOWN = {"my", "back", "hurts", "thanks", "shukran", "mins", "ok"}
+CLASSIFIED = {"name": "inform", "confidence": 0.41}
+
+
+def parsed(text: str, entities: Optional[List[Dict[str, Any]]] = None) -> Message:
+    message = Message(data={TEXT: text, INTENT: dict(CLASSIFIED), INTENT_RANKING_KEY: [dict(CLASSIFIED)]})
+    if entities:
+        message.set(ENTITIES, entities)
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([message])
+    return message
+
+
+@pytest.fixture()
+def guard() -> UnreadableMessageGuard:
+    component = UnreadableMessageGuard({}, None, None)  # storage unused: the words are set here
+    component._known = set(KNOWN)
+    return component
+
+
+@pytest.mark.parametrize("text", ["zqxj vlorp 4a22be7fkw", "asdfgh", "qwe rty!!"])
+def test_a_message_with_no_known_word_is_the_fallback(guard: UnreadableMessageGuard, text: str) -> None:
+    message = guard.process([parsed(text)])[0]
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 1.0}
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["nlu_fallback", "inform"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my back hurts",  # known words
+        "zqxj my back",  # one known word is enough
+        "shukran!!",  # a lookup-table courtesy word
+        "7",  # no word at all: a number is left to the classifier
+        "👍",
+        "10mins",  # a number and a word
+        "/affirm",  # a button payload
+    ],
+)
+def test_a_message_with_a_known_word_or_no_word_keeps_its_intent(guard: UnreadableMessageGuard, text: str) -> None:
+    assert guard.process([parsed(text)])[0].get(INTENT) == CLASSIFIED
+
+
+def test_an_entity_found_makes_the_message_readable(guard: UnreadableMessageGuard) -> None:
+    entity = {"entity": "tool", "value": "foam_roller", "start": 0, "end": 5}
+    assert guard.process([parsed("rolla", [entity])])[0].get(INTENT) == CLASSIFIED
+
+
+def test_untrained_it_changes_nothing() -> None:
+    untrained = UnreadableMessageGuard({}, None, None)
+    assert untrained.process([parsed("zqxj vlorp")])[0].get(INTENT) == CLASSIFIED
+
+
+def test_codes_are_one_unknown_word_and_numbered_words_are_words() -> None:
+    assert words_in(["4a22be7f"]) == {"4a22be7f"}  # not "be" and "f"
+    assert words_in(["10mins", "5k", "it's"]) == {"mins", "it"}
+    assert unreadable(set(), KNOWN) is False  # no word: not unreadable
+
+
+def test_the_english_words_are_the_common_ones() -> None:
+    words = english_words()
+    assert {"the", "shoulder", "tingling", "because"} <= words
+    assert "zqxj" not in words and "vlorp" not in words
