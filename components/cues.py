@@ -41,6 +41,7 @@ NEGATION_BRIDGE = {
     "are", "was", "kind", "sort", "type", "notice", "noticed", "suffer", "suffered", "from",
     # the same verbs as the red-flag detector sees them (lemmas)
     "be",
+    "at", "all",
     # Tagalog particles and pronouns between the negation and the sign ("hindi naman ako buntis")
     "naman", "ako", "akong", "rin", "din", "ng",
 }  # fmt: skip
@@ -146,7 +147,8 @@ FIRST_PERSON = re.compile(
 MY_BODY = re.compile(
     r"(?i)\bmy\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
     r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
-    r"lats?|shins?|heels?|toes?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back)\b"
+    r"lats?|shins?|heels?|toes?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back|achilles|groin|elbows?|"
+    r"hands?|fingers?|thumbs?|ribs?|head|face|jaw|abs|obliques|biceps|triceps|adductors?|soles?|rotator\s+cuff|trap)\b"
 )
 #: the person typing says they are well ("I'm fine, just stiff from holding her")
 SPEAKER_FINE = re.compile(r"(?i)\b(?:i'?m|i\s+am|im)\s+(?:fine|ok|okay|good|alright|all\s+right|healthy|just)\b")
@@ -235,11 +237,19 @@ _ASKED_ABOUT = re.compile(
 _CONNECTOR = re.compile(r"(?i)\s(?:vs\.?|versus|or|and)\s+(?:a|an|the)?\s*$")
 
 
+#: a comparison asked about the two terms ("trigger point vs pinched nerve, what's the diff?")
+_COMPARED = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
+_DIFFERENCE = re.compile(r"(?i)\b(?:diff|difference|differences|same\s+thing|tell\s+(?:them|the\s+two)\s+apart)\b")
+
+
 def asked_about(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` is the term of a question about what it means ("what's a blood
     thinner?", "what does saddle numbness mean?"); "what is this numbness in my leg?" is not."""
     before = normalise_apostrophes(text[max(0, start - 40) : start])
     if _ASKED_ABOUT.search(before) or (_WHAT_DOES.search(before) and _MEAN_AFTER.search(text[end : end + 30])):
+        return True
+    clause = sentence_around(text, start, end)
+    if _COMPARED.search(clause) and _DIFFERENCE.search(text) and "?" in text:
         return True
     connector = _CONNECTOR.search(before)
     if not connector:
@@ -290,6 +300,13 @@ def _owned_by_another(text: str, start: int) -> bool:
     return len(gap.split()) <= _OWNER_REACH and not FIRST_PERSON.search(gap) and not re.search(r"[.!?;,]", gap)
 
 
+def _owned_by_an_animal(text: str, start: int) -> bool:
+    """An animal is the subject just before the sign ("our horse had a puffy leg")."""
+    before = text[max(0, start - 60) : start]
+    last = max([*THIRD_PERSON.finditer(before), *ANIMAL.finditer(before)], key=lambda m: m.end(), default=None)
+    return last is not None and bool(ANIMAL.fullmatch(last.group(0))) and _owned_by_another(text, start)
+
+
 #: the person typing will massage the other one ("can I massage his neck?", "should I roll it for
 #: her?"); "it" only counts when they name no part of their own body ("my calf is tight, can I roll it?")
 _MASSAGING_THEM = re.compile(
@@ -316,6 +333,13 @@ def _for_the_other_person(text: str) -> bool:
     return bool(FOR_THIRD_PERSON.search(text)) or massaging_them(text)
 
 
+#: right after a sign, where on the speaker's body it is ("a lump on top of my shoulder", "in my left calf")
+_ON_MY_BODY = re.compile(
+    r"(?i)^\W*(?:(?:on|in|at|under|behind|above|below|near|by|down|across|over)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:of\s+)?)"
+    + MY_BODY.pattern.replace("(?i)", "")
+)
+
+
 def about_someone_else(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` belongs to another person who is not the one doing the massage.
 
@@ -329,8 +353,13 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     if (_for_the_other_person(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
-    if _owned_by_another(text, start) and any(cue.search(text[end:]) for cue in (SPEAKER, MY_BODY, SPEAKER_FINE)):
+    if _ON_MY_BODY.match(text[end : end + 50]):
+        return False  # "my girlfriend noticed a lump on top of my shoulder": the lump is on the speaker
+    after = text[end:]
+    if _owned_by_another(text, start) and any(cue.search(after) for cue in (SPEAKER, MY_BODY, SPEAKER_FINE)):
         return True  # "my dog had surgery and carrying him has given me a sore back": the sign is the dog's
+    if _owned_by_an_animal(text, start) and FIRST_PERSON.search(after):
+        return True  # "our horse had a puffy leg and I stood hosing it down": nobody rolls a horse
     if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause) or MY_BODY.search(clause):
         return False  # "my shin is painful where his studs hit": the shin is the speaker's
     if RECOMMENDS.search(clause):
@@ -475,7 +504,11 @@ def _clause_before(text: str, start: int, end: int) -> str:
 
 
 #: a checklist answered in the form "Chest pain: none", "Blood thinners - no", "Pregnancy: N/A"
-_ANSWERED_NO = re.compile(r"(?i)^[ \t]*(?::|-|=|\u2013|\u2014)[ \t]*(?:none|no|nope|nil|never|n/?a|not applicable|negative)\b")
+_ANSWERED_NO = re.compile(
+    r"(?i)^[ \t]*(?::|-|=|\u2013|\u2014)[ \t]*(?:none|no|nope|nil|never|n/?a|not applicable|negative)\b|"
+    # "numbness no, tingling no", "Swelling none. Red none.": the answer right after, then a break
+    r"^[ \t]+(?:none|no|nope|nil|n/?a|negative)[ \t]*(?:[,.;!/]|$)"
+)
 
 
 def answered_no(text: str, start: int, end: int) -> bool:
@@ -613,6 +646,21 @@ def resolved_long_ago(text: str, start: int, end: int) -> bool:
     """The condition at `start:end` is dated long ago and has gone ("sciatica back in 2015, it
     cleared up completely"): it does not count, whatever the condition."""
     return bool(HISTORY.search(_clause(text, start, end)) and RESOLVED.search(normalise_apostrophes(text)))
+
+
+#: a clinician has cleared massage ("the physio said I can massage it now", "GP gave me the all clear")
+CLEARED = re.compile(
+    r"(?i)\b(?:(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|nurse|midwife|osteo|chiro|she|he|they)\s+"
+    r"(?:\w+\s+){0,3}?(?:said|says|told\s+me|confirmed|reckons)\s+(?:that\s+)?(?:i\s+(?:can|could|may|am\s+(?:ok|fine|good|safe)\s+to)|"
+    r"it'?s\s+(?:ok|okay|fine|safe|good)\s+to|(?:ok|okay|fine|safe|good)\s+to)\s+(?:\w+\s+){0,2}?(?:massage|roll|foam\s+roll|use|train|"
+    r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|gave\s+me\s+the\s+(?:all[-\s]clear|green\s+light|go[-\s]ahead|ok)|"
+    r"all[-\s]clear\s+(?:to|for)\s+(?:massage|roll|train|exercise))"
+)
+
+
+def cleared(text: str) -> bool:
+    """The message says a clinician has cleared massage or training."""
+    return bool(CLEARED.search(normalise_apostrophes(text)))
 
 
 #: a knock that is already over ("tingled for a few seconds, all gone now", "no injury")

@@ -268,6 +268,16 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("from this morning I am unable to pass urine and my lower back is agony", "emergency"),
         # the calves named, then one of them bigger and warm, said apart
         ("both calves ache from night shifts. this week the left one's gone bigger than the other and feels warm", "emergency"),
+        # speech "like mush" and a hand that "wouldn't do what I told it"
+        ("wife says when I tried to talk, words came out like mush and my right hand wouldn't do what I told it", "emergency"),
+        # a ripping pain "outta nowhere" between the shoulder blades
+        ("outta nowhere a ripping pain between my shoulder blades, worst thing ever", "emergency"),
+        # weight in kilos, "did not diet"
+        ("lost 6 kilos in two months, did not diet, and my lower back aches every night", "urgent"),
+        # a fall said in slang, then weight-bearing that "kills"
+        ("fell arse over tit on the stairs, landed on my hip and it kills to put weight through it", "urgent"),
+        # "something snap ... like an elastic", then walking "funny"
+        ("heard something snap in my calf like an elastic and now I walk funny", "urgent"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -327,6 +337,13 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("had sciatica while I was pregnant with my daughter, she's 7 now and it went the day she was born", False),
         # geology
         ("spent the week logging fractured rock on a fault zone, hamstrings fried", False),
+        # an animal's operation, the speaker's own stiff back
+        ("our dog had an operation last week and I've been carrying her up the stairs, back is stiff", False),
+        # a checklist answered with the "no" after each sign
+        ("numbness no, fever no, weakness no, just a tight neck", False),
+        # two terms compared; a newborn animal as a figure of speech
+        ("DOMS vs a pinched nerve, what's the difference?", False),
+        ("walking like a newborn foal after leg day, quads wrecked", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
@@ -359,3 +376,19 @@ def test_a_sore_chest_put_down_to_a_workout_is_asked_about_not_assumed(matcher: 
 )
 def test_a_workout_does_not_soften_spreading_persisting_or_heart_pain(matcher: RedFlagMatcher, text: str) -> None:
     assert any(f.certain and f.level == "emergency" for f in matcher.find(text))
+
+
+def test_a_clinicians_clearance_makes_a_refer_sign_asked_about_and_leaves_an_emergency_certain(matcher: RedFlagMatcher) -> None:
+    cleared = matcher.find("the physio said I can massage my calf now the strain has settled")
+    assert cleared and not any(f.certain for f in cleared)
+    emergency = matcher.find("my physio said it's fine to roll, but my calf is swollen and hot since yesterday")
+    assert any(f.certain and f.level == "emergency" for f in emergency)
+
+
+def test_a_lump_on_the_speakers_body_is_theirs_whoever_noticed_it() -> None:
+    from components import cues
+
+    text = "my girlfriend noticed a lump on top of my shoulder"
+    assert not cues.about_someone_else(text, text.index("lump"), text.index("lump") + 4)
+    other = "my husband has a lump on his neck, my traps are tight"
+    assert cues.about_someone_else(other, other.index("lump"), other.index("lump") + 4)
