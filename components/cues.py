@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import AbstractSet, List, Sequence
+from typing import AbstractSet, List, Optional, Sequence
 
 #: words that cancel a following sign ("no numbness", "without any tingling", "never had a clot")
 NEGATIONS = {
@@ -41,6 +41,7 @@ NEGATION_BRIDGE = {
     "are", "was", "kind", "sort", "type", "notice", "noticed", "suffer", "suffered", "from",
     # the same verbs as the red-flag detector sees them (lemmas)
     "be",
+    # "nothing at all at rest"
     "at", "all",
     # Tagalog particles and pronouns between the negation and the sign ("hindi naman ako buntis")
     "naman", "ako", "akong", "rin", "din", "ng",
@@ -289,22 +290,16 @@ ANIMAL = re.compile(
 _OWNER_REACH = 3
 
 
-def _owned_by_another(text: str, start: int) -> bool:
-    """Another person or animal is the subject just before the sign, with no word of the person
-    typing in between ("my dad [has] blood clots", "our dog [just had] surgery")."""
+def _owner_before(text: str, start: int) -> Optional[re.Match[str]]:
+    """Another person or animal that is the subject just before the sign, with no word of the person
+    typing in between ("my dad [has] blood clots", "our dog [just had] surgery"); None otherwise."""
     before = text[max(0, start - 60) : start]
     last = max([*THIRD_PERSON.finditer(before), *ANIMAL.finditer(before)], key=lambda m: m.end(), default=None)
     if last is None:
-        return False
+        return None
     gap = before[last.end() :]
-    return len(gap.split()) <= _OWNER_REACH and not FIRST_PERSON.search(gap) and not re.search(r"[.!?;,]", gap)
-
-
-def _owned_by_an_animal(text: str, start: int) -> bool:
-    """An animal is the subject just before the sign ("our horse had a puffy leg")."""
-    before = text[max(0, start - 60) : start]
-    last = max([*THIRD_PERSON.finditer(before), *ANIMAL.finditer(before)], key=lambda m: m.end(), default=None)
-    return last is not None and bool(ANIMAL.fullmatch(last.group(0))) and _owned_by_another(text, start)
+    owned = len(gap.split()) <= _OWNER_REACH and not FIRST_PERSON.search(gap) and not re.search(r"[.!?;,]", gap)
+    return last if owned else None
 
 
 #: the person typing will massage the other one ("can I massage his neck?", "should I roll it for
@@ -356,9 +351,10 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     if _ON_MY_BODY.match(text[end : end + 50]):
         return False  # "my girlfriend noticed a lump on top of my shoulder": the lump is on the speaker
     after = text[end:]
-    if _owned_by_another(text, start) and any(cue.search(after) for cue in (SPEAKER, MY_BODY, SPEAKER_FINE)):
+    owner = _owner_before(text, start)
+    if owner and any(cue.search(after) for cue in (SPEAKER, MY_BODY, SPEAKER_FINE)):
         return True  # "my dog had surgery and carrying him has given me a sore back": the sign is the dog's
-    if _owned_by_an_animal(text, start) and FIRST_PERSON.search(after):
+    if owner and ANIMAL.fullmatch(owner.group(0)) and FIRST_PERSON.search(after):
         return True  # "our horse had a puffy leg and I stood hosing it down": nobody rolls a horse
     if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause) or MY_BODY.search(clause):
         return False  # "my shin is painful where his studs hit": the shin is the speaker's

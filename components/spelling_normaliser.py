@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -32,6 +32,17 @@ from components.vocabulary_component import StoredComponent, words_of
 SPELLER_FILE = "speller.json"
 
 
+def training_words(training_data: TrainingData) -> Set[str]:
+    """Every word of the training examples and of the knowledge aliases."""
+    examples = words_of(m.get(TEXT) or "" for m in training_data.training_examples)
+    return examples | words_of(alias_phrases(knowledge_vocabulary()))
+
+
+def aliases_fingerprint() -> str:
+    """A digest of the knowledge aliases, for components whose training reads them."""
+    return hashlib.sha256(json.dumps(sorted(alias_phrases(knowledge_vocabulary()))).encode()).hexdigest()
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class SpellingNormaliser(StoredComponent):
     """Rewrites misspelt tokens to training-vocabulary words before featurization."""
@@ -45,11 +56,10 @@ class SpellingNormaliser(StoredComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str:
         """The knowledge aliases are an input too: a change there rebuilds the speller."""
-        return hashlib.sha256(json.dumps(sorted(alias_phrases(knowledge_vocabulary()))).encode()).hexdigest()
+        return aliases_fingerprint()
 
     def train(self, training_data: TrainingData) -> Resource:
-        words = words_of(m.get(TEXT) or "" for m in training_data.training_examples)
-        self._speller = Speller.build(words | words_of(alias_phrases(knowledge_vocabulary())))
+        self._speller = Speller.build(training_words(training_data))
         with self._model_storage.write_to(self._resource) as path:
             (path / SPELLER_FILE).write_text(json.dumps(self._speller.to_json()), encoding="utf-8")
         return self._resource

@@ -14,7 +14,6 @@ time and persisted inside the model; parsing reads neither the dictionary nor th
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import re
 from typing import Any, Dict, Iterable, List, Set
@@ -35,8 +34,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.entity_extractor import alias_phrases, knowledge_vocabulary
 from components.spelling import MIN_COUNT
+from components.spelling_normaliser import aliases_fingerprint, training_words
 from components.vocabulary_component import StoredComponent, words_of
 
 KNOWN_FILE = "known_words.json"
@@ -82,13 +81,12 @@ class UnreadableMessageGuard(StoredComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str:
         """The knowledge aliases are an input too: a change there collects the words again."""
-        return hashlib.sha256(json.dumps(sorted(alias_phrases(knowledge_vocabulary()))).encode()).hexdigest()
+        return aliases_fingerprint()
 
     def train(self, training_data: TrainingData) -> Resource:
-        texts = [m.get(TEXT) or "" for m in training_data.training_examples]
         tables = [t["elements"] for t in training_data.lookup_tables if isinstance(t.get("elements"), list)]
-        texts += [element for elements in tables for element in elements]
-        self._known = english_words() | words_of(texts) | words_of(alias_phrases(knowledge_vocabulary()))
+        lookup_words = words_of(element for elements in tables for element in elements)
+        self._known = english_words() | training_words(training_data) | lookup_words
         with self._model_storage.write_to(self._resource) as path:
             (path / KNOWN_FILE).write_text(json.dumps(sorted(self._known)), encoding="utf-8")
         return self._resource
