@@ -11,7 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import requests
 
@@ -132,6 +132,16 @@ class Server:
         """SIGTERM, then SIGKILL after 5 s: Sanic would wait 15 s for open socket.io long-polls,
         and every turn is already in the tracker store (nothing is lost by not waiting)."""
         self.kill(signal.SIGTERM, grace=5)
+
+
+def start_together(*servers: Server) -> Tuple[Server, ...]:
+    """Launch every server, then wait for each: their start-ups (Rasa's is mostly importing
+    TensorFlow and loading the model) overlap instead of adding up."""
+    for server in servers:
+        server.launch()
+    for server in servers:
+        server.wait_ready()
+    return servers
 
 
 def action_server(workdir: Path, port: int, env: Dict[str, str]) -> Server:

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from tests.reliability.conftest import broker_section, delete_queue, drain, new_rabbitmq_queue, tracker_section
-from tests.servers import Server, action_server, base_env, free_port, rasa_server, say, tracker, write_endpoints
+from tests.servers import Server, action_server, base_env, free_port, rasa_server, say, start_together, tracker, write_endpoints
 
 Shared = Tuple[str, str]  # Rasa's URL, the broker's queue
 Restart = Tuple[int, int, Dict[str, str], Path]  # the ports, the environment and the endpoints file
@@ -49,8 +49,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory, module_postgres: Engine) ->
     action_port, rasa_port = free_port(), free_port()
     env = base_env(USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
     endpoints = write_endpoints(tmp_path, action_port, tracker_section(module_postgres), broker_section(queue))
-    actions = action_server(tmp_path, action_port, env).start()
-    rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
+    actions, rasa = start_together(action_server(tmp_path, action_port, env), rasa_server(tmp_path, rasa_port, endpoints, env))
     try:
         yield f"http://127.0.0.1:{rasa_port}", queue
     finally:
@@ -100,8 +99,7 @@ def start(tmp_path: Path, tracker_db: str, postgres_engine: Engine) -> Tuple[Ser
     action_port, rasa_port = free_port(), free_port()
     env = base_env(USERDATA_URL=userdata_url, RASA_URL=f"http://127.0.0.1:{rasa_port}")
     endpoints = write_endpoints(tmp_path, action_port, tracker_db)
-    actions = action_server(tmp_path, action_port, env).start()
-    rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
+    actions, rasa = start_together(action_server(tmp_path, action_port, env), rasa_server(tmp_path, rasa_port, endpoints, env))
     return actions, rasa, f"http://127.0.0.1:{rasa_port}", (action_port, rasa_port, env, endpoints)
 
 
@@ -115,8 +113,9 @@ def test_a_pending_reminder_fires_exactly_once_after_both_servers_are_killed(
         rasa.kill()
         with postgres_engine.begin() as db:  # the two hours passed while everything was down
             db.execute(text("UPDATE reminders SET due_at = now() - interval '5 minutes'"))
-        actions = action_server(tmp_path, action_port, env).start()
-        rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
+        actions, rasa = start_together(
+            action_server(tmp_path, action_port, env), rasa_server(tmp_path, rasa_port, endpoints, env)
+        )
 
         def sent() -> int:
             events = tracker(url, "remind-me")["events"]

@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.replies import has_instructions, text_of
-from tests.servers import action_server, base_env, free_port, rasa_server, say, sqlite_tracker, tracker, write_endpoints
+from tests.servers import (
+    action_server,
+    base_env,
+    free_port,
+    rasa_server,
+    say,
+    sqlite_tracker,
+    start_together,
+    tracker,
+    write_endpoints,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
@@ -19,8 +29,7 @@ def test_sigkill_mid_screening_and_continue(store: str, tmp_path: Path, request:
     env = base_env()
     action_port, rasa_port = free_port(), free_port()
     endpoints = write_endpoints(tmp_path, action_port, tracker_section)
-    actions = action_server(tmp_path, action_port, env).start()
-    rasa = rasa_server(tmp_path, rasa_port, endpoints, env).start()
+    actions, rasa = start_together(action_server(tmp_path, action_port, env), rasa_server(tmp_path, rasa_port, endpoints, env))
     url = f"http://127.0.0.1:{rasa_port}"
     sender = f"restart-{store}"
     try:
