@@ -94,7 +94,9 @@ HISTORY = re.compile(
 _HOUSEHOLD = (
     r"housemate|house\s+mate|flat\s+mate|room\s+mate|roomie|roomy|lodger|landlord|landlady|workmate|classmate|"
     r"gym\s+buddy|training\s+partner|running\s+buddy|team\s+mate|step(?:mum|mom|mother|dad|father|son|daughter|brother|sister)|"
-    r"grandson|granddaughter|grandchild|grandkids?|(?:mother|father|brother|sister|son|daughter)-in-law"
+    r"grandson|granddaughter|grandchild|grandkids?|(?:mother|father|brother|sister|son|daughter)-in-law|"
+    r"(?:line\s+)?manager|supervisor|foreman|first\s+officer|co-?pilot|captain|crew\s?mates?|shipmate|bandmate|teammates?|"
+    r"pupil|apprentice|employee|student|ex|ex-(?:husband|wife|partner|boyfriend|girlfriend)|godson|goddaughter"
 )
 THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
@@ -621,6 +623,31 @@ def sewing_things(text: str, start: int, end: int) -> bool:
     return "pin" in text[start:end].lower() and bool(SEWING.search(text)) and not felt_in_a_body_part
 
 
+#: things that crack, swell or break without anyone being hurt ("my weld fractured", "the battery's swollen")
+_THINGS = (
+    r"(?:screens?|phones?|laptops?|tablets?|batter(?:y|ies)|pipes?|pipework|welds?|tiles?|glass|windscreen|windshield|mirror|"
+    r"mugs?|cups?|plates?|bowls?|vase|pots?|jars?|bottles?|lids?|case|frame|board|deck|tyres?|tires?|wheels?|rims?|spokes?|"
+    r"chain|saddle|helmet|ladder|shelf|table|chair|desk|door|window|wall|ceiling|floor|roof|paint|plaster|pavement|concrete|"
+    r"bricks?|engine|hose|tank|boiler|radiator|bucket|tray|dough|crust|cake|loaf|pastry|zip|zipper|seam|strap|cable|wire|"
+    r"cord|charger|controller|keyboard|headset|blade|drill|pan|oven|fridge|gutter|fence|beam|joist|pallet|crate|parcel|"
+    r"hull|mast|oar|rope|reel|hive|comb|pump|valve)"
+)
+_DAMAGE = (
+    r"(?:cracked|fractured|fracture|broken|broke|busted|split|snapped|burst|swollen|swelled|swelling|bulging|bulged|"
+    r"torn|tore|ripped|leaking|leaky|bent|buckled|shattered|chipped|dented)"
+)
+OBJECT_DAMAGE = re.compile(
+    rf"(?i)\b{_THINGS}(?:'s)?\s+(?:(?:is|was|has|had|got|have|are|were|just|all|totally|completely|properly|gone|been|went)\s+)"
+    rf"{{0,3}}{_DAMAGE}\b|\b{_DAMAGE}\s+(?:\w+\s+)?{_THINGS}\b"
+)
+
+
+def damaged_thing(text: str, start: int, end: int) -> bool:
+    """The damage word at `start:end` is said of a thing ("my weld fractured", "a cracked screen",
+    "the battery is swollen"), not of a body part."""
+    return any(m.start() <= start and end <= m.end() for m in OBJECT_DAMAGE.finditer(normalise_apostrophes(text)))
+
+
 def figurative(text: str, start: int, end: int) -> bool:
     """The sign word at `start:end` sits in a figure of speech ("my boss is a pain in the neck")."""
     straight = text.replace("\u2019", "'").replace("\u2018", "'")  # same length: offsets stay
@@ -649,7 +676,7 @@ CLEARED = re.compile(
     r"(?i)\b(?:(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|nurse|midwife|osteo|chiro|she|he|they)\s+"
     r"(?:\w+\s+){0,3}?(?:said|says|told\s+me|confirmed|reckons)\s+(?:that\s+)?(?:i\s+(?:can|could|may|am\s+(?:ok|fine|good|safe)\s+to)|"
     r"it'?s\s+(?:ok|okay|fine|safe|good)\s+to|(?:ok|okay|fine|safe|good)\s+to)\s+(?:\w+\s+){0,2}?(?:massage|roll|foam\s+roll|use|train|"
-    r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|gave\s+me\s+the\s+(?:all[-\s]clear|green\s+light|go[-\s]ahead|ok)|"
+    r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|gave\s+me\s+the\s+(?:all[-\s]clear|green\s+light|go[-\s]ahead|ok)|"
     r"all[-\s]clear\s+(?:to|for)\s+(?:massage|roll|train|exercise))"
 )
 

@@ -18,7 +18,11 @@ WORD_NUMBERS = {
 _NUM = r"(?:10|[0-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
 _BIG = r"(?:\d{1,3}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
 
-_OUT_OF_TEN = re.compile(rf"(?i)(?<![\d.,])\b({_NUM})(?:[.,]\d)?\s*(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)\b")
+#: "7/10", "seven out of ten", "9 of 10" (not "9 of 10 times": a count)
+_OUT_OF_TEN = re.compile(
+    rf"(?i)(?<![\d.,])\b({_NUM})(?:[.,]\d)?\s*(?:(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)|(?:of|over)\s+10)\b"
+    r"(?!\s+(?:times|people|days|nights|sessions|mornings|runs|reps|exercises?|stretches|moves|steps|minutes|spots|points|questions|of\b))"
+)
 _PAIN_WORDS = re.compile(
     r"(?i)\b(pain|painful|hurts?|hurting|aches?|aching|sore|soreness|tight|tightness|stiff|stiffness|tense|level|rate|rating|"
     r"scale|intensity)\b"

@@ -179,7 +179,7 @@ class RedFlagMatcher:
             return None
         if cues.hypothetical(text, start, end) or cues.at_work(text, start, end) or cues.star_sign(text, start, end):
             return None
-        if cues.sewing_things(text, start, end):
+        if cues.sewing_things(text, start, end) or cues.damaged_thing(text, start, end):
             return None
         if not past_counts and (recent_only and cues.in_the_past(text, start, end) or cues.resolved_long_ago(text, start, end)):
             return None

@@ -45,6 +45,7 @@ def found(parser: VocabularyEntityParser, text: str) -> List[Tuple[str, str, str
         ("the pain is about a 7", [("pain_level", "7", "7")]),
         ("it hurts 6/10", [("pain_level", "6", "6/10")]),
         ("seven out of ten pain", [("pain_level", "7", "seven out of ten")]),
+        ("it hurts 7 of 10", [("pain_level", "7", "7 of 10")]),
         (
             "I'm new to this and very sensitive",
             [("preference", "beginner", "new to this"), ("preference", "sensitive", "very sensitive")],
@@ -56,7 +57,16 @@ def test_canonical_entities(parser: VocabularyEntityParser, text: str, expected:
 
 
 @pytest.mark.parametrize(
-    "text", ["right now it's fine", "that's right", "I left it at home", "a 10 minute routine please", "how hard should I press"]
+    "text",
+    [
+        "right now it's fine",
+        "that's right",
+        "I left it at home",
+        "a 10 minute routine please",
+        "how hard should I press",
+        "9 of 10 times it's fine",
+        "done 3 of 10 exercises",
+    ],
 )
 def test_no_false_sides_pain_levels_or_preferences(parser: VocabularyEntityParser, text: str) -> None:
     assert [e for e in parser.parse(text) if e["entity"] in ("side", "pain_level", "preference")] == []

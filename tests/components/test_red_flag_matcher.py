@@ -278,6 +278,18 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("fell arse over tit on the stairs, landed on my hip and it kills to put weight through it", "urgent"),
         # "something snap ... like an elastic", then walking "funny"
         ("heard something snap in my calf like an elastic and now I walk funny", "urgent"),
+        # skin that is broken by pressure, a wound turning, a worsening after rolling, a rating "of 10"
+        ("my tailbone has a pressure ulcer the carer dresses, can I roll my glutes", "refer"),
+        ("the graze on my knee is going red and oozy, ok to roll my quads?", "refer"),
+        ("rolled my shins two days back and they hurt even more than before", "refer"),
+        ("knee pain 8 of 10 every night for weeks", "refer"),
+        # not sure the checklist applies, said in the person's own words
+        ("I don't understand half the medical words in your checklist, can we just start?", "refer"),
+        ("I'm 72, never had back pain in my life, but the past two weeks my back aches", "refer"),
+        # a fall, then weight-bearing that hurts; a knock to the ribs, then a deep breath that hurts
+        ("slipped on the stairs yesterday and my ankle is too sore to stand on", "urgent"),
+        ("came off my bike onto my side, ribs hurt when I breathe deep", "urgent"),
+        ("squeezing feeling behind my breast bone for the last hour", "emergency"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -344,6 +356,11 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         # two terms compared; a newborn animal as a figure of speech
         ("DOMS vs a pinched nerve, what's the difference?", False),
         ("walking like a newborn foal after leg day, quads wrecked", False),
+        # damage said of a thing; a colleague's clot; an exclamation without its article
+        ("the bike frame cracked on the descent, I'm fine, just stiff quads", False),
+        ("phone battery is swollen so I'm getting a new one, neck's stiff from texting", False),
+        ("my line manager had a DVT last year, my own calves are fine just tight", False),
+        ("that deadline give me heart attack lah, upper back tight", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
@@ -383,6 +400,15 @@ def test_a_clinicians_clearance_makes_a_refer_sign_asked_about_and_leaves_an_eme
     assert cleared and not any(f.certain for f in cleared)
     emergency = matcher.find("my physio said it's fine to roll, but my calf is swollen and hot since yesterday")
     assert any(f.certain and f.level == "emergency" for f in emergency)
+    signed_off = matcher.find("my surgeon signed me off at the last check after the knee op, quads tight")
+    assert signed_off and not any(f.certain for f in signed_off)
+
+
+def test_being_signed_off_work_is_not_a_clearance() -> None:
+    from components import cues
+
+    assert cues.cleared("the surgeon signed me off after the final check")
+    assert not cues.cleared("my GP signed me off work for two weeks with my back")
 
 
 def test_a_lump_on_the_speakers_body_is_theirs_whoever_noticed_it() -> None:
