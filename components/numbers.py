@@ -28,11 +28,11 @@ _PAIN_WORDS = re.compile(
     r"scale|intensity)\b"
 )
 _RATED = re.compile(
-    rf"(?i)\b(?:about|around|roughly|maybe|like|at|is|it's|its|a|an|solid|strong|probably|level|easily|goes\s+to|up\s+to|sitting\s+at)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))"
+    rf"(?i)\b(?:about|around|roughly|maybe|perhaps|like|at|is|it's|its|a|an|solid|strong|probably|level|easily|goes\s+to|up\s+to|sitting\s+at)\s+(?:a\s+|an\s+)?({_NUM})\b(?!\s*(?:-|\s)?(?:min|minute|minutes|mins|sec|second|seconds|days?|weeks?|times?|hours?|x|%|inch|inches|years?|months?|reps?))"
 )
 #: a message that is only a rating ("about a 7", "maybe a six", "a 4 now", "7"): the answer to "how does it feel, 0-10?"
 _ONLY_A_RATING = re.compile(
-    rf"(?i)^\W*(?:(?:it'?s|its|i'?d\s+say|i\s+think|maybe|about|around|roughly|like|probably|prob|now|still|a|an|solid|"
+    rf"(?i)^\W*(?:(?:it'?s|its|i'?d\s+say|i\s+think|maybe|perhaps|about|around|roughly|like|probably|prob|now|still|a|an|solid|"
     rf"down\s+to|up\s+to|more\s+like)\s+)*({_NUM})(?:\s*ish)?(?:\s*(?:/\s*10|out\s+of\s+(?:10|ten)))?"
     rf"(?:\s+(?:now|maybe|i\s+think|tbh|ish|or\s+so))*\W*$"
 )
