@@ -96,7 +96,11 @@ _HOUSEHOLD = (
     r"gym\s+buddy|training\s+partner|running\s+buddy|team\s+mate|step(?:mum|mom|mother|dad|father|son|daughter|brother|sister)|"
     r"grandson|granddaughter|grandchild|grandkids?|(?:mother|father|brother|sister|son|daughter)-in-law|"
     r"(?:line\s+)?manager|supervisor|foreman|first\s+officer|co-?pilot|captain|crew\s?mates?|shipmate|bandmate|teammates?|"
-    r"pupil|apprentice|employee|student|ex|ex-(?:husband|wife|partner|boyfriend|girlfriend)|godson|goddaughter"
+    r"pupil|apprentice|employee|student|ex|ex-(?:husband|wife|partner|boyfriend|girlfriend)|godson|goddaughter|"
+    r"toddler|little\s+one|youngest|eldest|\d{1,2}[-\s]?(?:year|yr|month)[-\s]?old|"
+    # grandparents as users name them (Greek, Spanish, German, Italian, Polish, Tagalog, Hindi-Urdu, Yiddish, Russian, Portuguese)
+    r"yiayia|yiayiá|yaya|papou|abuela|abuelo|abuelita|oma|opa|nonna|nonno|babcia|dziadek|lola|lolo|nani|nana-ji|dadi|dada-ji|"
+    r"bubbe|zayde|babushka|dedushka|avó|avô|vovó|vovô"
 )
 THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
@@ -337,6 +341,13 @@ _ON_MY_BODY = re.compile(
 )
 
 
+#: the speaker gave birth to the child named ("had my son by c-section", "delivered our twins")
+_GAVE_BIRTH = re.compile(
+    r"(?i)\b(?:had|delivered|birthed|gave\s+birth\s+to|welcomed)\s+(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|twins|boy|girl|"
+    r"little\s+one)\b"
+)
+
+
 def about_someone_else(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` belongs to another person who is not the one doing the massage.
 
@@ -350,6 +361,8 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     if (_for_the_other_person(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
+    if _GAVE_BIRTH.search(text[max(0, start - 60) : end]):
+        return False  # "had my daughter by c-section 6 weeks ago": the birth is the speaker's
     if _ON_MY_BODY.match(text[end : end + 50]):
         return False  # "my girlfriend noticed a lump on top of my shoulder": the lump is on the speaker
     after = text[end:]
@@ -676,7 +689,7 @@ CLEARED = re.compile(
     r"(?i)\b(?:(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|nurse|midwife|osteo|chiro|she|he|they)\s+"
     r"(?:\w+\s+){0,3}?(?:said|says|told\s+me|confirmed|reckons)\s+(?:that\s+)?(?:i\s+(?:can|could|may|am\s+(?:ok|fine|good|safe)\s+to)|"
     r"it'?s\s+(?:ok|okay|fine|safe|good)\s+to|(?:ok|okay|fine|safe|good)\s+to)\s+(?:\w+\s+){0,2}?(?:massage|roll|foam\s+roll|use|train|"
-    r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|gave\s+me\s+the\s+(?:all[-\s]clear|green\s+light|go[-\s]ahead|ok)|"
+    r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|(?:said|says|told\s+me)\s+(?:that\s+)?(?:any|all)\s+(?:exercise|massage|activity|activities)(?:\s+and\s+\w+)?\s+(?:is|are)\s+(?:fine|ok|okay|safe|allowed)|gave\s+me\s+the\s+(?:all[-\s]clear|green\s+light|go[-\s]ahead|ok)|"
     r"all[-\s]clear\s+(?:to|for)\s+(?:massage|roll|train|exercise))"
 )
 

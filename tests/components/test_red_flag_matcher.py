@@ -290,6 +290,13 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("slipped on the stairs yesterday and my ankle is too sore to stand on", "urgent"),
         ("came off my bike onto my side, ribs hurt when I breathe deep", "urgent"),
         ("squeezing feeling behind my breast bone for the last hour", "emergency"),
+        # batch 24's classes: a lump compared over months, a pain "constant and severe", eyes and swallowing
+        # after neck movement, a knock from traffic then a limp, osteoporosis in Portuguese
+        ("the lump on my calf was pea-sized in spring, now it's the size of a grape", "refer"),
+        ("my hip ache is constant and severe, nothing touches it", "refer"),
+        ("when I look up my eyes go jumpy and swallowing feels wrong", "emergency"),
+        ("got knocked down by a van yesterday, ankle is sore to walk on", "urgent"),
+        ("tenho osteoporose na coluna, can I roll my upper back?", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -361,6 +368,8 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("phone battery is swollen so I'm getting a new one, neck's stiff from texting", False),
         ("my line manager had a DVT last year, my own calves are fine just tight", False),
         ("that deadline give me heart attack lah, upper back tight", False),
+        ("my abuela has osteoporosis, I'm 30 and fine, upper back tight", False),
+        ("our 3-year-old had a fever last week, I'm just stiff from carrying him", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
@@ -402,6 +411,13 @@ def test_a_clinicians_clearance_makes_a_refer_sign_asked_about_and_leaves_an_eme
     assert any(f.certain and f.level == "emergency" for f in emergency)
     signed_off = matcher.find("my surgeon signed me off at the last check after the knee op, quads tight")
     assert signed_off and not any(f.certain for f in signed_off)
+
+
+def test_a_birth_with_the_child_named_is_the_speakers() -> None:
+    from components import cues
+
+    text = "had our son by c-section five weeks ago, my back is stiff"
+    assert not cues.about_someone_else(text, text.index("c-section"), text.index("c-section") + 9)
 
 
 def test_being_signed_off_work_is_not_a_clearance() -> None:
