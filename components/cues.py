@@ -341,6 +341,14 @@ _ON_MY_BODY = re.compile(
 )
 
 
+#: a sign placed on an animal's body part ("an abscess in the hoof", "a lump on her flank")
+_ANIMAL_PART = re.compile(
+    r"(?i)\s*(?:in|on|of|at)\s+(?:the|his|her|its|their|one|a)\s+(?:(?:left|right|front|back|hind)\s+)?"
+    r"(?:hoof|hooves|paw|paws|fetlock|fetlocks|hock|hocks|udder|withers|flank|muzzle|mane|fur|fleece|foreleg|forelegs|"
+    r"hind\s+leg|hind\s+legs|pastern|coronet|frog|teat|teats|snout|beak|wing|claw|claws|dewclaw)\b"
+)
+
+
 #: the speaker gave birth to the child named ("had my son by c-section", "delivered our twins")
 _GAVE_BIRTH = re.compile(
     r"(?i)\b(?:had|delivered|birthed|gave\s+birth\s+to|welcomed)\s+(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|twins|boy|girl|"
@@ -361,6 +369,8 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     if (_for_the_other_person(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
+    if _ANIMAL_PART.match(text[end : end + 40]):
+        return True  # "the farrier found an abscess in the hoof": an animal's body
     if _GAVE_BIRTH.search(text[max(0, start - 60) : end]):
         return False  # "had my daughter by c-section 6 weeks ago": the birth is the speaker's
     if _ON_MY_BODY.match(text[end : end + 50]):
@@ -527,10 +537,13 @@ def answered_no(text: str, start: int, end: int) -> bool:
     return bool(_ANSWERED_NO.match(text[end : end + 30]))
 
 
-#: a message that says first it asks in general ("General question for my class handout: ...")
+#: a message that says it asks in general ("General question for my class handout: ...", "... a
+#: blood clot? Just a general question, I am healthy")
 GENERAL_OPENING = re.compile(
     r"(?i)^\W*(?:(?:a|one|just\s+a|quick|a\s+quick|just\s+a\s+quick)\s+)?(?:general|generic|theory|theoretical)\s+"
-    r"(?:question|q|query|one)\b|^\W*(?:generally\s+speaking|in\s+general|asking\s+generally)\b"
+    r"(?:question|q|query|one)\b|^\W*(?:generally\s+speaking|in\s+general|asking\s+generally)\b|"
+    r"\b(?:just|only|purely)\s+(?:a\s+)?(?:general|theoretical)\s+(?:question|q|query)\b|\basking\s+(?:in\s+general|generally)\b|"
+    r"\bout\s+of\s+(?:pure\s+)?curiosity\b"
 )
 
 

@@ -370,6 +370,9 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("that deadline give me heart attack lah, upper back tight", False),
         ("my abuela has osteoporosis, I'm 30 and fine, upper back tight", False),
         ("our 3-year-old had a fever last week, I'm just stiff from carrying him", False),
+        # a sign on an animal's body part; a question said to be general at its end
+        ("the vet found an abscess in the left hoof, I'm fine, just stiff from holding her", False),
+        ("could rolling too hard ever cause nerve damage? only a general question, I'm fine", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
