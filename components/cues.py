@@ -76,7 +76,7 @@ HISTORY = re.compile(
     rf"(?:{_NUMBER_WORDS})\s+(?:years?|yrs?)\s+since|"
     r"(?:(?:[4-9]|1[0-9]|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)\s+months?\s+(?:ago|back))|"
     r"decades?\s+ago|ages\s+ago|long\s+(?:time\s+)?ago|a\s+long\s+time\s+ago|years\s+back|way\s+back|a\s+lifetime\s+ago|"
-    r"(?:long|well|all|(?:is|it's|its|that's|thats|are|was)(?:\s+(?:all|long|well))?)\s+behind\s+me|(?:two|three|four|five|several|a\s+few|many)\s+(?:winters|summers|christmases)\s+ago|"
+    r"(?:long|well|all|(?:is|it's|its|that's|thats|are|was)(?:\s+(?:all|long|well))?)\s+behind\s+me|(?:two|three|four|five|several|a\s+few|many)\s+(?:winters|summers|christmases|seasons)\s+(?:ago|back)|(?:completely|totally|been)\s+fine\s+for\s+(?:ages|years|months)|"
     r"(?:several|many|some|a\s+few|few)?\s*months\s+ago|long-ago|"
     r"as\s+a\s+(?:kid|child|teen|teenager|boy|girl|baby|toddler|youngster)|when\s+i\s+was\s+(?:a\s+)?(?:kid|child|little|"
     r"young|younger|small|teen|teenager|boy|girl|baby|\d+|in\s+school|at\s+school|at\s+uni|in\s+college|"
@@ -105,6 +105,7 @@ _HOUSEHOLD = (
 THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
     r"(?:friend|mate|colleague)\s+of\s+(?:mine|ours)|"
+    r"(?:the|a)\s+(?:mum|mom|mother|dad|father|parents?|grandma|grandad|owner|wife|husband)\s+of\s+(?:the|my|our)\b|"
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
     r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey|wife|husband|missus|partner|coworker|co-worker|colleague|boss|neighbour|neighbor)(?:'s)?\b|"
     r"(?:my|our)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
@@ -267,7 +268,7 @@ def asked_about(text: str, start: int, end: int) -> bool:
 
 #: a question asked to learn a word, not to tell a symptom ("what is stenosis? I'm studying for an exam")
 STUDYING = re.compile(
-    r"(?i)\b(?:studying|study|exam|course|first\s+aid|article|articles|poster|tv|drama|podcast|reading\s+up|learning|for\s+fun|"
+    r"(?i)\b(?:studying|study|exam|(?<!golf\s)(?<!race\s)(?<!of\s)(?<!main\s)course|first\s+aid|article|articles|poster|tv|drama|podcast|reading\s+up|learning|for\s+fun|"
     r"curious\s+about\s+the\s+word|in\s+a\s+book|on\s+the\s+news|a\s+documentary|homework|assignment|quiz)\b"
 )
 
@@ -349,10 +350,15 @@ _ANIMAL_PART = re.compile(
 )
 
 
+#: limbs only animals have, just before the sign ("our collie's back leg swelled up")
+_ANIMAL_LIMB_BEFORE = re.compile(r"(?i)\b(?:back|front|hind)\s+(?:leg|legs|paw|paws|hoof|hooves)\b[^.!?]{0,15}$")
+
+
 #: the speaker gave birth to the child named ("had my son by c-section", "delivered our twins")
 _GAVE_BIRTH = re.compile(
     r"(?i)\b(?:had|delivered|birthed|gave\s+birth\s+to|welcomed)\s+(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|twins|boy|girl|"
-    r"little\s+one)\b"
+    r"little\s+one)\b|\b(?:she|he|they|the\s+baby|(?:my|our)\s+(?:baby|son|daughter|twins|boy|girl|little\s+one))\s+"
+    r"(?:was|were)\s+(?:born|delivered)\b"
 )
 
 
@@ -369,7 +375,7 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     if (_for_the_other_person(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     clause = sentence_around(text, start, end)
-    if _ANIMAL_PART.match(text[end : end + 40]):
+    if _ANIMAL_PART.match(text[end : end + 40]) or _ANIMAL_LIMB_BEFORE.search(text[max(0, start - 30) : start]):
         return True  # "the farrier found an abscess in the hoof": an animal's body
     if _GAVE_BIRTH.search(text[max(0, start - 60) : end]):
         return False  # "had my daughter by c-section 6 weeks ago": the birth is the speaker's
@@ -437,7 +443,7 @@ HYPOTHETICAL_ANYWHERE = re.compile(
 #: the person says afterwards that the sign is not theirs ("...would I have hit a nerve? I don't have it")
 DISOWNED = re.compile(
     r"(?i)\b(?:i\s+don'?t\s+have\s+(?:it|any|that|them|those|one)\b(?!\s+(?:other|else))|(?:nothing|none)\s+yet|"
-    r"i\s+don'?t\s*[.!,]|i'?m\s+not\s+(?:pregnant|allergic|on\s+(?:it|anything|any|them|blood))|"
+    r"i\s+don'?t\s*[.!,]|i'?m\s+not\s*[.!,]|i'?m\s+not\s+(?:pregnant|allergic|on\s+(?:it|anything|any|them|blood))|"
     r"asking\s+for\s+(?:the\s+)?future|for\s+future\s+reference|not\s+(?:pregnant|expecting)\s+yet)"
 )
 #: the person handles a medicine or sees a sign at work
@@ -600,7 +606,8 @@ _LONG_SINCE = re.compile(r"(?i)\b(?:since|in|from)\s+(?:19[0-9]{2}|20[01][0-9]|2
 #: a medicine taken now ("on Marevan 3mg a day", "currently taking")
 PRESENT_USE = re.compile(
     r"(?i)\b(?:i'?m\s+on|i\s+am\s+on|currently|still\s+(?:on|taking|take)|every\s+day|a\s+day|daily|each\s+day|twice\s+a\s+day|"
-    r"at\s+the\s+moment|right\s+now|these\s+days|has\s+me\s+on|have\s+me\s+on)\b"
+    r"at\s+the\s+moment|right\s+now|these\s+days|has\s+me\s+on|have\s+me\s+on|i'?ve\s+been\s+(?:on|taking)|ever\s+since|"
+    r"(?:checks?|check\s+on)\s+my\s+inr)\b"
 )
 
 
@@ -674,6 +681,63 @@ def damaged_thing(text: str, start: int, end: int) -> bool:
     return any(m.start() <= start and end <= m.end() for m in OBJECT_DAMAGE.finditer(normalise_apostrophes(text)))
 
 
+#: a quote opened after a verb of saying ("my wife said 'your face is drooping'", "he always says 'I'm on warfarin'")
+_QUOTE_OPEN = re.compile(
+    r"(?i)\b(?:say|says|said|saying|told\s+me|tells\s+me|asked|asks|goes|went|noticed|shouted|yelled|texted)\s*[:,]?\s*[\"'\u2018\u201c]"
+)
+_QUOTE_MARKS = "\"'\u2018\u2019\u201c\u201d"
+_YOU = re.compile(r"(?i)\b(?:you|your|you'?re|ur|u)\b")
+#: the quoted person speaks of their own body or medicine ("I'm on warfarin", "my legs"), not a hedge ("I think")
+_I_HAVE = re.compile(
+    r"(?i)\bi'?m\s*$|\bi\s+am\s*$|"
+    r"\b(?:i'?m\s+on|i\s+am\s+on|i\s+have|i'?ve\s+(?:got|had)|i\s+had|i\s+take|i'?m\s+taking|my\s+(?!god|gosh|goodness|word)\w+)\b"
+)
+_CLINICIAN = re.compile(
+    r"(?i)\b(?:doctor|doc|dr|gp|physio\w*|nurse|surgeon|consultant|specialist|midwife|paramedic|chiro\w*|osteo\w*|pharmacist|"
+    r"cardiologist|neurologist|rheumatologist|orthopaedic|orthopedic|radiologist|vet)\b"
+)
+
+
+def _quote_before(text: str, start: int) -> Optional[str]:
+    """The quoted words before `start` when the sign sits inside a quote someone is said to have said."""
+    opened = None
+    for match in _QUOTE_OPEN.finditer(text[:start]):
+        opened = match
+    if opened is None:
+        return None
+    inside = text[opened.end() : start]
+    for i, char in enumerate(inside):  # a closing mark, not an apostrophe inside a word ("don't")
+        if char in _QUOTE_MARKS and not (0 < i < len(inside) - 1 and inside[i - 1].isalpha() and inside[i + 1].isalpha()):
+            return None
+    return inside
+
+
+def told_to_me(text: str, start: int, end: int) -> bool:
+    """The sign is in a quote said to the person typing ("my wife said 'your face is drooping, why are
+    you talking funny?'") or by their clinician ("the GP said 'my guess is a DVT'"): it is their sign,
+    and the quote's question does not ask about the word."""
+    text = normalise_apostrophes(text)
+    quote = _quote_before(text, start)
+    if quote is None:
+        return False
+    return bool(_YOU.search(quote + text[start:end])) or _said_by_a_clinician(text, start, quote)
+
+
+def _said_by_a_clinician(text: str, start: int, quote: str) -> bool:
+    """The quote was opened after a clinician is named ("the GP said 'my guess is a DVT'")."""
+    return bool(_CLINICIAN.search(text[max(0, start - len(quote) - 60) : start - len(quote)]))
+
+
+def quoted_from_another(text: str, start: int, end: int) -> bool:
+    """The sign is in another person's quoted words about themselves ("my husband always says 'don't
+    roll my legs, I'm on warfarin'"): it is theirs."""
+    text = normalise_apostrophes(text)
+    quote = _quote_before(text, start)
+    if quote is None or _said_by_a_clinician(text, start, quote):
+        return False  # a clinician's words ("the GP said 'my guess is a DVT'") are about the person typing
+    return not _YOU.search(quote.split(",")[-1]) and bool(_I_HAVE.search(quote))
+
+
 def figurative(text: str, start: int, end: int) -> bool:
     """The sign word at `start:end` sits in a figure of speech ("my boss is a pain in the neck")."""
     straight = text.replace("\u2019", "'").replace("\u2018", "'")  # same length: offsets stay
@@ -702,7 +766,11 @@ CLEARED = re.compile(
     r"(?i)\b(?:(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|nurse|midwife|osteo|chiro|she|he|they)\s+"
     r"(?:\w+\s+){0,3}?(?:said|says|told\s+me|confirmed|reckons)\s+(?:that\s+)?(?:i\s+(?:can|could|may|am\s+(?:ok|fine|good|safe)\s+to)|"
     r"it'?s\s+(?:ok|okay|fine|safe|good)\s+to|(?:ok|okay|fine|safe|good)\s+to)\s+(?:\w+\s+){0,2}?(?:massage|roll|foam\s+roll|use|train|"
-    r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|(?:said|says|told\s+me)\s+(?:that\s+)?(?:any|all)\s+(?:exercise|massage|activity|activities)(?:\s+and\s+\w+)?\s+(?:is|are)\s+(?:fine|ok|okay|safe|allowed)|gave\s+me\s+the\s+(?:all[-\s]clear|green\s+light|go[-\s]ahead|ok)|"
+    r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|"
+    r"cleared\s+my\s+(?!throat|head|mind|schedule|diary|plate|desk|calendar|name|browser|cache)\w+|"
+    r"(?:said|says|told\s+me)\s+(?:that\s+)?(?:(?:any|all)\s+)?(?:exercise|massage|rolling|foam\s+rolling|activity|activities)"
+    r"(?:\s+and\s+\w+)?\s+(?:is|are)\s+(?:good|fine|ok|okay|safe|allowed)|"
+    r"gave\s+me\s+the\s+(?:all[-\s]clear|green\s+light|go[-\s]ahead|ok)|"
     r"all[-\s]clear\s+(?:to|for)\s+(?:massage|roll|train|exercise))"
 )
 

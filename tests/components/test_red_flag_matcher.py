@@ -297,6 +297,16 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("when I look up my eyes go jumpy and swallowing feels wrong", "emergency"),
         ("got knocked down by a van yesterday, ankle is sore to walk on", "urgent"),
         ("tenho osteoporose na coluna, can I roll my upper back?", "refer"),
+        # batch 25's classes: a fever read off the thermometer, a crash on the way to the golf course
+        # (not a course of study), "I've been on warfarin ever since", a knock to the ribs then a cough,
+        # a weight dropped on the foot, a wife's words to the writer in quotes, a birth told of the baby
+        ("stiff neck, thermometer says 39.1, bad headache and I can't stand the lights", "emergency"),
+        ("got rear-ended on the way to the golf course, neck sore and both hands are pins and needles", "emergency"),
+        ("I've been on warfarin ever since my clot years back, can I roll my calves", "refer"),
+        ("took a knock to the ribs at rugby on Sunday and now they hurt when I cough", "urgent"),
+        ("dropped a dumbbell on my foot yesterday, it hurts on the bone and I'm limping", "urgent"),
+        ("my husband said 'your mouth is drooping, why are you slurring?' and my arm is weak", "emergency"),
+        ("she was born by c-section four weeks ago and my back is killing me, peanut ball?", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -373,6 +383,12 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         # a sign on an animal's body part; a question said to be general at its end
         ("the vet found an abscess in the left hoof, I'm fine, just stiff from holding her", False),
         ("could rolling too hard ever cause nerve damage? only a general question, I'm fine", False),
+        # another person's own words in quotes; an animal's back leg; a toy chest; the mum of the children I mind
+        ("my wife always says 'I'm on blood thinners, don't roll my legs', but this is for my own calves", False),
+        ("our spaniel's back leg swelled up, the vet has it in hand, my hips are tight", False),
+        ("carried the toy chest upstairs and my chest muscles and shoulders are tight, ball for pecs?", False),
+        ("the mum of the kids I nanny is pregnant, I'm not. my back is tight from carrying them", False),
+        ("the physio cleared my calf last month and said rolling is good for it now", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
