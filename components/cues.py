@@ -377,6 +377,8 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     clause = sentence_around(text, start, end)
     if _ANIMAL_PART.match(text[end : end + 40]) or _ANIMAL_LIMB_BEFORE.search(text[max(0, start - 30) : start]):
         return True  # "the farrier found an abscess in the hoof": an animal's body
+    if re.search(r"(?i)\b(?:me|my)\b", text[start:end]):
+        return False  # "a cow pinned me", "the horse kicked me": the sign's own words name the speaker
     if _GAVE_BIRTH.search(text[max(0, start - 60) : end]):
         return False  # "had my daughter by c-section 6 weeks ago": the birth is the speaker's
     if _ON_MY_BODY.match(text[end : end + 50]):

@@ -147,6 +147,8 @@ _AGE = re.compile(
     rf"\b({_AGE_NUMBER})\s+(?:here|this\s+year)\b|"
     rf"\((\d{{2,3}})\s*[,)]|"
     rf"^\s*({_AGE_NUMBER})\s*(?:,|and\b)|"
+    # "tengo 61 años", "j'ai 70 ans", "ich bin 66 Jahre": years in the languages users mix in
+    rf"\b(\d{{2,3}})\s+(?:años|anos|ans|jahre|anni|jaar|lat|let|år|yaşındayım|yaşında|taon)\b|"
     rf"\bin\s+(?:my|his|her|their)\s+(?:(?:late|early|mid)[\s-]+)?({'|'.join(_DECADES)})\b"
 )
 

@@ -307,6 +307,12 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("dropped a dumbbell on my foot yesterday, it hurts on the bone and I'm limping", "urgent"),
         ("my husband said 'your mouth is drooping, why are you slurring?' and my arm is weak", "emergency"),
         ("she was born by c-section four weeks ago and my back is killing me, peanut ball?", "refer"),
+        # batch 26's classes: an age in Spanish, a weight like an animal lying on the chest, kilos lost
+        # without a diet, pinned against a fence then tingling hands
+        ("tengo 58 años, never had back pain before but the last 2 weeks my lower back aches", "refer"),
+        ("heavy pressure in my chest like a dog lying on me, started 30 minutes ago at my desk", "emergency"),
+        ("back aching for weeks and I've lost 6 kilos without trying, ball ok?", "urgent"),
+        ("a cow pinned me against the gate this morning, now my neck aches and both hands tingle", "emergency"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
