@@ -714,30 +714,28 @@ def _quote_before(text: str, start: int) -> Optional[str]:
     return inside
 
 
-def told_to_me(text: str, start: int, end: int) -> bool:
-    """The sign is in a quote said to the person typing ("my wife said 'your face is drooping, why are
-    you talking funny?'") or by their clinician ("the GP said 'my guess is a DVT'"): it is their sign,
-    and the quote's question does not ask about the word."""
+#: whose sign a quote holds: the person typing's, or the quoted person's own
+SPEAKER_QUOTED, OTHER_QUOTED = "speaker", "other"
+
+
+def quoted_owner(text: str, start: int, end: int) -> Optional[str]:
+    """Whose sign it is when it sits inside a quote (None when it does not).
+
+    SPEAKER_QUOTED: said to the person typing ("my wife said 'your face is drooping, why are you
+    talking funny?'") or by their clinician ("the GP said 'my guess is a DVT'"): it is theirs, and the
+    quote's question does not ask about the word. OTHER_QUOTED: in another person's words about
+    themselves ("my husband always says 'don't roll my legs, I'm on warfarin'"): it is the quoted
+    person's."""
     text = normalise_apostrophes(text)
     quote = _quote_before(text, start)
     if quote is None:
-        return False
-    return bool(_YOU.search(quote + text[start:end])) or _said_by_a_clinician(text, start, quote)
-
-
-def _said_by_a_clinician(text: str, start: int, quote: str) -> bool:
-    """The quote was opened after a clinician is named ("the GP said 'my guess is a DVT'")."""
-    return bool(_CLINICIAN.search(text[max(0, start - len(quote) - 60) : start - len(quote)]))
-
-
-def quoted_from_another(text: str, start: int, end: int) -> bool:
-    """The sign is in another person's quoted words about themselves ("my husband always says 'don't
-    roll my legs, I'm on warfarin'"): it is theirs."""
-    text = normalise_apostrophes(text)
-    quote = _quote_before(text, start)
-    if quote is None or _said_by_a_clinician(text, start, quote):
-        return False  # a clinician's words ("the GP said 'my guess is a DVT'") are about the person typing
-    return not _YOU.search(quote.split(",")[-1]) and bool(_I_HAVE.search(quote))
+        return None
+    said_by_clinician = bool(_CLINICIAN.search(text[max(0, start - len(quote) - 60) : start - len(quote)]))
+    if not said_by_clinician and not _YOU.search(quote.split(",")[-1]) and _I_HAVE.search(quote):
+        return OTHER_QUOTED
+    if said_by_clinician or _YOU.search(quote + text[start:end]):
+        return SPEAKER_QUOTED
+    return None
 
 
 def figurative(text: str, start: int, end: int) -> bool:

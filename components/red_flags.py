@@ -173,10 +173,10 @@ class RedFlagMatcher:
             return None
         if cues.answered_no(text, start, end):
             return None
-        if cues.quoted_from_another(text, start, end):
+        quoted = cues.quoted_owner(text, start, end)
+        if quoted == cues.OTHER_QUOTED:
             return None
-        told_to_me = cues.told_to_me(text, start, end)
-        if not told_to_me and (cues.about_someone_else(text, start, end) or cues.asked_about(text, start, end)):
+        if quoted != cues.SPEAKER_QUOTED and (cues.about_someone_else(text, start, end) or cues.asked_about(text, start, end)):
             return None
         if cues.learning_the_word(text, start, end):
             return None
