@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed-$(shell { cat $(LOCKS); echo $(INSTALL_RECIPE); } | 
 OLDEST_PYTHON := 3.11.2
 
 PHONY_EXTRA := run-production browser-deps bench test-deploy test-swarm test-fresh tools pictures
-.PHONY: help install train userdata purge screenshot run $(PHONY_EXTRA) test lint validate evaluate test-nlu test-stories pytest lock clean
+.PHONY: help install train userdata purge screenshot run $(PHONY_EXTRA) test test-prepare lint validate evaluate test-nlu test-stories pytest lock clean
 
 help:
 	@echo "make run       set up, train if stale, start the bot (REST on :5005)"
@@ -121,7 +121,19 @@ pytest: train web/node_modules browser-deps tools
 	$(BIN)/python -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 
 # `rasa data validate` and the NLU test run inside pytest (tests/quality), with thresholds.
-test: lint test-stories pytest
+# Training keeps one core busy for about a minute, so the rest of the preparation runs beside it:
+# lint, the widget, Chromium and the deployment checkers, one after another (apt-get installs one
+# package at a time). Then the story tests, then pytest.
+test: install
+	@$(MAKE) --no-print-directory --jobs=2 --output-sync=line train test-prepare
+	@$(MAKE) --no-print-directory test-stories
+	@$(MAKE) --no-print-directory pytest
+
+test-prepare: install
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory web/node_modules
+	@$(MAKE) --no-print-directory browser-deps
+	@$(MAKE) --no-print-directory tools
 
 # Every held-out set: reports, histograms and the intent confusion matrix per set.
 evaluate: train

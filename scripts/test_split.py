@@ -25,7 +25,8 @@ from typing import Dict, List, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
 JUNIT = REPORTS / "pytest.xml"
-# make test = lint test-stories pytest, and their prerequisites, in the order make runs them
+# make test's steps; make runs training beside lint, the widget and the tools (Makefile), here each
+# step runs alone so that it is timed alone
 STEPS = ["install", "train", "web/node_modules", "browser-deps", "tools", "lint", "test-stories", "pytest"]
 
 
