@@ -24,6 +24,8 @@ RUN apt-get update \
 # The Makefile's install, runtime part only (no test runner, linters or browser driver): uv from
 # its hashed pin, then every runtime pin and rasa + rasa-sdk with --no-deps (they declare Python
 # <3.11 but run on 3.11). No compiler: multidict 5.2.0 is built without its C extension (Makefile).
+# The bytecode is compiled here and kept: the containers run read-only with PYTHONDONTWRITEBYTECODE,
+# so without it every start compiled all it imported from source (docs/architecture.md "Start-up").
 FROM base AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3-venv \
@@ -35,10 +37,9 @@ COPY requirements/uv.lock.txt requirements/runtime.lock.txt requirements/rasa.lo
 RUN --mount=type=secret,id=pip_ca \
     if [ -s /run/secrets/pip_ca ]; then export PIP_CERT=/run/secrets/pip_ca SSL_CERT_FILE=/run/secrets/pip_ca; fi \
  && python -m pip install --quiet --require-hashes -r /tmp/req/uv.lock.txt \
- && uv pip install --quiet --python /opt/venv/bin/python --no-deps --require-hashes \
+ && uv pip install --quiet --compile-bytecode --python /opt/venv/bin/python --no-deps --require-hashes \
       -r /tmp/req/runtime.lock.txt -r /tmp/req/rasa.lock.txt \
  && pip uninstall --quiet --yes uv \
- && find /opt/venv -name __pycache__ -prune -exec rm -rf {} + \
  && rm -rf /tmp/req
 WORKDIR /app
 COPY . .
