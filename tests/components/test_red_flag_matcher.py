@@ -32,6 +32,11 @@ def levels(matcher: RedFlagMatcher, text: str) -> set:
         ("I can't control my bladder since my back went", "emergency"),
         ("worst headache of my life", "emergency"),
         ("one side of my face is drooping", "emergency"),
+        # FAST: a numb face with a limb that will not work
+        ("left cheek gone numb and my left hand won't grip anything", "emergency"),
+        ("my face is numb and the arm on that side is useless", "emergency"),
+        # chest tightness that goes off with rest, the activity unnamed as exercise
+        ("hauling feed sacks my chest gets tight, then it goes off once I rest", "refer"),
     ],
 )
 def test_flags(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -52,6 +57,10 @@ def test_flags(matcher: RedFlagMatcher, text: str, level: str) -> None:
 )
 def test_benign(matcher: RedFlagMatcher, text: str) -> None:
     assert levels(matcher, text) & {"refer", "emergency"} == set()
+
+
+def test_a_numb_face_with_working_arms_stays_a_nerve_sign(matcher: RedFlagMatcher) -> None:
+    assert levels(matcher, "my face is numb from the cold, arms fine, can I roll my calves") == {"refer"}
 
 
 def test_a_hedge_is_not_a_denial(matcher: RedFlagMatcher) -> None:
