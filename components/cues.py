@@ -609,7 +609,8 @@ _LONG_SINCE = re.compile(r"(?i)\b(?:since|in|from)\s+(?:19[0-9]{2}|20[01][0-9]|2
 PRESENT_USE = re.compile(
     r"(?i)\b(?:i'?m\s+on|i\s+am\s+on|currently|still\s+(?:on|taking|take)|every\s+day|a\s+day|daily|each\s+day|twice\s+a\s+day|"
     r"at\s+the\s+moment|right\s+now|these\s+days|has\s+me\s+on|have\s+me\s+on|i'?ve\s+been\s+(?:on|taking)|ever\s+since|"
-    r"(?:checks?|check\s+on)\s+my\s+inr)\b"
+    r"(?:checks?|check\s+on)\s+my\s+inr|for\s+life|lifelong|life-long|for\s+the\s+rest\s+of\s+my\s+life|indefinitely|"
+    r"permanently|long[\s-]term)\b"
 )
 
 

@@ -312,6 +312,8 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("stiff neck, thermometer says 39.1, bad headache and I can't stand the lights", "emergency"),
         ("got rear-ended on the way to the golf course, neck sore and both hands are pins and needles", "emergency"),
         ("I've been on warfarin ever since my clot years back, can I roll my calves", "refer"),
+        # batch 27's: a medicine taken "for life" after a clot long ago is taken now
+        ("rivaroxaban for life since the clot in my lung years back, ok to roll my quads?", "refer"),
         ("took a knock to the ribs at rugby on Sunday and now they hurt when I cough", "urgent"),
         ("dropped a dumbbell on my foot yesterday, it hurts on the bone and I'm limping", "urgent"),
         ("my husband said 'your mouth is drooping, why are you slurring?' and my arm is weak", "emergency"),
