@@ -354,6 +354,10 @@ _ANIMAL_PART = re.compile(
 _ANIMAL_LIMB_BEFORE = re.compile(r"(?i)\b(?:back|front|hind)\s+(?:leg|legs|paw|paws|hoof|hooves)\b[^.!?]{0,15}$")
 
 
+#: a sign whose own words name the person typing ("pinned me", "my calf")
+_NAMES_SPEAKER = re.compile(r"(?i)\b(?:me|my)\b")
+
+
 #: the speaker gave birth to the child named ("had my son by c-section", "delivered our twins")
 _GAVE_BIRTH = re.compile(
     r"(?i)\b(?:had|delivered|birthed|gave\s+birth\s+to|welcomed)\s+(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|twins|boy|girl|"
@@ -377,7 +381,7 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     clause = sentence_around(text, start, end)
     if _ANIMAL_PART.match(text[end : end + 40]) or _ANIMAL_LIMB_BEFORE.search(text[max(0, start - 30) : start]):
         return True  # "the farrier found an abscess in the hoof": an animal's body
-    if re.search(r"(?i)\b(?:me|my)\b", text[start:end]):
+    if _NAMES_SPEAKER.search(text[start:end]):
         return False  # "a cow pinned me", "the horse kicked me": the sign's own words name the speaker
     if _GAVE_BIRTH.search(text[max(0, start - 60) : end]):
         return False  # "had my daughter by c-section 6 weeks ago": the birth is the speaker's
