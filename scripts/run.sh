@@ -54,7 +54,7 @@ pids+=($!)
 echo ">> starting Rasa server on ${RASA_HOST:-127.0.0.1}:${RASA_PORT} with $MODEL"
 "$BIN/rasa" run --model "$MODEL" --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials credentials.yml \
   --interface "${RASA_HOST:-127.0.0.1}" --port "$RASA_PORT" --cors "${WEB_ORIGINS[@]}" \
-  --enable-api --auth-token "$RASA_AUTH_TOKEN" &
+  --enable-api --auth-token="$RASA_AUTH_TOKEN" &
 pids+=($!)
 
 echo ">> starting the demo page (chat widget) on http://${WEB_HOST}:${WEB_PORT}"

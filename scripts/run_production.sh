@@ -33,7 +33,7 @@ trap 'exit 130' INT TERM
 RASA_ENDPOINTS=endpoints.production.yml "$BIN/rasa" run actions --actions actions --port 5055 & pids+=($!)
 for port in 5005 5006; do
   "$BIN/rasa" run --model "$MODEL" --endpoints endpoints.production.yml --credentials credentials.yml \
-    --interface "${RASA_HOST:-127.0.0.1}" --port "$port" --enable-api --auth-token "$RASA_AUTH_TOKEN" & pids+=($!)
+    --interface "${RASA_HOST:-127.0.0.1}" --port "$port" --enable-api --auth-token="$RASA_AUTH_TOKEN" & pids+=($!)
 done
 echo ">> action server :5055, Rasa instances :5005 and :5006 (Ctrl-C stops all)"
 wait -n "${pids[@]}"

@@ -23,7 +23,9 @@ def rasa_argv(args: Sequence[str], environ: Mapping[str, str]) -> List[str]:
     token = environ.get("RASA_AUTH_TOKEN", "")
     if not token:
         raise SystemExit("rasa_server: set RASA_AUTH_TOKEN (or RASA_AUTH_TOKEN_FILE): the HTTP API is only enabled with a token")
-    return ["rasa", *args, AUTH_FLAG, token]
+    # One argument, `--auth-token=<token>`: as two, a token that starts with "-" (as one from
+    # `secrets.token_urlsafe` may) would be read as an option and Rasa would not start.
+    return ["rasa", *args, f"{AUTH_FLAG}={token}"]
 
 
 def main() -> None:

@@ -119,7 +119,16 @@ def rasa_server() -> ModuleType:
 
 def test_rasa_gets_its_api_token_from_the_environment_only() -> None:
     argv = rasa_server().rasa_argv(["run", "--enable-api", "--port", "5005"], {"RASA_AUTH_TOKEN": "api-token"})
-    assert argv == ["rasa", "run", "--enable-api", "--port", "5005", "--auth-token", "api-token"]
+    assert argv == ["rasa", "run", "--enable-api", "--port", "5005", "--auth-token=api-token"]
+
+
+def test_a_token_that_starts_with_a_dash_reaches_rasa_whole() -> None:
+    """A random URL-safe token starts with "-" about one time in 32; Rasa's own parser must still read it."""
+    from rasa.__main__ import create_argument_parser
+
+    token = "-Xk2_token"
+    argv = rasa_server().rasa_argv(["run", "--enable-api"], {"RASA_AUTH_TOKEN": token})
+    assert create_argument_parser().parse_args(argv[1:]).auth_token == token
 
 
 @pytest.mark.parametrize(
