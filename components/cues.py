@@ -100,7 +100,11 @@ _HOUSEHOLD = (
     r"toddler|little\s+one|youngest|eldest|\d{1,2}[-\s]?(?:year|yr|month)[-\s]?old|"
     # grandparents as users name them (Greek, Spanish, German, Italian, Polish, Tagalog, Hindi-Urdu, Yiddish, Russian, Portuguese)
     r"yiayia|yiayiá|yaya|papou|abuela|abuelo|abuelita|oma|opa|nonna|nonno|babcia|dziadek|lola|lolo|nani|nana-ji|dadi|dada-ji|"
-    r"bubbe|zayde|babushka|dedushka|avó|avô|vovó|vovô"
+    r"bubbe|zayde|babushka|dedushka|avó|avô|vovó|vovô|"
+    # and in dialects of English (Scots, Irish, Northern, Southern US, Welsh) and a few more languages
+    r"granda|grandda|grandaddy|granddaddy|grandaddy|gramps|grampa|grampy|grandpop|pop-?pop|poppa|pappy|papaw|pawpaw|"
+    r"mamaw|meemaw|memaw|granma|gramma|grammy|nanny|taid|nain|mamie|papi|mémé|pépé|ouma|oupa|teta|sitto|jiddo|"
+    r"halmeoni|harabeoji|obaachan|ojiichan|nainai|yeye|laolao|bibi|babu|tutu|kuia|koro|da|ma|pa|pops|old\s+(?:man|dear|lady)|mammy"
 )
 THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
@@ -108,12 +112,13 @@ THIRD_PERSON = re.compile(  # noqa: E501
     r"(?:the|a)\s+(?:mum|mom|mother|dad|father|parents?|grandma|grandad|owner|wife|husband)\s+of\s+(?:the|my|our)\b|"
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
     r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey|wife|husband|missus|partner|coworker|co-worker|colleague|boss|neighbour|neighbor)(?:'s)?\b|"
-    r"(?:my|our)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
+    r"(?:my|our|me)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
     r"father|son|daughter|kid|kids|child|children|brother|sister|friends?|bestie|twin|mates?|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
     r"teammate|coach|dog|cat|" + _HOUSEHOLD + r")|(?:he|she|him|her|his|hers)|"
-    r"(?:auntie|aunt|uncle|grandad|granddad|grandma|grandpa|granny|nan|nana|mum|mom|dad|hubby)|"
+    r"(?:auntie|aunt|uncle|grandad|granddad|grandma|grandpa|granny|nan|nana|mum|mom|dad|hubby|granda|grandda|gramps|grampa|"
+    r"granma|gramma|grammy|nanna|grandpop|pop-?pop|papaw|pawpaw|mamaw|meemaw|memaw)|"
     r"runs\s+in\s+(?:my|the)\s+family|family\s+history|(?:my|his|her)\s+(?:family|relatives))\b"
 )
 #: the other person is the one who will use the tool (so their risk is the one that counts)
@@ -309,6 +314,11 @@ def _owner_before(text: str, start: int) -> Optional[re.Match[str]]:
     return last if owned else None
 
 
+#: what a carer does for someone that is not a massage ("I do her shopping")
+_CHORES = (
+    r"(?:shopping|washing|laundry|hair|nails|make-?up|cooking|cleaning|housework|errands|garden|gardening|ironing|dishes|"
+    r"paperwork|bills|meals|meds|medication|tablets|pills|appointments)\b"
+)
 #: the person typing will massage the other one ("can I massage his neck?", "should I roll it for
 #: her?"); "it" only counts when they name no part of their own body ("my calf is tight, can I roll it?")
 _MASSAGING_THEM = re.compile(
@@ -316,7 +326,8 @@ _MASSAGING_THEM = re.compile(
     r"(?:him|her|them|(?:his|her|their)\s+\w+|(?P<it>it))\b|"
     # said as what they do or want to do: "I do his back with a peanut ball", "I'd like to work her upper chest"
     r"\b(?:i|we|i'd|i'?ll)\s+(?:like\s+to\s+|want\s+to\s+|usually\s+|always\s+)?(?:do|did|massage|massaged|roll|rolled|rub|rubbed|"
-    r"work|worked|work\s+on|worked\s+on)\s+(?:(?:\w+\s+){0,3}?(?:on|to)\s+)?(?:him|her|them|(?:his|her|their)\s+\w+|"
+    r"work|worked|work\s+on|worked\s+on)\s+(?:(?:\w+\s+){0,3}?(?:on|to)\s+)?"
+    r"(?:(?:him|her|them)(?!\s+" + _CHORES + r")|(?:his|her|their)\s+(?!" + _CHORES + r")\w+|"
     r"my\s+(?:partner|husband|wife|mum|mom|dad|son|daughter|client|patient)'s)\b"
 )
 
@@ -509,6 +520,8 @@ ZODIAC = re.compile(
     r"(?:being|as|proud|classic|typical|total|true|such)\s+(?:a\s+)?cancer\b(?!\s+(?:patient|survivor|diagnosis|treatment|scare))|"
     r"(?:she'?s|he'?s|i'?m|im)\s+a\s+cancer\b(?!\s+(?:patient|survivor|diagnosis|treatment|scare)))"
 )
+#: what people say a shock at a price came from ("the hotel bill nearly made me faint")
+_PRICE = r"(?:bill|price|prices|cost|fee|fees|invoice|quote|receipt|total|rent|statement)\b"
 #: figures of speech that use a sign word: the sign may not be meant, so it is asked about
 FIGURATIVE = re.compile(
     r"(?i)\b(?:pain\s+in\s+the\s+(?:neck|arse|ass|butt|backside|bum)|numb\s+to|"
@@ -519,6 +532,11 @@ FIGURATIVE = re.compile(
     r"back\s*stab\w*|bleed(?:ing)?\s+(?:me|us)\s+dry|blood\s+(?:boil\w*|is\s+boiling)|weak\s+at\s+the\s+knees|"
     r"(?:sick|tired)\s+(?:of|to\s+death)|(?:giving|give|gave|given)\s+me\s+a\s+heart\s+attack|"
     r"nearly\s+(?:fainted|died|had\s+a\s+heart\s+attack)|(?:almost|could\s+have|could've)\s+(?:fainted|died)|"
+    # a shock at a price ("the hotel bill nearly made me faint", "almost passed out at the quote"): asked, as above;
+    # "the pain nearly made me pass out" names no price and stays a sign
+    rf"(?:the|that|my|our)\s+(?:[\w']+\s+){{0,2}}?{_PRICE}\s+(?:[\w']+\s+){{0,4}}?made\s+me\s+(?:faint|pass\s+out|keel\s+over)|"
+    rf"(?:faint|fainted|pass\s+out|passed\s+out|keel\s+over|keeled\s+over)\s+(?:at|over|when\s+i\s+saw|when\s+i\s+got)\s+"
+    rf"(?:the|my|our|that)\s+(?:[\w']+\s+){{0,2}}?{_PRICE}|"
     r"heart\s+attack\s+(?:lol|haha)|(?:is|was|been|be)\s+a\s+(?:total\s+|complete\s+|bit\s+of\s+a\s+)?car\s+crash|car\s+crash\s+of\s+a|rash\s+decision|"
     r"broke\s+my\s+heart|broken-hearted|pulling\s+my\s+hair\s+out|(?:turned|went)\s+to\s+jelly\s+when|swollen\s+with\s+pride|"
     r"(?:the|a)\s+pacemaker\s+for|pacer\s+for\s+the|break\s+a\s+leg|(?:dying|dead)\s+(?:to|for)\b|dead\s+on\s+my\s+feet|"

@@ -324,6 +324,12 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("heavy pressure in my chest like a dog lying on me, started 30 minutes ago at my desk", "emergency"),
         ("back aching for weeks and I've lost 6 kilos without trying, ball ok?", "urgent"),
         ("a cow pinned me against the gate this morning, now my neck aches and both hands tingle", "emergency"),
+        # batch 28's classes: a fall neck first, a squeezing chest said to be happening now (even put
+        # down to work), chest tightening with a sweat
+        ("hit the boards neck-first at hockey, since then my arms are weak and my fingers tingle", "emergency"),
+        ("went over the handlebars yesterday, neck hurts and my hands have pins and needles", "emergency"),
+        ("there's a squeezing in my chest as I type this, probably from lugging the crates", "emergency"),
+        ("my chest keeps tightening and I'm sweating, been going on a while", "emergency"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -406,6 +412,13 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("carried the toy chest upstairs and my chest muscles and shoulders are tight, ball for pecs?", False),
         ("the mum of the kids I nanny is pregnant, I'm not. my back is tight from carrying them", False),
         ("the physio cleared my calf last month and said rolling is good for it now", False),
+        # batch 28's: grandparents and parents as dialects name them, "me" for "my"; a shock at a price
+        ("me nan's on warfarin and I do her shopping, my own calves are tight", False),
+        ("my grampa had a stroke two years ago, I'm his carer and my back is tight from lifting", False),
+        ("Gramma had a heart attack last spring, I'm fine, just tight calves", False),
+        ("the pain nearly made me pass out when I bent over this morning", True),
+        # a chest heavy right now from the bench press is a workout, not a current chest pain
+        ("my chest feels heavy right now, sore when I press on it after chest day", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
@@ -470,3 +483,15 @@ def test_a_lump_on_the_speakers_body_is_theirs_whoever_noticed_it() -> None:
     assert not cues.about_someone_else(text, text.index("lump"), text.index("lump") + 4)
     other = "my husband has a lump on his neck, my traps are tight"
     assert cues.about_someone_else(other, other.index("lump"), other.index("lump") + 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the plumber's invoice nearly made me pass out, anyway my neck is stiff",
+        "almost fainted at the quote for new tyres, hips tight",
+    ],
+)
+def test_a_shock_at_a_price_is_asked_about_not_referred(matcher: RedFlagMatcher, text: str) -> None:
+    found = matcher.find(text)
+    assert found and not any(f.certain for f in found)
