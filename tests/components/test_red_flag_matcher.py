@@ -417,6 +417,9 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("my grampa had a stroke two years ago, I'm his carer and my back is tight from lifting", False),
         ("Gramma had a heart attack last spring, I'm fine, just tight calves", False),
         ("the pain nearly made me pass out when I bent over this morning", True),
+        # the GP practice called "the surgery"; an infection that is not in the skin being worked on
+        ("I'll have to phone the surgery about my repeat prescription, anyway my traps are tight", False),
+        ("on antibiotics for a tooth abscess, hips stiff from sitting, which ball?", False),
         # a chest heavy right now from the bench press is a workout, not a current chest pain
         ("my chest feels heavy right now, sore when I press on it after chest day", False),
     ],
