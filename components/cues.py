@@ -106,17 +106,21 @@ _HOUSEHOLD = (
     r"mamaw|meemaw|memaw|granma|gramma|grammy|nanny|taid|nain|mamie|papi|mémé|pépé|ouma|oupa|teta|sitto|jiddo|"
     r"halmeoni|harabeoji|obaachan|ojiichan|nainai|yeye|laolao|bibi|babu|tutu|kuia|koro|da|ma|pa|pops|old\s+(?:man|dear|lady)|mammy"
 )
+#: a relation or someone close, after "my" (or "his", "her" in a writer's third person)
+_RELATION = (
+    r"(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
+    r"father|son|daughter|kid|kids|child|children|brother|sister|friends?|bestie|twin|mates?|grandad|granddad|grandpa|grandma|granny|gran|"
+    r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
+    r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
+    r"teammate|coach|dog|cat|" + _HOUSEHOLD + r")"
+)
 THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
     r"(?:friend|mate|colleague)\s+of\s+(?:mine|ours)|"
     r"(?:the|a)\s+(?:mum|mom|mother|dad|father|parents?|grandma|grandad|owner|wife|husband)\s+of\s+(?:the|my|our)\b|"
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
     r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey|wife|husband|missus|partner|coworker|co-worker|colleague|boss|neighbour|neighbor)(?:'s)?\b|"
-    r"(?:my|our|me)\s+(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
-    r"father|son|daughter|kid|kids|child|children|brother|sister|friends?|bestie|twin|mates?|grandad|granddad|grandpa|grandma|granny|gran|"
-    r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
-    r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
-    r"teammate|coach|dog|cat|" + _HOUSEHOLD + r")|(?:he|she|him|her|his|hers)|"
+    r"(?:my|our|me)\s+" + _RELATION + r"|(?:he|she|him|her|his|hers)|"
     r"(?:auntie|aunt|uncle|grandad|granddad|grandma|grandpa|granny|nan|nana|mum|mom|dad|hubby|granda|grandda|gramps|grampa|"
     r"granma|gramma|grammy|nanna|grandpop|pop-?pop|papaw|pawpaw|mamaw|meemaw|memaw)|"
     r"runs\s+in\s+(?:my|the)\s+family|family\s+history|(?:my|his|her)\s+(?:family|relatives))\b"
@@ -253,6 +257,8 @@ _CONNECTOR = re.compile(r"(?i)\s(?:vs\.?|versus|or|and)\s+(?:a|an|the)?\s*$")
 #: a comparison asked about the two terms ("trigger point vs pinched nerve, what's the diff?")
 _COMPARED = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
 _DIFFERENCE = re.compile(r"(?i)\b(?:diff|difference|differences|same\s+thing|tell\s+(?:them|the\s+two)\s+apart)\b")
+#: the second of two terms after "the difference between" ("... between a knot in the muscle and a pinched nerve")
+_SECOND_OF_TWO = re.compile(r"(?i)\bdifference\s+between\b[^.?!]{0,60}\s(?:and|or)\s+(?:a|an|the)?\s*$")
 
 
 def asked_about(text: str, start: int, end: int) -> bool:
@@ -262,6 +268,8 @@ def asked_about(text: str, start: int, end: int) -> bool:
     if _ASKED_ABOUT.search(before) or (_WHAT_DOES.search(before) and _MEAN_AFTER.search(text[end : end + 30])):
         return True
     clause = sentence_around(text, start, end)
+    if _SECOND_OF_TWO.search(normalise_apostrophes(text[max(0, start - 100) : start])) and "?" in clause + text[end : end + 60]:
+        return True
     if _COMPARED.search(clause) and _DIFFERENCE.search(text) and "?" in text:
         return True
     connector = _CONNECTOR.search(before)
@@ -377,6 +385,21 @@ _GAVE_BIRTH = re.compile(
 )
 
 
+#: the writer names themselves and goes on in the third person ("Karma is writing from Thimphu.
+#: Since prayers he has..."): their "he" or "she" is the speaker
+SELF_NAMED = re.compile(
+    r"^\W*(?:(?i:hi|hello|hey|greetings|good\s+(?:morning|evening|afternoon))\W+)?(?!(?:My|Our|The|This|That)\b)[A-Z][a-z]+"
+    r"(?:\s+[A-Z][a-z]+)?\s+(?i:is\s+writing|writing|writes|here|speaking|is\s+asking|asks)\b"
+)
+
+
+_THEIR_RELATION = re.compile(r"(?i)\b(?:my|our|me|his|her|their)\s+" + _RELATION + r"\b")
+#: "my husband's the one with the pacemaker, I'm fit": the sign right after is the other person's
+_THE_ONE_WITH = re.compile(
+    r"(?i)\b(?:my|our|me)\s+" + _RELATION + r"(?:'s|\s+is|\s+was)\s+the\s+one\s+(?:with|who|on|that)\b[^.!?;,]{0,30}$"
+)
+
+
 def about_someone_else(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` belongs to another person who is not the one doing the massage.
 
@@ -387,9 +410,13 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     """
     text = normalise_apostrophes(text)
     for_myself = re.search(r"(?i)\b(?:for|about)\s+(?:myself|my\s+own|me)\b", text)
+    clause = sentence_around(text, start, end)
+    if _THE_ONE_WITH.search(text[max(0, start - 80) : start]):
+        return True
+    if SELF_NAMED.search(text):  # "Karma is writing... he has a squeezing chest": he is the one writing
+        return bool(_THEIR_RELATION.search(clause))  # ... and "her mother has cancer" is the mother's
     if (_for_the_other_person(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
-    clause = sentence_around(text, start, end)
     if _ANIMAL_PART.match(text[end : end + 40]) or _ANIMAL_LIMB_BEFORE.search(text[max(0, start - 30) : start]):
         return True  # "the farrier found an abscess in the hoof": an animal's body
     if _NAMES_SPEAKER.search(text[start:end]):
@@ -500,7 +527,9 @@ WORK_LINK = re.compile(
 TAKING = re.compile(
     r"(?i)\b(?:i\s+(?:take|took|use|inject|have\s+to\s+take|need\s+to\s+take)|i'?m\s+(?:on|taking)|i\s+am\s+(?:on|taking)|"
     r"im\s+(?:on|taking)|on\s+it\s+myself|(?:put|started|has|have|had|keeps)\s+me\s+on|prescribed\s+me|my\s+(?:own\s+)?(?:tablets|pills|meds|"
-    r"medication|injections))\b"
+    r"medication|injections)|"
+    # a midwife's own birth ("delivered my own wee one by section")
+    r"my\s+own\s+(?:baby|bairn|wee\s+one|little\s+one|son|daughter|twins|birth|delivery|pregnancy|labour|labor))\b"
 )
 #: a medicine the person no longer takes: never assumed current, so it is asked about
 STOPPED = re.compile(

@@ -18,9 +18,9 @@ WORD_NUMBERS = {
 _NUM = r"(?:10|[0-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
 _BIG = r"(?:\d{1,3}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
 
-#: "7/10", "seven out of ten", "9 of 10" (not "9 of 10 times": a count)
+#: "7/10", "seven out of ten", "9 of 10", "9 from 10" and "8 on 10" as other languages say it (not "9 of 10 times": a count)
 _OUT_OF_TEN = re.compile(
-    rf"(?i)(?<![\d.,])\b({_NUM})(?:[.,]\d)?\s*(?:(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)|(?:of|over)\s+10)\b"
+    rf"(?i)(?<![\d.,])\b({_NUM})(?:[.,]\d)?\s*(?:(?:/|out\s+of|outta|on\s+a\s+scale\s+of)\s*(?:10|ten)|(?:of|over|from|on)\s+(?:10|ten))\b"
     r"(?!\s+(?:times|people|days|nights|sessions|mornings|runs|reps|exercises?|stretches|moves|steps|minutes|spots|points|questions|of\b))"
 )
 _PAIN_WORDS = re.compile(

@@ -28,8 +28,11 @@ from components.spelling import Speller
 #: words whose lookup lemma has an everyday meaning of its own ("swollen" -> "swell", as in "swell
 #: idea"; "number" is not "more numb"), or is another word: the table reads "worse" and "worst" as
 #: "wrong" (so "the wrong button" was "getting worse"), and "pulling my shoulders forward" (posture)
-#: is not "pulled my hamstring" (an injury)
-KEEP_AS_IS = frozenset({"swollen", "swelling", "number", "numbers", "worse", "worst", "wrong", "pulling", "pulls", "buns"})
+#: is not "pulled my hamstring" (an injury); a "wound" is not the past of "wind" ("chapped from
+#: the wind"), and "pura" ("pura vida") is not a Latin plural of "pus"
+KEEP_AS_IS = frozenset(
+    {"swollen", "swelling", "number", "numbers", "worse", "worst", "wrong", "pulling", "pulls", "buns", "wound", "pura"}
+)
 #: degree words that a phrase may carry or not without changing what it says ("I can't really
 #: feel", "a bit slurred", "getting steadily worse"); a Normalizer with `skip_fillers` drops them
 FILLERS = frozenset(

@@ -330,6 +330,28 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("went over the handlebars yesterday, neck hurts and my hands have pins and needles", "emergency"),
         ("there's a squeezing in my chest as I type this, probably from lugging the crates", "emergency"),
         ("my chest keeps tightening and I'm sweating, been going on a while", "emergency"),
+        # batch 29's classes: swelling of the lips or tongue in lay words, a sudden belly pain through to
+        # the back or a belly beating like a second heart, a crash from behind, a foot or grip losing
+        # ground week by week, a fall onto the hand then a swollen wrist, "something gave way" at the
+        # heel, a graded tear, "N from 10", a caesarean called a "section", "N weeks with my first"
+        ("tried a new body lotion and now my lips are going fat and my throat feel tight", "emergency"),
+        ("ate a prawn cracker and my tongue feels thick and my voice is croaky", "emergency"),
+        ("out of nowhere a pain in my tummy that goes right through to my back", "emergency"),
+        ("there's something throbbing in my stomach like a second heart and my back hurts", "emergency"),
+        ("a lorry ploughed into the back of my van, neck is killing me and my fingers are numb", "emergency"),
+        ("for two weeks my foot's been slapping the floor, worse than last week, can't lift the front of my foot", "urgent"),
+        ("tripped on the kerb and landed on my outstretched hand, wrist is puffy", "urgent"),
+        ("running for the tram something gave way at my heel and now I can't point my foot", "urgent"),
+        ("the sports doctor says it's a grade two calf strain from Saturday, can I roll it?", "refer"),
+        ("my knee pain is very bad, 8 from 10, every single day", "refer"),
+        ("delivered my daughter by section six weeks back, can I roll my upper back?", "refer"),
+        ("30 weeks with our second and my hips ache, peanut ball?", "refer"),
+        ("there's a bump on my shin, first like a pea, now like an olive, can I roll near it?", "refer"),
+        # a midwife's own birth; a chest squeezing now whatever muscle the ball is meant for
+        ("midwife here, had my own wee one by section five weeks ago, upper back sore", "refer"),
+        ("there's a squeezing in my chest right now, can I put the ball on my chest muscles?", "emergency"),
+        # the writer names themselves and goes on in the third person
+        ("Ana is writing from Lisbon. Since lunch she has a heavy pressure in her chest, still there now", "emergency"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -420,6 +442,13 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         # the GP practice called "the surgery"; an infection that is not in the skin being worked on
         ("I'll have to phone the surgery about my repeat prescription, anyway my traps are tight", False),
         ("on antibiotics for a tooth abscess, hips stiff from sitting, which ball?", False),
+        # batch 29's: the other person is "the one with" the sign; the second of two terms compared;
+        # weather, not a wound; "dropping the ball" while rolling; a self-named writer's mother
+        ("my wife's the one on warfarin, I'm healthy, just stiff calves from hiking", False),
+        ("what's the difference between tightness from sitting and a trapped nerve? mine is just stiff", False),
+        ("my lips are chapped from the wind on the ferry, shoulders tight", False),
+        ("I keep dropping the ball when I roll my back, any tips?", False),
+        ("Hello, Maria here, her mother has cancer, Maria only wants a ball for her tight calves.", False),
         # a chest heavy right now from the bench press is a workout, not a current chest pain
         ("my chest feels heavy right now, sore when I press on it after chest day", False),
     ],
@@ -437,6 +466,7 @@ def test_a_denial_over_several_lines_still_denies(matcher: RedFlagMatcher) -> No
     [
         "my chest aches from all the push-ups yesterday, sore to the touch, can I roll my pecs?",
         "my chest hurts from the bench press",
+        "my chest and shoulders are paining because of the push-ups, ball on the chest muscle ok?",
     ],
 )
 def test_a_sore_chest_put_down_to_a_workout_is_asked_about_not_assumed(matcher: RedFlagMatcher, text: str) -> None:
