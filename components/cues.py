@@ -116,6 +116,7 @@ _RELATION = (
 )
 THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
+    r"one\s+of\s+(?:my|our|the)\s+(?:customers|clients|patients|regulars|students|residents|members|pupils|players|friends|mates)|"
     r"(?:friend|mate|colleague)\s+of\s+(?:mine|ours)|"
     r"(?:the|a)\s+(?:mum|mom|mother|dad|father|parents?|grandma|grandad|owner|wife|husband)\s+of\s+(?:the|my|our)\b|"
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
@@ -281,7 +282,7 @@ def asked_about(text: str, start: int, end: int) -> bool:
 
 #: a question asked to learn a word, not to tell a symptom ("what is stenosis? I'm studying for an exam")
 STUDYING = re.compile(
-    r"(?i)\b(?:studying|study|exam|(?<!golf\s)(?<!race\s)(?<!of\s)(?<!main\s)course|first\s+aid|article|articles|poster|tv|drama|podcast|reading\s+up|learning|for\s+fun|"
+    r"(?i)\b(?:leaflet|newsletter|handout|flyer|blog\s+post|studying|study|exam|(?<!golf\s)(?<!race\s)(?<!of\s)(?<!main\s)course|first\s+aid|article|articles|poster|tv|drama|podcast|reading\s+up|learning|for\s+fun|"
     r"curious\s+about\s+the\s+word|in\s+a\s+book|on\s+the\s+news|a\s+documentary|homework|assignment|quiz)\b"
 )
 
@@ -393,6 +394,11 @@ SELF_NAMED = re.compile(
 )
 
 
+#: the person typing only hears of the sign ("one of my customers told me he's on thinners")
+_TOLD_ME = re.compile(
+    r"(?i)\b(?:told|tells|telling|said\s+to|says\s+to|mentioned\s+to|showed|texted|messaged)\s+me\b(?:\s+(?:today|yesterday|that))?"
+)
+_MINE = re.compile(r"(?i)\b(?:my|me|myself|mine|i|i'm|im|i've|ive)\b")
 _THEIR_RELATION = re.compile(r"(?i)\b(?:my|our|me|his|her|their)\s+" + _RELATION + r"\b")
 #: "my husband's the one with the pacemaker, I'm fit": the sign right after is the other person's
 _THE_ONE_WITH = re.compile(
@@ -431,7 +437,13 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
         return True  # "my dog had surgery and carrying him has given me a sore back": the sign is the dog's
     if owner and ANIMAL.fullmatch(owner.group(0)) and FIRST_PERSON.search(after):
         return True  # "our horse had a puffy leg and I stood hosing it down": nobody rolls a horse
-    if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause) or MY_BODY.search(clause):
+    # "a customer told me he has a clot": "me" only hears it ("my wife told me my mouth droops" is mine)
+    heard = _TOLD_ME.search(clause)
+    if heard and not _MINE.search(clause[heard.end() :]):
+        clause_without_me = clause[: heard.start()] + " " + clause[heard.end() :]
+    else:
+        clause_without_me = clause
+    if not THIRD_PERSON.search(clause) or FIRST_PERSON.search(clause_without_me) or MY_BODY.search(clause):
         return False  # "my shin is painful where his studs hit": the shin is the speaker's
     if RECOMMENDS.search(clause):
         return True  # the other person passes a tool on: the one asking is someone else
@@ -459,6 +471,9 @@ HYPOTHETICAL = re.compile(
     r"(?:client|student|patient|friend|customer|member|athlete|runner|player|colleague|trainee|learner)s?\b|"
     r"\bis\s+it\s+true\s+(?:that\s+)?(?!i\b|i'm\b|my\b)|"
     r"in\s+case\s+i|supposing|suppose\s+i|hypothetically|"
+    # a question about people in general ("should people with varicose veins be careful?")
+    r"(?:should|can|could|do|does|would|must|are|is\s+it\s+(?:ok|okay|safe|fine)\s+for)\s+(?:people|someone|somebody|anyone|folks|those|"
+    r"a\s+person)\s+(?:who\s+(?:have|has|are|is)|with)\b|"
     r"if\s+(?:i|you|someone|somebody|one)\s+(?:get|gets|got|start|starts|develop|develops|notice|notices|feel|feels|have|has|"
     r"experience|experiences|were\s+to)|when\s+should\s+i\s+stop\s+if|should\s+i\s+stop\s+if|would\s+you\s+tell\s+me\s+to|"
     r"is\s+it\s+(?:a\s+)?(?:bad|normal|ok|okay)\s+(?:sign\s+)?if|how\s+would\s+i\s+know\s+if|how\s+do\s+i\s+know\s+if|"

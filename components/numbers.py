@@ -149,6 +149,8 @@ _AGE = re.compile(
     rf"^\s*({_AGE_NUMBER})\s*(?:,|and\b)|"
     # "tengo 61 años", "j'ai 70 ans", "ich bin 66 Jahre": years in the languages users mix in
     rf"\b(\d{{2,3}})\s+(?:años|anos|ans|jahre|anni|jaar|lat|let|år|yaşındayım|yaşında|taon)\b|"
+    # "I have 74 years", as Spanish, French, Italian and Portuguese speakers say it in English
+    rf"\bi\s+(?:have|am\s+having|got)\s+({_AGE_NUMBER})\s+years\b(?!\s+(?:of|experience|in|on|with|since|ago|left))|"
     rf"\bin\s+(?:my|his|her|their)\s+(?:(?:late|early|mid)[\s-]+)?({'|'.join(_DECADES)})\b"
 )
 

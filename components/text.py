@@ -49,6 +49,8 @@ RESPELLINGS = {
     **{word: ("could", "not") for word in ("couldnae", "cudnae", "cudnt", "couldnt")},
     **{f"{verb}nae": (verb, "not") for verb in ("do", "did", "does", "is", "was", "would", "have", "has")},
     "dinnae": ("do", "not"),
+    # Scots "swall" (swell): "me tongue's swallin up"
+    **{word: (english,) for word, english in (("swallin", "swelling"), ("swallt", "swelled"), ("swallen", "swollen"))},
 }
 #: the first half of "can't" and "won't" as the tokenizer splits them, read as the verb
 SPLIT_MODALS = {"ca": "can", "wo": "will"}

@@ -347,6 +347,24 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("delivered my daughter by section six weeks back, can I roll my upper back?", "refer"),
         ("30 weeks with our second and my hips ache, peanut ball?", "refer"),
         ("there's a bump on my shin, first like a pea, now like an olive, can I roll near it?", "refer"),
+        # batch 30's classes: double vision said as "seeing two", speech "all mushed", a pain "like a hot
+        # blade dragged through me", "can't get a full breath", a tongue "swallin up" (Scots), "I have 74
+        # years", "can't step down on it", "bigger than a month ago", a steroid "for nearly a year", a leg
+        # "folding under me" worse each time, "landed on me wrist", a stone that hit the shin
+        ("since I turned my head to reverse I'm seeing two of everything and feel sick, neck throbbing", "emergency"),
+        ("my words came out all mushed at lunch and my neck is sore on one side", "emergency"),
+        ("a pain like a hot blade dragged through me between the shoulder blades, came on all at once", "emergency"),
+        ("chest gone tight and I can't get a full breath even sitting still", "emergency"),
+        ("me tongue's swallin up after that new cream and I'm wheezing", "emergency"),
+        ("I have 78 years, I coughed hard and now my middle back is very painful, I cannot turn over", "urgent"),
+        ("felt something rip in my calf with a crack at squash and now I can't step down on that leg", "urgent"),
+        ("the lump on my forearm is bigger than a month ago, can I roll around it?", "refer"),
+        ("on prednisolone for my asthma for nearly a year now, can I foam roll my back?", "refer"),
+        ("my knee keeps folding under me on the stairs, every time worse", "urgent"),
+        ("slipped off the step and landed on me wrist, it's swelled right up", "urgent"),
+        ("a rock hit me on the shin on the climb, there's a spot on the bone I can't touch", "urgent"),
+        # told to the writer about the writer's own body stays theirs
+        ("my wife just told me the left side of my face is drooping and my arm feels weak", "emergency"),
         # a midwife's own birth; a chest squeezing now whatever muscle the ball is meant for
         ("midwife here, had my own wee one by section five weeks ago, upper back sore", "refer"),
         ("there's a squeezing in my chest right now, can I put the ball on my chest muscles?", "emergency"),
@@ -442,6 +460,10 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         # the GP practice called "the surgery"; an infection that is not in the skin being worked on
         ("I'll have to phone the surgery about my repeat prescription, anyway my traps are tight", False),
         ("on antibiotics for a tooth abscess, hips stiff from sitting, which ball?", False),
+        # batch 30's: a customer's clot told to the writer, audio that clips, a leaflet, people in general
+        ("one of my regulars told me he's on warfarin, poor guy; my own calves are tight from standing", False),
+        ("the mix kept clipping all night, shoulders tight from the desk", False),
+        ("should people with varicose veins be careful with rollers?", False),
         # batch 29's: the other person is "the one with" the sign; the second of two terms compared;
         # weather, not a wound; "dropping the ball" while rolling; a self-named writer's mother
         ("my wife's the one on warfarin, I'm healthy, just stiff calves from hiking", False),
