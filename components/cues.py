@@ -386,10 +386,17 @@ _GAVE_BIRTH = re.compile(
 )
 
 
+#: a role, not a name, in "Coach here" or "Nurse writing": the usual cues decide whose sign it is
+_ROLES = (
+    r"(?:Coach|Nurse|Physio|Midwife|Doctor|Dr|Teacher|Mum|Mom|Dad|Parent|Trainer|Therapist|Carer|Student|Runner|Climber|"
+    r"Dancer|Chef|Farmer|Driver|Painter|Builder|Plumber|Electrician|Barber|Hairdresser|Florist|Referee|Lifeguard|Someone|"
+    r"Somebody|Anyone|Everyone|Admin|Manager|Owner|Grandma|Grandad|Granny|Grandpa)\b"
+)
 #: the writer names themselves and goes on in the third person ("Karma is writing from Thimphu.
 #: Since prayers he has..."): their "he" or "she" is the speaker
 SELF_NAMED = re.compile(
-    r"^\W*(?:(?i:hi|hello|hey|greetings|good\s+(?:morning|evening|afternoon))\W+)?(?!(?:My|Our|The|This|That)\b)[A-Z][a-z]+"
+    r"^\W*(?:(?i:hi|hello|hey|greetings|good\s+(?:morning|evening|afternoon))\W+)?"
+    r"(?!(?:My|Our|The|This|That)\b)(?!" + _ROLES + r")[A-Z][a-z]+"
     r"(?:\s+[A-Z][a-z]+)?\s+(?i:is\s+writing|writing|writes|here|speaking|is\s+asking|asks)\b"
 )
 

@@ -471,6 +471,8 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("my lips are chapped from the wind on the ferry, shoulders tight", False),
         ("I keep dropping the ball when I roll my back, any tips?", False),
         ("Hello, Maria here, her mother has cancer, Maria only wants a ball for her tight calves.", False),
+        # a role introduced ("Coach here") is not a name: the players' signs stay theirs
+        ("Coach here, one of my players has a clot in his leg, my own calves are tight", False),
         # a chest heavy right now from the bench press is a workout, not a current chest pain
         ("my chest feels heavy right now, sore when I press on it after chest day", False),
     ],
