@@ -86,7 +86,8 @@ HISTORY = re.compile(
     r"long\s+(?:since\s+)?healed|fully\s+healed|fully\s+recovered|no\s+(?:symptoms|problems|trouble|issues)\s+since|all\s+healed|healed\s+(?:up|fine|now|years)|"
     r"(?:back\s+)?in\s+(?:19[0-9]{2}|20[01][0-9]|202[0-4])|"
     # "when my son was born, he's 14 now": the child's age dates the event
-    r"(?:he|she|they)\s*(?:'s|is|are|'re)\s+(?:[2-9]|1[0-9]|[a-z]+teen|twenty\w*|thirty\w*)\s+now)\b"
+    r"(?:he|she|they|(?:my|our)\s+(?:youngest|eldest|oldest|baby|son|daughter|little\s+one|kid|boy|girl))\s*(?:'s|is|are|'re)\s+"
+    r"(?:[2-9]|1[0-9]|[a-z]+teen|twenty\w*|thirty\w*|two|three|four|five|six|seven|eight|nine|ten)\s+now|ancient\s+history)\b"
 )
 
 #: someone other than the person typing
@@ -166,7 +167,8 @@ MY_BODY = re.compile(
     r"(?i)\bmy\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
     r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
     r"lats?|shins?|heels?|toes?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back|achilles|groin|elbows?|"
-    r"hands?|fingers?|thumbs?|ribs?|head|face|jaw|abs|obliques|biceps|triceps|adductors?|soles?|rotator\s+cuff|trap)\b"
+    r"hands?|fingers?|thumbs?|ribs?|head|face|jaw|abs|obliques|biceps|triceps|adductors?|soles?|rotator\s+cuff|trap|"
+    r"mouth|lips?|tongue|eyes?|eyelids?|cheeks?|speech|words|voice|vision|throat|skin|belly|stomach|tummy)\b"
 )
 #: the person typing says they are well ("I'm fine, just stiff from holding her")
 SPEAKER_FINE = re.compile(r"(?i)\b(?:i'?m|i\s+am|im)\s+(?:fine|ok|okay|good|alright|all\s+right|healthy|just)\b")
@@ -245,6 +247,7 @@ _MEAN_AFTER = re.compile(r"(?i)^\W*(?:[\w-]+\s+)?(?:mean|means|stand\s+for)\b")
 _ASKED_ABOUT = re.compile(
     r"(?i)\b(?:what(?:'s|s|\s+is|\s+are)|what\s+does|what\s+do\s+(?:you|people|doctors|they)\s+mean\s+by|what\s+counts\s+as|"
     r"what\s+would\s+count\s+as|what\s+is\s+meant\s+by|meaning\s+of|define|explain|difference\s+between|"
+    r"prevent|prevents|preventing|ward\s+off|reduce\s+the\s+risk\s+of|lower\s+the\s+risk\s+of|"
     r"what(?:'s|s|\s+is)\s+the\s+difference\s+between|how\s+do\s+(?:you|i|people)\s+tell|what\s+actually\s+is|"
     r"warns?\s+about|warning\s+about|(?:^|[.?!]\s*)is|"
     r"(?:heard|read|saw)\s+(?:about|the\s+word|the\s+term)|what\s+exactly\s+is|explain\s+what|(?:tell|teach)\s+me\s+(?:about|what)|"
@@ -478,6 +481,8 @@ HYPOTHETICAL = re.compile(
     r"(?:client|student|patient|friend|customer|member|athlete|runner|player|colleague|trainee|learner)s?\b|"
     r"\bis\s+it\s+true\s+(?:that\s+)?(?!i\b|i'm\b|my\b)|"
     r"in\s+case\s+i|supposing|suppose\s+i|hypothetically|"
+    # Scots "see if" for "what if" ("see if a lassie was expectin, wid it be bad?")
+    r"^\W*see\s+if\s+(?:a|an|someone|somebody|ye|you|yer|your)\b|"
     # a question about people in general ("should people with varicose veins be careful?")
     r"(?:should|can|could|do|does|would|must|are|is\s+it\s+(?:ok|okay|safe|fine)\s+for)\s+(?:people|someone|somebody|anyone|folks|those|"
     r"a\s+person)\s+(?:who\s+(?:have|has|are|is)|with)\b|"

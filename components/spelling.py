@@ -56,6 +56,11 @@ def _swapped_neighbours(typed: str, word: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
 
 
+def _same_start(typed: str, word: str) -> bool:
+    """Both start with the same letter, or the first two letters are swapped ("lfu" -> "flu")."""
+    return typed[:1] == word[:1] or (len(typed) > 1 and len(word) > 1 and typed[0] == word[1] and typed[1] == word[0])
+
+
 def _by_length(dictionary: Dict[str, int]) -> Dict[int, List[str]]:
     by_length: Dict[int, List[str]] = collections.defaultdict(list)
     for word, count in dictionary.items():
@@ -140,6 +145,9 @@ class Speller:
             return found[0] if len(found) == 1 else None
         nearby = [w for n in range(len(word) - reach, len(word) + reach + 1) for w in self._by_length.get(n, [])]
         matches = process.extract(word, nearby, scorer=OSA.distance, score_cutoff=reach, limit=None)
+        # slips rarely touch the first letter (Pollock & Zamora 1984), so a word read as another
+        # that starts differently is another word ("proteas", the flowers, is not "roteas", a drug)
+        matches = [m for m in matches if _same_start(word, m[0])]
         if not matches:
             return None
         best = min(distance for _, distance, _ in matches)

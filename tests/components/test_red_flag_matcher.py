@@ -363,6 +363,19 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("my knee keeps folding under me on the stairs, every time worse", "urgent"),
         ("slipped off the step and landed on me wrist, it's swelled right up", "urgent"),
         ("a rock hit me on the shin on the climb, there's a spot on the bone I can't touch", "urgent"),
+        # batch 31's classes: back pain that stays whatever way one lies, a "heart pill", veins "like blue
+        # worms", a lump come up on the bone after a knock, "can't put my foot down", a wrist "puffy on
+        # the thumb side", "expecting 5 months", a foot drop that "started small"
+        ("my back pain stays the whole night no matter how I lie, roller ok?", "urgent"),
+        ("I take a heart pill every morning, not sure of the name, can I roll my traps?", "refer"),
+        ("the veins on my shins look like blue worms and throb at night", "refer"),
+        ("a pallet smacked me in the shin this morning and a lump came up on the bone", "urgent"),
+        ("at five-a-side something went in my calf and I can't put my foot down", "urgent"),
+        ("fell off my bike onto my wrist, it's puffy on the thumb side", "urgent"),
+        ("expecting 5 months, hips sore, ball ok?", "refer"),
+        ("my foot drop started small a fortnight ago and now it catches on every kerb", "urgent"),
+        ("my partner says the right side of my mouth is hanging and my words sound funny", "emergency"),
+        ("I can't get my chin down to my chest and the thermometer says 39.2", "emergency"),
         # told to the writer about the writer's own body stays theirs
         ("my wife just told me the left side of my face is drooping and my arm feels weak", "emergency"),
         # a midwife's own birth; a chest squeezing now whatever muscle the ball is meant for
@@ -464,6 +477,14 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("one of my regulars told me he's on warfarin, poor guy; my own calves are tight from standing", False),
         ("the mix kept clipping all night, shoulders tight from the desk", False),
         ("should people with varicose veins be careful with rollers?", False),
+        # batch 31's: a personal best, flowers read as a drug by a first-letter edit, fractured rock,
+        # Scots "see if" for "what if", prevention asked about, a caesarean dated by the child's age
+        ("broke my PB at parkrun, calves are smoked", False),
+        ("carried buckets of proteas all morning, shoulders tight", False),
+        ("the quarry face was full of fractures, back tight from shovelling", False),
+        ("see if a lassie was expectin, wid the roller be bad for her? I'm no", False),
+        ("can rolling your legs prevent blood clots on long flights?", False),
+        ("my youngest is 6 now so the c-section is ancient history, back stiff", False),
         # batch 29's: the other person is "the one with" the sign; the second of two terms compared;
         # weather, not a wound; "dropping the ball" while rolling; a self-named writer's mother
         ("my wife's the one on warfarin, I'm healthy, just stiff calves from hiking", False),
