@@ -103,7 +103,7 @@ _HOUSEHOLD = (
     r"yiayia|yiayiá|yaya|papou|abuela|abuelo|abuelita|oma|opa|nonna|nonno|babcia|dziadek|lola|lolo|nani|nana-ji|dadi|dada-ji|"
     r"bubbe|zayde|babushka|dedushka|avó|avô|vovó|vovô|"
     # and in dialects of English (Scots, Irish, Northern, Southern US, Welsh) and a few more languages
-    r"granda|grandda|grandaddy|granddaddy|grandaddy|gramps|grampa|grampy|grandpop|pop-?pop|poppa|pappy|papaw|pawpaw|"
+    r"granda|grandda|grandaddy|granddaddy|gramps|grampa|grampy|grandpop|pop-?pop|poppa|pappy|papaw|pawpaw|"
     r"mamaw|meemaw|memaw|granma|gramma|grammy|nanny|taid|nain|mamie|papi|mémé|pépé|ouma|oupa|teta|sitto|jiddo|"
     r"halmeoni|harabeoji|obaachan|ojiichan|nainai|yeye|laolao|bibi|babu|tutu|kuia|koro|da|ma|pa|pops|old\s+(?:man|dear|lady)|mammy"
 )

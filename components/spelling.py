@@ -140,7 +140,7 @@ class Speller:
         if not reach or not word.isalpha() or word in self.known:
             return None
         if len(word) == MIN_LENGTH:  # four letters: only a dropped letter or two swapped neighbours
-            found = [w for w in self._by_length.get(len(word) + 1, []) if _dropped_letter(word, w)]
+            found = [w for w in self._by_length.get(len(word) + 1, []) if _dropped_letter(word, w) and _same_start(word, w)]
             found += [w for w in self._by_length.get(len(word), []) if _swapped_neighbours(word, w)]
             return found[0] if len(found) == 1 else None
         nearby = [w for n in range(len(word) - reach, len(word) + reach + 1) for w in self._by_length.get(n, [])]
