@@ -135,19 +135,22 @@ class Speller:
         fixed = self.correct(word)
         return fixed != word and (len(word) < SURE_FROM_LENGTH or OSA.distance(word, fixed) > 1)
 
+    def _nearby(self, word: str, length: int) -> List[str]:
+        """The vocabulary words of `length` that `word` could be a slip of. Slips rarely touch the
+        first letter (Pollock & Zamora 1984), so a word that starts differently is another word
+        ("proteas", the flowers, is not "roteas", a drug)."""
+        return [w for w in self._by_length.get(length, []) if _same_start(word, w)]
+
     def _correct(self, word: str) -> Optional[str]:
         reach = bound(len(word))
         if not reach or not word.isalpha() or word in self.known:
             return None
         if len(word) == MIN_LENGTH:  # four letters: only a dropped letter or two swapped neighbours
-            found = [w for w in self._by_length.get(len(word) + 1, []) if _dropped_letter(word, w) and _same_start(word, w)]
-            found += [w for w in self._by_length.get(len(word), []) if _swapped_neighbours(word, w)]
+            found = [w for w in self._nearby(word, len(word) + 1) if _dropped_letter(word, w)]
+            found += [w for w in self._nearby(word, len(word)) if _swapped_neighbours(word, w)]
             return found[0] if len(found) == 1 else None
-        nearby = [w for n in range(len(word) - reach, len(word) + reach + 1) for w in self._by_length.get(n, [])]
+        nearby = [w for n in range(len(word) - reach, len(word) + reach + 1) for w in self._nearby(word, n)]
         matches = process.extract(word, nearby, scorer=OSA.distance, score_cutoff=reach, limit=None)
-        # slips rarely touch the first letter (Pollock & Zamora 1984), so a word read as another
-        # that starts differently is another word ("proteas", the flowers, is not "roteas", a drug)
-        matches = [m for m in matches if _same_start(word, m[0])]
         if not matches:
             return None
         best = min(distance for _, distance, _ in matches)
