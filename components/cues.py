@@ -102,6 +102,8 @@ _HOUSEHOLD = (
     # grandparents as users name them (Greek, Spanish, German, Italian, Polish, Tagalog, Hindi-Urdu, Yiddish, Russian, Portuguese)
     r"yiayia|yiayiá|yaya|papou|abuela|abuelo|abuelita|oma|opa|nonna|nonno|babcia|dziadek|lola|lolo|nani|nana-ji|dadi|dada-ji|"
     r"bubbe|zayde|babushka|dedushka|avó|avô|vovó|vovô|"
+    # parents, partners, siblings and children in Spanish ("mi mamá", "mi esposo")
+    r"mamá|mama|mami|madre|padre|papá|esposa|esposo|hermana|hermano|hija|hijo|tía|tío|suegra|suegro|"
     # and in dialects of English (Scots, Irish, Northern, Southern US, Welsh) and a few more languages
     r"granda|grandda|grandaddy|granddaddy|gramps|grampa|grampy|grandpop|pop-?pop|poppa|pappy|papaw|pawpaw|"
     r"mamaw|meemaw|memaw|granma|gramma|grammy|nanny|taid|nain|mamie|papi|mémé|pépé|ouma|oupa|teta|sitto|jiddo|"
@@ -122,7 +124,7 @@ THIRD_PERSON = re.compile(  # noqa: E501
     r"(?:the|a)\s+(?:mum|mom|mother|dad|father|parents?|grandma|grandad|owner|wife|husband)\s+of\s+(?:the|my|our)\b|"
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
     r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey|wife|husband|missus|partner|coworker|co-worker|colleague|boss|neighbour|neighbor)(?:'s)?\b|"
-    r"(?:my|our|me)\s+" + _RELATION + r"|(?:he|she|him|her|his|hers)|"
+    r"(?:my|our|me|mi)\s+" + _RELATION + r"|(?:he|she|him|her|his|hers|whose)|"
     r"(?:auntie|aunt|uncle|grandad|granddad|grandma|grandpa|granny|nan|nana|mum|mom|dad|hubby|granda|grandda|gramps|grampa|"
     r"granma|gramma|grammy|nanna|grandpop|pop-?pop|papaw|pawpaw|mamaw|meemaw|memaw)|"
     r"runs\s+in\s+(?:my|the)\s+family|family\s+history|(?:my|his|her)\s+(?:family|relatives))\b"
@@ -307,8 +309,10 @@ RECOMMENDS = re.compile(
 #: an animal, the subject of its own sign only ("the horse has a swollen fetlock"), never of the
 #: person's ("thrown by my horse" is the rider's fall)
 ANIMAL = re.compile(
-    r"(?i)\b(?:the|my|our|a|an)\s+(?:old\s+|young\s+|lame\s+|sick\s+)?(?:horse|pony|dog|cat|puppy|pup|kitten|rabbit|bunny|pet|"
-    r"heifer|cow|ewe|lamb|sheep|goat|pig|sow|bull|bullock|steer|mare|foal|donkey|alpaca)\b"
+    r"(?i)\b(?:the|my|our|a|an)\s+(?:[\w-]+\s+)?(?:horse|pony|dog|cat|puppy|pup|kitten|rabbit|bunny|pet|"
+    r"heifer|cow|ewe|lamb|sheep|goat|pig|sow|bull|bullock|steer|mare|foal|donkey|alpaca|llama|camel|ox|yak|buffalo|"
+    r"hawk|falcon|owl|eagle|kestrel|parrot|budgie|hen|chicken|rooster|duck|goose|pigeon|hamster|ferret|tortoise|"
+    r"guinea\s+pig|collie|spaniel|labrador|terrier|greyhound|whippet|lurcher|gelding|stallion|colt|filly)\b"
 )
 #: at most this many words between another person and their sign ("my dog [had] surgery")
 _OWNER_REACH = 3
@@ -374,7 +378,10 @@ _ANIMAL_PART = re.compile(
 
 
 #: limbs only animals have, just before the sign ("our collie's back leg swelled up")
-_ANIMAL_LIMB_BEFORE = re.compile(r"(?i)\b(?:back|front|hind)\s+(?:leg|legs|paw|paws|hoof|hooves)\b[^.!?]{0,15}$")
+_ANIMAL_LIMB_BEFORE = re.compile(
+    r"(?i)\b(?:(?:back|front|hind)\s+(?:leg|legs|paw|paws|hoof|hooves)|udder|udders|teats?|hoof|hooves|fetlocks?|hocks?|"
+    r"withers|beak|talons?|dewclaw|pastern)\b[^.!?]{0,15}$"
+)
 
 
 #: a sign whose own words name the person typing ("pinned me", "my calf")
@@ -677,7 +684,7 @@ PRESENT_USE = re.compile(
     r"(?i)\b(?:i'?m\s+on|i\s+am\s+on|currently|still\s+(?:on|taking|take)|every\s+day|a\s+day|daily|each\s+day|twice\s+a\s+day|"
     r"at\s+the\s+moment|right\s+now|these\s+days|has\s+me\s+on|have\s+me\s+on|i'?ve\s+been\s+(?:on|taking)|ever\s+since|"
     r"(?:checks?|check\s+on)\s+my\s+inr|for\s+life|lifelong|life-long|for\s+the\s+rest\s+of\s+my\s+life|indefinitely|"
-    r"permanently|long[\s-]term)\b"
+    r"permanently|long[\s-]term|(?<!off\s)(?<!been\s)(?<!was\s)on\s+\w+\s+since\s+(?:the|my|i|then|it))\b"
 )
 
 
@@ -723,7 +730,8 @@ def sewing_things(text: str, start: int, end: int) -> bool:
     """"Pins and needles" at `start:end` are the sewing kind ("sewing a quilt with pins and needles
     everywhere"): the message speaks of sewing and the phrase is not felt somewhere ("in my feet")."""
     felt_in_a_body_part = _FELT_IN.match(text[end:])
-    return "pin" in text[start:end].lower() and bool(SEWING.search(text)) and not felt_in_a_body_part
+    pins = re.search(r"\bpins?\b", text[start:end], re.I)  # the word, not the letters ("weeping")
+    return bool(pins) and bool(SEWING.search(text)) and not felt_in_a_body_part
 
 
 #: things that crack, swell or break without anyone being hurt ("my weld fractured", "the battery's swollen")
@@ -817,7 +825,7 @@ RESOLVED = re.compile(
     r"(?i)\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away|for)|totally\s+gone|completely\s+gone|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
     r"(?:had\s+)?nothing\s+since|no\s+(?:problems|trouble|issues|symptoms)\s+since|(?:all\s+)?fine\s+since|healed\s+(?:up|fine|completely)|"
     r"signed\s+(?:me\s+)?off|(?:long\s+since\s+|all\s+)?mended|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
-    r"never\s+returned|hasn'?t\s+returned|"
+    r"never\s+returned|hasn'?t\s+returned|recovered\s+(?:a\s+long\s+time|ages|years|long|months)\s+ago|recovered\s+(?:completely|totally)|"
     # "it went the day he arrived"
     r"(?:it|that|they)\s+went\s+(?:the\s+(?:day|week|moment)|as\s+soon\s+as|once\s+(?:he|she|they|the)|after\s+(?:he|she|they|the)))\b"
 )

@@ -147,6 +147,10 @@ _AGE = re.compile(
     rf"\b({_AGE_NUMBER})\s+(?:here|this\s+year)\b|"
     rf"\((\d{{2,3}})\s*[,)]|"
     rf"^\s*({_AGE_NUMBER})\s*(?:,|and\b)|"
+    # "Florist in Sevilla, 63, never had...": an age set off by commas in a sentence's opening words
+    rf"(?:^|[.!?]\s+)[^\W\d][^.!?\d]{{0,60}},\s*(\d{{2}})\s*,\s*(?=[^\W\d])|"
+    # "tengo 64", "j'ai 70", "ich bin 66": the age said in the user's language, without the word for years
+    rf"\b(?:tengo|j'ai|ich\s+bin|ho)\s+(\d{{2,3}})\b(?!\s*(?:kg|kilos?|min|minutos|minutes|semanas|meses|días|dias|%|/))|"
     # "tengo 61 años", "j'ai 70 ans", "ich bin 66 Jahre": years in the languages users mix in
     rf"\b(\d{{2,3}})\s+(?:años|anos|ans|jahre|anni|jaar|lat|let|år|yaşındayım|yaşında|taon)\b|"
     # "I have 74 years", as Spanish, French, Italian and Portuguese speakers say it in English

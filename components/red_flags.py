@@ -14,7 +14,8 @@ FallbackClassifier decided. Each sign it finds is graded:
 
 Patterns come from the knowledge store (knowledge/red_flag_vocabulary.py: red_flags.yml,
 conditions with a safety rule, every name of the medicines in medicines.yml) and are persisted
-in the model at training time. A concept term may hold `#` for any number ("# weeks ago"); the
+in the model at training time. A concept term may hold `#` for any number ("# weeks ago") and
+`*` for any one word ("two * instead of one"); the
 concepts `age_50_plus` and `age_70_plus` come from the ages people give (components/numbers.py).
 """
 
@@ -59,6 +60,10 @@ SEVERE_PAIN_RULE = "severe_persistent_pain"
 #: ages people give, as concepts patterns can use ("74 and my back went": age_70_plus + back)
 AGE_CONCEPTS = (("age_50_plus", 50), ("age_70_plus", 70))
 NUMBER = "#"
+#: in a concept term, any one word ("two * instead of one": two towers, two cups)
+ANY_WORD = "*"
+#: terms with these placeholders are matched token by token, not as phrases
+PLACEHOLDERS = (NUMBER, ANY_WORD)
 #: rules of knocks and passing signs: said to be over already ("all gone now", "healed"), they do not count
 PASSING_RULES = frozenset(
     {"recent_surgery_or_injury", "suspected_fracture", "acute_tear", "nerve_symptoms", "skin_wound_or_infection"}
@@ -84,7 +89,7 @@ def detector_vocabulary(red_flags: Dict[str, Any], entity_vocabulary: Dict[str, 
 
 
 def red_flag_phrases(vocabulary: Dict[str, Any]) -> List[str]:
-    words = [t for terms in vocabulary["concepts"].values() for t in terms if NUMBER not in t]
+    words = [t for terms in vocabulary["concepts"].values() for t in terms if not _placeholders(t)]
     return words + [p for pattern in vocabulary["patterns"] for p in pattern["phrases"]]
 
 
@@ -98,12 +103,19 @@ class RedFlag:
     certain: bool = True
 
 
-def _number_pattern(normalizer: Normalizer, term: str) -> List[Dict[str, Any]]:
-    """A token pattern for a term with `#` standing for any number ("# weeks ago")."""
+def _placeholders(term: str) -> bool:
+    return any(word in PLACEHOLDERS for word in term.split())
+
+
+def _token_pattern(normalizer: Normalizer, term: str) -> List[Dict[str, Any]]:
+    """A token pattern for a term with `#` standing for any number ("# weeks ago") and `*` for
+    any one word ("two * instead of one")."""
     tokens: List[Dict[str, Any]] = []
     for word in term.lower().split():
         if word == NUMBER:
             tokens.append({"LIKE_NUM": True})
+        elif word == ANY_WORD:
+            tokens.append({"IS_PUNCT": False})
         else:
             tokens.extend({"NORM": token.norm_} for token in normalizer.pattern(word))
     return tokens
@@ -139,15 +151,15 @@ class RedFlagMatcher:
         self.normalizer = Normalizer(
             blank_english(), red_flag_phrases(vocabulary), speller=speller, skip_fillers=True, word_building=True
         )
-        plain = [(c, t) for c, terms in self.concepts.items() for t in terms if NUMBER not in t]
+        plain = [(c, t) for c, terms in self.concepts.items() for t in terms if not _placeholders(t)]
         labelled = [(f"phrase|{p['id']}", phrase) for p in self.patterns for phrase in p["phrases"]]
         labelled += [(f"concept|{c}", term) for c, term in plain]
         self.matcher = phrase_matcher(self.normalizer, labelled)
         self.numbers = Matcher(self.normalizer.nlp.vocab)
         for concept, terms in self.concepts.items():
-            numbered = [_number_pattern(self.normalizer, t) for t in terms if NUMBER in t]
-            if numbered:
-                self.numbers.add(f"concept|{concept}", numbered)
+            placed = [_token_pattern(self.normalizer, t) for t in terms if _placeholders(t)]
+            if placed:
+                self.numbers.add(f"concept|{concept}", placed)
         self._by_id = {p["id"]: p for p in self.patterns}
         self._recent_only_concepts = {c for p in self.patterns if p.get("recent_only") for c in p["all_of"]}
         self._stoppable_concepts = {c for p in self.patterns if p.get("stoppable") for c in p["all_of"]}

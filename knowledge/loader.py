@@ -7,6 +7,7 @@ lists, sources that are not seed files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Type, TypeVar
@@ -15,6 +16,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from knowledge import schema
+
+#: a concept named in braces inside a red-flag term or phrase ("rolled the {vehicle}") stands for each of its terms
+SLOT = re.compile(r"\{(\w+)\}")
 
 M = TypeVar("M", bound=BaseModel)
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -277,8 +281,19 @@ def _cross_check(content: Content, origin: Dict[Tuple[str, str], Path], root: Pa
         raise ContentError(f"screening.yml: checklist.unsure_rule '{content.checklist.unsure_rule}' is not a safety rule")
     classes = {c.id for c in content.medicine_classes}
     medicine_concepts = {medicine_concept(str(c)) for c in classes}  # made from medicines.yml (knowledge/red_flag_vocabulary.py)
+    plain = {c.id for c in content.concepts if not any(SLOT.search(t) for t in c.terms)}
+
+    def check_slots(kind: str, ident: str, texts: Iterable[str]) -> None:
+        for text in texts:
+            unknown = [name for name in SLOT.findall(text) if name not in plain]
+            if unknown:
+                fail(kind, ident, f"term '{text}': {unknown} is not a concept without slots")
+
+    for entry in content.concepts:
+        check_slots("concepts", entry.id, entry.terms)
     for pattern in content.patterns:
         check("patterns", pattern.id, "safety rule", [pattern.rule], "safety_rules")
+        check_slots("patterns", pattern.id, pattern.phrases)
         own = [c for c in [*pattern.all_of, *pattern.unless] if c not in medicine_concepts]
         check("patterns", pattern.id, "concept", own, "concepts")
         for concept in pattern.past_counts:

@@ -9,9 +9,9 @@ pattern per medicine class and certainty, whose terms are every name of its medi
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
-from knowledge.loader import Content, medicine_concept
+from knowledge.loader import SLOT, Content, medicine_concept
 from knowledge.medicines import medicine_names
 
 #: the concept of a medicine taken long term (red_flags.yml)
@@ -30,13 +30,14 @@ def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = Tr
     source = source or content()
     levels = {rule.id: rule.level for rule in source.safety_rules}
     recent = {rule.id for rule in source.safety_rules if rule.recent_only}
-    concepts: Dict[str, List[str]] = {c.id: list(c.terms) for c in source.concepts}
+    plain: Dict[str, List[str]] = {c.id: list(c.terms) for c in source.concepts}
+    concepts = {concept: filled(terms, plain) for concept, terms in plain.items()}
     patterns: List[Dict[str, Any]] = [
         {
             "id": p.id,
             "rule": p.rule,
             "level": levels[p.rule],
-            "phrases": list(p.phrases),
+            "phrases": filled(p.phrases, plain),
             "all_of": list(p.all_of),
             "recent_only": p.recent_only or p.rule in recent,
             "within": p.within,
@@ -90,6 +91,22 @@ def red_flag_vocabulary(source: Content | None = None, with_medicines: bool = Tr
                 long_term = {"id": f"{concept}_long_term", "all_of": [concept, LONG_USE], "certainty": "certain"}
                 patterns.append({**patterns[-1], **long_term})
     return {"concepts": concepts, "patterns": patterns, "levels": levels}
+
+
+def filled(terms: Sequence[str], concepts: Dict[str, List[str]]) -> List[str]:
+    """Terms with each `{concept}` slot written out as every term of that concept (one level:
+    a slot's own terms hold no slots; knowledge/loader.py checks the names)."""
+    out: List[str] = []
+    for term in terms:
+        names = SLOT.findall(term)
+        if not names:
+            out.append(term)
+            continue
+        written = [term]
+        for name in dict.fromkeys(names):
+            written = [w.replace("{" + name + "}", member) for w in written for member in concepts[name]]
+        out.extend(written)
+    return list(dict.fromkeys(out))
 
 
 def medicine_class_names() -> Dict[str, str]:

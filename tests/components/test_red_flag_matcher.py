@@ -383,6 +383,39 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("there's a squeezing in my chest right now, can I put the ball on my chest muscles?", "emergency"),
         # the writer names themselves and goes on in the third person
         ("Ana is writing from Lisbon. Since lunch she has a heavy pressure in her chest, still there now", "emergency"),
+        # a vehicle rolled or a hard landing, then both hands numb: a spinal injury
+        ("we flipped the quad bike on the hill on Sunday, neck aches and both my hands are tingling", "emergency"),
+        ("slammed flat on my back off the trampoline, neck sore, arms gone numb since", "emergency"),
+        # breathless at rest a week after an operation said short ("my knee op")
+        ("had my knee op on Tuesday and tonight I'm huffing and puffing just sitting on the sofa", "emergency"),
+        # what is doubled named, the world tilting when the head turns
+        ("when I look up at the ceiling the room tilts and I see two lamps instead of one", "emergency"),
+        ("tipping my head back makes my eyes go dancing and I want to boke", "emergency"),
+        # Spanish words mixed in: a half-body heaviness that came de repente
+        ("de repente my right arm and leg feel pesados, like they're not mine", "emergency"),
+        # a tearing back pain that came all at once, "the worst"
+        ("a ripping pain in my upper back came all at once, the worst, through to my chest", "emergency"),
+        # a sting, then a body-wide sign
+        ("a wasp got me on the hand, now I'm wheezy and there are welts up my arms", "emergency"),
+        ("got stung on the lip and my tongue feels too big now", "emergency"),
+        # a lost function that is "more bad" each day
+        ("my right foot slaps the floor when I walk and it's more bad every day", "urgent"),
+        # a steroid brand named as a shot; the word "weeping" is not sewing pins
+        ("the GP gave me a Kenalog jab in the shoulder last Tuesday, ball ok?", "refer"),
+        ("sliced my thumb on a tin lid, it's gone red and angry with some yellow gunk, I sew for a living", "refer"),
+        # the feet that don't feel heat; a hand dead asleep each morning
+        ("type 2 for years and I don't feel the heat of the bath on my soles", "refer"),
+        ("my left hand is dead asleep every morning till I shake it", "refer"),
+        # bones described by the scan
+        ("the scan said my t-score is minus 2.8, can I foam roll my back?", "refer"),
+        # a home pregnancy test said in everyday words
+        ("peed on a stick this morning and there's a faint second line!", "refer"),
+        # ages as people give them in passing or in Spanish, for a new back pain
+        ("Baker from Leeds, 67, back started aching three weeks ago out of nowhere", "refer"),
+        ("tengo 71 and my lower back began hurting last week for the first time", "refer"),
+        # a medicine "since" a span, as many speakers of other languages say it; on it since an event
+        ("I take prednisolone daily since 2 years, upper back tight", "refer"),
+        ("on Xarelto since the clot in my leg three winters ago, traps tight", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -496,10 +529,31 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("Coach here, one of my players has a clot in his leg, my own calves are tight", False),
         # a chest heavy right now from the bench press is a workout, not a current chest pain
         ("my chest feels heavy right now, sore when I press on it after chest day", False),
+        # rolling the quads is not a rolled quad bike
+        ("can I roll my quads after spin class?", False),
+        # an animal's own body, a breed or a kind of animal named first
+        ("our old border collie's paw is swollen, vet's seen it. My shoulder is tight from the lead", False),
+        ("my Jersey cow's udder is hot and swollen, mastitis. My low back aches from milking", False),
+        ("my pet falcon's foot is swollen, the vet is treating it. My forearm is tight from the glove", False),
+        # someone named with "whose", or in Spanish, is someone else
+        ("I helped a swimmer whose leg was swollen and purple, paramedics took him. My back is just stiff", False),
+        ("mi mamá is on warfarin, I'm the one asking, no meds, tight calves", False),
+        # a fever long recovered; numb to the weather; a race pacemaker; cracks in stone
+        ("had malaria years back, recovered a long time ago. Back stiff from the bus", False),
+        ("I'm numb to the cold by now, shoulders tight from the nets", False),
+        ("I'm the pacemaker for the 2 hour group on Sunday, calves tight", False),
+        ("spent the day tracing fracture lines in a granite slab, forearms tired", False),
+        # a foot that fell asleep in one position and came back
+        ("my foot fell asleep sitting on my heels, back to normal in a minute, hips tight", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
     assert bool(levels(matcher, text) & {"refer", "urgent", "emergency"}) is flagged
+
+
+def test_swelling_puffed_up_is_not_breathlessness(matcher: RedFlagMatcher) -> None:
+    text = "landed on my ankle off the wall, it puffed up and it's tender on the bone"
+    assert "emergency" not in levels(matcher, text) and "urgent" in levels(matcher, text)
 
 
 def test_a_denial_over_several_lines_still_denies(matcher: RedFlagMatcher) -> None:
@@ -573,3 +627,17 @@ def test_a_lump_on_the_speakers_body_is_theirs_whoever_noticed_it() -> None:
 def test_a_shock_at_a_price_is_asked_about_not_referred(matcher: RedFlagMatcher, text: str) -> None:
     found = matcher.find(text)
     assert found and not any(f.certain for f in found)
+
+
+def test_a_star_in_a_term_is_any_one_word() -> None:
+    vocabulary = {
+        "concepts": {"doubled": ["two * instead of one"], "head_turn": ["turn my head"]},
+        "patterns": [
+            {"id": "doubled_on_turning", "rule": "cervical_arterial_dysfunction", "level": "emergency", "phrases": [],
+             "all_of": ["doubled", "head_turn"], "within": None, "recent_only": False, "certainty": "certain"},
+        ],
+    }
+    matcher = RedFlagMatcher(vocabulary)
+    found = matcher.find("when I turn my head I see two cups instead of one")
+    assert [f.rule for f in found] == ["cervical_arterial_dysfunction"]
+    assert matcher.find("when I turn my head I see two small cups instead of one") == []

@@ -153,3 +153,21 @@ def test_a_concept_whose_past_counts_must_be_its_patterns_alone(content: Path) -
     edit(content / "red_flags.yml", "patterns", share_back)
     with pytest.raises(ContentError, match=r"entry 'back_pain_with_cancer_history': past_counts 'back' must be in its all_of"):
         load_content(content)
+
+
+def test_a_slot_must_name_a_concept_without_slots(content: Path) -> None:
+    def misspell(concepts: list) -> None:
+        trauma = next(c for c in concepts if c["id"] == "trauma")
+        trauma["terms"].append("rolled the {vehicles}")
+
+    edit(content / "red_flags.yml", "concepts", misspell)
+    with pytest.raises(ContentError, match=r"entry 'trauma': term 'rolled the \{vehicles\}': \['vehicles'\] is not a concept"):
+        load_content(content)
+
+
+def test_a_slot_is_written_out_as_every_term_of_its_concept() -> None:
+    from knowledge.red_flag_vocabulary import filled
+
+    concepts = {"vehicle": ["car", "quad bike"], "side": ["left", "right"]}
+    assert filled(["rolled the {vehicle}", "crash"], concepts) == ["rolled the car", "rolled the quad bike", "crash"]
+    assert filled(["{side} {vehicle}"], concepts) == ["left car", "left quad bike", "right car", "right quad bike"]
