@@ -392,7 +392,10 @@ _NAMES_SPEAKER = re.compile(r"(?i)\b(?:me|my)\b")
 _GAVE_BIRTH = re.compile(
     r"(?i)\b(?:had|delivered|birthed|gave\s+birth\s+to|welcomed)\s+(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|twins|boy|girl|"
     r"little\s+one)\b|\b(?:she|he|they|the\s+baby|(?:my|our)\s+(?:baby|son|daughter|twins|boy|girl|little\s+one))\s+"
-    r"(?:was|were)\s+(?:born|delivered)\b"
+    r"(?:was|were)\s+(?:born|delivered)\b|"
+    # "baby girl arrived 3 weeks ago by c-section": a birth told with no one else as its subject
+    r"^\W*(?:(?:my|our|the)\s+)?(?:baby|son|daughter|twins|little\s+one)(?:\s+(?:girl|boy|number\s+\w+))?\s+"
+    r"(?:arrived|came|was\s+born|were\s+born|made\s+(?:his|her|their)\s+(?:appearance|entrance))\b"
 )
 
 
@@ -432,7 +435,8 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
     if _THE_ONE_WITH.search(text[max(0, start - 80) : start]):
         return True
     if SELF_NAMED.search(text):  # "Karma is writing... he has a squeezing chest": he is the one writing
-        return bool(_THEIR_RELATION.search(clause))  # ... and "her mother has cancer" is the mother's
+        # ... and "her mother has cancer" is the mother's, but "my tongue" stays the writer's
+        return bool(_THEIR_RELATION.search(clause)) and not MY_BODY.search(text[max(0, start - 20) : end])
     if (_for_the_other_person(text) and not for_myself) or FIRST_PERSON_TOO.search(text):
         return False
     if _ANIMAL_PART.match(text[end : end + 40]) or _ANIMAL_LIMB_BEFORE.search(text[max(0, start - 30) : start]):

@@ -416,6 +416,25 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         # a medicine "since" a span, as many speakers of other languages say it; on it since an event
         ("I take prednisolone daily since 2 years, upper back tight", "refer"),
         ("on Xarelto since the clot in my leg three winters ago, traps tight", "refer"),
+        # the doubled thing named ("the clock became two clocks"), a room that starts to tilt
+        ("turning my head to check my blind spot the mirror became two mirrors and the road started to tilt", "emergency"),
+        # a blow to the head felt out of nowhere, "and bam"
+        ("lifting the tray and bam, like someone hit the back of my head, worst pain of my life", "emergency"),
+        # a car crash, then both hands buzzing
+        ("got shunted at the roundabout this morning, neck stiff and now both my hands are buzzing", "emergency"),
+        # a weight sat on the breastbone that is still there
+        ("since breakfast it's like a bag of cement was sat on my breastbone, still there now", "emergency"),
+        # a self-named writer whose own tongue swells after a sting, a relative named before it
+        ("Mombasa here. Used my brother's new balm, then got stung, now my tongue feels too big and I'm wheezing", "emergency"),
+        # veins compared to grapes; the checklist as "your list" and "the blood stuff"
+        ("my calves have veins like a bunch of grapes and they throb by night", "refer"),
+        ("your list asks about blood stuff, I dunno really", "refer"),
+        # feet that did not feel a wound; fingers that "go asleep"
+        ("diabetic, my feet are so dead I trod on a tack and only saw it when I took my sock off", "refer"),
+        ("every evening my ring and little fingers go asleep and stay fuzzy for hours", "refer"),
+        # a span with a half, a baby that "arrived" by section
+        ("on pred 5 mg daily for 3 and a half years, upper back tight", "refer"),
+        ("our little one arrived two weeks ago by c-section (hubby is typing this bit), back aching", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -545,6 +564,13 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("spent the day tracing fracture lines in a granite slab, forearms tired", False),
         # a foot that fell asleep in one position and came back
         ("my foot fell asleep sitting on my heels, back to normal in a minute, hips tight", False),
+        # the same old back over 50, with nothing new; a ladder that only made the muscle tight
+        ("I'm 61, my usual low back ache for 25 years, nothing new at all, peanut ball?", False),
+        ("GP checked my calf, no clot, just tight from climbing ladders all day", False),
+        # rock broken at work; a sinking heart; crawling through a loft
+        ("we fracture the rock with explosives on my shift, shoulders tight", False),
+        ("my heart sinks every time I see the hill, calves tight after it", False),
+        ("crawling round the loft all day chasing a tripped fuse, lower back stiff", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
