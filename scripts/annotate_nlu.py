@@ -40,10 +40,10 @@ def rewrite(path: Path, parser: VocabularyEntityParser) -> int:
     in_examples = False
     intent: Optional[str] = None
     for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("- intent:"):
-            intent = line.split(":", 1)[1].strip()
+        if line.startswith("- "):  # a new block: only an intent's examples carry entities, never a lookup table's
+            intent = line.split(":", 1)[1].strip() if line.startswith("- intent:") else None
         if line.strip().startswith("examples: |"):
-            in_examples = True
+            in_examples = intent is not None
         elif in_examples and not line.startswith("    "):
             in_examples = False
         match = _EXAMPLE.match(line) if in_examples else None

@@ -67,3 +67,19 @@ def test_training_annotations_are_what_the_extractor_finds(parser: VocabularyEnt
         if annotated != found:
             drift[text] = [annotated, found]
     assert drift == {}, f"{len(drift)} examples drifted; run `python scripts/annotate_nlu.py data/nlu`: {list(drift.items())[:5]}"
+
+
+def test_the_annotator_leaves_lookup_tables_alone(tmp_path: Path) -> None:
+    """A courtesy word of another language may look like an alias to the speller ("heel erg
+    bedankt"): lookup tables are word lists, never annotated; an intent's examples are."""
+    from scripts.annotate_nlu import main
+
+    path = tmp_path / "nlu.yml"
+    path.write_text(
+        'version: "3.1"\nnlu:\n- intent: report_pain\n  examples: |\n    - my heel hurts\n'
+        "- lookup: thanks_word\n  examples: |\n    - heel erg bedankt\n"
+    )
+    main([str(path)])
+    text = path.read_text()
+    assert '- my [heel]{"entity": "body_area", "value": "foot"} hurts' in text
+    assert "    - heel erg bedankt\n" in text
