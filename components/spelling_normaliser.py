@@ -6,8 +6,9 @@ components/spelling.py, so the featurizers see the words the classifier was trai
 token keeps its position in the text (entity spans are not affected), and ordinary English
 words are never changed.
 
-The vocabulary is every word of the training examples plus the knowledge store's aliases;
-the speller is built at training time and persisted in the model.
+The vocabulary is every word of the training examples plus the knowledge store's aliases; the
+lookup tables' words (courtesy words of other languages) are known words it leaves alone. The
+speller is built at training time and persisted in the model.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.entity_extractor import alias_phrases, knowledge_vocabulary
 from components.spelling import Speller
-from components.vocabulary_component import StoredComponent, words_of
+from components.vocabulary_component import StoredComponent, lookup_words, words_of
 
 SPELLER_FILE = "speller.json"
 
@@ -59,7 +60,7 @@ class SpellingNormaliser(StoredComponent):
         return aliases_fingerprint()
 
     def train(self, training_data: TrainingData) -> Resource:
-        self._speller = Speller.build(training_words(training_data))
+        self._speller = Speller.build(training_words(training_data), known=lookup_words(training_data))
         with self._model_storage.write_to(self._resource) as path:
             (path / SPELLER_FILE).write_text(json.dumps(self._speller.to_json()), encoding="utf-8")
         return self._resource

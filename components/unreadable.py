@@ -36,7 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.spelling import MIN_COUNT
 from components.spelling_normaliser import aliases_fingerprint, training_words
-from components.vocabulary_component import StoredComponent, words_of
+from components.vocabulary_component import StoredComponent, lookup_words, words_of
 
 KNOWN_FILE = "known_words.json"
 #: shorter runs of letters ("s" of "it's", the "a" of "4a22") are not words
@@ -84,9 +84,7 @@ class UnreadableMessageGuard(StoredComponent, IntentClassifier):
         return aliases_fingerprint()
 
     def train(self, training_data: TrainingData) -> Resource:
-        tables = [t["elements"] for t in training_data.lookup_tables if isinstance(t.get("elements"), list)]
-        lookup_words = words_of(element for elements in tables for element in elements)
-        self._known = english_words() | training_words(training_data) | lookup_words
+        self._known = english_words() | training_words(training_data) | lookup_words(training_data)
         with self._model_storage.write_to(self._resource) as path:
             (path / KNOWN_FILE).write_text(json.dumps(sorted(self._known)), encoding="utf-8")
         return self._resource

@@ -40,6 +40,21 @@ def words_of(phrases: Iterable[str]) -> Set[str]:
     return {w for phrase in phrases for w in _WORD.findall(phrase.lower())}
 
 
+def lookup_words(training_data: TrainingData) -> Set[str]:
+    """The words of the training data's lookup tables (courtesy words of other languages)."""
+    tables = [t["elements"] for t in training_data.lookup_tables if isinstance(t.get("elements"), list)]
+    return words_of(str(element) for elements in tables for element in elements)
+
+
+def with_lookup_words(vocabulary: Dict[str, Any], training_data: TrainingData) -> Dict[str, Any]:
+    """`vocabulary` with the lookup tables' words as known words: a courtesy word of another
+    language ("ale gute", "stora takk") is a word, not a misspelt alias."""
+    lookup = lookup_words(training_data)
+    if not lookup:
+        return vocabulary
+    return {**vocabulary, KNOWN_KEY: sorted({*(vocabulary.get(KNOWN_KEY) or ()), *lookup})}
+
+
 class StoredComponent(GraphComponent, ABC):
     """Built empty by `create` (then trained) and by `load` (then restored from the model)."""
 
@@ -107,7 +122,7 @@ class VocabularyComponent(StoredComponent, ABC):
         return hashlib.sha256(json.dumps(cls.read_vocabulary(), sort_keys=True).encode()).hexdigest()
 
     def train(self, training_data: TrainingData) -> Resource:
-        vocabulary = self.with_speller(self.read_vocabulary())
+        vocabulary = self.with_speller(with_lookup_words(self.read_vocabulary(), training_data))
         self.use(vocabulary)
         self.ready = True
         with self._model_storage.write_to(self._resource) as path:

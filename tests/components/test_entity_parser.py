@@ -109,3 +109,17 @@ def test_a_bare_rating_is_a_pain_level(parser: VocabularyEntityParser, text: str
 )
 def test_topics_are_entities(parser: VocabularyEntityParser, text: str, topic: str) -> None:
     assert ("topic", topic) in [(e["entity"], e["value"]) for e in parser.parse(text)]
+
+
+def test_a_courtesy_word_in_a_lookup_table_is_a_word_not_a_misspelt_alias() -> None:
+    """"ale gute" (German, goodbye) had been read as "glute"; the lookup tables' words are known."""
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from components.vocabulary_component import with_lookup_words
+
+    vocabulary = {"body_area": {"glute": "glute", "glutes": "glute"}}
+    tables = TrainingData(lookup_tables=[{"name": "goodbye_word", "elements": ["ale gute"]}])
+    before = KnowledgeEntityExtractor.speller_of(KnowledgeEntityExtractor.with_speller(vocabulary))
+    after = KnowledgeEntityExtractor.speller_of(KnowledgeEntityExtractor.with_speller(with_lookup_words(vocabulary, tables)))
+    assert before.correct("gute") == "glute"
+    assert after.correct("gute") == "gute" and after.correct("glutess") == "glutes"
