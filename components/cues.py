@@ -239,9 +239,17 @@ def _clause(text: str, start: int, end: int) -> str:
     return normalise_apostrophes(sentence_around(text, start, end))
 
 
+#: a clause that dates the one before it ("... a cortisone shot in the knee, but that was like 3 years ago")
+_DATES_THE_LAST = re.compile(r"(?i)^\W*(?:but\s+|and\s+)?(?:that|which|this|it)(?:'s|\s+was|\s+were|\s+is)\b[^.!?]{0,40}")
+
+
 def in_the_past(text: str, start: int, end: int) -> bool:
-    """The sign at `start:end` is dated long ago ("years ago", "as a kid") in its own clause."""
-    return bool(HISTORY.search(_clause(text, start, end)))
+    """The sign at `start:end` is dated long ago ("years ago", "as a kid") in its own clause, or in
+    the clause right after that dates it ("but that was like 3 years ago")."""
+    clause = sentence_around(text, start, end)
+    offset = text.find(clause, max(0, start - len(clause)))
+    dating = _DATES_THE_LAST.match(normalise_apostrophes(text[offset + len(clause) :])) if offset >= 0 else None
+    return bool(HISTORY.search(_clause(text, start, end)) or (dating and HISTORY.search(dating.group(0))))
 
 
 _WHAT_DOES = re.compile(r"(?i)\bwhat\s+does\s+(?:[\w-]+\s+){0,2}$")
@@ -377,10 +385,11 @@ _ANIMAL_PART = re.compile(
 )
 
 
-#: limbs only animals have, just before the sign ("our collie's back leg swelled up")
+#: limbs only animals have, or an animal gone lame, just before the sign ("our collie's back leg
+#: swelled up", "pulled up lame with a puffy tendon")
 _ANIMAL_LIMB_BEFORE = re.compile(
     r"(?i)\b(?:(?:back|front|hind)\s+(?:leg|legs|paw|paws|hoof|hooves)|udder|udders|teats?|hoof|hooves|fetlocks?|hocks?|"
-    r"withers|beak|talons?|dewclaw|pastern)\b[^.!?]{0,15}$"
+    r"withers|beak|talons?|dewclaw|pastern|(?:pulled\s+up|went|gone|is|was)\s+lame)\b[^.!?]{0,15}$"
 )
 
 
@@ -612,7 +621,7 @@ def _clause_before(text: str, start: int, end: int) -> str:
 
 #: a checklist answered in the form "Chest pain: none", "Blood thinners - no", "Pregnancy: N/A"
 _ANSWERED_NO = re.compile(
-    r"(?i)^[ \t]*(?::|-|=|\u2013|\u2014)[ \t]*(?:none|no|nope|nil|never|n/?a|not applicable|negative)\b|"
+    r"(?i)^[ \t]*(?::|-|=|\?|\u2013|\u2014)[ \t]*(?:none|no|nope|nil|never|n/?a|not applicable|negative)\b|"
     # "numbness no, tingling no", "Swelling none. Red none.": the answer right after, then a break
     r"^[ \t]+(?:none|no|nope|nil|n/?a|negative)[ \t]*(?:[,.;!/]|$)"
 )
@@ -656,6 +665,10 @@ SELF_AS_PATIENT = re.compile(
 _SALUTATION = re.compile(r"(?i)^\W*(?:dear|hi|hello|hey|hiya|morning|evening|afternoon|thanks|cheers|ok|okay|yo)\s+coach\b")
 
 
+#: a dash or a colon that ends an introduction ("sign-language teacher, Vientiane - thumb and ...")
+_INTRO_BREAK = re.compile(r"\s[-\u2013\u2014]\s|:\s")
+
+
 def at_work(text: str, start: int, end: int) -> bool:
     """The sign belongs to the person's work, not their body ("I dispense warfarin all day").
 
@@ -672,7 +685,12 @@ def at_work(text: str, start: int, end: int) -> bool:
     if SPEAKER.search(sentence) or TAKING.search(sentence):
         return False
     # "Yoga teacher here. Breast cancer six years back": a job named does not make every sign the job's;
-    # the sign's clause has to speak of the work (the people in it, what is done with the sign)
+    # the sign's clause has to speak of the work (the people in it, what is done with the sign). A dash
+    # or a colon after the job ends its clause as a full stop does ("teacher - fingers go to sleep")
+    offset = text.find(sentence, max(0, start - len(sentence)))
+    if offset >= 0:
+        cut = [m.end() for m in _INTRO_BREAK.finditer(sentence) if m.end() <= start - offset]
+        sentence = sentence[cut[-1] :] if cut else sentence
     return bool(WORK_LINK.search(sentence) or OCCUPATION.search(sentence))
 
 
@@ -829,7 +847,7 @@ RESOLVED = re.compile(
     r"(?i)\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away|for)|totally\s+gone|completely\s+gone|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
     r"(?:had\s+)?nothing\s+since|no\s+(?:problems|trouble|issues|symptoms)\s+since|(?:all\s+)?fine\s+since|healed\s+(?:up|fine|completely)|"
     r"signed\s+(?:me\s+)?off|(?:long\s+since\s+|all\s+)?mended|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
-    r"never\s+returned|hasn'?t\s+returned|recovered\s+(?:a\s+long\s+time|ages|years|long|months)\s+ago|recovered\s+(?:completely|totally)|"
+    r"never\s+returned|hasn'?t\s+returned|(?:been\s+)?(?:great|good|perfect|grand|fine|ok|okay)\s+ever\s+since|recovered\s+(?:a\s+long\s+time|ages|years|long|months)\s+ago|recovered\s+(?:completely|totally)|"
     # "it went the day he arrived"
     r"(?:it|that|they)\s+went\s+(?:the\s+(?:day|week|moment)|as\s+soon\s+as|once\s+(?:he|she|they|the)|after\s+(?:he|she|they|the)))\b"
 )
@@ -846,7 +864,9 @@ CLEARED = re.compile(
     r"(?i)\b(?:(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|nurse|midwife|osteo|chiro|she|he|they)\s+"
     r"(?:\w+\s+){0,3}?(?:said|says|told\s+me|confirmed|reckons)\s+(?:that\s+)?(?:i\s+(?:can|could|may|am\s+(?:ok|fine|good|safe)\s+to)|"
     r"it'?s\s+(?:ok|okay|fine|safe|good)\s+to|(?:ok|okay|fine|safe|good)\s+to)\s+(?:\w+\s+){0,2}?(?:massage|roll|foam\s+roll|use|train|"
-    r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|"
+    r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|"
+    r"(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|osteo|chiro)\s+cleared\s+me\b|"
+    r"told\s+me\s+to\s+(?:start\s+|get\s+)?(?:rolling|roll|massaging|massage|foam\s+roll)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|"
     r"cleared\s+my\s+(?!throat|head|mind|schedule|diary|plate|desk|calendar|name|browser|cache)\w+|"
     r"(?:said|says|told\s+me)\s+(?:that\s+)?(?:(?:any|all)\s+)?(?:exercise|massage|rolling|foam\s+rolling|activity|activities)"
     r"(?:\s+and\s+\w+)?\s+(?:is|are)\s+(?:good|fine|ok|okay|safe|allowed)|"

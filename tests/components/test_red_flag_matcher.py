@@ -435,6 +435,15 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         # a span with a half, a baby that "arrived" by section
         ("on pred 5 mg daily for 3 and a half years, upper back tight", "refer"),
         ("our little one arrived two weeks ago by c-section (hubby is typing this bit), back aching", "refer"),
+        # a lump compared to things that grew; the checklist as "your safety list"
+        ("a lump on my shin was a pea at Easter and it's a grape now", "refer"),
+        ("no idea how to answer your safety list, the blood one maybe?", "refer"),
+        # dated "back"; a span "nearly 2 yrs"; fingers asleep at night, shaken out
+        ("knee arthroscopy 10 days back, quad tight", "refer"),
+        ("been on prednisolone nearly 3 yrs, mid back stiff", "refer"),
+        ("carpenter - my thumb and index finger go to sleep at night and I wake up shaking my hand out", "refer"),
+        # a worsening grip said in the trade's words
+        ("keep dropping my pens at work, grip weaker every day, can't open a jam jar now", "urgent"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -571,6 +580,16 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("we fracture the rock with explosives on my shift, shoulders tight", False),
         ("my heart sinks every time I see the hill, calves tight after it", False),
         ("crawling round the loft all day chasing a tripped fuse, lower back stiff", False),
+        # a checklist question answered "? none"; a shot dated by the clause after it; a lame horse's leg
+        ("Numbness? none. Just tight forearms from the keyboard", False),
+        ("had a steroid injection in my shoulder, but that was 4 years ago, fine ever since", False),
+        ("our pony went lame with a swollen tendon, the vet is on it, my thighs are sore from riding", False),
+        # figures of speech: a job "breaking my back", clotted cream
+        ("this new job is breaking my back, not literally, just tired quads", False),
+        ("clotted cream on scones then a calf roll on the sofa, how long per side?", False),
+        # a foot that went to sleep once in one position; a stream that keeps dropping frames
+        ("my leg went to sleep on the long drive, fine after a minute, glutes tight", False),
+        ("my stream keeps dropping frames, neck stiff from the monitor", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
