@@ -111,7 +111,8 @@ _HOUSEHOLD = (
 )
 #: a relation or someone close, after "my" (or "his", "her" in a writer's third person)
 _RELATION = (
-    r"(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
+    r"(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled|foster|adopted)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
+    r"lass|missus|missis|wifey|other\s+half|better\s+half|caseworker|case\s+worker|social\s+worker|support\s+worker|tutor|"
     r"father|son|daughter|kid|kids|child|children|brother|sister|friends?|bestie|twin|mates?|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
@@ -125,6 +126,8 @@ THIRD_PERSON = re.compile(  # noqa: E501
     r"(?:clients|patients|students|customers|residents|someone'?s|somebody'?s|people'?s)\b|"
     r"(?:^|[.!?]\s*)(?:gf|bf|hubby|wifey|wife|husband|missus|partner|coworker|co-worker|colleague|boss|neighbour|neighbor)(?:'s)?\b|"
     r"(?:my|our|me|mi)\s+" + _RELATION + r"|(?:he|she|him|her|his|hers|whose)|"
+    # someone close to someone else ("our foster kid's caseworker had a stroke")
+    r"\w+'s\s+" + _RELATION + r"|"
     r"(?:auntie|aunt|uncle|grandad|granddad|grandma|grandpa|granny|nan|nana|mum|mom|dad|hubby|granda|grandda|gramps|grampa|"
     r"granma|gramma|grammy|nanna|grandpop|pop-?pop|papaw|pawpaw|mamaw|meemaw|memaw)|"
     r"runs\s+in\s+(?:my|the)\s+family|family\s+history|(?:my|his|her)\s+(?:family|relatives))\b"
@@ -153,10 +156,12 @@ FOR_THIRD_PERSON = re.compile(
     r"(?:she|he|they)(?:'s|\s+is|\s+are|'re)\s+(?:right\s+)?(?:here|next\s+to\s+me|beside\s+me|sat\s+here|sitting\s+here)|"
     r"asking\s+(?:for|on\s+behalf\s+of)\s+(?:my|our)|typing\s+for\s+(?:my|our|him|her)|on\s+behalf\s+of\s+(?:my|our))\b"
 )
-#: the person typing says it applies to them too ("...and I had one too", "me too")
+#: the person typing says it applies to them too ("...and I had one too", "me too"); "... and me
+#: lower back's stiff" is "me" as "my", the writer's own body
 FIRST_PERSON_TOO = re.compile(
     r"(?i)\b(?:i\s+(?:had|have|do|did|am|was|take|took|get|got)\s+(?:\w+\s+){0,3}(?:too|as\s+well|also)|i\s+also|me\s+too|"
-    r"so\s+do\s+i|so\s+did\s+i|so\s+am\s+i|and\s+me|same\s+(?:here|for\s+me)|i'?ve\s+(?:\w+\s+){0,2}(?:too|as\s+well))\b"
+    r"so\s+do\s+i|so\s+did\s+i|so\s+am\s+i|and\s+me(?!\s+(?:\w+\s+)?(?:back|neck|legs?|arms?|knees?|hips?|shoulders?|"
+    r"feet|foot|hands?|head|chest|calf|calves))|same\s+(?:here|for\s+me)|i'?ve\s+(?:\w+\s+){0,2}(?:too|as\s+well))\b"
 )
 FIRST_PERSON = re.compile(
     r"(?i)\b(?:i|i'm|im|i've|ive|i'd|myself|i'll|my\s+own)\b|"
@@ -166,7 +171,7 @@ FIRST_PERSON = re.compile(
 )
 #: the person typing speaks of their own body ("...which ball for my traps?")
 MY_BODY = re.compile(
-    r"(?i)\bmy\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
+    r"(?i)\b(?:my|me)\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
     r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
     r"lats?|shins?|heels?|toes?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back|achilles|groin|elbows?|"
     r"hands?|fingers?|thumbs?|ribs?|head|face|jaw|abs|obliques|biceps|triceps|adductors?|soles?|rotator\s+cuff|trap|"
@@ -389,7 +394,7 @@ _ANIMAL_PART = re.compile(
 #: swelled up", "pulled up lame with a puffy tendon")
 _ANIMAL_LIMB_BEFORE = re.compile(
     r"(?i)\b(?:(?:back|front|hind)\s+(?:leg|legs|paw|paws|hoof|hooves)|udder|udders|teats?|hoof|hooves|fetlocks?|hocks?|"
-    r"withers|beak|talons?|dewclaw|pastern|(?:pulled\s+up|went|gone|is|was)\s+lame)\b[^.!?]{0,15}$"
+    r"withers|beak|talons?|dewclaw|pastern|(?:pulled\s+up|came\s+up|went|gone|is|was)\s+lame)\b[^.!?]{0,15}$"
 )
 
 

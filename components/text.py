@@ -29,9 +29,12 @@ from components.spelling import Speller
 #: idea"; "number" is not "more numb"), or is another word: the table reads "worse" and "worst" as
 #: "wrong" (so "the wrong button" was "getting worse"), and "pulling my shoulders forward" (posture)
 #: is not "pulled my hamstring" (an injury); a "wound" is not the past of "wind" ("chapped from
-#: the wind"), and "pura" ("pura vida") is not a Latin plural of "pus"
+#: the wind"), and "pura" ("pura vida") is not a Latin plural of "pus"; plurals that mean something
+#: else than their singular: "the bumps of my spine" are not "the bump" of a pregnancy, "in tears" is
+#: not a torn muscle
 KEEP_AS_IS = frozenset(
-    {"swollen", "swelling", "number", "numbers", "worse", "worst", "wrong", "pulling", "pulls", "buns", "wound", "pura"}
+    {"swollen", "swelling", "number", "numbers", "worse", "worst", "wrong", "pulling", "pulls", "buns", "wound", "pura",
+     "bumps", "tears"}
 )
 #: degree words that a phrase may carry or not without changing what it says ("I can't really
 #: feel", "a bit slurred", "getting steadily worse"); a Normalizer with `skip_fillers` drops them
@@ -99,11 +102,14 @@ class Normalizer:
         # lemmas are looked up on the lower-cased token, so "Tingling" == "tingling"
         self._lemmas = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups.get_table("lemma_lookup")
         self._plurals: Dict[str, str] = {}
-        words = {token.text for phrase in vocabulary_phrases for token in nlp.make_doc(phrase.lower())}
+        tokenised = [[token.text for token in nlp.make_doc(phrase.lower())] for phrase in vocabulary_phrases]
+        words = {word for tokens in tokenised for word in tokens}
         self._words = frozenset(words)
         lemma = lambda w: str(self._lemmas.get(w, w)).lower()  # noqa: E731
-        # a listed plural whose singular is listed too keeps its own meaning ("legs" is not "leg")
-        self._keep = frozenset(w for w in words if lemma(w) in words and w in plural_forms(lemma(w))) | KEEP_AS_IS
+        # a plural listed as a term of its own, whose singular is a term too, keeps its own meaning
+        # ("legs" is not "leg"); a verb's "-s" inside a phrase ("tongue feels too big") is still its lemma
+        singles = {tokens[0] for tokens in tokenised if len(tokens) == 1}
+        self._keep = frozenset(w for w in singles if lemma(w) in singles and w in plural_forms(lemma(w))) | KEEP_AS_IS
         for word in sorted(words):
             if word.isalpha() and len(word) > 2:
                 for form in plural_forms(word):

@@ -444,6 +444,19 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("carpenter - my thumb and index finger go to sleep at night and I wake up shaking my hand out", "refer"),
         # a worsening grip said in the trade's words
         ("keep dropping my pens at work, grip weaker every day, can't open a jam jar now", "urgent"),
+        # a verb's "-s" inside a phrase is its lemma ("tongue feel too big" = "tongue feels too big")
+        ("used a new cream, now my tongue feel too big and I'm wheezy", "emergency"),
+        # a headache at full strength from the first moment
+        ("a headache went off in my skull, at full strength from the first second", "emergency"),
+        # things a weakening hand drops, more each week
+        ("I drop cup and keys now, each week more, my hand is getting useless", "urgent"),
+        # fainting in plain words; injecting drugs; bones that "break easy"; a lump "now it's a plum"
+        ("went out like a light on the stairs and came round on the floor", "refer"),
+        ("I shoot up now and then, mid back sore", "refer"),
+        ("the scan says my bones break easy, upper back tight", "refer"),
+        ("there's a lump on my arm, it was a pea, now it's plum size", "refer"),
+        # pins and needles in everyday words going down a leg
+        ("like ants walking down the back of my leg when I sit", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -590,6 +603,18 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         # a foot that went to sleep once in one position; a stream that keeps dropping frames
         ("my leg went to sleep on the long drive, fine after a minute, glutes tight", False),
         ("my stream keeps dropping frames, neck stiff from the monitor", False),
+        # "the bumps of my spine" are not a pregnancy bump; a near fall is not a fall
+        ("can I roll up and down the bumps of my spine?", False),
+        ("my knee gave a wobble on the stairs and I nearly fell, just tight quads", False),
+        # a chest infection is not a chest pain; legs dead after a race; someone else's someone
+        ("had a chest infection last month, all clear now, upper back tight from coughing", False),
+        ("legs feel dead after the half marathon, which roller?", False),
+        ("our foster son's teacher had a stroke, I'm fine, calves tight", False),
+        # "our lass" is the partner, "me lower back" the writer's own
+        ("our lass is six month gone so I'm doing the lifting and me lower back's stiff", False),
+        ("the pony came up lame with a swollen fetlock, vet's seen it, my hips are stiff", False),
+        # a busy shift, not a drug; spamming emotes
+        ("got slammed at work, 300 covers, forearms toast", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
