@@ -301,7 +301,8 @@ def asked_about(text: str, start: int, end: int) -> bool:
 #: a question asked to learn a word, not to tell a symptom ("what is stenosis? I'm studying for an exam")
 STUDYING = re.compile(
     r"(?i)\b(?:leaflet|newsletter|handout|flyer|blog\s+post|studying|study|exam|(?<!golf\s)(?<!race\s)(?<!of\s)(?<!main\s)course|first\s+aid|article|articles|poster|tv|drama|podcast|reading\s+up|learning|for\s+fun|"
-    r"curious\s+about\s+the\s+word|in\s+a\s+book|on\s+the\s+news|a\s+documentary|homework|assignment|quiz)\b"
+    r"curious\s+about\s+the\s+word|in\s+a\s+book|on\s+the\s+news|a\s+documentary|homework|assignment|quiz|"
+    r"(?:we|i)\s+learn(?:ed|t)\s+about|in\s+(?:our|the|my)\s+\w+\s+class|on\s+a\s+mannequin|on\s+the\s+mannequin)\b"
 )
 
 
@@ -384,9 +385,11 @@ _ON_MY_BODY = re.compile(
 
 #: a sign placed on an animal's body part ("an abscess in the hoof", "a lump on her flank")
 _ANIMAL_PART = re.compile(
-    r"(?i)\s*(?:in|on|of|at)\s+(?:the|his|her|its|their|one|a)\s+(?:(?:left|right|front|back|hind)\s+)?"
+    r"(?i)\s*(?:(?:in|on|of|at)\s+(?:the|his|her|its|their|one|a)\s+(?:(?:left|right|front|back|hind)\s+)?"
     r"(?:hoof|hooves|paw|paws|fetlock|fetlocks|hock|hocks|udder|withers|flank|muzzle|mane|fur|fleece|foreleg|forelegs|"
-    r"hind\s+leg|hind\s+legs|pastern|coronet|frog|teat|teats|snout|beak|wing|claw|claws|dewclaw)\b"
+    r"hind\s+leg|hind\s+legs|pastern|coronet|frog|teat|teats|snout|beak|wing|claw|claws|dewclaw)|"
+    # the part named right after the sign ("a swollen hot udder", "a sprained paw", "a swollen near fore")
+    r"(?:\w+\s+)?(?:udder|udders|hoof|hooves|paw|paws|fetlock|fetlocks|hock|hocks|teats?|dewclaw|(?:near|off)\s+(?:fore|hind)))\b"
 )
 
 
@@ -536,7 +539,8 @@ OCCUPATION = re.compile(
     r"(?i)^\W*(?!(?:my|our|the|his|her|their)\b)(?:\w+\s+){0,2}(?:nurse|pharmacist|paramedic|doctor|midwife|carer|physio|surgeon|medic|"
     r"emt|pharmacy\s+tech\w*|pharmacy\s+assistant|care\s+worker|support\s+worker|phlebotomist|radiographer|dispenser|therapist|"
     r"receptionist|administrator|secretary|cleaner|volunteer|fundraiser|"
-    r"ambulance\s+tech\w*|porter|first\s+aider|healthcare\s+assistant|hca|teacher|instructor|trainer|coach|chiropractor|osteopath)"
+    r"ambulance\s+tech\w*|porter|first\s+aider|healthcare\s+assistant|hca|teacher|instructor|trainer|coach|chiropractor|osteopath|"
+    r"interpreter|translator|lawyer|solicitor|barrister|paralegal|court\s+clerk|journalist|reporter|editor|sommelier)"
     r"(?:\s*,|\s+and\b|\s+here\b|\s+by\s+trade|\s*-)|"
     r"\bi\s+work\s+(?:in|at|on)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}(?:clinic|ward|pharmacy|hospital|surgery|practice|lab|"
     r"chemist|care\s+home|hospice|a&e|er|icu|theatre|theatres)\b|"

@@ -457,6 +457,22 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("there's a lump on my arm, it was a pea, now it's plum size", "refer"),
         # pins and needles in everyday words going down a leg
         ("like ants walking down the back of my leg when I sit", "refer"),
+        # signs said in another language inside English: a hot red swollen calf, fever with a neck "like wood"
+        ("mi pantorrilla izquierda está hinchada, caliente y roja, the other leg is fine", "emergency"),
+        ("fiebre since last night, headache and my neck is like wood, light hurts", "emergency"),
+        # a saddle numbed "like novocaine"; a head that "went bang like a firework"; "mixing my words"
+        ("since this morning the inside of both thighs feel like they've had novocaine, back sore", "emergency"),
+        ("out of nowhere my head went bang like a firework, the worst head of my life", "emergency"),
+        ("my left hand and leg went heavy and my wife says I'm mixing my words", "emergency"),
+        # a car off the road or a head snapped back, then numb hands or legs
+        ("van slid off the road on black ice, back sore and my right leg has pins and needles", "emergency"),
+        ("took a hit on the ice, head snapped back, both hands tingling since", "emergency"),
+        # a procedure said short and dated; an injection in Italian; "sticky blood"; bones "like honeycomb"
+        ("had my ACL done 4 wks ago, quad tight", "refer"),
+        ("the doctor did an infiltrazione in my shoulder last week", "refer"),
+        ("they once told me I have sticky blood, calves tight", "refer"),
+        ("the scan said my hip bones look like honeycomb", "refer"),
+        ("fell onto my wrist off the ladder on Friday, it's swollen and sore when I turn a key", "urgent"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -615,6 +631,14 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("the pony came up lame with a swollen fetlock, vet's seen it, my hips are stiff", False),
         # a busy shift, not a drug; spamming emotes
         ("got slammed at work, 300 covers, forearms toast", False),
+        # figures of speech and other senses: a shoot that "was a heart attack", a race pacer, a wine
+        ("the wedding was a heart attack from start to finish, shoulders up by my ears", False),
+        ("I'm a pacer for the 4 hour group, calves tight", False),
+        ("this red has a numbing finish and a bruised fruit note, calves tight from standing", False),
+        # a class about signs; a goat's or a dog's own parts
+        ("in our first aid class we learned about stroke signs on a mannequin, hamstrings tight", False),
+        ("one of my nannies has a swollen udder, vet's coming, my forearms are tight from milking", False),
+        ("our boat dog has a sprained paw, vet's seen him, my shoulders are tight", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
