@@ -473,6 +473,8 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("they once told me I have sticky blood, calves tight", "refer"),
         ("the scan said my hip bones look like honeycomb", "refer"),
         ("fell onto my wrist off the ladder on Friday, it's swollen and sore when I turn a key", "urgent"),
+        # a pacemaker called "the pacer" is still a device
+        ("I've had the pacer fitted under my collarbone since May, can I roll my pec?", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
