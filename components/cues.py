@@ -531,12 +531,14 @@ HYPOTHETICAL_ANYWHERE = re.compile(
 #: the person says afterwards that the sign is not theirs ("...would I have hit a nerve? I don't have it")
 DISOWNED = re.compile(
     r"(?i)\b(?:i\s+don'?t\s+have\s+(?:it|any|that|them|those|one)\b(?!\s+(?:other|else))|(?:nothing|none)\s+yet|"
-    r"i\s+don'?t\s*[.!,]|i'?m\s+not\s*[.!,]|i'?m\s+not\s+(?:pregnant|allergic|on\s+(?:it|anything|any|them|blood))|"
+    # ... but "like wearing socks when I'm not" describes the sign
+    r"(?<!when\s)(?<!while\s)(?<!if\s)i\s+don'?t\s*[.!,]|(?<!when\s)(?<!while\s)(?<!if\s)i'?m\s+not\s*[.!,]|"
+    r"i'?m\s+not\s+(?:pregnant|allergic|on\s+(?:it|anything|any|them|blood))|"
     r"asking\s+for\s+(?:the\s+)?future|for\s+future\s+reference|not\s+(?:pregnant|expecting)\s+yet)"
 )
 #: the person handles a medicine or sees a sign at work
 OCCUPATION = re.compile(
-    r"(?i)^\W*(?!(?:my|our|the|his|her|their)\b)(?:\w+\s+){0,2}(?:nurse|pharmacist|paramedic|doctor|midwife|carer|physio|surgeon|medic|"
+    r"(?i)^\W*(?:i'?m\s+(?:a|an)\s+)?(?!(?:my|our|the|his|her|their)\b)(?:\w+\s+){0,2}(?:nurse|pharmacist|paramedic|doctor|midwife|carer|physio|surgeon|medic|"
     r"emt|pharmacy\s+tech\w*|pharmacy\s+assistant|care\s+worker|support\s+worker|phlebotomist|radiographer|dispenser|therapist|"
     r"receptionist|administrator|secretary|cleaner|volunteer|fundraiser|"
     r"ambulance\s+tech\w*|porter|first\s+aider|healthcare\s+assistant|hca|teacher|instructor|trainer|coach|chiropractor|osteopath|"

@@ -475,6 +475,8 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("fell onto my wrist off the ladder on Friday, it's swollen and sore when I turn a key", "urgent"),
         # a pacemaker called "the pacer" is still a device
         ("I've had the pacer fitted under my collarbone since May, can I roll my pec?", "refer"),
+        # "when I'm not" describes the sign; it does not disown it
+        ("diabetic, my feet are numb like I'm in boots when I'm not. Ball ok?", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -641,6 +643,8 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("in our first aid class we learned about stroke signs on a mannequin, hamstrings tight", False),
         ("one of my nannies has a swollen udder, vet's coming, my forearms are tight from milking", False),
         ("our boat dog has a sprained paw, vet's seen him, my shoulders are tight", False),
+        # a job introduced with "I'm a": the cases at work are not the writer's
+        ("I'm a court reporter, all day I type up cases about fractures, my wrists are tight", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
