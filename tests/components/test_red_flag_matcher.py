@@ -645,6 +645,8 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("our boat dog has a sprained paw, vet's seen him, my shoulders are tight", False),
         # a job introduced with "I'm a": the cases at work are not the writer's
         ("I'm a court reporter, all day I type up cases about fractures, my wrists are tight", False),
+        # a reminder removed on a weekday is not an organ removed recently
+        ("remove the monday reminder please", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
