@@ -397,7 +397,7 @@ _ANIMAL_PART = re.compile(
 #: swelled up", "pulled up lame with a puffy tendon")
 _ANIMAL_LIMB_BEFORE = re.compile(
     r"(?i)\b(?:(?:back|front|hind)\s+(?:leg|legs|paw|paws|hoof|hooves)|udder|udders|teats?|hoof|hooves|fetlocks?|hocks?|"
-    r"withers|beak|talons?|dewclaw|pastern|(?:pulled\s+up|came\s+up|went|gone|is|was)\s+lame)\b[^.!?]{0,15}$"
+    r"withers|beak|talons?|dewclaw|pastern|(?:pulled\s+up|came\s+up|went|gone|is|was)\s+lame|stocking\s+up|stocked\s+up)\b[^.!?]{0,15}$"
 )
 
 

@@ -477,6 +477,13 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("I've had the pacer fitted under my collarbone since May, can I roll my pec?", "refer"),
         # "when I'm not" describes the sign; it does not disown it
         ("diabetic, my feet are numb like I'm in boots when I'm not. Ball ok?", "refer"),
+        # a weight on the chest for some minutes now; a headache told in Spanish; chest words in Portuguese
+        ("there's a weight sitting on my chest like a sack of sand on it, been about 15 min, I did nothing", "emergency"),
+        ("de repente un dolor de cabeza terrible, el peor de mi vida", "emergency"),
+        ("my peito hurts like elefante on it and it goes to the queixo", "emergency"),
+        # a heavy chest that stops the stairs; bones compared to an older person's
+        ("chest heavy as a brick, had to stop halfway up the stairs to get my breath", "emergency"),
+        ("the scan said my spine is like an 85 year old's", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -647,6 +654,8 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("I'm a court reporter, all day I type up cases about fractures, my wrists are tight", False),
         # a reminder removed on a weekday is not an organ removed recently
         ("remove the monday reminder please", False),
+        # a horse's legs "stocking up"
+        ("my gelding's legs are stocking up (a bit swollen from the stable), I'm fine, forearms tight", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
