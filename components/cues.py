@@ -183,6 +183,11 @@ SPEAKER_FINE = re.compile(r"(?i)\b(?:i'?m|i\s+am|im)\s+(?:fine|ok|okay|good|alri
 SPEAKER = re.compile(r"(?i)\b(?:me|mine|myself)\b")
 
 
+#: a no written after an item of a list ("op no, pregnant no, ..."): the answer to that item
+ANSWER_NOS = frozenset({"no", "none", "nope", "nah", "negative"})
+LIST_BREAKS = frozenset({",", ";", "/"})
+
+
 def negated(tokens: Sequence[str], start: int, flag_tokens: AbstractSet[int] = frozenset(), reach: int = 6) -> bool:
     """True when a negation governs the sign that starts at `tokens[start]`.
 
@@ -196,6 +201,8 @@ def negated(tokens: Sequence[str], start: int, flag_tokens: AbstractSet[int] = f
         ruled_out = word == "out" and i > 0 and tokens[i - 1] in RULED  # "the doctor ruled out a slipped disc"
         if (word in NEGATIONS or ruled_out) and i not in flag_tokens:  # "never lets up" is a sign, not a denial
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if word in ANSWER_NOS and i - 1 in flag_tokens and following in LIST_BREAKS:
+                return False  # "blood thinner no, the sugar one I don't know": the "no" answers the item before it
             return following not in HEDGE_AFTER_NEGATION
         if word in CLAUSE_BREAKS:
             return False

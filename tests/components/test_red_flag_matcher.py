@@ -484,6 +484,9 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         # a heavy chest that stops the stairs; bones compared to an older person's
         ("chest heavy as a brick, had to stop halfway up the stairs to get my breath", "emergency"),
         ("the scan said my spine is like an 85 year old's", "refer"),
+        # a checklist answered as a list: the "no" after one item does not negate the next
+        ("surgery no, pregnant no, the blood thinner one I don't know", "refer"),
+        ("pain no, numbness yes in my left foot", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
