@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import AbstractSet, List, Optional, Sequence
+from typing import AbstractSet, List, Optional, Sequence, Tuple
 
 #: words that cancel a following sign ("no numbness", "without any tingling", "never had a clot")
 NEGATIONS = {
@@ -156,12 +156,20 @@ FOR_THIRD_PERSON = re.compile(
     r"(?:she|he|they)(?:'s|\s+is|\s+are|'re)\s+(?:right\s+)?(?:here|next\s+to\s+me|beside\s+me|sat\s+here|sitting\s+here)|"
     r"asking\s+(?:for|on\s+behalf\s+of)\s+(?:my|our)|typing\s+for\s+(?:my|our|him|her)|on\s+behalf\s+of\s+(?:my|our))\b"
 )
+#: the body parts people name as their own ("my traps", "me lower back")
+_BODY_PART = (
+    r"(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
+    r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
+    r"lats?|shins?|heels?|toes?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back|achilles|groin|elbows?|"
+    r"hands?|fingers?|thumbs?|ribs?|head|face|jaw|abs|obliques|biceps|triceps|adductors?|soles?|rotator\s+cuff|trap|"
+    r"mouth|lips?|tongue|eyes?|eyelids?|cheeks?|speech|words|voice|vision|throat|skin|belly|stomach|tummy)"
+)
 #: the person typing says it applies to them too ("...and I had one too", "me too"); "... and me
 #: lower back's stiff" is "me" as "my", the writer's own body
 FIRST_PERSON_TOO = re.compile(
     r"(?i)\b(?:i\s+(?:had|have|do|did|am|was|take|took|get|got)\s+(?:\w+\s+){0,3}(?:too|as\s+well|also)|i\s+also|me\s+too|"
-    r"so\s+do\s+i|so\s+did\s+i|so\s+am\s+i|and\s+me(?!\s+(?:\w+\s+)?(?:back|neck|legs?|arms?|knees?|hips?|shoulders?|"
-    r"feet|foot|hands?|head|chest|calf|calves))|same\s+(?:here|for\s+me)|i'?ve\s+(?:\w+\s+){0,2}(?:too|as\s+well))\b"
+    r"so\s+do\s+i|so\s+did\s+i|so\s+am\s+i|and\s+me(?!\s+(?:\w+\s+)?" + _BODY_PART + r"\b)|same\s+(?:here|for\s+me)|"
+    r"i'?ve\s+(?:\w+\s+){0,2}(?:too|as\s+well))\b"
 )
 FIRST_PERSON = re.compile(
     r"(?i)\b(?:i|i'm|im|i've|ive|i'd|myself|i'll|my\s+own)\b|"
@@ -171,11 +179,7 @@ FIRST_PERSON = re.compile(
 )
 #: the person typing speaks of their own body ("...which ball for my traps?")
 MY_BODY = re.compile(
-    r"(?i)\b(?:my|me)\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}(?:back|neck|calf|calves|legs?|traps|shoulders?|glutes?|hips?|feet|foot|"
-    r"arms?|hamstrings?|quads?|forearms?|thighs?|spine|knees?|wrists?|ankles?|chest|butt|bum|it\s+band|muscles?|body|pecs?|"
-    r"lats?|shins?|heels?|toes?|arch|arches|piriformis|psoas|hip\s+flexors?|upper\s+back|lower\s+back|achilles|groin|elbows?|"
-    r"hands?|fingers?|thumbs?|ribs?|head|face|jaw|abs|obliques|biceps|triceps|adductors?|soles?|rotator\s+cuff|trap|"
-    r"mouth|lips?|tongue|eyes?|eyelids?|cheeks?|speech|words|voice|vision|throat|skin|belly|stomach|tummy)\b"
+    r"(?i)\b(?:my|me)\s+(?:(?:left|right|lower|upper|own|tight|sore|stiff|achy|tired|poor)\s+){0,2}" + _BODY_PART + r"\b"
 )
 #: the person typing says they are well ("I'm fine, just stiff from holding her")
 SPEAKER_FINE = re.compile(r"(?i)\b(?:i'?m|i\s+am|im)\s+(?:fine|ok|okay|good|alright|all\s+right|healthy|just)\b")
@@ -238,12 +242,19 @@ _SENTENCE = re.compile(
 )
 
 
+def clause_bounds(text: str, start: int, end: int) -> Tuple[int, int]:
+    """Where the clause of `text` that contains the span `start:end` begins and ends (split at
+    . ! ? ; "but", ", I")."""
+    breaks = list(_SENTENCE.finditer(text))
+    cuts = [0, *(m.end() for m in breaks if m.end() <= start), len(text)]
+    after = [m.start() for m in breaks if m.start() >= end]
+    return max(c for c in cuts if c <= start), (min(after) if after else len(text))
+
+
 def sentence_around(text: str, start: int, end: int) -> str:
-    """The clause of `text` that contains the span `start:end` (split at . ! ? ; "but", ", I")."""
-    cuts = [0] + [m.end() for m in _SENTENCE.finditer(text) if m.end() <= start] + [len(text)]
-    begin = max(c for c in cuts if c <= start)
-    after = [m.start() for m in _SENTENCE.finditer(text) if m.start() >= end]
-    return text[begin : (min(after) if after else len(text))]
+    """The clause of `text` that contains the span `start:end` (`clause_bounds`)."""
+    begin, finish = clause_bounds(text, start, end)
+    return text[begin:finish]
 
 
 def _clause(text: str, start: int, end: int) -> str:
@@ -258,10 +269,9 @@ _DATES_THE_LAST = re.compile(r"(?i)^\W*(?:but\s+|and\s+)?(?:that|which|this|it)(
 def in_the_past(text: str, start: int, end: int) -> bool:
     """The sign at `start:end` is dated long ago ("years ago", "as a kid") in its own clause, or in
     the clause right after that dates it ("but that was like 3 years ago")."""
-    clause = sentence_around(text, start, end)
-    offset = text.find(clause, max(0, start - len(clause)))
-    dating = _DATES_THE_LAST.match(normalise_apostrophes(text[offset + len(clause) :])) if offset >= 0 else None
-    return bool(HISTORY.search(_clause(text, start, end)) or (dating and HISTORY.search(dating.group(0))))
+    begin, finish = clause_bounds(text, start, end)
+    dating = _DATES_THE_LAST.match(normalise_apostrophes(text[finish:]))
+    return bool(HISTORY.search(normalise_apostrophes(text[begin:finish])) or (dating and HISTORY.search(dating.group(0))))
 
 
 _WHAT_DOES = re.compile(r"(?i)\bwhat\s+does\s+(?:[\w-]+\s+){0,2}$")
@@ -632,9 +642,8 @@ FIGURATIVE = re.compile(
 
 def _clause_before(text: str, start: int, end: int) -> str:
     """The part of the sign's clause up to the sign."""
-    clause = sentence_around(text, start, end)
-    offset = text.find(clause)
-    return clause[: max(0, start - offset)] if offset >= 0 else clause
+    begin, _ = clause_bounds(text, start, end)
+    return text[begin:max(begin, start)]
 
 
 #: a checklist answered in the form "Chest pain: none", "Blood thinners - no", "Pregnancy: N/A"
@@ -698,17 +707,16 @@ def at_work(text: str, start: int, end: int) -> bool:
         return False  # no job named ("Dear coach, ..." addresses the bot)
     if SELF_AS_PATIENT.search(text) or _for_the_other_person(text):
         return False
-    sentence = sentence_around(text, start, end)
+    begin, finish = clause_bounds(text, start, end)
+    sentence = text[begin:finish]
     # "porter here, nearly a stone's dropped off me": the speaker's own body; "I take warfarin": their own medicine
     if SPEAKER.search(sentence) or TAKING.search(sentence):
         return False
     # "Yoga teacher here. Breast cancer six years back": a job named does not make every sign the job's;
     # the sign's clause has to speak of the work (the people in it, what is done with the sign). A dash
     # or a colon after the job ends its clause as a full stop does ("teacher - fingers go to sleep")
-    offset = text.find(sentence, max(0, start - len(sentence)))
-    if offset >= 0:
-        cut = [m.end() for m in _INTRO_BREAK.finditer(sentence) if m.end() <= start - offset]
-        sentence = sentence[cut[-1] :] if cut else sentence
+    cut = [m.end() for m in _INTRO_BREAK.finditer(sentence) if m.end() <= start - begin]
+    sentence = sentence[cut[-1] :] if cut else sentence
     return bool(WORK_LINK.search(sentence) or OCCUPATION.search(sentence))
 
 

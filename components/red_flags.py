@@ -155,11 +155,11 @@ class RedFlagMatcher:
         labelled = [(f"phrase|{p['id']}", phrase) for p in self.patterns for phrase in p["phrases"]]
         labelled += [(f"concept|{c}", term) for c, term in plain]
         self.matcher = phrase_matcher(self.normalizer, labelled)
-        self.numbers = Matcher(self.normalizer.nlp.vocab)
+        self.placed = Matcher(self.normalizer.nlp.vocab)  # terms with # or *, token by token
         for concept, terms in self.concepts.items():
             placed = [_token_pattern(self.normalizer, t) for t in terms if _placeholders(t)]
             if placed:
-                self.numbers.add(f"concept|{concept}", placed)
+                self.placed.add(f"concept|{concept}", placed)
         self._by_id = {p["id"]: p for p in self.patterns}
         self._recent_only_concepts = {c for p in self.patterns if p.get("recent_only") for c in p["all_of"]}
         self._stoppable_concepts = {c for p in self.patterns if p.get("stoppable") for c in p["all_of"]}
@@ -258,7 +258,7 @@ class RedFlagMatcher:
         doc = self.normalizer(text)
         text = doc.text  # without filler words ("a bit slurred"), like the patterns; offsets map back
         norms = [token.norm_ for token in doc]
-        matches = all_matches(doc, self.matcher) + [Span(doc, s, e, label=m) for m, s, e in self.numbers(doc)]
+        matches = all_matches(doc, self.matcher) + [Span(doc, s, e, label=m) for m, s, e in self.placed(doc)]
         everyday = [s for s in matches if doc.vocab.strings[s.label] == f"concept|{EVERYDAY_SENSES}"]
         matches = [s for s in matches if not any(e.start <= s.start and s.end <= e.end for e in everyday)]
         flag_tokens = {i for span in matches for i in range(span.start, span.end)}
