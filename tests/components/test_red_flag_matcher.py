@@ -487,6 +487,25 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         # a checklist answered as a list: the "no" after one item does not negate the next
         ("surgery no, pregnant no, the blood thinner one I don't know", "refer"),
         ("pain no, numbness yes in my left foot", "refer"),
+        # fainting told as the world going black; a chest band or stone that pressing does not change
+        ("Everything went black when I got up from the sofa and I came round on the rug", "refer"),
+        ("tight band round my chest since an hour, like a belt pulled too tight, pressing on it does nothing", "emergency"),
+        ("there is heavy feeling inside my chest since 30 min, can i use ball", "emergency"),
+        # saddle numbness as someone else's seat; a wee that will not start, the negation inside the words
+        ("since this morning sitting on the loo feels like sitting on somebody else's bottom", "emergency"),
+        ("I can't get a wee started, and my lower back aches", "emergency"),
+        # a joint rebuilt; bones like lace; a hot wire down the leg; a steroid dated by season and year
+        ("had my ACL rebuilt six weeks ago, can I roll the quad", "refer"),
+        ("the scan said my bones are like lace", "refer"),
+        ("a hot wire runs from my buttock down the back of my leg to my little toe", "refer"),
+        ("I take prednisolone every morning since spring 2024", "refer"),
+        ("the doctor keeps me on prednisolone for my lungs", "refer"),
+        # a car from behind with nerve signs in both arms; a grip fading; a knock and then one spot on the bone
+        ("a car hit mine from behind at the lights yesterday, neck sore and now needles and electricity in both arms", "emergency"),
+        ("my grip has been fading over two weeks and it's weaker than on Monday", "urgent"),
+        ("the line cook ran into my shin with a trolley yesterday and there's one spot on the bone that hurts when I step", "urgent"),
+        # a squeezing chest now, with a question about the chest muscle that is not a cause
+        ("my chest feels squeezed right now since 30 minutes, no sport at all. which ball for the chest muscle?", "emergency"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -659,6 +678,9 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("remove the monday reminder please", False),
         # a horse's legs "stocking up"
         ("my gelding's legs are stocking up (a bit swollen from the stable), I'm fine, forearms tight", False),
+        # a black toenail and a sea gone black are not a fainting
+        ("my big toenail went black after the marathon, calves tight", False),
+        ("the sea went black at night, lovely. My calves are tight from the sand", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
