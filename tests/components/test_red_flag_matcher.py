@@ -681,6 +681,8 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         # a black toenail and a sea gone black are not a fainting
         ("my big toenail went black after the marathon, calves tight", False),
         ("the sea went black at night, lovely. My calves are tight from the sand", False),
+        # seconds asked as a dose are not a pain that peaked in seconds
+        ("how long should I hold each spot, in seconds? I'm a chef, busy", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
