@@ -73,3 +73,51 @@ def test_the_english_words_are_the_common_ones() -> None:
     words = english_words()
     assert {"the", "shoulder", "tingling", "because"} <= words
     assert "zqxj" not in words and "vlorp" not in words
+
+
+PHRASES = {"ndiyo": "affirm", "hapana": "deny", "nie": "deny", "nie wiem": "unsure", "asante sana": "thank", "salamat": "thank"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ndiyo kabisa", "affirm"),  # a yes and a word nobody knows
+        ("hapana, sina!!", "deny"),
+        ("nie wiem", "unsure"),  # the longest phrase: "I don't know", not the "no" inside it
+        ("asante sana coach, from Lamu", "thank"),  # address words and a place
+        ("salamat po", "thank"),  # a particle of two letters
+    ],
+)
+def test_a_message_of_one_tables_courtesy_words_is_its_intent(guard: UnreadableMessageGuard, text: str, intent: str) -> None:
+    guard._courtesy, guard._plain = dict(PHRASES), set(KNOWN)
+    message = guard.process([parsed(text)])[0]
+    assert message.get(INTENT) == {"name": intent, "confidence": 1.0}
+    assert message.get(INTENT_RANKING_KEY)[0] == {"name": intent, "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ndiyo, my back hurts",  # a known word: the classifier decides
+        "ndiyo hapana",  # two tables
+        "kabisa",  # no courtesy phrase
+    ],
+)
+def test_a_courtesy_among_known_words_or_of_two_kinds_is_left_to_the_classifier(guard: UnreadableMessageGuard, text: str) -> None:
+    guard._courtesy, guard._plain = dict(PHRASES), set(KNOWN)
+    assert guard.process([parsed(text)])[0].get(INTENT) in (CLASSIFIED, {"name": "nlu_fallback", "confidence": 1.0})
+
+
+def test_a_phrase_in_two_tables_is_left_out() -> None:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from components.unreadable import courtesy_phrases
+
+    tables = TrainingData(
+        lookup_tables=[
+            {"name": "yes_word", "elements": ["ndiyo", "Tak"]},
+            {"name": "thanks_word", "elements": ["tak", "Asante  Sana"]},
+            {"name": "other", "elements": ["zzz"]},
+        ]
+    )
+    assert courtesy_phrases(tables, {"yes_word": "affirm", "thanks_word": "thank"}) == {"ndiyo": "affirm", "asante sana": "thank"}
