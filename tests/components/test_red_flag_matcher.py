@@ -501,9 +501,9 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("I take prednisolone every morning since spring 2024", "refer"),
         ("the doctor keeps me on prednisolone for my lungs", "refer"),
         # a car from behind with nerve signs in both arms; a grip fading; a knock and then one spot on the bone
-        ("a car hit mine from behind at the lights yesterday, neck sore and now needles and electricity in both arms", "emergency"),
+        ("a car hit mine from behind at the lights yesterday, neck sore, now needles and electricity in both arms", "emergency"),
         ("my grip has been fading over two weeks and it's weaker than on Monday", "urgent"),
-        ("the line cook ran into my shin with a trolley yesterday and there's one spot on the bone that hurts when I step", "urgent"),
+        ("the line cook ran into my shin with a trolley yesterday, now one spot on the bone hurts when I step", "urgent"),
         # a squeezing chest now, with a question about the chest muscle that is not a cause
         ("my chest feels squeezed right now since 30 minutes, no sport at all. which ball for the chest muscle?", "emergency"),
     ],
