@@ -11,9 +11,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import requests
+
+from tests.zygote import Forked, Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -91,7 +93,7 @@ class Server:
     log: Path
     url: str
     health_path: str
-    process: Optional[subprocess.Popen] = field(default=None)
+    process: Optional[Union[subprocess.Popen, Forked]] = field(default=None)
 
     @property
     def health_url(self) -> str:
@@ -101,8 +103,14 @@ class Server:
         return self.launch().wait_ready(timeout)
 
     def launch(self) -> Server:
-        """Spawn without waiting: several servers can then load their models side by side."""
-        self.process = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT)
+        """Spawn without waiting: several servers can then load their models side by side. A `rasa`
+        command is forked from the worker's zygote, which has imported Rasa already (tests/zygote.py;
+        TPC_TEST_ZYGOTE=0 runs each as a process of its own)."""
+        if self.argv[0] == str(BIN / "rasa") and os.environ.get("TPC_TEST_ZYGOTE", "1") != "0":
+            self.process = Zygote.shared().spawn(self.argv[1:], self.env, ROOT, self.log)
+        else:
+            log = self.log.open("a")
+            self.process = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         return self
 
     def wait_ready(self, timeout: float = 240) -> Server:
