@@ -94,6 +94,10 @@ ADDRESS_WORDS = frozenset(
 _ENGLISH_SHORT = frozenset("no ok is it me my do go up to on of or if we us he an am as be by in at".split())
 
 
+#: the most words a courtesy phrase has ("kaore au i te mohio"); longer ones are left out of the tables' phrases
+LONGEST_PHRASE = 6
+
+
 def phrase_key(text: str) -> str:
     return " ".join(_LETTERS.findall(text.lower()))
 
@@ -107,19 +111,22 @@ def courtesy_phrases(training_data: TrainingData, intents: Dict[str, str]) -> Di
         if intent and isinstance(elements, list):
             for element in elements:
                 found.setdefault(phrase_key(str(element)), set()).add(intent)
-    return {phrase: kinds.pop() for phrase, kinds in found.items() if phrase and len(kinds) == 1}
+    return {
+        phrase: kinds.pop()
+        for phrase, kinds in found.items()
+        if phrase and len(kinds) == 1 and phrase.count(" ") < LONGEST_PHRASE
+    }
 
 
 def courtesy_of(text: str, phrases: Dict[str, str], known: Set[str]) -> Optional[str]:
     """The one intent of the courtesy phrases that make up `text` (with unknown words, address
     words and particles around them), or None."""
     words = phrase_key(text).split()
-    longest = max((phrase.count(" ") + 1 for phrase in phrases), default=0)
     kinds: Set[str] = set()
     rest: List[str] = []
     i = 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
+        for n in range(min(LONGEST_PHRASE, len(words) - i), 0, -1):
             kind = phrases.get(" ".join(words[i : i + n]))
             if kind:
                 kinds.add(kind)
