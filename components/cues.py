@@ -48,6 +48,12 @@ NEGATION_BRIDGE = {
 }  # fmt: skip
 #: "not sure if it's numbness" is a hedge, not a denial: these words after a negation keep the sign
 HEDGE_AFTER_NEGATION = {"sure", "certain", "know", "tell", "remember", "think", "positive"}
+#: "know dizziness know headache": voice typing writes "no" as "know". It is read as "no" right
+#: before a sign when nobody is the one who knows ("I know", "you know", "don't know" stay)
+DICTATED_NO = {"know"}
+_KNOWERS = {
+    "i", "you", "we", "they", "he", "she", "it", "not", "do", "did", "does", "to", "who", "people", "u", "ya", "ll", "would",
+}  # fmt: skip
 #: words that end the reach of a negation ("no fever, but my calf is swollen")
 CLAUSE_BREAKS = {".", "!", "?", ";", "but", "though", "however", "although", "except", "apart", "besides", "yet"}
 
@@ -111,12 +117,15 @@ _HOUSEHOLD = (
 )
 #: a relation or someone close, after "my" (or "his", "her" in a writer's third person)
 _RELATION = (
-    r"(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled|foster|adopted)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
+    r"(?:(?:best|older|younger|little|big|elderly|late|twin|old|new|pregnant|poor|disabled|foster|adopted|"
+    # "my route partner", "my climbing buddy": a partner named by what they do together
+    r"route|climbing|running|riding|cycling|hiking|walking|training|gym|lifting|dance|dancing|tennis|squash|golf|sparring|"
+    r"rowing|surf|surfing|ski|work|business|lab|study|bridge|chess)\s+)?(?:husband|hubby|wife|partner|boyfriend|bf|girlfriend|gf|fiance|fiancee|mum|mom|mother|mam|dad|"
     r"lass|missus|missis|wifey|other\s+half|better\s+half|caseworker|case\s+worker|social\s+worker|support\s+worker|tutor|"
     r"father|son|daughter|kid|kids|child|children|brother|sister|friends?|bestie|twin|mates?|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
-    r"teammate|coach|dog|cat|" + _HOUSEHOLD + r")"
+    r"teammate|coach|buddy|pal|dog|cat|" + _HOUSEHOLD + r")"
 )
 THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
@@ -199,6 +208,8 @@ def negated(tokens: Sequence[str], start: int, flag_tokens: AbstractSet[int] = f
     other sign words (`flag_tokens`) may stand between the negation and the sign.
     """
     i = start - 1
+    if i >= 0 and tokens[i] in DICTATED_NO and i not in flag_tokens and (i == 0 or tokens[i - 1] not in _KNOWERS):
+        return True
     steps = 0
     while i >= 0 and steps < reach:
         word = tokens[i]
@@ -427,8 +438,9 @@ _GAVE_BIRTH = re.compile(
     r"(?i)\b(?:had|delivered|birthed|gave\s+birth\s+to|welcomed)\s+(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|twins|boy|girl|"
     r"little\s+one)\b|\b(?:she|he|they|the\s+baby|(?:my|our)\s+(?:baby|son|daughter|twins|boy|girl|little\s+one))\s+"
     r"(?:was|were)\s+(?:born|delivered)\b|"
-    # "baby girl arrived 3 weeks ago by c-section": a birth told with no one else as its subject
-    r"^\W*(?:(?:my|our|the)\s+)?(?:baby|son|daughter|twins|little\s+one)(?:\s+(?:girl|boy|number\s+\w+))?\s+"
+    # "baby girl arrived 3 weeks ago by c-section": a birth told with no one else as its subject, at
+    # the start of a sentence ("Baker here, back at work. My son arrived by c-section...")
+    r"(?:^|[.!?;]\s)\W*(?:(?:my|our|the)\s+)?(?:baby|son|daughter|twins|little\s+one)(?:\s+(?:girl|boy|number\s+\w+))?\s+"
     r"(?:arrived|came|was\s+born|were\s+born|made\s+(?:his|her|their)\s+(?:appearance|entrance))\b"
 )
 
@@ -789,15 +801,15 @@ _THINGS = (
     r"chain|saddle|helmet|ladder|shelf|table|chair|desk|door|window|wall|ceiling|floor|roof|paint|plaster|pavement|concrete|"
     r"bricks?|engine|hose|tank|boiler|radiator|bucket|tray|dough|crust|cake|loaf|pastry|zip|zipper|seam|strap|cable|wire|"
     r"cord|charger|controller|keyboard|headset|blade|drill|pan|oven|fridge|gutter|fence|beam|joist|pallet|crate|parcel|"
-    r"hull|mast|oar|rope|reel|hive|comb|pump|valve)"
+    r"hull|mast|oar|rope|reel|hive|comb|pump|valve|glaze|glazes|enamel|veneer|varnish|finish)"
 )
 _DAMAGE = (
     r"(?:cracked|fractured|fracture|broken|broke|busted|split|snapped|burst|swollen|swelled|swelling|bulging|bulged|"
     r"torn|tore|ripped|leaking|leaky|bent|buckled|shattered|chipped|dented)"
 )
 OBJECT_DAMAGE = re.compile(
-    rf"(?i)\b{_THINGS}(?:'s)?\s+(?:(?:is|was|has|had|got|have|are|were|just|all|totally|completely|properly|gone|been|went)\s+)"
-    rf"{{0,3}}{_DAMAGE}\b|\b{_DAMAGE}\s+(?:\w+\s+)?{_THINGS}\b"
+    rf"(?i)\b{_THINGS}(?:'s)?\s+(?:(?:is|was|has|had|got|have|are|were|just|all|totally|completely|properly|gone|been|went|"
+    rf"meant|supposed|to|look|looks|made)\s+){{0,4}}{_DAMAGE}\b|\b{_DAMAGE}\s+(?:\w+\s+)?{_THINGS}\b"
 )
 
 
@@ -872,7 +884,8 @@ def figurative(text: str, start: int, end: int) -> bool:
 RESOLVED = re.compile(
     r"(?i)\b(?:cleared\s+up|cleared|resolved|went\s+away|gone\s+(?:now|since|away|for)|totally\s+gone|completely\s+gone|fully\s+recovered|recovered\s+fully|never\s+came\s+back|"
     r"(?:had\s+)?nothing\s+since|no\s+(?:problems|trouble|issues|symptoms)\s+since|(?:all\s+)?fine\s+since|healed\s+(?:up|fine|completely)|"
-    r"signed\s+(?:me\s+)?off|(?:long\s+since\s+|all\s+)?mended|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
+    r"signed\s+(?:me\s+)?off|(?:long\s+since\s+|all\s+)?mended|all\s+sorted|sorted\s+itself|sorted\s+(?:with|by)|sorted\s+it(?:\s+out)?|"
+    r"fixed\s+it|long\s+over|long\s+gone|hasn'?t\s+come\s+back|"
     r"never\s+returned|hasn'?t\s+returned|(?:been\s+)?(?:great|good|perfect|grand|fine|ok|okay)\s+ever\s+since|recovered\s+(?:a\s+long\s+time|ages|years|long|months)\s+ago|recovered\s+(?:completely|totally)|"
     # "it went the day he arrived"
     r"(?:it|that|they)\s+went\s+(?:the\s+(?:day|week|moment)|as\s+soon\s+as|once\s+(?:he|she|they|the)|after\s+(?:he|she|they|the)))\b"
@@ -894,9 +907,13 @@ CLEARED = re.compile(
     r"(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|osteo|chiro)\s+cleared\s+me\b|"
     r"told\s+me\s+to\s+(?:start\s+|get\s+)?(?:rolling|roll|massaging|massage|foam\s+roll)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|"
     r"cleared\s+my\s+(?!throat|head|mind|schedule|diary|plate|desk|calendar|name|browser|cache)\w+|"
-    r"(?:said|says|told\s+me)\s+(?:that\s+)?(?:(?:any|all)\s+)?(?:exercise|massage|rolling|foam\s+rolling|activity|activities)"
+    r"(?:said|says|told\s+me)\s+(?:that\s+)?(?:(?:any|all|gentle|light|some)\s+)?(?:exercise|massage|rolling|foam\s+rolling|activity|activities)"
     r"(?:\s+and\s+\w+)?\s+(?:is|are)\s+(?:good|fine|ok|okay|safe|allowed)|"
     r"gave\s+me\s+the\s+(?:all[-\s]clear|green\s+light|go[-\s]ahead|ok)|"
+    # "the doctor said it was a strain and gentle rolling is fine"
+    r"(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|osteo|chiro)\s+(?:\w+\s+){0,2}?(?:said|says|told\s+me)"
+    r"\b[^.!?]{0,50}?\b(?:and|but)\s+(?:that\s+)?(?:gentle\s+|light\s+)?(?:exercise|massage|rolling|foam\s+rolling|stretching)\s+"
+    r"(?:is|are|was|were)\s+(?:good|fine|ok|okay|safe|allowed)|"
     r"all[-\s]clear\s+(?:to|for)\s+(?:massage|roll|train|exercise))"
 )
 

@@ -6,6 +6,7 @@ conventions in docs/nlu.md ("6/10" whole, "about a 7" -> "7", "10 minute" -> "10
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import List, Sequence, Tuple
 
@@ -173,6 +174,42 @@ def _age_value(token: str) -> int:
 _OLDER = re.compile(r"(?i)\b(?:pensioner|oap|senior\s+citizen|bus\s+pass|coming\s+up\s+to\s+70|in\s+my\s+retirement)\b")
 
 
+#: a birth year, or a birth told by a year everyone knows ("born the summer of the moon landing")
+_BORN = re.compile(
+    r"(?i)\bborn\s+(?:in\s+)?(?:(?:the\s+)?(?:(?:early|late|spring|summer|autumn|fall|winter|year)\s+(?:of\s+)?)?)"
+    r"(?:'(\d{2})\b|((?:19|20)\d{2})\b|[^.!?\d]{0,30}?\b(" + "|".join(
+        [
+            r"(?:moon\s+landing|landed\s+on\s+the\s+moon|walked\s+on\s+the\s+moon)",
+            r"woodstock",
+            r"summer\s+of\s+love",
+            r"kennedy\s+was\s+shot",
+            r"england\s+won\s+the\s+world\s+cup",
+            r"(?:the\s+queen's\s+)?coronation",
+        ]
+    ) + r"))"
+)
+#: the years of _BORN's events, in its order
+_EVENT_YEARS = (
+    (r"moon", 1969), (r"woodstock", 1969), (r"summer", 1967), (r"kennedy", 1963), (r"world", 1966), (r"coronation", 1953),
+)  # fmt: skip
+
+
+def _birth_ages(text: str, this_year: int) -> List[Tuple[int, int, int]]:
+    found = []
+    for match in _BORN.finditer(text):
+        short, year, event = match.group(1), match.group(2), match.group(3)
+        if short:
+            born = 1900 + int(short)
+        elif year:
+            born = int(year)
+        else:
+            born = next(y for key, y in _EVENT_YEARS if re.search(key, event, re.IGNORECASE))
+        index = 1 if short else 2 if year else 3
+        if 15 <= this_year - born <= 110:
+            found.append((this_year - born, match.start(index), match.end(index)))
+    return found
+
+
 def find_ages(text: str) -> List[Tuple[int, int, int]]:
     """Ages people give: "I'm 74", "74 years old", "at 71", "grandad (86, next to me)", "in my
     late sixties" (-> 65+: the decade's start plus 5 for "late" and "mid"), as (age, start, end).
@@ -186,4 +223,4 @@ def find_ages(text: str) -> List[Tuple[int, int, int]]:
         if 15 <= value <= 110:
             found.append((value, match.start(index), match.end(index)))
     found += [(65, m.start(), m.end()) for m in _OLDER.finditer(text)]
-    return found
+    return found + _birth_ages(text, datetime.date.today().year)

@@ -506,6 +506,22 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("the line cook ran into my shin with a trolley yesterday, now one spot on the bone hurts when I step", "urgent"),
         # a squeezing chest now, with a question about the chest muscle that is not a cause
         ("my chest feels squeezed right now since 30 minutes, no sport at all. which ball for the chest muscle?", "emergency"),
+        # water that will not pass; a view that jiggles on turning the head; a calf in Indonesian
+        ("my back aches since I moved the wardrobe and since this morning I cannot pass water at all", "emergency"),
+        ("when I turn my head to reverse the car the hedge jiggles side to side and I feel sick", "emergency"),
+        ("betis kiri saya bengkak, warm and redder than the other one, since the long bus ride", "emergency"),
+        # a knee scoped "six weeks give or take"; veins like blue ropes; an age told by a birth year or a year everyone knows
+        ("had my knee scoped on the 26th of October, about six weeks give or take", "refer"),
+        ("the veins on the back of my calves stand out like blue ropes, twisty and lumpy", "refer"),
+        ("my lower back started nagging a fortnight ago, never done that before, and I was born in 1961", "refer"),
+        ("I was born the year of the moon landing and my back started aching last week, never had back trouble", "refer"),
+        # a head that went off like a bat; breathless sitting after a new hip; a branch that knocked someone flat
+        ("my head went off at the back like a baseball bat, nothing to the worst pain ever in about two seconds", "emergency"),
+        ("new hip three weeks ago, now I'm puffing just sitting in the chair and can't finish a sentence", "emergency"),
+        ("a branch came down and knocked me flat this morning, neck is killing me and both hands have gone buzzy", "emergency"),
+        # a hand that lets go, worse each day, told across sentences; a foot that slaps, worse each day in Spanish
+        ("my hand keeps letting go of things, first my keys, then the kettle, today my mug. A bit worse each day.", "urgent"),
+        ("mi pie derecho slaps the ground when I walk and the toes don't come up, cada día peor", "urgent"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -683,6 +699,13 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("the sea went black at night, lovely. My calves are tight from the sand", False),
         # seconds asked as a dose are not a pain that peaked in seconds
         ("how long should I hold each spot, in seconds? I'm a chef, busy", False),
+        # a training partner's stitches; dictated "know" for "no"; a sciatica the physio sorted; a glaze made to look fractured
+        ("My climbing partner got bitten by a dog and needed stitches, I'm fine, just tight forearms", False),
+        ("neck stiff from painting ceilings know dizziness know headache just tight which ball", False),
+        ("Two years ago I had sciatica down my leg, the physio sorted it, no tingling since. Now tight hamstrings", False),
+        ("Laid crackle-glaze tiles, the glaze is meant to look fractured. Quads tight from kneeling", False),
+        # a son born by c-section, told after a job: the birth is the writer's
+        ("Baker in Leeds, back at work. My son arrived by c-section on the 3rd of last month, upper back wrecked", True),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
@@ -721,6 +744,14 @@ def test_a_sore_chest_put_down_to_a_workout_is_asked_about_not_assumed(matcher: 
 )
 def test_a_workout_does_not_soften_spreading_persisting_or_heart_pain(matcher: RedFlagMatcher, text: str) -> None:
     assert any(f.certain and f.level == "emergency" for f in matcher.find(text))
+
+
+def test_know_is_no_only_where_nobody_knows() -> None:
+    from components import cues
+
+    assert cues.negated(["neck", "stiff", "know", "dizziness"], 3)
+    assert not cues.negated(["i", "know", "dizziness"], 2)
+    assert not cues.negated(["you", "know", "headache"], 2)
 
 
 def test_a_clinicians_clearance_makes_a_refer_sign_asked_about_and_leaves_an_emergency_certain(matcher: RedFlagMatcher) -> None:
@@ -765,6 +796,19 @@ def test_a_lump_on_the_speakers_body_is_theirs_whoever_noticed_it() -> None:
 def test_a_shock_at_a_price_is_asked_about_not_referred(matcher: RedFlagMatcher, text: str) -> None:
     found = matcher.find(text)
     assert found and not any(f.certain for f in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a race finished crawling: the dead legs are asked about, never referred
+        "Bonked at km 30, legs went totally dead and I crawled to the finish. Today just heavy and tight.",
+        # a doctor who named a strain and said rolling is fine
+        "no clot on the scan, the doctor called it a strain and said gentle rolling is fine",
+    ],
+)
+def test_a_finish_crawled_and_a_cleared_strain_are_asked_about_not_referred(matcher: RedFlagMatcher, text: str) -> None:
+    assert not any(f.certain for f in matcher.find(text))
 
 
 def test_a_star_in_a_term_is_any_one_word() -> None:
