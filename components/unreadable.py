@@ -140,7 +140,9 @@ def courtesy_of(text: str, phrases: Dict[str, str], known: Set[str]) -> Optional
     for word in rest:
         if word in ADDRESS_WORDS or (len(word) <= 2 and word not in _ENGLISH_SHORT):
             continue
-        if word in known or words_of([word]) & known:
+        # an ASCII word is known whole or by its parts ("don't"); a word with other letters ("quizás")
+        # is never split into an English word ("quiz")
+        if word in known or (word.isascii() and words_of([word]) & known):
             return None
     return kinds.pop()
 

@@ -692,6 +692,8 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("I'm a court reporter, all day I type up cases about fractures, my wrists are tight", False),
         # a reminder removed on a weekday is not an organ removed recently
         ("remove the monday reminder please", False),
+        ("remove the Sunday one", False),
+        ("remove the 7 pm one please", False),
         # a horse's legs "stocking up"
         ("my gelding's legs are stocking up (a bit swollen from the stable), I'm fine, forearms tight", False),
         # a black toenail and a sea gone black are not a fainting

@@ -121,3 +121,11 @@ def test_a_phrase_in_two_tables_is_left_out() -> None:
         ]
     )
     assert courtesy_phrases(tables, {"yes_word": "affirm", "thanks_word": "thank"}) == {"ndiyo": "affirm", "asante sana": "thank"}
+
+
+def test_a_word_with_other_letters_is_never_split_into_an_english_one(guard: UnreadableMessageGuard) -> None:
+    """"quizás" had been read as the English "quiz" (and "s"), so "no sé, quizás" was left to the classifier."""
+    guard._courtesy, guard._plain = {"no sé": "unsure"}, {*KNOWN, "quiz"}
+    guard._known = set(guard._plain)
+    assert guard.process([parsed("no sé, quizás")])[0].get(INTENT) == {"name": "unsure", "confidence": 1.0}
+    assert guard.process([parsed("no sé, quiz")])[0].get(INTENT) == CLASSIFIED
