@@ -125,7 +125,10 @@ _RELATION = (
     r"father|son|daughter|kid|kids|child|children|brother|sister|friends?|bestie|twin|mates?|grandad|granddad|grandpa|grandma|granny|gran|"
     r"grandmother|grandfather|nan|nana|nanna|uncle|aunt|auntie|cousin|colleague|coworker|co-worker|boss|neighbour|"
     r"neighbor|flatmate|roommate|client|clients|patient|patients|family|parents|parent|in-laws|niece|nephew|"
-    r"teammate|coach|buddy|pal|dog|cat|" + _HOUSEHOLD + r")"
+    r"teammate|coach|buddy|pal|dog|cat|"
+    # people the writer works or sings under ("our chorus master collapsed"), named by their role
+    r"chorus\s+master|choirmaster|conductor|director|manager|foreman|supervisor|landlord|landlady|vicar|priest|pastor|"
+    r"instructor|trainer|captain|skipper|" + _HOUSEHOLD + r")"
 )
 THIRD_PERSON = re.compile(  # noqa: E501
     r"(?i)\b(?:(?:a|one)\s+(?:friend|mate|coworker|co-worker|colleague|neighbour|neighbor|relative|client|patient)|"
@@ -437,7 +440,7 @@ _NAMES_SPEAKER = re.compile(r"(?i)\b(?:me|my)\b")
 _GAVE_BIRTH = re.compile(
     r"(?i)\b(?:had|delivered|birthed|gave\s+birth\s+to|welcomed)\s+(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|twins|boy|girl|"
     r"little\s+one)\b|\b(?:she|he|they|the\s+baby|(?:my|our)\s+(?:baby|son|daughter|twins|boy|girl|little\s+one))\s+"
-    r"(?:was|were)\s+(?:born|delivered)\b|"
+    r"(?:(?:was|were)\s+(?:born|delivered)|arrived)\b|"
     # "baby girl arrived 3 weeks ago by c-section": a birth told with no one else as its subject, at
     # the start of a sentence ("Baker here, back at work. My son arrived by c-section...")
     r"(?:^|[.!?;]\s)\W*(?:(?:my|our|the)\s+)?(?:baby|son|daughter|twins|little\s+one)(?:\s+(?:girl|boy|number\s+\w+))?\s+"
@@ -905,7 +908,8 @@ CLEARED = re.compile(
     r"it'?s\s+(?:ok|okay|fine|safe|good)\s+to|(?:ok|okay|fine|safe|good)\s+to)\s+(?:\w+\s+){0,2}?(?:massage|roll|foam\s+roll|use|train|"
     r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|"
     r"(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|osteo|chiro)\s+cleared\s+me\b|"
-    r"told\s+me\s+to\s+(?:start\s+|get\s+)?(?:rolling|roll|massaging|massage|foam\s+roll)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|"
+    r"told\s+me\s+to\s+(?:start\s+|get\s+)?(?:rolling|roll|massaging|massage|foam\s+roll)|"
+    r"(?:said|says)\b[^.!?]{0,50}?\bto\s+start\s+(?:gentle\s+|some\s+|light\s+)?(?:self[-\s]?massage|massage|rolling|foam\s+rolling)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|"
     r"cleared\s+my\s+(?!throat|head|mind|schedule|diary|plate|desk|calendar|name|browser|cache)\w+|"
     r"(?:said|says|told\s+me)\s+(?:that\s+)?(?:(?:any|all|gentle|light|some)\s+)?(?:exercise|massage|rolling|foam\s+rolling|activity|activities)"
     r"(?:\s+and\s+\w+)?\s+(?:is|are)\s+(?:good|fine|ok|okay|safe|allowed)|"

@@ -522,6 +522,19 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         # a hand that lets go, worse each day, told across sentences; a foot that slaps, worse each day in Spanish
         ("my hand keeps letting go of things, first my keys, then the kettle, today my mug. A bit worse each day.", "urgent"),
         ("mi pie derecho slaps the ground when I walk and the toes don't come up, cada día peor", "urgent"),
+        # a calf in Dutch; eyes that flicker when the head tips back; a sandbag on the breastbone that has not budged
+        ("mijn rechter kuit is dik en warm since yesterday, red at the back, the other leg is normaal", "emergency"),
+        ("when I tip my head back under the car the floor goes wobbly and my eyes go flickery side to side", "emergency"),
+        ("a band of pressure settled behind my breastbone at 4am like a sandbag, it's 7 now and it hasn't budged", "emergency"),
+        # down flat on the ice with a knock to the head, hands fizzing; a crack at the back of the ankle, no tiptoe
+        ("went down flat on my back on the ice and knocked my head, now my neck hurts and both hands are fizzing", "emergency"),
+        ("something went crack at the back of my ankle like I'd been kicked and I can't go up on tiptoe", "urgent"),
+        # a grip that has been going, a bit worse every week; a drum dropped on the foot, hobbling; a lump once a pea
+        ("my grip's been going, first the screwdriver, then I started dropping cups, it gets a bit worse every week", "urgent"),
+        ("dropped a brake drum on my foot on Monday, the top is puffy and I'm hobbling because pushing off hurts", "urgent"),
+        ("there's a lump on my thigh the size of a grape, in September it was more like a pea", "refer"),
+        # twins who "arrived" by c-section: the writer's own birth
+        ("twin mum here, they arrived by c-section on the 2nd of last month, my upper back is wrecked", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -708,6 +721,9 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("Laid crackle-glaze tiles, the glaze is meant to look fractured. Quads tight from kneeling", False),
         # a son born by c-section, told after a job: the birth is the writer's
         ("Baker in Leeds, back at work. My son arrived by c-section on the 3rd of last month, upper back wrecked", True),
+        # a chorus master's chest pain; a nickname; a doctor who said to start gentle self-massage is asked about below
+        ("Our choirmaster had chest pain at rehearsal last week and is in hospital, I'm fine, just stiff shoulders", False),
+        ("at the brewery they call me the clot, lol, shoulders tight from the lifting", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
@@ -807,6 +823,7 @@ def test_a_shock_at_a_price_is_asked_about_not_referred(matcher: RedFlagMatcher,
         "Bonked at km 30, legs went totally dead and I crawled to the finish. Today just heavy and tight.",
         # a doctor who named a strain and said rolling is fine
         "no clot on the scan, the doctor called it a strain and said gentle rolling is fine",
+        "the GP sent me for a scan to rule out a clot, all clear, she said it's a strain and to start gentle self-massage",
     ],
 )
 def test_a_finish_crawled_and_a_cleared_strain_are_asked_about_not_referred(matcher: RedFlagMatcher, text: str) -> None:
