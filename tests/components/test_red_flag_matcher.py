@@ -535,6 +535,9 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         ("there's a lump on my thigh the size of a grape, in September it was more like a pea", "refer"),
         # twins who "arrived" by c-section: the writer's own birth
         ("twin mum here, they arrived by c-section on the 2nd of last month, my upper back is wrecked", "refer"),
+        # pregnant with twins; a foot that cannot be felt
+        ("I'm carrying twins, 20 weeks, lower back aches", "refer"),
+        ("I can hardly feel my foot since this morning", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -724,6 +727,9 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         # a chorus master's chest pain; a nickname; a doctor who said to start gentle self-massage is asked about below
         ("Our choirmaster had chest pain at rehearsal last week and is in hospital, I'm fine, just stiff shoulders", False),
         ("at the brewery they call me the clot, lol, shoulders tight from the lifting", False),
+        # twins carried about (not carried in pregnancy); a ball too soft to feel
+        ("carrying the twins everywhere, my lower back and shoulders are sore by bedtime", False),
+        ("I can barely feel the ball, go harder", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
