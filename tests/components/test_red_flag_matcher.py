@@ -538,6 +538,23 @@ def test_an_approximated_emergency_stays_certain(matcher: RedFlagMatcher) -> Non
         # pregnant with twins; a foot that cannot be felt
         ("I'm carrying twins, 20 weeks, lower back aches", "refer"),
         ("I can hardly feel my foot since this morning", "refer"),
+        # a pregnancy told by the scan; a formal letter about a pressing under the breastbone for the past hour
+        ("The scan on Friday showed a tiny heartbeat, we're over the moon. My glutes are tight, which ball?", "refer"),
+        ("For approximately the past hour I have felt a dull heavy pressing beneath the breastbone", "emergency"),
+        # the bit you sit on gone to sleep; a skull split like a bell with no build-up; off a truss onto the back
+        ("low back bad for a week, today I couldn't feel the seat under me, the bit you sit on has gone to sleep", "emergency"),
+        ("the back of my skull split open like a bell, no build-up, simply there, the worst my head has ever known", "emergency"),
+        ("slipped off the truss, maybe two metres, landed across a crate on my upper back, both hands tingling", "emergency"),
+        # a foot slapping, more today; a wrist landed on and puffy; a floor sliding to one side; a face "melty" on one side
+        ("my right foot has started slapping down and I catch the toe on the kerb, a bit on Monday, more today", "urgent"),
+        ("came off the wire onto the mat and landed on my right wrist, it's puffy and I can't turn a door handle", "urgent"),
+        ("every time I tip my chin up the floor seems to slide off to one side and I feel sick", "emergency"),
+        ("my daughter said my face looked melty on one side and the pen keeps sliding out of my hand", "emergency"),
+        # fever in Czech, diabetes in Malay, a knee "estalo", a disc "squashing out"
+        ("horecka since last night, 38.9, and I cannot bring chin to chest", "emergency"),
+        ("kencing manis for years, feet like I'm always wearing thick socks", "refer"),
+        ("felt um estalo in my knee, it swelled fast and now it gives way", "urgent"),
+        ("the MRI showed the disc squashing out at the back, low back aches", "refer"),
     ],
 )
 def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) -> None:
@@ -730,6 +747,9 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         # twins carried about (not carried in pregnancy); a ball too soft to feel
         ("carrying the twins everywhere, my lower back and shoulders are sore by bedtime", False),
         ("I can barely feel the ball, go harder", False),
+        # a face melting in the heat; a calf checked and found fine
+        ("my face is melting in this heat, calves tight", False),
+        ("Calves tight after the bus. I checked: same size, not warm, not red, no pain when I pull my foot up", False),
     ],
 )
 def test_whose_sign_and_which_sense(matcher: RedFlagMatcher, text: str, flagged: bool) -> None:
