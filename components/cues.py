@@ -901,6 +901,10 @@ def resolved_long_ago(text: str, start: int, end: int) -> bool:
     return bool(HISTORY.search(_clause(text, start, end)) and RESOLVED.search(normalise_apostrophes(text)))
 
 
+#: what a clinician says is fine to do ("ball work", "gentle rolling", "any exercise")
+_CLEARED_ACTIVITY = (
+    r"(?:exercise|self[-\s]?massage|massage|ball\s+work|foam\s+rolling|rolling|stretching|activity|activities)"
+)
 #: a clinician has cleared massage ("the physio said I can massage it now", "GP gave me the all clear")
 CLEARED = re.compile(
     r"(?i)\b(?:(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|nurse|midwife|osteo|chiro|she|he|they)\s+"
@@ -909,18 +913,13 @@ CLEARED = re.compile(
     r"exercise|get\s+back|go\s+back|do)|cleared\s+(?:me|it)\s+(?:to|for)|"
     r"(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|osteo|chiro)\s+cleared\s+me\b|"
     r"told\s+me\s+to\s+(?:start\s+|get\s+)?(?:rolling|roll|massaging|massage|foam\s+roll)|"
-    r"(?:said|says)\b[^.!?]{0,50}?\bto\s+start\s+(?:gentle\s+|some\s+|light\s+)?(?:self[-\s]?massage|massage|rolling|foam\s+rolling)|"
-    # "the doctor who gave it said ball work around the shoulder is fine now"
-    r"(?:said|says|told\s+me)\s+(?:that\s+)?(?:ball\s+work|rolling|massage|foam\s+rolling|self[-\s]?massage)\b[^.!?]{0,40}?\b"
-    r"(?:is|are)\s+(?:fine|ok|okay|safe|good|allowed)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|"
+    rf"(?:said|says)\b[^.!?]{{0,50}}?\bto\s+start\s+(?:gentle\s+|some\s+|light\s+)?{_CLEARED_ACTIVITY}|"
+    # "said any exercise is fine", "said ball work around the shoulder is fine now", "the doctor said it
+    # was a strain and gentle rolling is fine"
+    rf"(?:said|says|told\s+me)\b[^.!?]{{0,50}}?\b(?:(?:any|all|gentle|light|some)\s+)?{_CLEARED_ACTIVITY}\b[^.!?]{{0,40}}?\b"
+    r"(?:is|are|was|were)\s+(?:fine|ok|okay|safe|good|allowed)|signed\s+me\s+off(?!\s+(?:work|sick|for|from|on))|"
     r"cleared\s+my\s+(?!throat|head|mind|schedule|diary|plate|desk|calendar|name|browser|cache)\w+|"
-    r"(?:said|says|told\s+me)\s+(?:that\s+)?(?:(?:any|all|gentle|light|some)\s+)?(?:exercise|massage|rolling|foam\s+rolling|activity|activities)"
-    r"(?:\s+and\s+\w+)?\s+(?:is|are)\s+(?:good|fine|ok|okay|safe|allowed)|"
     r"gave\s+me\s+the\s+(?:all[-\s]clear|green\s+light|go[-\s]ahead|ok)|"
-    # "the doctor said it was a strain and gentle rolling is fine"
-    r"(?:doctor|doc|dr|gp|physio|physiotherapist|surgeon|consultant|specialist|osteo|chiro)\s+(?:\w+\s+){0,2}?(?:said|says|told\s+me)"
-    r"\b[^.!?]{0,50}?\b(?:and|but)\s+(?:that\s+)?(?:gentle\s+|light\s+)?(?:exercise|massage|rolling|foam\s+rolling|stretching)\s+"
-    r"(?:is|are|was|were)\s+(?:good|fine|ok|okay|safe|allowed)|"
     r"all[-\s]clear\s+(?:to|for)\s+(?:massage|roll|train|exercise))"
 )
 

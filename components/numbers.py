@@ -174,24 +174,20 @@ def _age_value(token: str) -> int:
 _OLDER = re.compile(r"(?i)\b(?:pensioner|oap|senior\s+citizen|bus\s+pass|coming\s+up\s+to\s+70|in\s+my\s+retirement)\b")
 
 
-#: a birth year, or a birth told by a year everyone knows ("born the summer of the moon landing")
+#: years everyone knows, as people tell a birth by them ("born the summer of the moon landing")
+_BIRTH_EVENTS = (
+    (r"(?:moon\s+landing|landed\s+on\s+the\s+moon|walked\s+on\s+the\s+moon)", 1969),
+    (r"woodstock", 1969),
+    (r"summer\s+of\s+love", 1967),
+    (r"kennedy\s+was\s+shot", 1963),
+    (r"england\s+won\s+the\s+world\s+cup", 1966),
+    (r"(?:the\s+queen's\s+)?coronation", 1953),
+)
+#: a birth year ("born in 1961", "born in '58"), or a birth told by one of _BIRTH_EVENTS
 _BORN = re.compile(
     r"(?i)\bborn\s+(?:in\s+)?(?:(?:the\s+)?(?:(?:early|late|spring|summer|autumn|fall|winter|year)\s+(?:of\s+)?)?)"
-    r"(?:'(\d{2})\b|((?:19|20)\d{2})\b|[^.!?\d]{0,30}?\b(" + "|".join(
-        [
-            r"(?:moon\s+landing|landed\s+on\s+the\s+moon|walked\s+on\s+the\s+moon)",
-            r"woodstock",
-            r"summer\s+of\s+love",
-            r"kennedy\s+was\s+shot",
-            r"england\s+won\s+the\s+world\s+cup",
-            r"(?:the\s+queen's\s+)?coronation",
-        ]
-    ) + r"))"
+    r"(?:'(\d{2})\b|((?:19|20)\d{2})\b|[^.!?\d]{0,30}?\b(" + "|".join(pattern for pattern, _ in _BIRTH_EVENTS) + r"))"
 )
-#: the years of _BORN's events, in its order
-_EVENT_YEARS = (
-    (r"moon", 1969), (r"woodstock", 1969), (r"summer", 1967), (r"kennedy", 1963), (r"world", 1966), (r"coronation", 1953),
-)  # fmt: skip
 
 
 def _birth_ages(text: str, this_year: int) -> List[Tuple[int, int, int]]:
@@ -203,7 +199,7 @@ def _birth_ages(text: str, this_year: int) -> List[Tuple[int, int, int]]:
         elif year:
             born = int(year)
         else:
-            born = next(y for key, y in _EVENT_YEARS if re.search(key, event, re.IGNORECASE))
+            born = next(y for pattern, y in _BIRTH_EVENTS if re.fullmatch(pattern, event, re.IGNORECASE))
         index = 1 if short else 2 if year else 3
         if 15 <= this_year - born <= 110:
             found.append((this_year - born, match.start(index), match.end(index)))
