@@ -36,7 +36,7 @@ def benign_nlu_examples() -> List[str]:
     import yaml
 
     texts = []
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+    for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):  # measured/ too, as training reads it
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
             if block.get("intent") and block["intent"] != "report_red_flag":
                 for line in str(block.get("examples") or "").splitlines():

@@ -22,7 +22,7 @@ import tarfile
 import tempfile
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -36,8 +36,9 @@ DETECTOR = "components.red_flags.RedFlagDetector"
 COLUMNS = ("cases", "strict", "truthful")
 
 
-def model_detector(model: Path) -> RedFlagMatcher:
-    """The red-flag matcher as the model runs it: its stored vocabulary, backstop and threshold."""
+def model_parts(model: Path) -> Tuple[Dict[str, Any], Optional[Backstop], float]:
+    """The red-flag detector's parts as the model stores them: its vocabulary, its learned
+    backstop and the `possible_from` it was trained with."""
     with tarfile.open(model) as archive, tempfile.TemporaryDirectory() as folder:
         metadata = json.load(archive.extractfile("metadata.json"))  # type: ignore[arg-type]
         node = next(n for n in metadata["predict_schema"]["nodes"].values() if n["uses"].endswith(DETECTOR))
@@ -49,8 +50,13 @@ def model_detector(model: Path) -> RedFlagMatcher:
                 (path / Path(name).name).write_bytes(archive.extractfile(member).read())  # type: ignore[union-attr]
         vocabulary = json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8"))
         backstop = Backstop.load(path)
-    speller = RedFlagDetector.speller_of(vocabulary)
-    return RedFlagMatcher(vocabulary, speller, backstop, float(node["config"]["possible_from"]))
+    return vocabulary, backstop, float(node["config"]["possible_from"])
+
+
+def model_detector(model: Path) -> RedFlagMatcher:
+    """The red-flag matcher as the model runs it: its stored vocabulary, backstop and threshold."""
+    vocabulary, backstop, possible_from = model_parts(model)
+    return RedFlagMatcher(vocabulary, RedFlagDetector.speller_of(vocabulary), backstop, possible_from)
 
 
 def share(part: int, whole: int) -> float:

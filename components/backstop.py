@@ -1,9 +1,10 @@
 """The learned backstop of the red-flag detector: a "possible" signal where no rule fired.
 
 Trained at training time on the corpus in data/safety/ (red-flag sentences by family, benign
-sentences with the traps a keyword matcher falls into, written by persona and style) plus every
-NLU training example of an intent other than report_red_flag (benign by construction), each
-sentence also once with a typo (the `typo` package, seeded). Two linear models on word and
+sentences with the traps a keyword matcher falls into, written by persona and style), the safety
+batches in data/safety/measured/ (each written blind and measured once before it joined), and
+every NLU training example of an intent other than report_red_flag (benign by construction);
+each corpus sentence also once with a typo (the `typo` package, seeded). Two linear models on word and
 character n-grams (scikit-learn): one says how likely a message is a red flag at all, one which
 family it is (data/safety/families.yml maps a family to its safety rule).
 
@@ -24,8 +25,6 @@ import numpy as np
 import yaml
 
 BENIGN = "benign"
-#: one typo'd copy of each corpus sentence (people type fast); the seed keeps training repeatable
-TYPO_SEED = 7
 FILES = ("backstop_vocabulary.json", "backstop_weights.npz")
 
 
@@ -38,7 +37,10 @@ class Corpus:
 
     @classmethod
     def read(cls, folder: Path) -> Corpus:
-        rules = yaml.safe_load((folder / "families.yml").read_text())["families"]
+        """The written corpus (`flag_sentences`, `benign_sentences`) and, in `measured/`, the
+        safety batches that were held out until their first measurement (`red_flags` labelled by
+        safety rule, `benign`): a batch joins training once it has been measured."""
+        rules: Dict[str, str] = dict(yaml.safe_load((folder / "families.yml").read_text())["families"])
         sentences: List[Tuple[str, str]] = []
         for path in sorted(folder.glob("*.yml")):
             data = yaml.safe_load(path.read_text()) or {}
@@ -47,7 +49,26 @@ class Corpus:
         unknown = {family for _, family in sentences if family != BENIGN and family not in rules}
         if unknown:
             raise ValueError(f"{folder}: families without a rule in families.yml: {sorted(unknown)}")
-        return cls(tuple(sentences), dict(rules))
+        family_of = _family_of_rule(rules)
+        for path in sorted((folder / "measured").glob("*.yml")):
+            data = yaml.safe_load(path.read_text()) or {}
+            for case in data.get("red_flags") or []:
+                rule = case.get("family") if isinstance(case, dict) else None
+                if rule:  # the first batches gave a level only: no family to learn from
+                    family = family_of.get(rule, rule)
+                    rules.setdefault(family, rule)
+                    sentences.append((str(case["text"]), family))
+            sentences += [(str(c["text"] if isinstance(c, dict) else c), BENIGN) for c in data.get("benign") or []]
+        return cls(tuple(sentences), rules)
+
+
+def _family_of_rule(rules: Dict[str, str]) -> Dict[str, str]:
+    """rule id -> the corpus family a measured case of that rule trains: the family of the same
+    name, else the rule's only family; a rule with several families becomes a family of its own."""
+    families: Dict[str, List[str]] = {}
+    for family, rule in rules.items():
+        families.setdefault(rule, []).append(family)
+    return {rule: rule if rule in names else names[0] for rule, names in families.items() if rule in names or len(names) == 1}
 
 
 def with_typo(text: str, seed: int) -> str:

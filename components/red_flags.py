@@ -352,8 +352,8 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         digest = hashlib.sha256((super().fingerprint_addon(config) or "").encode())
         folder = Path(config.get("backstop_corpus") or "data/safety")
-        for path in sorted(folder.glob("*.yml")):
-            digest.update(path.name.encode() + path.read_bytes())
+        for path in sorted(folder.rglob("*.yml")):  # the measured batches (measured/) train it too
+            digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
         return digest.hexdigest()
 
     def train(self, training_data: TrainingData) -> Resource:

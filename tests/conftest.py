@@ -135,27 +135,13 @@ def rule_matcher(red_flag_vocabulary: dict) -> RedFlagMatcher:
 
 @pytest.fixture(scope="session")
 def detector(red_flag_vocabulary: dict) -> RedFlagMatcher:
-    """The whole detector as the bot runs it: the rules, then the learned backstop trained on
-    data/safety and the benign NLU examples, with config.yml's threshold (about 15 s to train)."""
-    import yaml
+    """The whole detector as the bot runs it: the rules of the working tree, then the learned
+    backstop of the trained model (models/LATEST: `make test` trains first when anything it is
+    trained from changed) with the threshold it was trained with."""
+    from bench.safety_batch import model_parts
+    from components.red_flags import RedFlagDetector, RedFlagMatcher
+    from tests.servers import model_path
 
-    from components.backstop import Backstop, Corpus
-    from components.red_flags import RED_FLAG_INTENT, RedFlagDetector, RedFlagMatcher
-
-    root = Path(__file__).resolve().parents[1]
-    config = next(
-        c for c in yaml.safe_load((root / "config.yml").read_text())["pipeline"] if c["name"].endswith("RedFlagDetector")
-    )
-    benign = []
-    for path in sorted((root / "data" / "nlu").glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
-            if block.get("intent") and block["intent"] != RED_FLAG_INTENT:
-                benign += [
-                    line.strip()[2:] for line in str(block.get("examples") or "").splitlines() if line.strip().startswith("- ")
-                ]
-    import re
-
-    benign = [re.sub(r"\[([^\]]+)\]\{[^}]*\}", r"\1", text) for text in benign]
-    backstop = Backstop.train(Corpus.read(root / config["backstop_corpus"]), benign)
+    _, backstop, possible_from = model_parts(model_path())
     speller = RedFlagDetector.speller_of(red_flag_vocabulary)
-    return RedFlagMatcher(red_flag_vocabulary, speller, backstop, float(config["possible_from"]))
+    return RedFlagMatcher(red_flag_vocabulary, speller, backstop, possible_from)
