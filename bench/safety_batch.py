@@ -36,9 +36,9 @@ DETECTOR = "components.red_flags.RedFlagDetector"
 COLUMNS = ("cases", "strict", "truthful")
 
 
-def model_parts(model: Path) -> Tuple[Dict[str, Any], Optional[Backstop], float]:
+def model_parts(model: Path) -> Tuple[Dict[str, Any], Optional[Backstop], float, Optional[float]]:
     """The red-flag detector's parts as the model stores them: its vocabulary, its learned
-    backstop and the `possible_from` it was trained with."""
+    backstop, and the `possible_from` and `certain_from` it was trained with."""
     with tarfile.open(model) as archive, tempfile.TemporaryDirectory() as folder:
         metadata = json.load(archive.extractfile("metadata.json"))  # type: ignore[arg-type]
         node = next(n for n in metadata["predict_schema"]["nodes"].values() if n["uses"].endswith(DETECTOR))
@@ -50,13 +50,14 @@ def model_parts(model: Path) -> Tuple[Dict[str, Any], Optional[Backstop], float]
                 (path / Path(name).name).write_bytes(archive.extractfile(member).read())  # type: ignore[union-attr]
         vocabulary = json.loads((path / VOCABULARY_FILE).read_text(encoding="utf-8"))
         backstop = Backstop.load(path)
-    return vocabulary, backstop, float(node["config"]["possible_from"])
+    certain_from = node["config"].get("certain_from")
+    return vocabulary, backstop, float(node["config"]["possible_from"]), None if certain_from is None else float(certain_from)
 
 
 def model_detector(model: Path) -> RedFlagMatcher:
     """The red-flag matcher as the model runs it: its stored vocabulary, backstop and threshold."""
-    vocabulary, backstop, possible_from = model_parts(model)
-    return RedFlagMatcher(vocabulary, RedFlagDetector.speller_of(vocabulary), backstop, possible_from)
+    vocabulary, backstop, possible_from, certain_from = model_parts(model)
+    return RedFlagMatcher(vocabulary, RedFlagDetector.speller_of(vocabulary), backstop, possible_from, certain_from)
 
 
 def share(part: int, whole: int) -> float:

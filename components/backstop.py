@@ -36,10 +36,8 @@ class Corpus:
     rules: Dict[str, str]  # family -> safety rule id
 
     @classmethod
-    def read(cls, folder: Path) -> Corpus:
-        """The written corpus (`flag_sentences`, `benign_sentences`) and, in `measured/`, the
-        safety batches that were held out until their first measurement (`red_flags` labelled by
-        safety rule, `benign`): a batch joins training once it has been measured."""
+    def read_written(cls, folder: Path) -> Corpus:
+        """The corpus written for the backstop: `flag_sentences` by family, `benign_sentences`."""
         rules: Dict[str, str] = dict(yaml.safe_load((folder / "families.yml").read_text())["families"])
         sentences: List[Tuple[str, str]] = []
         for path in sorted(folder.glob("*.yml")):
@@ -49,6 +47,15 @@ class Corpus:
         unknown = {family for _, family in sentences if family != BENIGN and family not in rules}
         if unknown:
             raise ValueError(f"{folder}: families without a rule in families.yml: {sorted(unknown)}")
+        return cls(tuple(sentences), rules)
+
+    @classmethod
+    def read(cls, folder: Path) -> Corpus:
+        """The written corpus and, in `measured/`, the safety batches that were held out until their
+        first measurement (`red_flags` labelled by safety rule, `benign`): a batch joins training
+        once it has been measured."""
+        written = cls.read_written(folder)
+        rules, sentences = dict(written.rules), list(written.sentences)
         family_of = _family_of_rule(rules)
         for path in sorted((folder / "measured").glob("*.yml")):
             data = yaml.safe_load(path.read_text()) or {}

@@ -142,9 +142,11 @@ class RedFlagMatcher:
         speller: Optional[Speller] = None,
         backstop: Optional[Backstop] = None,
         possible_from: float = 1.0,
+        certain_from: Optional[float] = None,
     ) -> None:
         self.backstop = backstop
         self.possible_from = possible_from
+        self.certain_from = certain_from
         self.concepts: Dict[str, List[str]] = vocabulary["concepts"]
         self.patterns: List[Dict[str, Any]] = vocabulary["patterns"]
         self.levels: Dict[str, str] = vocabulary.get("levels") or {}
@@ -164,6 +166,10 @@ class RedFlagMatcher:
         self._recent_only_concepts = {c for p in self.patterns if p.get("recent_only") for c in p["all_of"]}
         self._stoppable_concepts = {c for p in self.patterns if p.get("stoppable") for c in p["all_of"]}
         self._past_counts_concepts = {c for p in self.patterns for c in p.get("past_counts") or ()}
+        self._rule_combinations: Dict[str, List[Set[str]]] = {}
+        for p in self.patterns:
+            if len(p.get("all_of") or ()) > 2:
+                self._rule_combinations.setdefault(p["rule"], []).append(set(p["all_of"]))
 
     def _context(
         self,
@@ -308,8 +314,20 @@ class RedFlagMatcher:
         if not found and self.backstop is not None:
             learned = self.backstop.possible_rule(text, self.possible_from)
             if learned and learned[0] in self.levels:
-                found.append(RedFlag(learned[0], self.levels[learned[0]], 0, len(text), "backstop", certain=False))
+                rule, score = learned
+                certain = self._corroborated(rule, score, concept_hits)
+                found.append(RedFlag(rule, self.levels[rule], 0, len(text), "backstop", certain=certain))
         return _unique(found)
+
+    def _corroborated(self, rule: str, score: float, concept_hits: Dict[str, List[Tuple[Span, str]]]) -> bool:
+        """A learned signal is certain only when the model is at least `certain_from` sure and the
+        message says, about the writer and now, two of the signs one of the rule's combinations
+        needs (concepts that passed every context cue: not negated, not someone else's, not long
+        ago...): "neck stiff, 39.4 on the thermometer" lacks the fever word, yet says two of
+        neck + stiff + fever. One sign word is not enough: a tight neck alone is no emergency."""
+        if self.certain_from is None or score < self.certain_from:
+            return False
+        return any(len(needed & concept_hits.keys()) >= 2 for needed in self._rule_combinations.get(rule, ()))
 
 
 def _hedged(flag: RedFlag, text: str) -> RedFlag:
@@ -339,14 +357,16 @@ def _unique(flags: List[RedFlag]) -> List[RedFlag]:
 class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
     """Marks warning signs: certain ones force `report_red_flag`, possible ones are asked about.
 
-    config: `backstop_corpus` (the folder of the learned backstop's corpus, data/safety) and
-    `possible_from` (the backstop's score from which a message is a possible red flag)."""
+    config: `backstop_corpus` (the folder of the learned backstop's corpus, data/safety),
+    `possible_from` (the backstop's score from which a message is a possible red flag) and
+    `certain_from` (the score from which it is certain, when a sign word of the same rule
+    corroborates it; None: never)."""
 
     _backstop: Optional[Backstop] = None  # trained or restored before the matcher is built
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"backstop_corpus": "data/safety", "possible_from": 0.7}
+        return {"backstop_corpus": "data/safety", "possible_from": 0.7, "certain_from": None}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -382,7 +402,14 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
 
     def use(self, vocabulary: Dict[str, Any]) -> None:
         possible_from = float(self._config.get("possible_from", 1.0))
-        self._matcher = RedFlagMatcher(vocabulary, self.speller_of(vocabulary), self._backstop, possible_from)
+        certain_from = self._config.get("certain_from")
+        self._matcher = RedFlagMatcher(
+            vocabulary,
+            self.speller_of(vocabulary),
+            self._backstop,
+            possible_from,
+            None if certain_from is None else float(certain_from),
+        )
 
     def annotate(self, message: Message, text: str) -> None:
         flags = [f for f in self._matcher.find(text) if f.level in BLOCKING_LEVELS]

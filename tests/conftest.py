@@ -137,11 +137,11 @@ def rule_matcher(red_flag_vocabulary: dict) -> RedFlagMatcher:
 def detector(red_flag_vocabulary: dict) -> RedFlagMatcher:
     """The whole detector as the bot runs it: the rules of the working tree, then the learned
     backstop of the trained model (models/LATEST: `make test` trains first when anything it is
-    trained from changed) with the threshold it was trained with."""
+    trained from changed) with the thresholds it was trained with."""
     from bench.safety_batch import model_parts
     from components.red_flags import RedFlagDetector, RedFlagMatcher
     from tests.servers import model_path
 
-    _, backstop, possible_from = model_parts(model_path())
+    _, backstop, possible_from, certain_from = model_parts(model_path())
     speller = RedFlagDetector.speller_of(red_flag_vocabulary)
-    return RedFlagMatcher(red_flag_vocabulary, speller, backstop, possible_from)
+    return RedFlagMatcher(red_flag_vocabulary, speller, backstop, possible_from, certain_from)
