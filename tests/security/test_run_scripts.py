@@ -21,7 +21,9 @@ import pytest
 from tests.servers import ROOT, free_port
 
 DASH_TOKEN = "-Xk2_dash-first-token"
-RECORDER = '#!/bin/sh\nprintf "%s\\0" "$@" > "$(dirname "$0")/../../calls/$(basename "$0")-$$"\n'
+#: records its arguments; deaf to the TERM that run.sh's clean-up sends once the first stand-in has
+#: exited, so a stand-in started a moment later still records before the script's `wait` returns
+RECORDER = '#!/bin/sh\ntrap "" TERM\nprintf "%s\\0" "$@" > "$(dirname "$0")/../../calls/$(basename "$0")-$$"\n'
 
 
 def recorded_calls(calls: Path, program: str) -> List[List[str]]:
