@@ -77,6 +77,13 @@ def words_in(tokens: Iterable[str]) -> Set[str]:
     return words
 
 
+def other_script_words(texts: Iterable[str]) -> Set[str]:
+    """Words with letters outside a-z, whole and lower-case ("привіт", "ありがとう", "quizás"):
+    `words_in` reads a-z runs only, so a message in another script would have no word at all and
+    would never be unreadable."""
+    return {w.lower() for text in texts for w in _LETTERS.findall(text) if not w.isascii()}
+
+
 def unreadable(words: Set[str], known: Set[str]) -> bool:
     """No word of the message is known (and it has at least one word)."""
     return bool(words) and not (words & known)
@@ -168,6 +175,7 @@ class UnreadableMessageGuard(StoredComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         words = english_words() | training_words(training_data)
+        words |= other_script_words(m.get(TEXT) or "" for m in training_data.training_examples)
         lookup = lookup_words(training_data)
         self._known = words | lookup
         self._courtesy = courtesy_phrases(training_data, self._config.get("courtesy_intents") or {})
@@ -194,8 +202,8 @@ class UnreadableMessageGuard(StoredComponent, IntentClassifier):
             if courtesy:
                 self._decide(message, courtesy)
                 continue
-            tokens = message.get(TOKENS_NAMES[TEXT]) or []
-            if unreadable(words_in(t.text for t in tokens), self._known):
+            tokens = [t.text for t in message.get(TOKENS_NAMES[TEXT]) or []]
+            if unreadable(words_in(tokens) | other_script_words(tokens), self._known):
                 self._decide(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         return messages
 

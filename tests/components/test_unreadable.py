@@ -11,7 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.unreadable import UnreadableMessageGuard, english_words, unreadable, words_in
 
-KNOWN = {"my", "back", "hurts", "thanks", "shukran", "mins", "ok"}
+KNOWN = {"my", "back", "hurts", "thanks", "shukran", "mins", "ok", "дела"}
 CLASSIFIED = {"name": "inform", "confidence": 0.41}
 
 
@@ -30,7 +30,7 @@ def guard() -> UnreadableMessageGuard:
     return component
 
 
-@pytest.mark.parametrize("text", ["zqxj vlorp 4a22be7fkw", "asdfgh", "qwe rty!!"])
+@pytest.mark.parametrize("text", ["zqxj vlorp 4a22be7fkw", "asdfgh", "qwe rty!!", "здравствуйте", "こんにちは!"])
 def test_a_message_with_no_known_word_is_the_fallback(guard: UnreadableMessageGuard, text: str) -> None:
     message = guard.process([parsed(text)])[0]
     assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 1.0}
@@ -42,6 +42,7 @@ def test_a_message_with_no_known_word_is_the_fallback(guard: UnreadableMessageGu
     [
         "my back hurts",  # known words
         "zqxj my back",  # one known word is enough
+        "как дела?",  # a word of another script that training has seen
         "shukran!!",  # a lookup-table courtesy word
         "7",  # no word at all: a number is left to the classifier
         "👍",
