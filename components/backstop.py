@@ -8,8 +8,10 @@ each corpus sentence also once with a typo (the `typo` package, seeded). Two lin
 character n-grams (scikit-learn): one says how likely a message is a red flag at all, one which
 family it is (data/safety/families.yml maps a family to its safety rule).
 
-It never clears anything and never refers by itself: the detector turns a likely red flag into a
-`possible_flag` of the family's rule, and the bot asks that rule's yes/no question (flag_check).
+It never clears anything. The detector turns a likely red flag into a `possible_flag` of the
+family's rule, and the bot asks that rule's yes/no question (flag_check); only when the model is
+very sure and the message itself says two signs of one of that rule's combinations is the flag
+certain (components/red_flags.py `_corroborated`).
 Persisted as plain arrays and JSON (no pickle), so loading a model runs no code from it.
 """
 

@@ -10,7 +10,8 @@ FallbackClassifier decided. Each sign it finds is graded:
   rule fired at all, a message the learned backstop finds likely a red flag (components/backstop.py): a
   `possible_flag` entity, and the bot asks one yes/no question about it before any hands-on
   advice (flag_check). A possible emergency also forces `report_red_flag`, so the conditional
-  emergency advice comes at once.
+  emergency advice comes at once. A learned flag is certain instead when the model is at least
+  `certain_from` sure and the message says two signs of one of the rule's combinations.
 
 Patterns come from the knowledge store (knowledge/red_flag_vocabulary.py: red_flags.yml,
 conditions with a safety rule, every name of the medicines in medicines.yml) and are persisted
@@ -359,8 +360,8 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
 
     config: `backstop_corpus` (the folder of the learned backstop's corpus, data/safety),
     `possible_from` (the backstop's score from which a message is a possible red flag) and
-    `certain_from` (the score from which it is certain, when a sign word of the same rule
-    corroborates it; None: never)."""
+    `certain_from` (the score from which it is certain, when the message says two signs of one
+    of the same rule's combinations; None: never)."""
 
     _backstop: Optional[Backstop] = None  # trained or restored before the matcher is built
 
