@@ -55,7 +55,7 @@ def model_parts(model: Path) -> Tuple[Dict[str, Any], Optional[Backstop], float,
 
 
 def model_detector(model: Path) -> RedFlagMatcher:
-    """The red-flag matcher as the model runs it: its stored vocabulary, backstop and threshold."""
+    """The red-flag matcher as the model runs it: its stored vocabulary, backstop and thresholds."""
     vocabulary, backstop, possible_from, certain_from = model_parts(model)
     return RedFlagMatcher(vocabulary, RedFlagDetector.speller_of(vocabulary), backstop, possible_from, certain_from)
 

@@ -1,4 +1,4 @@
-"""The learned backstop of the red-flag detector: a "possible" signal where no rule fired.
+"""The learned backstop of the red-flag detector: a signal where no rule fired.
 
 Trained at training time on the corpus in data/safety/ (red-flag sentences by family, benign
 sentences with the traps a keyword matcher falls into, written by persona and style), the safety
