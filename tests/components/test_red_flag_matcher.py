@@ -53,6 +53,7 @@ def test_flags(matcher: RedFlagMatcher, text: str, level: str) -> None:
         "no numbness or tingling, just tight hamstrings",
         "I don't have any tingling",
         "how hard should I press",
+        "worked down the pit for thirty years, my shins are fine, just tight calves",  # not pitting
     ],
 )
 def test_benign(matcher: RedFlagMatcher, text: str) -> None:
@@ -868,3 +869,7 @@ def test_a_star_in_a_term_is_any_one_word() -> None:
     found = matcher.find("when I turn my head I see two cups instead of one")
     assert [f.rule for f in found] == ["cervical_arterial_dysfunction"]
     assert matcher.find("when I turn my head I see two small cups instead of one") == []
+
+
+def test_pitting_is_still_the_pitting_oedema(matcher: RedFlagMatcher) -> None:
+    assert "emergency" in levels(matcher, "my shins are pitting when I press them since last week")
