@@ -24,10 +24,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
-from bench.backstop_threshold import benign_nlu_examples
+from bench.backstop_threshold import benign_examples, benign_nlu_examples
 from components.backstop import Backstop, Corpus
 from components.entity_extractor import knowledge_vocabulary
-from components.red_flags import RED_FLAG_INTENT, RedFlagDetector, RedFlagMatcher, detector_vocabulary, knowledge_red_flags
+from components.red_flags import RedFlagDetector, RedFlagMatcher, detector_vocabulary, knowledge_red_flags
+from tests.quality.test_nlu_quality import THRESHOLDS as ASSERTED_NLU
 from tests.safety.test_safety_suites import grade
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,14 +52,7 @@ def batch(number: int) -> Tuple[List[str], List[str]]:
 
 def held_out_benign() -> List[str]:
     """Benign examples of the asserted NLU sets: never trained on, by the classifier or the backstop."""
-    texts = []
-    for path in sorted((ROOT / "tests" / "nlu").glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
-            if block.get("intent") and block["intent"] != RED_FLAG_INTENT:
-                for line in str(block.get("examples") or "").splitlines():
-                    if line.strip().startswith("- "):
-                        texts.append(re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line.strip()[2:]))
-    return texts
+    return benign_examples(ROOT / "tests" / "nlu" / name for name in sorted(ASSERTED_NLU))
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ import argparse
 import json
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
@@ -36,19 +36,25 @@ CERTAIN_FROM: Tuple[Optional[float], ...] = (None, 0.99, 0.98, 0.95, 0.9)
 POSSIBLE_FROM = 0.7  # config.yml
 
 
-def benign_nlu_examples() -> List[str]:
+def benign_examples(paths: Iterable[Path]) -> List[str]:
+    """The examples of every intent but report_red_flag in these NLU files, without annotations."""
     import re
 
     import yaml
 
     texts = []
-    for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):  # measured/ too, as training reads it
+    for path in paths:
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
             if block.get("intent") and block["intent"] != "report_red_flag":
                 for line in str(block.get("examples") or "").splitlines():
                     if line.strip().startswith("- "):
-                        texts.append(re.sub(r"\[([^\]]+)\]\{[^}]*\}", r"\1", line.strip()[2:]))
+                        texts.append(re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line.strip()[2:]))
     return texts
+
+
+def benign_nlu_examples() -> List[str]:
+    """The benign training examples, as training reads them (data/nlu/measured/ too)."""
+    return benign_examples(sorted((ROOT / "data" / "nlu").rglob("*.yml")))
 
 
 def rule_grades(matcher: RedFlagMatcher, texts: List[str]) -> List[Tuple[bool, bool]]:

@@ -77,13 +77,6 @@ def words_in(tokens: Iterable[str]) -> Set[str]:
     return words
 
 
-def other_script_words(texts: Iterable[str]) -> Set[str]:
-    """Words with letters outside a-z, whole and lower-case ("привіт", "ありがとう", "quizás"):
-    `words_in` reads a-z runs only, so a message in another script would have no word at all and
-    would never be unreadable."""
-    return {w.lower() for text in texts for w in _LETTERS.findall(text) if not w.isascii()}
-
-
 def unreadable(words: Set[str], known: Set[str]) -> bool:
     """No word of the message is known (and it has at least one word)."""
     return bool(words) and not (words & known)
@@ -91,6 +84,15 @@ def unreadable(words: Set[str], known: Set[str]) -> bool:
 
 #: runs of letters in any script, with an inner apostrophe ("don't", "sat sri akal")
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def other_script_words(texts: Iterable[str]) -> Set[str]:
+    """Words with letters outside a-z, whole and lower-case ("привіт", "ありがとう", "quizás"):
+    `words_in` reads a-z runs only, so a message in another script would have no word at all and
+    would never be unreadable."""
+    return {w.lower() for text in texts for w in _LETTERS.findall(text) if not w.isascii()}
+
+
 #: words that address the bot or place the writer without changing what a courtesy says
 #: ("asante sana coach", "salamat po, from Vigan")
 ADDRESS_WORDS = frozenset(
