@@ -1,5 +1,6 @@
 """components/intent_classifier.py: the classifier read back from its arrays predicts exactly what
-the fitted one did, and a model stored without weights loads as Rasa's own classifier does."""
+the fitted one did, a model stored without weights loads as Rasa's own classifier does, and the
+feature matrix is Rasa's own, column for column."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import csr_matrix
 
 from components.intent_classifier import CLASSES_FILE, WEIGHTS_FILE, LinearIntentClassifier
@@ -47,3 +52,28 @@ def test_a_resource_never_written_loads_an_untrained_classifier(storage: LocalMo
     loaded = LinearIntentClassifier.load(CONFIG, storage, Resource("missing"), ExecutionContext(GraphSchema({}), "test"))
 
     assert not hasattr(loaded.clf, "coef_")
+
+
+def featurized(rng: np.random.Generator, tokens: int, dense: bool) -> Message:
+    """A message as the pipeline leaves it: two sparse featurizers (a row per token and one for
+    the sentence each), optionally a dense one, with a feature of another attribute in between."""
+    message = Message(data={TEXT: "x " * tokens})
+    for origin, width in (("words", 5), ("chars", 7)):
+        for kind, rows in ((FEATURE_TYPE_SEQUENCE, tokens), (FEATURE_TYPE_SENTENCE, 1)):
+            message.add_features(Features(csr_matrix(rng.poisson(0.5, (rows, width)).astype(float)), kind, TEXT, origin))
+        message.add_features(Features(csr_matrix(np.ones((1, 3))), FEATURE_TYPE_SENTENCE, "intent", origin))
+    if dense:
+        message.add_features(Features(rng.normal(size=(1, 4)), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
+    return message
+
+
+@pytest.mark.parametrize("dense", [False, True], ids=["sparse only", "with dense"])
+def test_the_feature_matrix_is_rasas_own(storage: LocalModelStorage, dense: bool) -> None:
+    rng = np.random.default_rng(3)
+    messages = [featurized(rng, tokens, dense) for tokens in (1, 4, 2, 7)]
+    rasas = LogisticRegressionClassifier(CONFIG, "rasa", storage, Resource("rasa"))._create_X(messages)
+
+    ours = made(storage, Resource("ours"))._create_X(messages)
+
+    assert ours.shape == rasas.shape == (4, 12 + (4 if dense else 0))
+    np.testing.assert_array_equal(ours.toarray(), rasas.toarray())
