@@ -7,11 +7,12 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Dict, FrozenSet, Set
+from typing import Dict, FrozenSet, List, Set
 
 import pytest
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
 
 from components.entity_extractor import KnowledgeEntityExtractor, VocabularyEntityParser, in_scope
 from knowledge.repository import KnowledgeRepository
@@ -27,9 +28,14 @@ def normalised(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def training_examples() -> List[Message]:
+    """data/nlu, read once per process by every test here (about 10 s a read on 20k examples)."""
+    return load_data(str(ROOT / "data" / "nlu")).training_examples
+
+
+@functools.lru_cache(maxsize=1)
 def training_texts() -> FrozenSet[str]:
-    """Read once per process: every held-out file is compared with it (about 4 s a read)."""
-    return frozenset(normalised(m.get("text")) for m in load_data(str(ROOT / "data" / "nlu")).training_examples)
+    return frozenset(normalised(m.get("text")) for m in training_examples())
 
 
 def domain_intents() -> Set[str]:
@@ -46,7 +52,7 @@ def test_no_held_out_sentence_is_in_the_training_data(path: Path) -> None:
 
 
 def test_every_domain_intent_has_training_data() -> None:
-    trained = {m.get("intent") for m in load_data(str(ROOT / "data" / "nlu")).training_examples}
+    trained = {m.get("intent") for m in training_examples()}
     external = {i for i in domain_intents() if i.startswith("EXTERNAL_")}  # sent by the scheduler, never typed
     assert domain_intents() - trained - external == set()
 
@@ -59,7 +65,7 @@ def parser(repo: KnowledgeRepository) -> VocabularyEntityParser:
 
 def test_training_annotations_are_what_the_extractor_finds(parser: VocabularyEntityParser) -> None:
     drift: Dict[str, list] = {}
-    for message in load_data(str(ROOT / "data" / "nlu")).training_examples:
+    for message in training_examples():
         text = message.get("text")
         annotated = sorted((e["entity"], str(e["value"]), e["start"], e["end"]) for e in message.get("entities") or [])
         entities = in_scope(parser.parse(text), message.get("intent"))
