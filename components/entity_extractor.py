@@ -7,7 +7,7 @@ message. Numbers (pain 0-10, routine minutes) and sides come from small, tested 
 
 from __future__ import annotations
 
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
@@ -18,15 +18,6 @@ from components.numbers import find_minutes, find_pain_levels, find_sides
 from components.spelling import Speller
 from components.text import Normalizer, blank_english, longest_matches, phrase_matcher
 from components.vocabulary_component import VocabularyComponent
-
-#: entities that only mean something with one of these intents: "better" is how a session felt
-#: in "that helped, much better", not in "which ball is better?" (components/entity_scope.py)
-INTENT_SCOPED: Dict[str, FrozenSet[str]] = {"feeling": frozenset({"report_session"})}
-
-
-def in_scope(entities: List[Dict[str, Any]], intent: Optional[str]) -> List[Dict[str, Any]]:
-    """`entities` without those that `INTENT_SCOPED` keeps for other intents."""
-    return [e for e in entities if intent in INTENT_SCOPED.get(e["entity"], {intent})]
 
 
 def knowledge_vocabulary() -> Dict[str, Any]:

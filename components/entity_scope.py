@@ -2,13 +2,12 @@
 
 Runs after the intent classifiers (and the FallbackClassifier), before the red-flag detector:
 "feels better" in a session report is a `feeling`; "better" in "which ball is better?" is not.
-Nothing to train; the rule itself lives in components/entity_extractor.py, next to the
-extractor that finds the entities, so the annotation script and its test share it.
+Nothing to train.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, FrozenSet, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,7 +16,14 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from components.entity_extractor import in_scope
+#: entities that only mean something with one of these intents: "better" is how a session felt
+#: in "that helped, much better", not in "which ball is better?"
+INTENT_SCOPED: Dict[str, FrozenSet[str]] = {"feeling": frozenset({"report_session"})}
+
+
+def in_scope(entities: List[Dict[str, Any]], intent: Optional[str]) -> List[Dict[str, Any]]:
+    """`entities` without those that `INTENT_SCOPED` keeps for other intents."""
+    return [e for e in entities if intent in INTENT_SCOPED.get(e["entity"], {intent})]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)

@@ -57,8 +57,6 @@ def test_rasa_data_validate_is_clean() -> None:
             continue
         if re.search(r"The intent 'EXTERNAL_\w+' is listed in the domain file, but is not found in the NLU", line):
             continue  # sent by the reminder scheduler through trigger_intent, never typed
-        if "entity examples, but your NLU configuration does not include an entity extractor" in line:
-            continue  # entities come from the knowledge extractor; annotations are checked in test_nlu_data.py
         problems.append(line)
     assert problems == []
 

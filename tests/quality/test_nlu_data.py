@@ -1,21 +1,19 @@
 """The NLU data keeps its promises: no held-out sentence is trained on, every contract intent is
-trained and tested, and the entity annotations in data/nlu are exactly what the extractor finds
-(they are not used for training, so they must not drift: scripts/annotate_nlu.py rewrites them)."""
+trained and tested, and the training examples carry no entity annotations: entities come from the
+knowledge extractor, never from training, so annotations there would only be a second copy of the
+vocabulary that could drift from it (the held-out sets keep theirs, written by hand, to test it)."""
 
 from __future__ import annotations
 
 import functools
 import re
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Set
+from typing import FrozenSet, List, Set
 
 import pytest
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
-
-from components.entity_extractor import KnowledgeEntityExtractor, VocabularyEntityParser, in_scope
-from knowledge.repository import KnowledgeRepository
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT_NLU = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
@@ -57,35 +55,6 @@ def test_every_domain_intent_has_training_data() -> None:
     assert domain_intents() - trained - external == set()
 
 
-@pytest.fixture(scope="module")
-def parser(repo: KnowledgeRepository) -> VocabularyEntityParser:
-    vocabulary = KnowledgeEntityExtractor.with_speller(repo.vocabulary())
-    return VocabularyEntityParser(vocabulary, KnowledgeEntityExtractor.speller_of(vocabulary))
-
-
-def test_training_annotations_are_what_the_extractor_finds(parser: VocabularyEntityParser) -> None:
-    drift: Dict[str, list] = {}
-    for message in training_examples():
-        text = message.get("text")
-        annotated = sorted((e["entity"], str(e["value"]), e["start"], e["end"]) for e in message.get("entities") or [])
-        entities = in_scope(parser.parse(text), message.get("intent"))
-        found = sorted((e["entity"], str(e["value"]), e["start"], e["end"]) for e in entities)
-        if annotated != found:
-            drift[text] = [annotated, found]
-    assert drift == {}, f"{len(drift)} examples drifted; run `python scripts/annotate_nlu.py data/nlu`: {list(drift.items())[:5]}"
-
-
-def test_the_annotator_leaves_lookup_tables_alone(tmp_path: Path) -> None:
-    """A courtesy word of another language may look like an alias to the speller ("heel erg
-    bedankt"): lookup tables are word lists, never annotated; an intent's examples are."""
-    from scripts.annotate_nlu import main
-
-    path = tmp_path / "nlu.yml"
-    path.write_text(
-        'version: "3.1"\nnlu:\n- intent: report_pain\n  examples: |\n    - my heel hurts\n'
-        "- lookup: thanks_word\n  examples: |\n    - heel erg bedankt\n"
-    )
-    main([str(path)])
-    text = path.read_text()
-    assert '- my [heel]{"entity": "body_area", "value": "foot"} hurts' in text
-    assert "    - heel erg bedankt\n" in text
+def test_training_examples_carry_no_entity_annotations() -> None:
+    annotated = [m.get("text") for m in training_examples() if m.get("entities")]
+    assert annotated == []
