@@ -357,7 +357,7 @@ ANIMAL = re.compile(
     r"(?i)\b(?:the|my|our|a|an)\s+(?:[\w-]+\s+)?(?:horse|pony|dog|cat|puppy|pup|kitten|rabbit|bunny|pet|"
     r"heifer|cow|ewe|lamb|sheep|goat|pig|sow|bull|bullock|steer|mare|foal|donkey|alpaca|llama|camel|ox|yak|buffalo|"
     r"hawk|falcon|owl|eagle|kestrel|parrot|budgie|hen|chicken|rooster|duck|goose|pigeon|hamster|ferret|tortoise|"
-    r"guinea\s+pig|collie|spaniel|labrador|terrier|greyhound|whippet|lurcher|gelding|stallion|colt|filly)\b"
+    r"guinea\s+pig|collie|spaniel|labrador|terrier|greyhound|whippet|lurcher|gelding|stallion|colt|filly|cob)(?:e?s)?\b"
 )
 #: at most this many words between another person and their sign ("my dog [had] surgery")
 _OWNER_REACH = 3
@@ -448,6 +448,10 @@ _GAVE_BIRTH = re.compile(
 )
 
 
+#: another person just before that birth is its subject ("my wife had our son by c-section")
+_BIRTH_BY_OTHER = re.compile(THIRD_PERSON.pattern + r"(?:'s)?\s+(?:\w+\s+)?$")
+
+
 #: a role, not a name, in "Coach here" or "Nurse writing": the usual cues decide whose sign it is
 _ROLES = (
     r"(?:Coach|Nurse|Physio|Midwife|Doctor|Dr|Teacher|Mum|Mom|Dad|Parent|Trainer|Therapist|Carer|Student|Runner|Climber|"
@@ -492,7 +496,8 @@ def about_someone_else(text: str, start: int, end: int) -> bool:
         return True  # "the farrier found an abscess in the hoof": an animal's body
     if _NAMES_SPEAKER.search(text[start:end]):
         return False  # "a cow pinned me", "the horse kicked me": the sign's own words name the speaker
-    if _GAVE_BIRTH.search(text[max(0, start - 60) : end]):
+    birth = _GAVE_BIRTH.search(text[max(0, start - 60) : end])
+    if birth and not _BIRTH_BY_OTHER.search(text[max(0, start - 60) : end][: birth.start()]):
         return False  # "had my daughter by c-section 6 weeks ago": the birth is the speaker's
     if _ON_MY_BODY.match(text[end : end + 50]):
         return False  # "my girlfriend noticed a lump on top of my shoulder": the lump is on the speaker
@@ -680,7 +685,7 @@ GENERAL_OPENING = re.compile(
     r"(?i)^\W*(?:(?:a|one|just\s+a|quick|a\s+quick|just\s+a\s+quick)\s+)?(?:general|generic|theory|theoretical)\s+"
     r"(?:question|q|query|one)\b|^\W*(?:generally\s+speaking|in\s+general|asking\s+generally)\b|"
     r"\b(?:just|only|purely)\s+(?:a\s+)?(?:general|theoretical)\s+(?:question|q|query)\b|\basking\s+(?:in\s+general|generally)\b|"
-    r"\bout\s+of\s+(?:pure\s+)?curiosity\b"
+    r"\bout\s+of\s+(?:pure\s+)?(?:curiosity|interest)\b"
 )
 
 
@@ -924,9 +929,40 @@ CLEARED = re.compile(
 )
 
 
+#: what an examination found: nothing ("all normal", "came back clear", "no restrictions", "happy for me to")
+_FOUND_NOTHING = (
+    r"(?:(?:all|everything|results?|tests?|scans?|bloods?|echo|ecg|ekg|mri|ct|x-?rays?|ultrasound|checks?)\s+"
+    r"(?:\w+\s+){0,2}?(?:came\s+back\s+|was\s+|were\s+|is\s+|are\s+|looked\s+|showed\s+)?(?:normal|clear)|"
+    r"all[-\s]clear|no\s+restrictions|cleared\s+(?:me\s+)?(?:for|to)|happy\s+for\s+me\s+to|"
+    r"nothing\s+(?:wrong|abnormal|serious|sinister)\s+(?:with|found|showed))"
+)
+#: a clinician examined it and found nothing, said in one sentence ("the cardiologist did an echo
+#: after I fainted: all normal, cleared for any exercise")
+CHECKED_NORMAL = re.compile(rf"{_CLINICIAN.pattern}[^.!?]{{0,160}}?\b{_FOUND_NOTHING}\b")
+
+
 def cleared(text: str) -> bool:
-    """The message says a clinician has cleared massage or training."""
-    return bool(CLEARED.search(normalise_apostrophes(text)))
+    """The message says a clinician has cleared massage or training, or examined the person and
+    found nothing."""
+    text = normalise_apostrophes(text)
+    return bool(CLEARED.search(text) or CHECKED_NORMAL.search(text))
+
+
+#: the person typing says they are well or take nothing ("I take nothing at all", "not me - I just
+#: want to know", "I'm perfectly healthy", "my own problem is only a tight back")
+DECLARED_WELL = re.compile(
+    r"(?i)\b(?:not\s+me\b|(?:none|nothing)\s+of\s+(?:that|this|it)\s+(?:is|applies\s+to)\s+me|"
+    r"i\s+(?:take|am\s+on|'?m\s+on|use)\s+nothing|nothing\s+(?:is\s+)?wrong\s+with\s+me|"
+    r"(?:i'?m|i\s+am|im|and)\s+(?:perfectly\s+|completely\s+|totally\s+|very\s+|fit\s+and\s+)?healthy\b|"
+    r"my\s+own\s+(?:problem|issue|trouble|complaint)\s+is\s+(?:only|just)|"
+    r"i'?m\s+(?:fine|ok|okay|good|alright)\s*[-,:\u2013\u2014]?\s*(?:just|only)\b)"
+)
+
+
+def declared_well(text: str) -> bool:
+    """The person typing says they are well: a sign they name is then asked about, not assumed
+    (it may be someone else's, or a question in general)."""
+    return bool(DECLARED_WELL.search(normalise_apostrophes(text)))
 
 
 #: a knock that is already over ("tingled for a few seconds, all gone now", "no injury")

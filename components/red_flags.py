@@ -308,9 +308,9 @@ class RedFlagMatcher:
         found += self._severe_pain(text)
         found = [f for f in found if not (f.rule in PASSING_RULES and cues.over_now(text, *_span_in(text, f)))]
         found = [_hedged(f, original) for f in found]
-        if cues.cleared(original):
-            # "the physio said I can massage it now": a refer-level sign is asked about, not assumed;
-            # an urgent or emergency sign stays certain whoever cleared what
+        if cues.cleared(original) or cues.declared_well(original):
+            # "the physio said I can massage it now", "I take nothing at all": a refer-level sign is
+            # asked about, not assumed; an urgent or emergency sign stays certain whoever said what
             found = [dataclasses.replace(f, certain=False) if f.level == "refer" else f for f in found]
         if not found and self.backstop is not None:
             learned = self.backstop.possible_rule(text, self.possible_from)
