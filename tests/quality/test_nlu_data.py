@@ -6,7 +6,6 @@ vocabulary that could drift from it (the held-out sets keep theirs, written by h
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import FrozenSet, List, Set
 
@@ -15,14 +14,11 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
+from scripts.join_training import normalised, safety_texts
+
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT_NLU = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 HELD_OUT_SAFETY = sorted((ROOT / "tests" / "safety").glob("*.yml"))
-
-
-def normalised(text: str) -> str:
-    """Lower case, punctuation and extra spaces gone: "Yes, I am" == "yes i am"."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,8 +41,19 @@ def test_no_held_out_sentence_is_in_the_training_data(path: Path) -> None:
     if path.parent.name == "nlu":
         texts = {normalised(m.get("text")) for m in load_data(str(path)).training_examples}
     else:
-        texts = {normalised(c["text"]) for cases in yaml.safe_load(path.read_text()).values() for c in cases}
+        texts = safety_texts(path)
     assert texts & training_texts() == set()
+
+
+@functools.lru_cache(maxsize=1)
+def backstop_texts() -> FrozenSet[str]:
+    """What the learned red-flag backstop trains on: data/safety and its measured batches."""
+    return frozenset(t for p in (ROOT / "data" / "safety").rglob("*.yml") if p.name != "families.yml" for t in safety_texts(p))
+
+
+@pytest.mark.parametrize("path", HELD_OUT_SAFETY, ids=lambda p: p.name)
+def test_no_safety_suite_sentence_trains_the_backstop(path: Path) -> None:
+    assert safety_texts(path) & backstop_texts() == set()
 
 
 def test_every_domain_intent_has_training_data() -> None:
@@ -58,3 +65,23 @@ def test_every_domain_intent_has_training_data() -> None:
 def test_training_examples_carry_no_entity_annotations() -> None:
     annotated = [m.get("text") for m in training_examples() if m.get("entities")]
     assert annotated == []
+
+
+def test_a_measured_set_joins_training_as_plain_text_without_held_out_sentences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scripts import join_training
+
+    monkeypatch.setattr(join_training, "NLU_TARGET", tmp_path / "measured")
+    (tmp_path / "measured").mkdir()
+    source = tmp_path / "heldout_zz.yml"
+    source.write_text(
+        'version: "3.1"\n# Batch ZZ\nnlu:\n- intent: report_pain\n  examples: |\n'
+        '    - my [heel]{"entity": "body_area", "value": "foot"} hurts\n    - Hello there!\n    - my heel hurts\n'
+    )
+    join_training.join_nlu(source, {"hello there"})
+
+    joined = (tmp_path / "measured" / "heldout_zz.yml").read_text().split("\n")
+    assert joined[1] == join_training.NLU_HEADER
+    assert [line for line in joined if line.startswith("    - ")] == ["    - my heel hurts"]
+    assert not source.exists()
