@@ -951,11 +951,13 @@ def cleared(text: str) -> bool:
 #: the person typing says they are well or take nothing ("I take nothing at all", "not me - I just
 #: want to know", "I'm perfectly healthy", "my own problem is only a tight back")
 DECLARED_WELL = re.compile(
-    r"(?i)\b(?:not\s+me\b|(?:none|nothing)\s+of\s+(?:that|this|it)\s+(?:is|applies\s+to)\s+me|"
+    # "Not me - I just want to know", a phrase of its own ("not me being dramatic, but..." is not one)
+    r"(?i)(?:^|[.!?;,(]|\s[-\u2013\u2014])\s*not\s+me\s*(?:[-,.!?;:)\u2013\u2014]|$)|"
+    r"\b(?:(?:none|nothing)\s+of\s+(?:that|this|it)\s+(?:is|applies\s+to)\s+me|"
     r"i\s+(?:take|am\s+on|'?m\s+on|use)\s+nothing|nothing\s+(?:is\s+)?wrong\s+with\s+me|"
-    r"(?:i'?m|i\s+am|im|and)\s+(?:perfectly\s+|completely\s+|totally\s+|very\s+|fit\s+and\s+)?healthy\b|"
+    r"(?:i'?m|i\s+am|im|and)\s+(?:perfectly\s+|completely\s+|totally\s+|very\s+|fit\s+and\s+)?healthy|"
     r"my\s+own\s+(?:problem|issue|trouble|complaint)\s+is\s+(?:only|just)|"
-    r"i'?m\s+(?:fine|ok|okay|good|alright)\s*[-,:\u2013\u2014]?\s*(?:just|only)\b)"
+    r"i'?m\s+(?:fine|ok|okay|good|alright)\s*[-,:\u2013\u2014]?\s*(?:just|only))\b"
 )
 
 

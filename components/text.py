@@ -31,10 +31,11 @@ from components.spelling import Speller
 #: is not "pulled my hamstring" (an injury); a "wound" is not the past of "wind" ("chapped from
 #: the wind"), and "pura" ("pura vida") is not a Latin plural of "pus"; plurals that mean something
 #: else than their singular: "the bumps of my spine" are not "the bump" of a pregnancy, "in tears" is
-#: not a torn muscle; "pitting" (oedema) is not "the pit" a miner went down
+#: not a torn muscle; "pitting" (oedema) is not "the pit" a miner went down; "stitching" a girth
+#: or a bridle is a saddler's work, not the stitches of a wound
 KEEP_AS_IS = frozenset(
     {"swollen", "swelling", "number", "numbers", "worse", "worst", "wrong", "pulling", "pulls", "buns", "wound", "pura",
-     "bumps", "tears", "pitting"}
+     "bumps", "tears", "pitting", "stitching"}
 )
 #: degree words that a phrase may carry or not without changing what it says ("I can't really
 #: feel", "a bit slurred", "getting steadily worse"); a Normalizer with `skip_fillers` drops them

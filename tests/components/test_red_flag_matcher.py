@@ -54,6 +54,7 @@ def test_flags(matcher: RedFlagMatcher, text: str, level: str) -> None:
         "I don't have any tingling",
         "how hard should I press",
         "worked down the pit for thirty years, my shins are fine, just tight calves",  # not pitting
+        "hand-stitching a saddle flap all afternoon, my thumbs and forearms are tight",  # not stitches
     ],
 )
 def test_benign(matcher: RedFlagMatcher, text: str) -> None:
@@ -816,34 +817,25 @@ def test_a_birth_with_the_child_named_is_the_speakers() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "certain"),
     [
-        # a clinician examined the sign and found nothing, said in the same sentence
-        "the neurologist tested the pins and needles in my hand and everything came back normal, forearm ball routine?",
-        "my GP ran bloods and an ECG after I felt faint at the bus stop, all clear, calves tight now",
+        # a clinician examined the sign and found nothing, said in the same sentence: asked about
+        ("the neurologist tested the pins and needles in my hand and everything came back normal, forearm ball routine?", set()),
+        ("my GP ran bloods and an ECG after I felt faint at the bus stop, all clear, calves tight now", set()),
         # the person typing says they are well: a sign they name is asked about, not assumed
-        "Can a foam roller shift a blood clot? I've read horror stories online. I'm healthy, I just want to know first.",
-        "Is deep ball work risky for someone on blood thinners? Not me - I'm putting together a sheet for our running club.",
+        ("Can a foam roller shift a blood clot? I've read horror stories online. I'm healthy, I just want to know first.", set()),
+        ("Is deep ball work risky for someone on blood thinners? Not me - I'm putting together a sheet for our club.", set()),
+        # an animal's sign, and a question asked out of interest
+        ("one of our goats has a swollen knee, I'm only stiff from milking", set()),
+        ("Is a stress fracture worse than shin splints? Just asking out of interest, the shins are only sore from a run.", set()),
+        # an urgent or emergency sign stays certain whatever else the message says
+        ("the GP ran bloods last month, all normal, but since this morning my calf is hot, red and swollen", {"emergency"}),
+        ("I'm perfectly healthy, never ill, yet an hour ago a crushing pain came across my chest, it won't ease", {"emergency"}),
+        ("not me being dramatic, but I'm on warfarin and my calf has swollen up hot and red", {"emergency", "refer"}),
     ],
 )
-def test_a_normal_examination_or_a_speaker_who_says_they_are_well_makes_a_refer_sign_asked_about(
-    matcher: RedFlagMatcher, text: str
-) -> None:
-    found = matcher.find(text)
-    assert not any(f.certain for f in found)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "the GP ran bloods last month and all was normal, but since this morning my calf is hot, red and swollen",
-        "I'm perfectly healthy, never ill, yet an hour ago a crushing pain came across my chest and it won't ease",
-        "not me being dramatic, but I'm on warfarin and my calf has swollen up hot and red",
-    ],
-)
-def test_an_urgent_or_emergency_sign_stays_certain_whatever_else_the_message_says(matcher: RedFlagMatcher, text: str) -> None:
-    found = matcher.find(text)
-    assert any(f.certain and f.level == "emergency" for f in found)
+def test_examined_disowned_an_animals_or_general_a_refer_sign_is_asked(matcher: RedFlagMatcher, text: str, certain: set) -> None:
+    assert {f.level for f in matcher.find(text) if f.certain} == certain
 
 
 def test_a_birth_given_by_someone_else_is_theirs() -> None:
@@ -851,17 +843,6 @@ def test_a_birth_given_by_someone_else_is_theirs() -> None:
 
     text = "my partner had our twins by c-section a month ago; I'm the one with a sore back from the night feeds"
     assert cues.about_someone_else(text, text.index("c-section"), text.index("c-section") + 9)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "one of our goats has a swollen knee, I'm only stiff from milking",
-        "Is a stress fracture worse than shin splints? Just asking out of interest, the shins are only sore from a long run.",
-    ],
-)
-def test_an_animals_sign_and_a_question_asked_out_of_interest_do_not_count(matcher: RedFlagMatcher, text: str) -> None:
-    assert not any(f.certain for f in matcher.find(text))
 
 
 def test_being_signed_off_work_is_not_a_clearance() -> None:
@@ -922,3 +903,7 @@ def test_a_star_in_a_term_is_any_one_word() -> None:
 
 def test_pitting_is_still_the_pitting_oedema(matcher: RedFlagMatcher) -> None:
     assert "emergency" in levels(matcher, "my shins are pitting when I press them since last week")
+
+
+def test_stitches_are_still_a_wound(matcher: RedFlagMatcher) -> None:
+    assert "refer" in levels(matcher, "I still have stitches in my shin from the fall, can I roll around them?")
