@@ -23,10 +23,27 @@ TOKEN = "test-api-token"
 ACTION_SERVER_TOKEN = "test-action-server-token"  # noqa: S105 - the test servers' shared secret
 
 
+#: each pytest process hands out ports from a block of its own, below Linux's ephemeral range
+#: (32768 up, where the kernel's port 0 lands): a port asked for and closed there could come back
+#: to another worker, or to this one for its next server, before the first user had bound it
+PORT_BLOCK, FIRST_PORT = 1500, 18000
+_handed_out: List[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port nobody listens on and that no other test process can be given."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw-1")[2:]
+    start = FIRST_PORT + PORT_BLOCK * (int(worker) + 1 if worker.lstrip("-").isdigit() else 0)
+    for _ in range(PORT_BLOCK):
+        port = start + len(_handed_out) % PORT_BLOCK
+        _handed_out.append(port)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # taken by someone else: the next one
+            return port
+    raise RuntimeError(f"no free port in {start}-{start + PORT_BLOCK - 1}")
 
 
 def model_path() -> Path:
