@@ -38,9 +38,8 @@ POSSIBLE_FROM = 0.7  # config.yml
 
 def benign_examples(paths: Iterable[Path]) -> List[str]:
     """The examples of every intent but report_red_flag in these NLU files, without annotations."""
-    import re
-
     import yaml
+    from rasa.shared.nlu.training_data.entities_parser import replace_entities
 
     texts = []
     for path in paths:
@@ -48,7 +47,7 @@ def benign_examples(paths: Iterable[Path]) -> List[str]:
             if block.get("intent") and block["intent"] != "report_red_flag":
                 for line in str(block.get("examples") or "").splitlines():
                     if line.strip().startswith("- "):
-                        texts.append(re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line.strip()[2:]))
+                        texts.append(replace_entities(line.strip()[2:]))
     return texts
 
 

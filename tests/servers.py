@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -27,16 +28,15 @@ ACTION_SERVER_TOKEN = "test-action-server-token"  # noqa: S105 - the test server
 #: (32768 up, where the kernel's port 0 lands): a port asked for and closed there could come back
 #: to another worker, or to this one for its next server, before the first user had bound it
 PORT_BLOCK, FIRST_PORT = 1500, 18000
-_handed_out: List[int] = []
+_next_port = itertools.count()
 
 
 def free_port() -> int:
     """A loopback port nobody listens on and that no other test process can be given."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw-1")[2:]
-    start = FIRST_PORT + PORT_BLOCK * (int(worker) + 1 if worker.lstrip("-").isdigit() else 0)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1... under xdist; unset when serial
+    start = FIRST_PORT + PORT_BLOCK * (int(worker[2:]) + 1 if worker.startswith("gw") else 0)
     for _ in range(PORT_BLOCK):
-        port = start + len(_handed_out) % PORT_BLOCK
-        _handed_out.append(port)
+        port = start + next(_next_port) % PORT_BLOCK
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))

@@ -14,7 +14,7 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
-from scripts.join_training import normalised, safety_texts
+from scripts.join_training import backstop_texts, normalised, safety_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT_NLU = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
@@ -46,14 +46,13 @@ def test_no_held_out_sentence_is_in_the_training_data(path: Path) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def backstop_texts() -> FrozenSet[str]:
-    """What the learned red-flag backstop trains on: data/safety and its measured batches."""
-    return frozenset(t for p in (ROOT / "data" / "safety").rglob("*.yml") if p.name != "families.yml" for t in safety_texts(p))
+def in_backstop() -> FrozenSet[str]:
+    return frozenset(backstop_texts())
 
 
 @pytest.mark.parametrize("path", HELD_OUT_SAFETY, ids=lambda p: p.name)
 def test_no_safety_suite_sentence_trains_the_backstop(path: Path) -> None:
-    assert safety_texts(path) & backstop_texts() == set()
+    assert safety_texts(path) & in_backstop() == set()
 
 
 def test_every_domain_intent_has_training_data() -> None:
