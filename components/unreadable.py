@@ -27,6 +27,7 @@ import json
 import re
 from typing import Any, Dict, Iterable, List, Optional, Set
 
+import regex
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.classifier import IntentClassifier
@@ -82,8 +83,10 @@ def unreadable(words: Set[str], known: Set[str]) -> bool:
     return bool(words) and not (words & known)
 
 
-#: runs of letters in any script, with an inner apostrophe ("don't", "sat sri akal")
-_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+#: runs of letters in any script, with an inner apostrophe ("don't", "sat sri akal"). A word's
+#: letters include the marks that scripts such as Tamil, Devanagari or Sinhala write vowels and
+#: viramas with ("நன்றி", "धन्यवाद"): `re` does not count them as letters and cut such words up
+_LETTERS = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
 
 
 def other_script_words(texts: Iterable[str]) -> Set[str]:

@@ -131,3 +131,31 @@ def test_a_word_with_other_letters_is_never_split_into_an_english_one(guard: Unr
     guard._known = set(guard._plain)
     assert guard.process([parsed("no sé, quizás")])[0].get(INTENT) == {"name": "unsure", "confidence": 1.0}
     assert guard.process([parsed("no sé, quiz")])[0].get(INTENT) == CLASSIFIED
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("நன்றி coach 🙏", "நன்றி coach"),  # Tamil: a virama and a vowel sign inside one word
+        ("धन्यवाद!", "धन्यवाद"),  # Devanagari
+        ("ආයුබෝවන්", "ආයුබෝවන්"),  # Sinhala
+        ("It's ok, don't", "it's ok don't"),
+    ],
+)
+def test_a_word_is_whole_in_any_script(text: str, expected: str) -> None:
+    """`re` does not count a script's vowel signs and viramas as letters and cut "நன்றி" into "நன" and "ற"."""
+    from components.unreadable import phrase_key
+
+    assert phrase_key(text) == expected
+
+
+def test_a_courtesy_in_its_own_script_is_its_tables_intent(guard: UnreadableMessageGuard) -> None:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from components.unreadable import courtesy_phrases
+
+    tables = TrainingData(lookup_tables=[{"name": "thanks_word", "elements": ["நன்றி", "ευχαριστώ πολύ"]}])
+    guard._courtesy, guard._plain = courtesy_phrases(tables, {"thanks_word": "thank"}), set(KNOWN)
+    guard._known = set(guard._plain)
+    for text in ["நன்றி coach 🙏", "ευχαριστώ πολύ!"]:
+        assert guard.process([parsed(text)])[0].get(INTENT) == {"name": "thank", "confidence": 1.0}
