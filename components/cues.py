@@ -30,6 +30,9 @@ NEGATIONS = {
     "dont", "didnt", "doesnt", "havent", "hasnt", "hadnt", "isnt", "wasnt", "arent", "werent", "wont", "nt",
     # the same in the languages people mix into English here (Tagalog, Hindi-Urdu, Spanish): "walang surgery"
     "walang", "wala", "hindi", "nahi", "nahin", "sin", "tampoco",
+    # and in the languages the vocabulary reads signs in (knowledge/content/red_flags.yml): Russian,
+    # Ukrainian, Polish, Czech, French, Romanian, Greek, Vietnamese, Arabic ("я не беременна")
+    "не", "нет", "ні", "nie", "ne", "nu", "δεν", "όχι", "không", "khong", "لا", "مش",
 }  # fmt: skip
 #: "ruled out" (a clinician excluded it) negates like "no": the verb as the detector sees it
 RULED = {"rule", "ruled"}

@@ -907,3 +907,21 @@ def test_pitting_is_still_the_pitting_oedema(matcher: RedFlagMatcher) -> None:
 
 def test_stitches_are_still_a_wound(matcher: RedFlagMatcher) -> None:
     assert "refer" in levels(matcher, "I still have stitches in my shin from the fall, can I roll around them?")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("my left calf is spuchnięta i ciepła since the flight yesterday", "dvt_signs"),  # Polish: swollen and warm
+        ("mam gorączkę and my lower back has been killing me for three days", "back_pain_systemic"),  # Polish: a fever
+        ("đau ngực and khó thở since this morning, can I roll my upper back?", "chest_pain"),  # Vietnamese
+        ("ból w klatce piersiowej since an hour, sitting still", "chest_pain"),  # Polish: chest pain
+    ],
+)
+def test_a_sign_said_in_the_writers_other_language_is_found(matcher: RedFlagMatcher, text: str, rule: str) -> None:
+    assert rule in {f.rule for f in matcher.find(text) if f.certain}
+
+
+def test_a_pregnancy_denied_in_russian_is_not_a_pregnancy(matcher: RedFlagMatcher) -> None:
+    """Russian "не" denies as "not" does (components/cues.py NEGATIONS)."""
+    assert matcher.find("я не беременна, just a stiff lower back from work") == []
