@@ -925,3 +925,14 @@ def test_a_sign_said_in_the_writers_other_language_is_found(matcher: RedFlagMatc
 def test_a_pregnancy_denied_in_russian_is_not_a_pregnancy(matcher: RedFlagMatcher) -> None:
     """Russian "не" denies as "not" does (components/cues.py NEGATIONS)."""
     assert matcher.find("я не беременна, just a stiff lower back from work") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a squeeze behind my breastbone that just sits there, not sore when I press on it",
+        "heavy pressure in the middle of my chest, I haven't done any exercise today",
+    ],
+)
+def test_a_chest_pressure_said_not_to_be_a_muscle_in_other_words_is_an_emergency(matcher: RedFlagMatcher, text: str) -> None:
+    assert "emergency" in levels(matcher, text)
