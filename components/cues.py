@@ -33,6 +33,8 @@ NEGATIONS = {
     # and in the languages the vocabulary reads signs in (knowledge/content/red_flags.yml): Russian,
     # Ukrainian, Polish, Czech, French, Romanian, Greek, Vietnamese, Arabic ("я не беременна")
     "не", "нет", "ні", "nie", "ne", "nu", "δεν", "όχι", "không", "khong", "لا", "مش",
+    # Arabic as typed in Latin letters ("mafi fever", "mish swollen")
+    "mafi", "mafish", "mish",
 }  # fmt: skip
 #: "ruled out" (a clinician excluded it) negates like "no": the verb as the detector sees it
 RULED = {"rule", "ruled"}

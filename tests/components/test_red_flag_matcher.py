@@ -936,3 +936,8 @@ def test_a_pregnancy_denied_in_russian_is_not_a_pregnancy(matcher: RedFlagMatche
 )
 def test_a_chest_pressure_said_not_to_be_a_muscle_in_other_words_is_an_emergency(matcher: RedFlagMatcher, text: str) -> None:
     assert "emergency" in levels(matcher, text)
+
+
+def test_signs_denied_in_arabizi_are_not_signs(matcher: RedFlagMatcher) -> None:
+    """"mafi" (there is no) denies as "no" does (components/cues.py NEGATIONS)."""
+    assert matcher.find("mafi fever, mafi swelling, just tight calves after work") == []
