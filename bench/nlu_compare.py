@@ -32,13 +32,26 @@ BIN = Path(sys.executable).parent
 HELD_OUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 
 #: the intent classifiers a variant swaps in for the project's own
-CLASSIFIERS = ("DIETClassifier", "LogisticRegressionClassifier", "KeywordIntentClassifier")
+CLASSIFIERS = (
+    "DIETClassifier",
+    "LogisticRegressionClassifier",
+    "KeywordIntentClassifier",
+    "components.intent_classifier.LinearIntentClassifier",
+)
+#: the project's sentence-only featurizers and Rasa's own, which DIET needs: it reads the token rows
+SEQUENCE_FEATURIZERS = {
+    "components.sentence_featurizer.SentenceRegexFeaturizer": "RegexFeaturizer",
+    "components.sentence_featurizer.SentenceCountVectorsFeaturizer": "CountVectorsFeaturizer",
+}
 
 
 def _replace_classifier(pipeline: List[Dict[str, Any]], component: Dict[str, Any]) -> List[Dict[str, Any]]:
     out = []
     for step in copy.deepcopy(pipeline):
         out.append(component if step.get("name") in CLASSIFIERS else step)
+    if component["name"] == "DIETClassifier":
+        for step in out:
+            step["name"] = SEQUENCE_FEATURIZERS.get(step["name"], step["name"])
     return out
 
 
