@@ -48,17 +48,17 @@ class SentenceCountVectorsFeaturizer(CountVectorsFeaturizer):
 
     def _create_features(self, attribute: str, all_tokens: List[List[str]]) -> Tuple[Rows, Rows]:
         """No sequence rows; a sentence row for each message with tokens of a sentence-level attribute."""
+        no_sequences: Rows = [None] * len(all_tokens)
         sentences: Rows = [None] * len(all_tokens)
         vectorizer = self.vectorizers.get(attribute)
         present = [i for i, tokens in enumerate(all_tokens) if tokens]
-        if vectorizer is None or attribute not in DENSE_FEATURIZABLE_ATTRIBUTES or not present:
-            return [None] * len(all_tokens), sentences
-        matrix = vectorizer.transform([" ".join(all_tokens[i]) for i in present]).tocsr()
-        for row, i in enumerate(present):
-            sentence = matrix[row]
-            sentence.sort_indices()
-            sentences[i] = sentence.tocoo()
-        return [None] * len(all_tokens), sentences
+        if vectorizer is not None and attribute in DENSE_FEATURIZABLE_ATTRIBUTES and present:
+            matrix = vectorizer.transform([" ".join(all_tokens[i]) for i in present]).tocsr()
+            for row, i in enumerate(present):
+                sentence = matrix[row]
+                sentence.sort_indices()
+                sentences[i] = sentence.tocoo()
+        return no_sequences, sentences
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)

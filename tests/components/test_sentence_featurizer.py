@@ -38,13 +38,18 @@ def tokenized(messages: List[Message]) -> List[Message]:
     return WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process(messages)
 
 
-def trained(cls: Type[CountVectorsFeaturizer], config: Dict[str, Any], tmp_path: Path, name: str) -> CountVectorsFeaturizer:
-    featurizer = cls.create(
+def created(cls: Type[Any], config: Dict[str, Any], tmp_path: Path, name: str) -> Any:
+    """A featurizer of `cls` with its defaults and `config`, stored under `name`."""
+    return cls.create(
         {**cls.get_default_config(), **config},
         LocalModelStorage(tmp_path),
         Resource(name),
         ExecutionContext(GraphSchema({}), name),
     )
+
+
+def trained(cls: Type[CountVectorsFeaturizer], config: Dict[str, Any], tmp_path: Path, name: str) -> CountVectorsFeaturizer:
+    featurizer: CountVectorsFeaturizer = created(cls, config, tmp_path, name)
     data = TrainingData(tokenized([Message(data={TEXT: text, INTENT: intent}) for text, intent in EXAMPLES]))
     featurizer.train(data)
     return featurizer
@@ -109,12 +114,7 @@ TEXTS = [
 
 
 def regex_trained(cls: Type[RegexFeaturizer], case_sensitive: bool, tmp_path: Path, name: str) -> RegexFeaturizer:
-    featurizer = cls.create(
-        {**cls.get_default_config(), "case_sensitive": case_sensitive},
-        LocalModelStorage(tmp_path),
-        Resource(name),
-        ExecutionContext(GraphSchema({}), name),
-    )
+    featurizer: RegexFeaturizer = created(cls, {"case_sensitive": case_sensitive}, tmp_path, name)
     featurizer.train(TrainingData(lookup_tables=LOOKUPS, regex_features=REGEXES))
     return featurizer
 
