@@ -11,7 +11,9 @@ FallbackClassifier decided. Each sign it finds is graded:
   `possible_flag` entity, and the bot asks one yes/no question about it before any hands-on
   advice (flag_check). A possible emergency also forces `report_red_flag`, so the conditional
   emergency advice comes at once. A learned flag is certain instead when the model is at least
-  `certain_from` sure and the message says two signs of one of the rule's combinations.
+  `certain_from` sure and the message says two signs of one of the rule's combinations. A message
+  written in a language the bot does not read (components/language.py), with no emergency found
+  in it, is a possible emergency of the rule `unread_language`: a sign in it cannot be ruled out.
 
 Patterns come from the knowledge store (knowledge/red_flag_vocabulary.py: red_flags.yml,
 conditions with a safety rule, every name of the medicines in medicines.yml) and are persisted
@@ -38,8 +40,9 @@ from spacy.tokens import Doc, Span
 
 from components import cues
 from components.backstop import Backstop, Corpus
+from components.language import LanguageCheck
 from components.numbers import find_ages, find_pain_ratings
-from components.spelling import Speller
+from components.spelling import Speller, english_words
 from components.text import Normalizer, all_matches, blank_english, phrase_matcher, source_offsets
 from components.vocabulary_component import KNOWN_KEY, VocabularyComponent
 
@@ -48,6 +51,10 @@ RED_FLAG_ENTITY = "red_flag"
 POSSIBLE_ENTITY = "possible_flag"
 BLOCKING_LEVELS = ("refer", "urgent", "emergency")
 CERTAIN, POSSIBLE = "certain", "possible"
+#: the safety rule of a message in a language the bot does not read (components/language.py)
+UNREAD_RULE = "unread_language"
+#: key of the persisted vocabulary that holds the English words the language check counts
+ENGLISH_KEY = "_english"
 #: a flag of these rules keeps these classifier intents: "it got worse" or "it's a 9 now" after a
 #: session is the session report that logs it and gives the same rule's advice (actions/coaching/session_log.py)
 KEEPS_INTENT = {"report_session": frozenset({"persistent_or_worsening", "severe_persistent_pain"})}
@@ -164,6 +171,8 @@ class RedFlagMatcher:
             if placed:
                 self.placed.add(f"concept|{concept}", placed)
         self._by_id = {p["id"]: p for p in self.patterns}
+        english = vocabulary.get(ENGLISH_KEY)
+        self.language = LanguageCheck(english) if english and UNREAD_RULE in self.levels else None
         self._recent_only_concepts = {c for p in self.patterns if p.get("recent_only") for c in p["all_of"]}
         self._stoppable_concepts = {c for p in self.patterns if p.get("stoppable") for c in p["all_of"]}
         self._past_counts_concepts = {c for p in self.patterns for c in p.get("past_counts") or ()}
@@ -318,6 +327,8 @@ class RedFlagMatcher:
                 rule, score = learned
                 certain = self._corroborated(rule, score, concept_hits)
                 found.append(RedFlag(rule, self.levels[rule], 0, len(text), "backstop", certain=certain))
+        if self.language and not any(f.level == "emergency" for f in found) and self.language.unread(original):
+            found.append(RedFlag(UNREAD_RULE, self.levels[UNREAD_RULE], 0, len(original), "language", certain=False))
         return _unique(found)
 
     def _corroborated(self, rule: str, score: float, concept_hits: Dict[str, List[Tuple[Span, str]]]) -> bool:
@@ -400,6 +411,11 @@ class RedFlagDetector(VocabularyComponent, EntityExtractorMixin):
     @staticmethod
     def phrases(vocabulary: Dict[str, Any]) -> Iterable[str]:
         return red_flag_phrases(vocabulary)
+
+    @classmethod
+    def with_speller(cls, vocabulary: Dict[str, Any]) -> Dict[str, Any]:
+        """Also the English words the language check counts (components/language.py)."""
+        return {**super().with_speller(vocabulary), ENGLISH_KEY: sorted(english_words())}
 
     def use(self, vocabulary: Dict[str, Any]) -> None:
         possible_from = float(self._config.get("possible_from", 1.0))

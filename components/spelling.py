@@ -69,6 +69,13 @@ def _by_length(dictionary: Dict[str, int]) -> Dict[int, List[str]]:
     return by_length
 
 
+def english_words() -> Set[str]:
+    """pyspellchecker's English words seen at least MIN_COUNT times (read at training time only)."""
+    from spellchecker import SpellChecker
+
+    return {w for w, count in SpellChecker(language="en").word_frequency.dictionary.items() if count >= MIN_COUNT}
+
+
 @functools.lru_cache(maxsize=1)
 def _real_words_by_length() -> Dict[int, List[str]]:
     """pyspellchecker's English words (count >= MIN_COUNT) by length, read once per process."""

@@ -44,7 +44,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.spelling import MIN_COUNT
+from components.spelling import english_words
 from components.spelling_normaliser import aliases_fingerprint, training_words
 from components.vocabulary_component import StoredComponent, lookup_words, words_of
 
@@ -52,13 +52,6 @@ KNOWN_FILE = "known_words.json"
 COURTESY_FILE = "courtesy_phrases.json"
 #: shorter runs of letters ("s" of "it's", the "a" of "4a22") are not words
 MIN_WORD = 2
-
-
-def english_words() -> Set[str]:
-    """pyspellchecker's English words seen at least MIN_COUNT times (read at training time only)."""
-    from spellchecker import SpellChecker
-
-    return {w for w, count in SpellChecker(language="en").word_frequency.dictionary.items() if count >= MIN_COUNT}
 
 
 _RUNS = re.compile(r"[a-z]+|[0-9]+")

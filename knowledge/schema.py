@@ -351,6 +351,11 @@ class ChecklistWording(Strict):
     flag_intro: Text  # "You mentioned {quote}."
     flag_intro_general: Text  # when no words can be quoted
     flag_if_emergency: Text  # a possible emergency: "If this is happening to you now: {advice}"
+    #: a message in a language the coach does not read: its safety rule, the emergency signs
+    #: ("Sorry, I can only read English... {advice}") and the words before its question
+    unread_rule: Identifier
+    flag_if_unread: Text
+    flag_intro_unread: Text
     flag_yes_button: Text
     flag_no_button: Text
     flag_unsure_button: Text

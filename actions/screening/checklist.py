@@ -7,7 +7,7 @@ and its wording have one definition; each channel draws its own buttons.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from actions.plumbing.replying import Wording, join_names, payload
 from knowledge.repository import KnowledgeRepository
@@ -79,12 +79,21 @@ def which_reply(checklist: ChecklistView, items: Sequence[ChecklistItem], chosen
     )
 
 
-def flag_check_reply(checklist: ChecklistView, rule: str, level: str, quote: str, question: str, unclear: bool = False) -> Reply:
-    """One yes/no question about a possible sign, quoting the person's words (kind flag_check)."""
+def flag_check_reply(
+    checklist: ChecklistView,
+    rule: str,
+    level: str,
+    quote: str,
+    question: str,
+    unclear: bool = False,
+    intro: Optional[str] = None,
+) -> Reply:
+    """One yes/no question about a possible sign, quoting the person's words (kind flag_check);
+    `intro` instead of the quote when given."""
     words = checklist.wording
     if unclear:
         intro = words["flag_unclear"]
-    else:
+    elif intro is None:
         intro = words["flag_intro"].replace("{quote}", quote) if quote else words["flag_intro_general"]
     return Reply(
         kind="flag_check",

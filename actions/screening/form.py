@@ -154,13 +154,15 @@ class Screening:
 
     def ask_flag(self, flag: state.PossibleFlag, unclear: bool = False) -> Slots:
         """The one yes/no question about a possible sign; a possible emergency's advice first."""
-        level = self.levels[flag.rule]
+        level, words = self.levels[flag.rule], self.checklist.wording
+        unread = flag.rule == words["unread_rule"]  # a message the coach cannot read: no words to quote
         if level == "emergency" and not unclear:
-            template = self.checklist.wording["flag_if_emergency"]
+            template = words["flag_if_unread" if unread else "flag_if_emergency"]
             send(self.dispatcher, conditional_emergency(self.repo, flag.rule, template, self.wording))
-        rule, fallback = self.repo.safety_rule(flag.rule), self.repo.safety_rule(self.checklist.wording["unsure_rule"])
+        rule, fallback = self.repo.safety_rule(flag.rule), self.repo.safety_rule(words["unsure_rule"])
         question = (rule.confirm if rule else None) or (fallback.confirm if fallback else None) or ""
-        send(self.dispatcher, lists.flag_check_reply(self.checklist, flag.rule, level, flag.quote, question, unclear))
+        intro = words["flag_intro_unread"] if unread and not unclear else None
+        send(self.dispatcher, lists.flag_check_reply(self.checklist, flag.rule, level, flag.quote, question, unclear, intro))
         metrics.flag_check_asked()
         return {state.FLAG_SLOT: flag.rule, REQUESTED_SLOT: state.FLAG_SLOT}
 

@@ -391,6 +391,47 @@ async def test_a_possible_emergency_gives_the_advice_at_once_worded_conditionall
     assert outcome(events) is None  # no steps in this turn: the form waits for the answer
 
 
+UNREAD = "Buenas tardes, desde anoche tengo algo raro y no sé si puedo usar la pelota hoy"
+
+
+def unread_tracker(text: str = UNREAD, intent: str = "report_red_flag") -> Tracker:
+    whole = {"entity": "possible_flag", "value": "unread_language", "start": 0, "end": len(UNREAD)}
+    return make_tracker({}, text=text, intent=intent, entities=[whole])
+
+
+async def test_a_message_the_coach_cannot_read_gets_the_emergency_signs_then_one_question(domain: dict) -> None:
+    tracker = unread_tracker()
+    tracker.events.append({"event": "action", "name": FORM})
+    events, dispatcher = await run(tracker, domain)
+    assert events == [SlotSet("flag_check", "unread_language"), SlotSet("requested_slot", "flag_check")]
+    emergency, question = replies(dispatcher)
+    assert emergency.kind == "emergency"
+    assert emergency.data == {"level": "emergency", "rules": ["unread_language"], "conditional": True}
+    assert (emergency.intro or "").startswith("Sorry, I can only read English")
+    assert "emergency number" in (emergency.intro or "")
+    assert question.kind == "flag_check"
+    assert question.data == {"rule": "unread_language", "level": "emergency", "quote": ""}
+    assert question.intro == "One question first, to be safe."
+    assert [b.payload for b in question.buttons] == ["/affirm", "/deny", "/unsure"]
+
+
+async def test_yes_to_the_question_about_a_message_the_coach_cannot_read_is_an_emergency(domain: dict) -> None:
+    earlier = {"event": "user", "text": UNREAD, "parse_data": {"entities": unread_tracker().latest_message["entities"]}}
+    tracker = answer_tracker("/affirm", "affirm", step="flag_check", slots={"flag_check": "unread_language"}, events=[earlier])
+    events, dispatcher = await run(tracker, domain)
+    assert outcome(events) == "emergency"
+    assert SlotSet("screening_reasons", ["unread_language"]) in events
+
+
+async def test_no_to_the_question_about_a_message_the_coach_cannot_read_goes_on_to_the_list(domain: dict) -> None:
+    earlier = {"event": "user", "text": UNREAD, "parse_data": {"entities": unread_tracker().latest_message["entities"]}}
+    tracker = answer_tracker("/deny", "deny", step="flag_check", slots={"flag_check": "unread_language"}, events=[earlier])
+    events, dispatcher = await run(tracker, domain)
+    assert events[:2] == [SlotSet("flag_check", None), SlotSet("flags_checked", ["unread_language"])]
+    assert outcome(events) is None
+    assert reply_of(dispatcher, "checklist")
+
+
 # --- fail closed ---------------------------------------------------------------------------------
 
 

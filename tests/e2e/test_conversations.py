@@ -237,6 +237,23 @@ def test_i_cant_feel_anything_after_the_steps_asks_whether_it_is_numbness(bot: B
     assert is_referral(bot.say(sender, "/affirm"))
 
 
+def test_a_message_the_coach_cannot_read_gets_the_emergency_signs_then_the_checklist(bot: Bot) -> None:
+    """Written wholly in another language: the emergency signs (worded conditionally) and one
+    yes/no question come first; "no" leads to the checklist, never straight to steps."""
+    sender = bot.new_sender()
+    first = bot.say(sender, "Dobrý den, od včerejška se necítím dobře a nevím, jestli dnes můžu cvičit s míčkem na zádech")
+    assert kinds(first) == ["emergency", "flag_check"] and not has_instructions(first)
+    assert present(reply(first, "emergency"))["data"]["conditional"] is True
+    assert present(reply(first, "flag_check"))["data"]["rule"] == "unread_language"
+    after = bot.say(sender, "/deny")
+    assert is_checklist(after) and not has_instructions(after) and not is_referral(after)
+    other = bot.new_sender()
+    bot.say(other, "Dobrý den, od včerejška mě bolí celé tělo a nevím, co mám dělat, můžu použít váleček?")
+    yes = bot.say(other, "/affirm")
+    assert is_emergency(yes) and "conditional" not in present(reply(yes, "emergency"))["data"]
+    assert bot.tracker(other)["slots"]["screening_outcome"] == "emergency"
+
+
 def test_a_routine_goes_through_the_checklist(bot: Bot) -> None:
     sender = bot.new_sender()
     recommendation = reply(bot.say(sender, "which ball for plantar fasciitis"), "recommendation")
