@@ -43,9 +43,7 @@ MAX_ENGLISH_CONFIDENCE = 0.1
 #: that scripts such as Devanagari write vowels with belong to the word
 _WORDS = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
 #: letters of scripts written without spaces between words
-_UNSPACED = regex.compile(
-    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}\p{Hangul}]"
-)
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}\p{Hangul}]")
 
 
 @functools.lru_cache(maxsize=1)

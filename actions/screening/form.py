@@ -12,6 +12,8 @@ call per answer instead of two (README, "Benchmark"). `run` keeps only what is n
 
 1. a red flag in the latest message, or one stated earlier, ends the screening at once, at any
    step (an unknown or malformed red-flag code counts as "not sure", which refers: never as clear);
+   a possible emergency in the same message still gets its advice first, worded conditionally
+   (a pregnancy said for certain beside a calf "kinda swolen and hot");
 2. on activation, or on the return after an aside, the current step is asked again;
 3. otherwise the answer goes to the requested step's extract and validate methods. A message that
    is no answer (a question, a new request) extracts nothing: Rasa then rejects the form, a rule
@@ -152,13 +154,29 @@ class Screening:
         [context] = remember("checklist", [("checklist_item", i.id) for i in self.items])
         return {REQUESTED_SLOT: state.ANSWER_SLOT, context["name"]: context["value"]}
 
+    def warn(self, flag: state.PossibleFlag) -> None:
+        """A possible emergency's advice, worded conditionally."""
+        words = self.checklist.wording
+        template = words["flag_if_unread" if flag.rule == words["unread_rule"] else "flag_if_emergency"]
+        send(self.dispatcher, conditional_emergency(self.repo, flag.rule, template, self.wording))
+
+    def warn_beside(self, outcome: Optional[str]) -> None:
+        """A certain sign below an emergency ends the screening before any possible sign is asked:
+        a possible emergency in the same message still gets its advice, worded conditionally."""
+        if outcome == "emergency":
+            return
+        entities = self.tracker.latest_message.get("entities") or []
+        latest = {e.get("value") for e in entities if e.get("entity") == state.POSSIBLE_ENTITY}
+        emergency = next((f for f in self.pending if f.rule in latest and self.levels[f.rule] == "emergency"), None)
+        if emergency:
+            self.warn(emergency)
+
     def ask_flag(self, flag: state.PossibleFlag, unclear: bool = False) -> Slots:
         """The one yes/no question about a possible sign; a possible emergency's advice first."""
         level, words = self.levels[flag.rule], self.checklist.wording
         unread = flag.rule == words["unread_rule"]  # a message the coach cannot read: no words to quote
         if level == "emergency" and not unclear:
-            template = words["flag_if_unread" if unread else "flag_if_emergency"]
-            send(self.dispatcher, conditional_emergency(self.repo, flag.rule, template, self.wording))
+            self.warn(flag)
         rule, fallback = self.repo.safety_rule(flag.rule), self.repo.safety_rule(words["unsure_rule"])
         question = (rule.confirm if rule else None) or (fallback.confirm if fallback else None) or ""
         intro = words["flag_intro_unread"] if unread and not unclear else None
@@ -221,6 +239,7 @@ class ValidateScreeningForm(FormValidationAction):
         repo = repository()
         blocked = stated_block(repo, tracker, red_flag_rules(tracker))
         if blocked is not None:  # a red flag wins, whatever the step and whatever else the message says
+            Screening(repo, dispatcher, tracker, domain).warn_beside(blocked[OUTCOME_SLOT])
             return as_events(blocked)
         if tracker.get_slot(REQUESTED_SLOT) and heard_the_user(tracker):
             return await super().run(dispatcher, tracker, domain)  # extract_<step>, then validate_<step>

@@ -391,6 +391,28 @@ async def test_a_possible_emergency_gives_the_advice_at_once_worded_conditionall
     assert outcome(events) is None  # no steps in this turn: the form waits for the answer
 
 
+async def test_a_certain_sign_below_an_emergency_still_gives_a_possible_emergency_its_advice(domain: dict) -> None:
+    text = "I'm 20 weeks pregnant and my calf is kinda swolen and hot"
+    start = text.index("pregnant")
+    entities = [
+        {"entity": "red_flag", "value": "pregnancy", "start": start, "end": start + len("pregnant")},
+        possible("dvt_signs", text, "swolen"),
+    ]
+    tracker = make_tracker({**LOWER_BACK}, text=text, intent="report_red_flag", entities=entities)
+    events, dispatcher = await run(tracker, domain)
+    assert outcome(events) == "refer"
+    [emergency] = replies(dispatcher)  # the referral itself comes from action_screening_result
+    assert emergency.kind == "emergency" and emergency.data == {"level": "emergency", "rules": ["dvt_signs"], "conditional": True}
+
+
+async def test_a_certain_sign_alone_sends_nothing_before_its_outcome(domain: dict) -> None:
+    text = "I'm 20 weeks pregnant, can I roll my back"
+    start = text.index("pregnant")
+    entities = [{"entity": "red_flag", "value": "pregnancy", "start": start, "end": start + len("pregnant")}]
+    events, dispatcher = await run(make_tracker({**LOWER_BACK}, text=text, intent="report_red_flag", entities=entities), domain)
+    assert outcome(events) == "refer" and replies(dispatcher) == []
+
+
 UNREAD = "Buenas tardes, desde anoche tengo algo raro y no sé si puedo usar la pelota hoy"
 
 
