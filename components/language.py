@@ -21,10 +21,11 @@ A message is in a language the bot does not read when all three hold:
   wheel) gives English a confidence below MAX_ENGLISH_CONFIDENCE. English full of names,
   medicines and places that are no dictionary words ("on clopidogrel since my stent, is foam
   rolling ok") keeps its English confidence. lingua runs in its low-accuracy mode (letter
-  trigrams only): about 110 MB of models instead of about 900 MB, a fraction of a millisecond a
-  message, and as sure as the high-accuracy mode on texts of MIN_WORDS words (docs/architecture.md,
-  "Messages in other languages"). It is built on the first message that passes the first two
-  tests, never at import time, so a bot whose users all write English never loads it.
+  trigrams only): about 110 MB of models instead of about 900 MB and a fraction of a millisecond a
+  message; behind the first two tests, both modes called as many of the project's texts unread
+  (docs/architecture.md, "Messages in other languages"). It is built on the first message that
+  passes the first two tests, never at import time, so a bot whose users all write English never
+  loads it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ MAX_ENGLISH_CONFIDENCE = 0.1
 #: runs of letters in any script, with an inner apostrophe ("don't", "l'escalade"); the marks
 #: that scripts such as Devanagari write vowels with belong to the word
 _WORDS = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
+_APOSTROPHE = regex.compile(r"['’]")
 #: letters of scripts written without spaces between words
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}\p{Hangul}]")
 
@@ -69,7 +71,7 @@ class LanguageCheck:
 
     def english_share(self, words: List[str]) -> float:
         """The share of `words` that are English words (a word with an apostrophe: whole or by its parts)."""
-        known = sum(w in self.english or all(part in self.english for part in regex.split(r"['’]", w)) for w in words)
+        known = sum(w in self.english or all(part in self.english for part in _APOSTROPHE.split(w)) for w in words)
         return known / len(words)
 
     def unread(self, text: str) -> bool:
