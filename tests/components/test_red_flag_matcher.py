@@ -654,6 +654,10 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         # batch 31's: a personal best, flowers read as a drug by a first-letter edit, fractured rock,
         # Scots "see if" for "what if", prevention asked about, a caesarean dated by the child's age
         ("broke my PB at parkrun, calves are smoked", False),
+        # a personal best with what it was for between ("my 5k PB", "my deadlift record")
+        ("broke my 10k PB along the canal this morning, calves are tight now", False),
+        ("broke my deadlift record at the gym, lower back a bit stiff today", False),
+        ("broke my wrist at parkrun this morning, can I roll my forearm?", True),
         ("carried buckets of proteas all morning, shoulders tight", False),
         ("the quarry face was full of fractures, back tight from shovelling", False),
         ("see if a lassie was expectin, wid the roller be bad for her? I'm no", False),
