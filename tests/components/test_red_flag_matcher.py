@@ -658,6 +658,10 @@ def test_signs_in_other_words(matcher: RedFlagMatcher, text: str, level: str) ->
         ("broke my 10k PB along the canal this morning, calves are tight now", False),
         ("broke my deadlift record at the gym, lower back a bit stiff today", False),
         ("broke my wrist at parkrun this morning, can I roll my forearm?", True),
+        # legs or arms "are jelly" after a hike or a lift, as "legs like jelly" is; weak legs stay signs
+        ("did the three peaks yesterday and my legs are jelly today, which roller?", False),
+        ("arms were jelly after the climbing wall, forearm ball ideas?", False),
+        ("both my legs keep giving way and I can't feel my bum on the toilet seat", True),
         ("carried buckets of proteas all morning, shoulders tight", False),
         ("the quarry face was full of fractures, back tight from shovelling", False),
         ("see if a lassie was expectin, wid the roller be bad for her? I'm no", False),
