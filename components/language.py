@@ -40,9 +40,11 @@ MIN_UNSPACED = 24
 MAX_ENGLISH_SHARE = 0.5
 MAX_ENGLISH_CONFIDENCE = 0.1
 
-#: runs of letters in any script, with an inner apostrophe ("don't", "l'escalade"); the marks
-#: that scripts such as Devanagari write vowels with belong to the word
-_WORDS = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
+#: runs of letters in any script, with an inner apostrophe ("don't", "l'escalade", "sat sri akal").
+#: A word's letters include the marks that scripts such as Tamil, Devanagari or Sinhala write
+#: vowels and viramas with ("நன்றி", "धन्यवाद"): `re` does not count them as letters and cuts such
+#: words up. Also the words components/unreadable.py reads in other scripts.
+LETTER_RUNS = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
 _APOSTROPHE = regex.compile(r"['’]")
 #: letters of scripts written without spaces between words
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}\p{Hangul}]")
@@ -75,7 +77,7 @@ class LanguageCheck:
         return known / len(words)
 
     def unread(self, text: str) -> bool:
-        words = [w.lower() for w in _WORDS.findall(text)]
+        words = [w.lower() for w in LETTER_RUNS.findall(text)]
         if len(words) < MIN_WORDS and len(_UNSPACED.findall(text)) < MIN_UNSPACED:
             return False
         if self.english_share(words) >= MAX_ENGLISH_SHARE:

@@ -27,7 +27,6 @@ import json
 import re
 from typing import Any, Dict, Iterable, List, Optional, Set
 
-import regex
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.classifier import IntentClassifier
@@ -44,6 +43,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.language import LETTER_RUNS
 from components.spelling import english_words
 from components.spelling_normaliser import aliases_fingerprint, training_words
 from components.vocabulary_component import StoredComponent, lookup_words, words_of
@@ -76,17 +76,11 @@ def unreadable(words: Set[str], known: Set[str]) -> bool:
     return bool(words) and not (words & known)
 
 
-#: runs of letters in any script, with an inner apostrophe ("don't", "sat sri akal"). A word's
-#: letters include the marks that scripts such as Tamil, Devanagari or Sinhala write vowels and
-#: viramas with ("நன்றி", "धन्यवाद"): `re` does not count them as letters and cut such words up
-_LETTERS = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
-
-
 def other_script_words(texts: Iterable[str]) -> Set[str]:
     """Words with letters outside a-z, whole and lower-case ("привіт", "ありがとう", "quizás"):
     `words_in` reads a-z runs only, so a message in another script would have no word at all and
     would never be unreadable."""
-    return {w.lower() for text in texts for w in _LETTERS.findall(text) if not w.isascii()}
+    return {w.lower() for text in texts for w in LETTER_RUNS.findall(text) if not w.isascii()}
 
 
 #: words that address the bot or place the writer without changing what a courtesy says
@@ -104,7 +98,7 @@ LONGEST_PHRASE = 6
 
 
 def phrase_key(text: str) -> str:
-    return " ".join(_LETTERS.findall(text.lower()))
+    return " ".join(LETTER_RUNS.findall(text.lower()))
 
 
 def courtesy_phrases(training_data: TrainingData, intents: Dict[str, str]) -> Dict[str, str]:
